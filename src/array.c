@@ -1,0 +1,71 @@
+#include "array.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Transparent huge pages are 2 MiB on x86-64; align to them. */
+#define HUGE_ALIGN ((size_t)2 << 20)
+
+size_t psum_array_bytes(uint64_t n)
+{
+    if (n > (SIZE_MAX - HUGE_ALIGN) / sizeof(int64_t))
+        return SIZE_MAX;
+    return (size_t)n * sizeof(int64_t) + HUGE_ALIGN;
+}
+
+uint64_t psum_mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (f == NULL)
+        return 0;
+    char line[256];
+    unsigned long long kib = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+            break;
+    }
+    fclose(f);
+    return (uint64_t)kib * 1024;
+}
+
+int psum_array_alloc(psum_array *a, uint64_t n)
+{
+    size_t bytes = psum_array_bytes(n);
+    if (bytes == SIZE_MAX) {
+        errno = ENOMEM;
+        return -1;
+    }
+    void *base = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base == MAP_FAILED)
+        return -1;
+    uintptr_t start = ((uintptr_t)base + HUGE_ALIGN - 1) & ~(uintptr_t)(HUGE_ALIGN - 1);
+    a->data = (int64_t *)start;
+    a->n = n;
+    a->base = base;
+    a->mapped = bytes;
+    a->huge_advised = 0;
+#ifdef MADV_HUGEPAGE
+    /* Advice only: without THP the array still works, with 4 KiB pages. */
+    a->huge_advised = madvise(a->data, (size_t)n * sizeof(int64_t), MADV_HUGEPAGE) == 0;
+#endif
+    return 0;
+}
+
+void psum_array_fill(psum_array *a, int threads)
+{
+    int64_t *data = a->data;
+    const uint64_t n = a->n;
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (uint64_t i = 0; i < n; i++)
+        data[i] = (int64_t)i;
+}
+
+void psum_array_free(psum_array *a)
+{
+    if (a->base != NULL)
+        munmap(a->base, a->mapped);
+    memset(a, 0, sizeof *a);
+}

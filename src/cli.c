@@ -1,0 +1,211 @@
+#include "cli.h"
+
+#include <string.h>
+
+#include "parse.h"
+
+typedef enum {
+    OPT_ELEMENTS, OPT_MODE, OPT_SCHEDULE, OPT_CHUNKS, OPT_THREADS,
+    OPT_REPEAT, OPT_FORMAT, OPT_NO_SERIAL, OPT_HELP, OPT_VERSION,
+} option_id;
+
+typedef struct {
+    const char *name;  /* long name without the dashes */
+    char short_name;   /* 0 if none */
+    bool takes_value;
+    option_id id;
+} option_spec;
+
+static const option_spec options[] = {
+    {"elements", 'n', true, OPT_ELEMENTS},
+    {"mode", 0, true, OPT_MODE},
+    {"schedule", 0, true, OPT_SCHEDULE},
+    {"chunks", 0, true, OPT_CHUNKS},
+    {"threads", 't', true, OPT_THREADS},
+    {"repeat", 'r', true, OPT_REPEAT},
+    {"format", 0, true, OPT_FORMAT},
+    {"no-serial", 0, false, OPT_NO_SERIAL},
+    {"help", 'h', false, OPT_HELP},
+    {"version", 'V', false, OPT_VERSION},
+};
+
+static const char *const mode_names[] = {"materialize", "stream"};
+static const char *const schedule_names[] = {"static", "dynamic", "guided"};
+static const char *const format_names[] = {"text", "csv", "json"};
+
+const char *psum_mode_name(psum_mode m)
+{
+    return mode_names[m];
+}
+
+const char *psum_schedule_name(psum_schedule s)
+{
+    return schedule_names[s];
+}
+
+void psum_config_default(psum_config *cfg)
+{
+    cfg->n = 1000000000;
+    cfg->mode = PSUM_MODE_MATERIALIZE;
+    cfg->schedule = PSUM_SCHED_DYNAMIC;
+    cfg->chunks = 100;
+    cfg->threads = 0;
+    cfg->repeat = 5;
+    cfg->format = PSUM_FORMAT_TEXT;
+    cfg->serial = true;
+}
+
+void psum_cli_usage(FILE *out)
+{
+    fputs(
+        "usage: psum_omp [options]\n"
+        "Sums 0, 1, ..., N-1 serially and with OpenMP, checks the exact result\n"
+        "against N(N-1)/2 and reports times, rates and speedup.\n"
+        "\n"
+        "  -n, --elements N     elements to sum (default 1e9; 1_000, 2.5e9 accepted;\n"
+        "                       at most 2^62)\n"
+        "      --mode M         materialize (default): fill an array, then sum it;\n"
+        "                       stream: generate the values, no array\n"
+        "      --schedule S     dynamic (default), static or guided\n"
+        "      --chunks K       chunks of the parallel loop (default 100)\n"
+        "  -t, --threads T      threads (default: OMP_NUM_THREADS, else all CPUs)\n"
+        "  -r, --repeat R       timed repetitions after one warm-up (default 5)\n"
+        "      --format F       text (default), csv or json\n"
+        "      --no-serial      skip the serial phase\n"
+        "  -h, --help           show this help and exit\n"
+        "  -V, --version        show the version and exit\n"
+        "\n"
+        "Exit status: 0 verified, 1 runtime failure or failed verification,\n"
+        "2 usage error, 130 interrupted.\n",
+        out);
+}
+
+static const option_spec *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+            return &options[i];
+    }
+    return NULL;
+}
+
+static const option_spec *find_short(char c)
+{
+    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
+        if (options[i].short_name == c)
+            return &options[i];
+    }
+    return NULL;
+}
+
+static int pick_name(const char *value, const char *const *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(value, names[i]) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/*
+ * Applies one option with its value (NULL for flags).  Returns the status;
+ * on error writes the message into err.
+ */
+static psum_cli_status apply(const option_spec *opt, const char *value,
+                             psum_config *cfg, char *err, size_t errlen)
+{
+    const char *why = NULL;
+    uint64_t num = 0;
+    int pick = 0;
+
+    switch (opt->id) {
+    case OPT_ELEMENTS:
+        why = psum_parse_count(value, PSUM_MAX_ELEMENTS, &cfg->n);
+        break;
+    case OPT_CHUNKS:
+        why = psum_parse_count(value, PSUM_MAX_CHUNKS, &cfg->chunks);
+        break;
+    case OPT_REPEAT:
+        why = psum_parse_count(value, PSUM_MAX_REPEAT, &cfg->repeat);
+        break;
+    case OPT_THREADS:
+        why = psum_parse_count(value, PSUM_MAX_THREADS, &num);
+        if (why == NULL)
+            cfg->threads = (int)num;
+        break;
+    case OPT_MODE:
+        pick = pick_name(value, mode_names, 2);
+        why = pick < 0 ? "expected materialize or stream" : NULL;
+        if (why == NULL)
+            cfg->mode = (psum_mode)pick;
+        break;
+    case OPT_SCHEDULE:
+        pick = pick_name(value, schedule_names, 3);
+        why = pick < 0 ? "expected static, dynamic or guided" : NULL;
+        if (why == NULL)
+            cfg->schedule = (psum_schedule)pick;
+        break;
+    case OPT_FORMAT:
+        pick = pick_name(value, format_names, 3);
+        why = pick < 0 ? "expected text, csv or json" : NULL;
+        if (why == NULL)
+            cfg->format = (psum_format)pick;
+        break;
+    case OPT_NO_SERIAL:
+        cfg->serial = false;
+        break;
+    case OPT_HELP:
+        return PSUM_CLI_HELP;
+    case OPT_VERSION:
+        return PSUM_CLI_VERSION;
+    }
+    if (why != NULL) {
+        snprintf(err, errlen, "invalid value '%s' for --%s: %s", value, opt->name, why);
+        return PSUM_CLI_ERROR;
+    }
+    return PSUM_CLI_RUN;
+}
+
+psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
+                               char *err, size_t errlen)
+{
+    psum_config_default(cfg);
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const option_spec *opt = NULL;
+        const char *value = NULL; /* a value attached with '=' or to -n */
+
+        if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
+            const char *eq = strchr(arg + 2, '=');
+            size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+            opt = find_long(arg + 2, len);
+            value = eq ? eq + 1 : NULL;
+        } else if (arg[0] == '-' && arg[1] != '\0' && arg[1] != '-') {
+            opt = find_short(arg[1]);
+            value = arg[2] != '\0' ? arg + 2 : NULL;
+        } else {
+            snprintf(err, errlen, "unexpected argument '%s'", arg);
+            return PSUM_CLI_ERROR;
+        }
+
+        if (opt == NULL) {
+            snprintf(err, errlen, "unknown option '%s'", arg);
+            return PSUM_CLI_ERROR;
+        }
+        if (!opt->takes_value && value != NULL) {
+            snprintf(err, errlen, "option '--%s' takes no value, got '%s'", opt->name, arg);
+            return PSUM_CLI_ERROR;
+        }
+        if (opt->takes_value && value == NULL) {
+            if (i + 1 >= argc) {
+                snprintf(err, errlen, "option '--%s' needs a value", opt->name);
+                return PSUM_CLI_ERROR;
+            }
+            value = argv[++i];
+        }
+        psum_cli_status st = apply(opt, value, cfg, err, errlen);
+        if (st != PSUM_CLI_RUN)
+            return st;
+    }
+    return PSUM_CLI_RUN;
+}

@@ -1,0 +1,84 @@
+#include "machine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "psum_config.h"
+
+static void read_cpu_model(char *out, size_t len)
+{
+    snprintf(out, len, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
+            colon += 1 + (colon[1] == ' ');
+            colon[strcspn(colon, "\n")] = '\0';
+            snprintf(out, len, "%s", colon);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+/* The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled. */
+static void read_huge_pages(char *out, size_t len)
+{
+    snprintf(out, len, "unavailable");
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f == NULL)
+        return;
+    char line[128];
+    if (fgets(line, sizeof line, f) != NULL) {
+        char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
+        if (close != NULL) {
+            *close = '\0';
+            snprintf(out, len, "%s", open + 1);
+        }
+    }
+    fclose(f);
+}
+
+static uint64_t read_mem_total(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+void psum_machine_read(psum_machine *m)
+{
+    memset(m, 0, sizeof *m);
+    read_cpu_model(m->cpu_model, sizeof m->cpu_model);
+    read_huge_pages(m->huge_pages, sizeof m->huge_pages);
+    m->logical_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    m->mem_total = read_mem_total();
+
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(m->kernel, sizeof m->kernel, "%s %s %s", u.sysname, u.release, u.machine);
+    else
+        snprintf(m->kernel, sizeof m->kernel, "unknown");
+
+#if defined(__clang__)
+    snprintf(m->compiler, sizeof m->compiler, "clang %d.%d.%d",
+             __clang_major__, __clang_minor__, __clang_patchlevel__);
+#elif defined(__GNUC__)
+    snprintf(m->compiler, sizeof m->compiler, "gcc %d.%d.%d",
+             __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#else
+    snprintf(m->compiler, sizeof m->compiler, "unknown");
+#endif
+    snprintf(m->build, sizeof m->build, "%s", PSUM_BUILD_FLAGS);
+#ifdef _OPENMP
+    m->openmp_version = _OPENMP;
+#endif
+    m->omp_num_threads = getenv("OMP_NUM_THREADS");
+    m->omp_proc_bind = getenv("OMP_PROC_BIND");
+    m->omp_places = getenv("OMP_PLACES");
+}

@@ -1,0 +1,129 @@
+/*
+ * psum_omp: wires the modules together and owns the exit code.
+ * 0 verified, 1 runtime failure or failed verification, 2 usage error,
+ * 130 interrupted.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "machine.h"
+#include "psum_config.h"
+#include "report.h"
+#include "run.h"
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void catch_sigint(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
+static int close_stdout(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+        perror("psum_omp: write error on standard output");
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Formats the whole report in memory first, so stdout never receives a
+ * half-written result.
+ */
+static int write_report(const psum_result *res, const psum_machine *m,
+                        const psum_warnings *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (mem == NULL) {
+        perror("psum_omp: cannot format the report");
+        return 1;
+    }
+    int rc = 0;
+    switch (res->cfg.format) {
+    case PSUM_FORMAT_CSV:
+        rc = psum_report_csv(mem, res, m, w);
+        break;
+    case PSUM_FORMAT_JSON:
+        rc = psum_report_json(mem, res, m, w);
+        break;
+    case PSUM_FORMAT_TEXT:
+        rc = psum_report_text(mem, res, m, w);
+        break;
+    }
+    if (fclose(mem) != 0 || rc != 0) {
+        fputs("psum_omp: cannot format the report\n", stderr);
+        free(buf);
+        return 1;
+    }
+    fwrite(buf, 1, len, stdout);
+    free(buf);
+    return close_stdout();
+}
+
+int main(int argc, char **argv)
+{
+    psum_config cfg;
+    char err[512];
+
+    switch (psum_cli_parse(argc, argv, &cfg, err, sizeof err)) {
+    case PSUM_CLI_HELP:
+        psum_cli_usage(stdout);
+        return close_stdout();
+    case PSUM_CLI_VERSION:
+        printf("psum_omp %s\n", PSUM_VERSION);
+        return close_stdout();
+    case PSUM_CLI_ERROR:
+        fprintf(stderr, "psum_omp: %s (see psum_omp --help)\n", err);
+        return 2;
+    case PSUM_CLI_RUN:
+        break;
+    }
+
+    catch_sigint();
+    psum_machine machine;
+    psum_machine_read(&machine);
+    psum_result res;
+    switch (psum_run(&cfg, &interrupted, &res, err, sizeof err)) {
+    case PSUM_RUN_INTERRUPTED:
+        fputs("psum_omp: interrupted, no result\n", stderr);
+        return 130;
+    case PSUM_RUN_ERROR:
+        fprintf(stderr, "psum_omp: %s\n", err);
+        return 1;
+    case PSUM_RUN_DONE:
+        break;
+    }
+
+    psum_warnings warnings;
+    psum_collect_warnings(&res, &machine, &warnings);
+    for (size_t i = 0; i < warnings.count; i++)
+        fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
+    int rc = write_report(&res, &machine, &warnings);
+    if (!res.verified) {
+        char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
+        const psum_phase *bad = res.serial.count > 0 && !res.serial.verified ? &res.serial
+                                                                              : &res.parallel;
+        fprintf(stderr, "psum_omp: verification failed: sum %s, expected %s\n",
+                psum_u128_to_dec(bad->sum, got), psum_u128_to_dec(res.expected, want));
+        rc = 1;
+    }
+    psum_result_free(&res);
+    return rc;
+}

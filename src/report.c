@@ -1,0 +1,299 @@
+#include "report.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "psum_config.h"
+
+#define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
+
+int psum_phase_noisy(const psum_phase *p)
+{
+    if (p->count < 2)
+        return 0;
+    return psum_stats_cv(&p->stats) > PSUM_NOISY_CV ||
+           p->stats.max > PSUM_NOISY_SPREAD * p->stats.min;
+}
+
+/* The next free warning line, or NULL when all are used. */
+static char *next_warning(psum_warnings *w)
+{
+    return w->count < PSUM_MAX_WARNINGS ? w->text[w->count++] : NULL;
+}
+
+static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
+{
+    char *line = psum_phase_noisy(p) ? next_warning(w) : NULL;
+    if (line != NULL)
+        snprintf(line, WARNING_SIZE,
+                 "%s phase is noisy: coefficient of variation %.1f%%, max/min %.2f "
+                 "(is another process using the CPUs?)",
+                 name, psum_stats_cv(&p->stats) * 100, p->stats.max / p->stats.min);
+}
+
+void psum_collect_warnings(const psum_result *r, const psum_machine *m,
+                           psum_warnings *w)
+{
+    char *line;
+    w->count = 0;
+    if (m->logical_cpus > 0 && r->team > m->logical_cpus && (line = next_warning(w)))
+        snprintf(line, WARNING_SIZE,
+                 "%d threads on %ld logical CPUs: oversubscribed, threads share cores",
+                 r->team, m->logical_cpus);
+    if (m->omp_proc_bind == NULL && (line = next_warning(w)))
+        snprintf(line, WARNING_SIZE,
+                 "OMP_PROC_BIND is unset: threads may migrate and times vary more "
+                 "(try OMP_PROC_BIND=close)");
+    warn_noisy(w, "serial", &r->serial);
+    warn_noisy(w, "parallel", &r->parallel);
+}
+
+/* The sum to show: a failing phase's wrong sum wins over a correct one. */
+static psum_u128 shown_sum(const psum_result *r)
+{
+    return r->serial.count > 0 && !r->serial.verified ? r->serial.sum : r->parallel.sum;
+}
+
+static double speedup(const psum_result *r)
+{
+    return r->serial.stats.median / r->parallel.stats.median;
+}
+
+/* Speedup and efficiency exist for a verified run with a serial phase. */
+static bool has_speedup(const psum_result *r)
+{
+    return r->verified && r->serial.count > 0 && r->parallel.stats.median > 0;
+}
+
+static double bytes_of(const psum_result *r)
+{
+    return (double)r->cfg.n * 8.0;
+}
+
+static bool materialized(const psum_result *r)
+{
+    return r->cfg.mode == PSUM_MODE_MATERIALIZE;
+}
+
+/* ---- text ---- */
+
+static void text_phase(FILE *out, const char *name, const psum_result *r,
+                       const psum_phase *p, bool parallel)
+{
+    const psum_stats *s = &p->stats;
+    fprintf(out, "%-9s %9.4f %9.4f %9.4f %9.4f", name, s->median, s->min, s->max, s->stddev);
+    if (!r->verified) {
+        fprintf(out, "  %7s %8s", "-", "-");
+    } else {
+        if (materialized(r))
+            fprintf(out, "  %7.2f", bytes_of(r) / s->median / 1e9);
+        else
+            fprintf(out, "  %7s", "-");
+        fprintf(out, " %8.3f", (double)r->cfg.n / s->median / 1e9);
+    }
+    if (parallel && has_speedup(r))
+        fprintf(out, " %8.2fx %10.2f", speedup(r), speedup(r) / r->team);
+    else
+        fprintf(out, " %9s %10s", "-", "-");
+    fprintf(out, "%s\n", psum_phase_noisy(p) ? "  noisy" : "");
+}
+
+int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
+                     const psum_warnings *w)
+{
+    const psum_config *c = &r->cfg;
+    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
+
+    fprintf(out, "psum_omp: sum of 0..N-1, N = %llu, mode %s",
+            (unsigned long long)c->n, psum_mode_name(c->mode));
+    if (materialized(r))
+        fprintf(out, " (%.2f GB array)", bytes_of(r) / 1e9);
+    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunks, "
+            "%llu timed repetitions after 1 warm-up\n",
+            r->team, r->threads_requested, psum_schedule_name(c->schedule),
+            (unsigned long long)c->chunks, (unsigned long long)c->repeat);
+    if (materialized(r))
+        fprintf(out, "fill (first touch, %s): %.3f s\n",
+                r->huge_advised ? "huge pages advised" : "no huge pages", r->materialize_s);
+
+    fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
+            "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
+    if (r->serial.count > 0)
+        text_phase(out, "serial", r, &r->serial, false);
+    text_phase(out, "parallel", r, &r->parallel, true);
+
+    fprintf(out, "\nsum       %s\nexpected  %s  %s\n", psum_u128_to_dec(shown_sum(r), sum),
+            psum_u128_to_dec(r->expected, expected),
+            r->verified ? "verified" : "MISMATCH: result INVALID");
+    fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
+            m->cpu_model, m->logical_cpus, m->compiler, m->openmp_version, m->huge_pages,
+            m->omp_proc_bind ? m->omp_proc_bind : "unset");
+    for (size_t i = 0; i < w->count; i++)
+        fprintf(out, "warning   %s\n", w->text[i]);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- CSV ---- */
+
+static void csv_number(FILE *out, bool present, double v)
+{
+    if (present)
+        fprintf(out, ",%.9g", v);
+    else
+        fputs(",", out);
+}
+
+/* Quotes s for CSV, doubling any quote inside. */
+static void csv_string(FILE *out, const char *s)
+{
+    fputs(",\"", out);
+    for (; *s; s++)
+        fprintf(out, *s == '"' ? "\"\"" : "%c", *s);
+    fputc('"', out);
+}
+
+static void csv_phase(FILE *out, const psum_phase *p)
+{
+    const psum_stats *s = &p->stats;
+    const double v[] = {s->min, s->median, s->mean, s->max, s->stddev};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        csv_number(out, p->count > 0, v[i]);
+}
+
+int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
+                    const psum_warnings *w)
+{
+    const psum_config *c = &r->cfg;
+    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
+    char warnings[PSUM_MAX_WARNINGS * 192 + 1] = "";
+
+    fputs("n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,verified,"
+          "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
+          "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
+          "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
+          "cpu_model,logical_cpus,compiler,warnings\n", out);
+    fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
+            psum_mode_name(c->mode), r->team, r->threads_requested,
+            psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
+            (unsigned long long)c->repeat, psum_u128_to_dec(shown_sum(r), sum),
+            psum_u128_to_dec(r->expected, expected), r->verified ? "true" : "false");
+    csv_number(out, materialized(r), r->materialize_s);
+    csv_phase(out, &r->serial);
+    csv_phase(out, &r->parallel);
+    csv_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
+    csv_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
+    fprintf(out, ",%llu", (unsigned long long)r->peak_rss);
+    csv_string(out, m->cpu_model);
+    fprintf(out, ",%ld", m->logical_cpus);
+    csv_string(out, m->compiler);
+    for (size_t i = 0; i < w->count; i++) {
+        if (i > 0)
+            strcat(warnings, "; ");
+        strcat(warnings, w->text[i]);
+    }
+    csv_string(out, warnings);
+    fputc('\n', out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- JSON ---- */
+
+static void json_string(FILE *out, const char *s)
+{
+    if (s == NULL) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            fprintf(out, "\\%c", ch);
+        else if (ch < 0x20)
+            fprintf(out, "\\u%04x", ch);
+        else
+            fputc(ch, out);
+    }
+    fputc('"', out);
+}
+
+static void json_number(FILE *out, bool present, double v)
+{
+    if (present)
+        fprintf(out, "%.9g", v);
+    else
+        fputs("null", out);
+}
+
+static void json_phase(FILE *out, const char *name, const psum_phase *p)
+{
+    fprintf(out, "  \"%s\": ", name);
+    if (p->count == 0) {
+        fputs("null,\n", out);
+        return;
+    }
+    const psum_stats *s = &p->stats;
+    fprintf(out, "{\"min_s\": %.9g, \"median_s\": %.9g, \"mean_s\": %.9g, "
+            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"samples_s\": [",
+            s->min, s->median, s->mean, s->max, s->stddev,
+            psum_phase_noisy(p) ? "true" : "false");
+    for (size_t i = 0; i < p->count; i++)
+        fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
+    fputs("]},\n", out);
+}
+
+static void json_machine(FILE *out, const psum_machine *m)
+{
+    fputs("  \"machine\": {\"cpu_model\": ", out);
+    json_string(out, m->cpu_model);
+    fprintf(out, ", \"logical_cpus\": %ld, \"mem_total_bytes\": %llu, \"kernel\": ",
+            m->logical_cpus, (unsigned long long)m->mem_total);
+    json_string(out, m->kernel);
+    fputs(", \"compiler\": ", out);
+    json_string(out, m->compiler);
+    fputs(", \"build\": ", out);
+    json_string(out, m->build);
+    fprintf(out, ", \"openmp_version\": %d, \"huge_pages\": ", m->openmp_version);
+    json_string(out, m->huge_pages);
+    fputs(", \"omp_num_threads\": ", out);
+    json_string(out, m->omp_num_threads);
+    fputs(", \"omp_proc_bind\": ", out);
+    json_string(out, m->omp_proc_bind);
+    fputs(", \"omp_places\": ", out);
+    json_string(out, m->omp_places);
+    fputs("},\n", out);
+}
+
+int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
+                     const psum_warnings *w)
+{
+    const psum_config *c = &r->cfg;
+    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
+
+    fprintf(out, "{\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
+            "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
+            "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
+            "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
+            PSUM_VERSION, (unsigned long long)c->n, psum_mode_name(c->mode), r->team,
+            r->threads_requested, psum_schedule_name(c->schedule),
+            (unsigned long long)c->chunks, (unsigned long long)c->repeat,
+            psum_u128_to_dec(shown_sum(r), sum), psum_u128_to_dec(r->expected, expected),
+            r->verified ? "true" : "false");
+    json_number(out, materialized(r), r->materialize_s);
+    fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");
+    json_phase(out, "serial", &r->serial);
+    json_phase(out, "parallel", &r->parallel);
+    fputs("  \"speedup\": ", out);
+    json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
+    fputs(",\n  \"efficiency\": ", out);
+    json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
+    fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n", (unsigned long long)r->peak_rss);
+    json_machine(out, m);
+    fputs("  \"warnings\": [", out);
+    for (size_t i = 0; i < w->count; i++) {
+        fputs(i ? ", " : "", out);
+        json_string(out, w->text[i]);
+    }
+    fputs("]\n}\n", out);
+    return ferror(out) ? -1 : 0;
+}

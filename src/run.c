@@ -1,0 +1,126 @@
+#include "run.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "array.h"
+#include "sum.h"
+#include "timer.h"
+
+/* Room left for the program, the stack and the kernel's own needs. */
+#define MEMORY_HEADROOM ((uint64_t)64 << 20)
+
+typedef struct {
+    const psum_source *src;
+    uint64_t chunks;
+    psum_schedule schedule;
+    int threads;
+    int team;
+} parallel_job;
+
+static psum_u128 serial_kernel(void *ctx)
+{
+    const psum_source *src = ctx;
+    return psum_sum_range(src, 0, src->n);
+}
+
+static psum_u128 parallel_kernel(void *ctx)
+{
+    parallel_job *job = ctx;
+    return psum_sum_parallel(job->src, job->chunks, job->schedule,
+                             job->threads, &job->team);
+}
+
+static double gb(uint64_t bytes)
+{
+    return (double)bytes / 1e9;
+}
+
+/*
+ * Refuses, before touching any memory, a size that cannot fit: being
+ * killed by the OOM killer halfway through a fill helps nobody.
+ */
+static int check_memory(uint64_t n, char *err, size_t errlen)
+{
+    size_t need = psum_array_bytes(n);
+    uint64_t avail = psum_mem_available();
+    if (avail == 0 || (need != SIZE_MAX && (uint64_t)need + MEMORY_HEADROOM <= avail))
+        return 0;
+    snprintf(err, errlen,
+             "materializing %llu elements needs %.2f GB but only %.2f GB is available "
+             "(MemAvailable); use --mode stream or a smaller -n",
+             (unsigned long long)n, need == SIZE_MAX ? gb(UINT64_MAX) : gb(need), gb(avail));
+    return -1;
+}
+
+static uint64_t peak_rss(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+}
+
+static psum_run_status run_phases(psum_result *res, const psum_source *src,
+                                  int threads, char *err, size_t errlen)
+{
+    const psum_config *cfg = &res->cfg;
+    if (cfg->serial &&
+        psum_measure(serial_kernel, (void *)src, cfg->repeat, res->expected, &res->serial) != 0)
+        goto no_memory;
+    parallel_job job = {src, cfg->chunks, cfg->schedule, threads, 0};
+    if (psum_measure(parallel_kernel, &job, cfg->repeat, res->expected, &res->parallel) != 0)
+        goto no_memory;
+    res->team = job.team;
+    res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
+    return PSUM_RUN_DONE;
+
+no_memory:
+    snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
+             (unsigned long long)cfg->repeat);
+    psum_result_free(res);
+    return PSUM_RUN_ERROR;
+}
+
+psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
+                         psum_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    res->cfg = *cfg;
+    res->threads_requested = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    res->expected = psum_expected_sum(cfg->n);
+    res->materialize_s = -1;
+
+    psum_array array = {0};
+    psum_source src = {NULL, cfg->n, cancel};
+    if (cfg->mode == PSUM_MODE_MATERIALIZE) {
+        if (check_memory(cfg->n, err, errlen) != 0)
+            return PSUM_RUN_ERROR;
+        if (psum_array_alloc(&array, cfg->n) != 0) {
+            snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements: %s",
+                     gb(psum_array_bytes(cfg->n)), (unsigned long long)cfg->n, strerror(errno));
+            return PSUM_RUN_ERROR;
+        }
+        double t0 = psum_now();
+        psum_array_fill(&array, res->threads_requested);
+        res->materialize_s = psum_now() - t0;
+        res->huge_advised = array.huge_advised;
+        src.data = array.data;
+    }
+
+    psum_run_status st = run_phases(res, &src, res->threads_requested, err, errlen);
+    res->peak_rss = peak_rss();
+    psum_array_free(&array);
+    if (st == PSUM_RUN_DONE && cancel != NULL && *cancel) {
+        psum_result_free(res);
+        return PSUM_RUN_INTERRUPTED;
+    }
+    return st;
+}
+
+void psum_result_free(psum_result *res)
+{
+    psum_phase_free(&res->serial);
+    psum_phase_free(&res->parallel);
+}

@@ -1,0 +1,48 @@
+/*
+ * One benchmark run: memory check and first touch, the timed serial and
+ * parallel phases, and the verification of every sum.
+ */
+#ifndef PSUM_RUN_H
+#define PSUM_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "exact.h"
+#include "measure.h"
+
+typedef struct {
+    psum_config cfg;
+    int threads_requested;  /* --threads, else what OpenMP would start */
+    int team;               /* threads counted inside the parallel region */
+    double materialize_s;   /* first-touch fill time; < 0 in stream mode */
+    bool huge_advised;      /* madvise(MADV_HUGEPAGE) accepted */
+    psum_phase serial;      /* count 0 with --no-serial */
+    psum_phase parallel;
+    psum_u128 expected;     /* n(n-1)/2 */
+    bool verified;          /* every sum of every phase equals expected */
+    uint64_t peak_rss;      /* bytes, at the end of the run */
+} psum_result;
+
+typedef enum {
+    PSUM_RUN_DONE,        /* *res is filled; res->verified says if it holds */
+    PSUM_RUN_ERROR,       /* memory refused or too little: err says why */
+    PSUM_RUN_INTERRUPTED, /* *cancel became non-zero; nothing to report */
+} psum_run_status;
+
+/*
+ * Runs the benchmark that cfg describes.  `cancel` (may be NULL) is polled
+ * by the kernels.  On PSUM_RUN_DONE release *res with psum_result_free; on
+ * the other statuses nothing is left to free.  err (errlen bytes) receives
+ * a one-line message on PSUM_RUN_ERROR.
+ */
+psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
+                         psum_result *res, char *err, size_t errlen);
+
+/* Releases what psum_run allocated in *res. */
+void psum_result_free(psum_result *res);
+
+#endif

@@ -1,0 +1,167 @@
+#include "sum.h"
+
+#include <omp.h>
+
+/*
+ * Eight 64-bit lanes: one AVX-512 register, or several narrower ones when
+ * the target has no AVX-512.  Unsigned, so lanes wrap instead of invoking
+ * undefined behaviour; the block bound below makes the wrapped total exact.
+ */
+typedef uint64_t lanes8 __attribute__((vector_size(64)));
+
+void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
+                       uint64_t *lo, uint64_t *hi)
+{
+    *lo = (uint64_t)((psum_u128)k * n / chunks);
+    *hi = (uint64_t)((psum_u128)(k + 1) * n / chunks);
+}
+
+/*
+ * Blocks are at most this long so a cancel request is seen within a few
+ * milliseconds even in the serial phase, which is one long range.
+ */
+#define MAX_BLOCK ((uint64_t)1 << 24)
+
+/*
+ * Longest block whose sum fits in 64 bits: every value is below n, so a
+ * block of b elements sums to less than b * n <= UINT64_MAX.
+ */
+static uint64_t block_length(uint64_t n)
+{
+    uint64_t exact = n <= 1 ? UINT64_MAX : UINT64_MAX / n;
+    return exact < MAX_BLOCK ? exact : MAX_BLOCK;
+}
+
+static uint64_t array_block(const int64_t *data, uint64_t lo, uint64_t hi)
+{
+    uint64_t s = 0;
+    for (uint64_t i = lo; i < hi; i++)
+        s += (uint64_t)data[i];
+    return s;
+}
+
+static lanes8 masked_below(lanes8 v, lanes8 limit)
+{
+    return v & (lanes8)(v < limit);
+}
+
+/*
+ * Sum of lo, lo+1, ..., hi-1 modulo 2^64, generated eight lanes at a time
+ * into four accumulators.  The last, partial round adds the values below hi
+ * and masks the rest, so every element goes through the vector adds.
+ */
+static uint64_t stream_block(uint64_t lo, uint64_t hi)
+{
+    const lanes8 zero = {0};
+    const lanes8 step = zero + 32;
+    const lanes8 limit = zero + hi;
+    lanes8 v0 = {lo, lo + 1, lo + 2, lo + 3, lo + 4, lo + 5, lo + 6, lo + 7};
+    lanes8 v1 = v0 + 8, v2 = v0 + 16, v3 = v0 + 24;
+    lanes8 a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+
+    for (uint64_t rounds = (hi - lo) / 32; rounds > 0; rounds--) {
+        a0 += v0;
+        a1 += v1;
+        a2 += v2;
+        a3 += v3;
+        v0 += step;
+        v1 += step;
+        v2 += step;
+        v3 += step;
+    }
+    a0 += masked_below(v0, limit);
+    a1 += masked_below(v1, limit);
+    a2 += masked_below(v2, limit);
+    a3 += masked_below(v3, limit);
+
+    lanes8 a = a0 + a1 + a2 + a3;
+    uint64_t s = 0;
+    for (int i = 0; i < 8; i++)
+        s += a[i];
+    return s;
+}
+
+psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
+{
+    const uint64_t block = block_length(src->n);
+    psum_u128 total = 0;
+    while (lo < hi) {
+        if (src->cancel != NULL && *src->cancel)
+            return total;
+        uint64_t end = hi - lo > block ? lo + block : hi;
+        total += src->data ? array_block(src->data, lo, end)
+                           : stream_block(lo, end);
+        lo = end;
+    }
+    return total;
+}
+
+static psum_u128 chunk_sum(const psum_source *src, uint64_t chunks, uint64_t k)
+{
+    uint64_t lo, hi;
+    psum_chunk_bounds(src->n, chunks, k, &lo, &hi);
+    return psum_sum_range(src, lo, hi);
+}
+
+/*
+ * One function per schedule, so the schedule is written in the pragma as a
+ * reader expects rather than chosen at run time through OMP_SCHEDULE.
+ */
+static psum_u128 sum_dynamic(const psum_source *src, uint64_t chunks,
+                             int threads, int *team)
+{
+    psum_u128 total = 0;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single nowait
+        *team = omp_get_num_threads();
+#pragma omp for schedule(dynamic) reduction(+ : total)
+        for (uint64_t k = 0; k < chunks; k++)
+            total += chunk_sum(src, chunks, k);
+    }
+    return total;
+}
+
+static psum_u128 sum_static(const psum_source *src, uint64_t chunks,
+                            int threads, int *team)
+{
+    psum_u128 total = 0;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single nowait
+        *team = omp_get_num_threads();
+#pragma omp for schedule(static) reduction(+ : total)
+        for (uint64_t k = 0; k < chunks; k++)
+            total += chunk_sum(src, chunks, k);
+    }
+    return total;
+}
+
+static psum_u128 sum_guided(const psum_source *src, uint64_t chunks,
+                            int threads, int *team)
+{
+    psum_u128 total = 0;
+#pragma omp parallel num_threads(threads)
+    {
+#pragma omp single nowait
+        *team = omp_get_num_threads();
+#pragma omp for schedule(guided) reduction(+ : total)
+        for (uint64_t k = 0; k < chunks; k++)
+            total += chunk_sum(src, chunks, k);
+    }
+    return total;
+}
+
+psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
+                            psum_schedule schedule, int threads, int *team)
+{
+    switch (schedule) {
+    case PSUM_SCHED_STATIC:
+        return sum_static(src, chunks, threads, team);
+    case PSUM_SCHED_GUIDED:
+        return sum_guided(src, chunks, threads, team);
+    case PSUM_SCHED_DYNAMIC:
+    default:
+        return sum_dynamic(src, chunks, threads, team);
+    }
+}

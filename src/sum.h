@@ -1,0 +1,67 @@
+/*
+ * The summing kernels: a serial sum over a range, the chunk partition, and
+ * the OpenMP parallel sum over chunks with a reduction.
+ *
+ * Values are 0, 1, ..., n-1, either read from a materialized array or
+ * generated on the fly (stream mode).  Every element is really added: the
+ * stream kernel is written with vector types so no compiler folds it into
+ * the closed form.  Results are exact for any n <= 2^62: each block of
+ * elements is summed in 64 bits only as far as its total provably fits,
+ * and blocks are combined in 128 bits.
+ */
+#ifndef PSUM_SUM_H
+#define PSUM_SUM_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "exact.h"
+
+typedef enum {
+    PSUM_SCHED_STATIC,
+    PSUM_SCHED_DYNAMIC,
+    PSUM_SCHED_GUIDED,
+} psum_schedule;
+
+typedef struct {
+    /*
+     * The materialized array, whose element i must hold i; NULL for stream
+     * mode.  Borrowed, never freed here.
+     */
+    const int64_t *data;
+    uint64_t n; /* number of elements, 1 <= n <= 2^62 */
+    /*
+     * Optional (may be NULL): when it becomes non-zero, the kernels stop
+     * at the next block of at most 2^24 elements, so a long run ends
+     * within milliseconds.  The sum returned
+     * is then incomplete and the caller must discard it.
+     */
+    const volatile sig_atomic_t *cancel;
+} psum_source;
+
+/* Largest n the kernels accept. */
+#define PSUM_MAX_ELEMENTS ((uint64_t)1 << 62)
+
+/*
+ * Chunk k of `chunks` over [0, n): stores [*lo, *hi).  Consecutive chunks
+ * touch (hi of k is lo of k+1), chunk 0 starts at 0 and the last ends at n,
+ * so the chunks cover [0, n) exactly once; when chunks > n some are empty.
+ * Requires chunks >= 1 and k < chunks.
+ */
+void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
+                       uint64_t *lo, uint64_t *hi);
+
+/*
+ * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n).
+ */
+psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi);
+
+/*
+ * Sums all n elements with `#pragma omp parallel for schedule(...)` over
+ * `chunks` chunks and a reduction, in a team of `threads` threads.
+ * Stores the number of threads actually running in the team in *team.
+ */
+psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
+                            psum_schedule schedule, int threads, int *team);
+
+#endif
