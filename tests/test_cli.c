@@ -1,0 +1,95 @@
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include "cli.h"
+
+static char err[256];
+
+static psum_cli_status parse(psum_config *cfg, int argc, char **argv)
+{
+    err[0] = '\0';
+    return psum_cli_parse(argc, argv, cfg, err, sizeof err);
+}
+
+Test(cli, defaults)
+{
+    char *argv[] = {"psum_omp"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 1, argv), PSUM_CLI_RUN));
+    cr_assert(eq(u64, c.n, 1000000000));
+    cr_assert(eq(int, c.mode, PSUM_MODE_MATERIALIZE));
+    cr_assert(eq(int, c.schedule, PSUM_SCHED_DYNAMIC));
+    cr_assert(eq(u64, c.chunks, 100));
+    cr_assert(eq(int, c.threads, 0));
+    cr_assert(eq(u64, c.repeat, 5));
+    cr_assert(eq(int, c.format, PSUM_FORMAT_TEXT));
+    cr_assert(c.serial);
+}
+
+Test(cli, every_option_and_spelling)
+{
+    char *argv[] = {"psum_omp", "-n", "2.5e9", "--mode=stream", "--schedule", "guided",
+                    "--chunks=1_000", "-t3", "--repeat", "7", "--format", "json",
+                    "--no-serial"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 13, argv), PSUM_CLI_RUN), "%s", err);
+    cr_assert(eq(u64, c.n, 2500000000));
+    cr_assert(eq(int, c.mode, PSUM_MODE_STREAM));
+    cr_assert(eq(int, c.schedule, PSUM_SCHED_GUIDED));
+    cr_assert(eq(u64, c.chunks, 1000));
+    cr_assert(eq(int, c.threads, 3));
+    cr_assert(eq(u64, c.repeat, 7));
+    cr_assert(eq(int, c.format, PSUM_FORMAT_JSON));
+    cr_assert(not(c.serial));
+}
+
+Test(cli, the_last_repeated_option_wins)
+{
+    char *argv[] = {"psum_omp", "-n", "10", "--elements", "20", "--mode", "stream",
+                    "--mode", "materialize"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 9, argv), PSUM_CLI_RUN));
+    cr_assert(eq(u64, c.n, 20));
+    cr_assert(eq(int, c.mode, PSUM_MODE_MATERIALIZE));
+}
+
+Test(cli, help_and_version)
+{
+    char *help[] = {"psum_omp", "-n", "5", "--help"};
+    char *version[] = {"psum_omp", "-V"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 4, help), PSUM_CLI_HELP));
+    cr_assert(eq(int, parse(&c, 2, version), PSUM_CLI_VERSION));
+}
+
+typedef struct {
+    char *args[3];
+    const char *message;
+} bad_case;
+
+Test(cli, errors_name_the_option_and_the_value)
+{
+    static const bad_case cases[] = {
+        {{"--elements", "1e9x"}, "invalid value '1e9x' for --elements: trailing characters"},
+        {{"-n", "0"}, "invalid value '0' for --elements: must be at least 1"},
+        {{"--chunks", "-1"}, "invalid value '-1' for --chunks: must be positive"},
+        {{"--threads", "5000"}, "invalid value '5000' for --threads: must not exceed 1024"},
+        {{"--repeat="}, "invalid value '' for --repeat: empty value"},
+        {{"--mode", "fast"}, "invalid value 'fast' for --mode: expected materialize or stream"},
+        {{"--schedule", "auto"},
+         "invalid value 'auto' for --schedule: expected static, dynamic or guided"},
+        {{"--format", "xml"}, "invalid value 'xml' for --format: expected text, csv or json"},
+        {{"--frobnicate"}, "unknown option '--frobnicate'"},
+        {{"-x"}, "unknown option '-x'"},
+        {{"--chunks"}, "option '--chunks' needs a value"},
+        {{"--no-serial=1"}, "option '--no-serial' takes no value, got '--no-serial=1'"},
+        {{"extra"}, "unexpected argument 'extra'"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[4] = {"psum_omp", cases[i].args[0], cases[i].args[1], NULL};
+        int argc = 2 + (cases[i].args[1] != NULL);
+        psum_config c;
+        cr_expect(eq(int, parse(&c, argc, argv), PSUM_CLI_ERROR), "case %zu", i);
+        cr_expect(eq(str, err, (char *)cases[i].message));
+    }
+}

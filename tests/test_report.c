@@ -1,0 +1,122 @@
+/*
+ * The writers: an invalid result never shows rates, and the JSON and CSV
+ * carry what they promise.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+static double samples_serial[] = {2.0, 2.0, 2.0};
+static double samples_parallel[] = {1.0, 1.0, 1.0};
+
+static psum_result make_result(int verified)
+{
+    psum_result r;
+    memset(&r, 0, sizeof r);
+    psum_config_default(&r.cfg);
+    r.cfg.n = 1000;
+    r.cfg.repeat = 3;
+    r.threads_requested = 2;
+    r.team = 2;
+    r.materialize_s = 0.5;
+    r.expected = 499500;
+    r.verified = verified;
+    r.serial = (psum_phase){samples_serial, 3, {2, 2, 2, 2, 0}, 499500, 1};
+    r.parallel = (psum_phase){samples_parallel, 3, {1, 1, 1, 1, 0},
+                              verified ? 499500 : 499501, verified};
+    return r;
+}
+
+static psum_machine make_machine(void)
+{
+    psum_machine m;
+    memset(&m, 0, sizeof m);
+    strcpy(m.cpu_model, "Test \"CPU\"");
+    m.logical_cpus = 2;
+    strcpy(m.compiler, "cc 1");
+    strcpy(m.huge_pages, "madvise");
+    m.omp_proc_bind = "close";
+    return m;
+}
+
+typedef int (*writer)(FILE *, const psum_result *, const psum_machine *,
+                      const psum_warnings *);
+
+/* Runs a writer into memory; the caller frees the text. */
+static char *render(writer w, const psum_result *r)
+{
+    psum_machine m = make_machine();
+    psum_warnings warnings;
+    psum_collect_warnings(r, &m, &warnings);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert(not(eq(ptr, f, NULL)));
+    cr_assert(eq(int, w(f, r, &m, &warnings), 0));
+    fclose(f);
+    return buf;
+}
+
+Test(report, verified_json_has_speedup_and_exact_strings)
+{
+    psum_result r = make_result(1);
+    char *json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "\"speedup\": 2,"), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"efficiency\": 1,"), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"sum\": \"499500\""), NULL)));
+    cr_expect(not(eq(ptr, strstr(json, "\"verified\": true"), NULL)));
+    cr_expect(not(eq(ptr, strstr(json, "\"cpu_model\": \"Test \\\"CPU\\\"\""), NULL)), "%s", json);
+    free(json);
+}
+
+Test(report, invalid_result_shows_no_rate)
+{
+    psum_result r = make_result(0);
+    char *json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "\"speedup\": null"), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"verified\": false"), NULL)));
+    cr_expect(not(eq(ptr, strstr(json, "\"sum\": \"499501\""), NULL)), "%s", json);
+    free(json);
+
+    char *text = render(psum_report_text, &r);
+    cr_expect(not(eq(ptr, strstr(text, "INVALID"), NULL)), "%s", text);
+    cr_expect(eq(ptr, strstr(text, "2.00x"), NULL), "%s", text);
+    cr_expect(eq(ptr, strstr(text, "verified"), NULL), "%s", text);
+    free(text);
+
+    char *csv = render(psum_report_csv, &r);
+    cr_expect(not(eq(ptr, strstr(csv, ",false,"), NULL)), "%s", csv);
+    free(csv);
+}
+
+Test(report, csv_has_a_header_and_one_row_of_equal_width)
+{
+    psum_result r = make_result(1);
+    char *csv = render(psum_report_csv, &r);
+    char *nl = strchr(csv, '\n');
+    cr_assert(not(eq(ptr, nl, NULL)));
+    cr_assert(eq(int, (int)strlen(nl + 1) > 0, 1));
+    cr_assert(eq(ptr, strchr(nl + 1, '\n'), csv + strlen(csv) - 1), "one row only");
+    free(csv);
+}
+
+Test(report, noise_and_oversubscription_warnings)
+{
+    psum_result r = make_result(1);
+    double noisy[] = {1.0, 1.5, 1.0};
+    r.parallel.samples = noisy;
+    r.parallel.stats = (psum_stats){1.0, 1.0, 7.0 / 6, 1.5, 0.29};
+    r.team = 16;
+    psum_machine m = make_machine();
+    psum_warnings w;
+    psum_collect_warnings(&r, &m, &w);
+    cr_assert(eq(sz, w.count, 2));
+    cr_expect(not(eq(ptr, strstr(w.text[0], "oversubscribed"), NULL)), "%s", w.text[0]);
+    cr_expect(not(eq(ptr, strstr(w.text[1], "parallel phase is noisy"), NULL)), "%s", w.text[1]);
+    m.omp_proc_bind = NULL;
+    psum_collect_warnings(&r, &m, &w);
+    cr_expect(eq(sz, w.count, 3));
+}
