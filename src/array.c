@@ -1,9 +1,10 @@
 #include "array.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include "procfs.h"
 
 /* Transparent huge pages are 2 MiB on x86-64; align to them. */
 #define HUGE_ALIGN ((size_t)2 << 20)
@@ -17,17 +18,7 @@ size_t psum_array_bytes(uint64_t n)
 
 uint64_t psum_mem_available(void)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
-    if (f == NULL)
-        return 0;
-    char line[256];
-    unsigned long long kib = 0;
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
-            break;
-    }
-    fclose(f);
-    return (uint64_t)kib * 1024;
+    return psum_proc_kib_field("/proc/meminfo", "MemAvailable");
 }
 
 int psum_array_alloc(psum_array *a, uint64_t n)

@@ -4,9 +4,9 @@
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "array.h"
+#include "procfs.h"
 #include "sum.h"
 #include "timer.h"
 
@@ -56,10 +56,14 @@ static int check_memory(uint64_t n, char *err, size_t errlen)
     return -1;
 }
 
+/*
+ * The peak resident set.  VmHWM, not getrusage's ru_maxrss: Linux carries
+ * that across execve, so it would report the parent's footprint (a Python
+ * driver's, say) when that was larger.
+ */
 static uint64_t peak_rss(void)
 {
-    struct rusage ru;
-    return getrusage(RUSAGE_SELF, &ru) == 0 ? (uint64_t)ru.ru_maxrss * 1024 : 0;
+    return psum_proc_kib_field("/proc/self/status", "VmHWM");
 }
 
 static psum_run_status run_phases(psum_result *res, const psum_source *src,

@@ -40,11 +40,6 @@ static uint64_t array_block(const int64_t *data, uint64_t lo, uint64_t hi)
     return s;
 }
 
-static lanes8 masked_below(lanes8 v, lanes8 limit)
-{
-    return v & (lanes8)(v < limit);
-}
-
 /*
  * Sum of lo, lo+1, ..., hi-1 modulo 2^64, generated eight lanes at a time
  * into four accumulators.  The last, partial round adds the values below hi
@@ -69,10 +64,11 @@ static uint64_t stream_block(uint64_t lo, uint64_t hi)
         v2 += step;
         v3 += step;
     }
-    a0 += masked_below(v0, limit);
-    a1 += masked_below(v1, limit);
-    a2 += masked_below(v2, limit);
-    a3 += masked_below(v3, limit);
+    /* (v < limit) is all ones in the lanes below hi, zero elsewhere. */
+    a0 += v0 & (lanes8)(v0 < limit);
+    a1 += v1 & (lanes8)(v1 < limit);
+    a2 += v2 & (lanes8)(v2 < limit);
+    a3 += v3 & (lanes8)(v3 < limit);
 
     lanes8 a = a0 + a1 + a2 + a3;
     uint64_t s = 0;
