@@ -1,0 +1,48 @@
+# Shared by bench/run.sh and tests/run.sh (sourced, not run): installs the
+# Debian packages that are missing, and configures and builds a Meson build
+# folder.  Nothing is installed that is already there.
+
+# Packages every route needs: compiler with libgomp, Meson, Ninja, pkg-config.
+PSUM_BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3"
+
+# ensure_packages PKG...: installs those of PKG that dpkg does not list as
+# installed; runs `apt-get update` once, and only when something is missing.
+ensure_packages() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+            missing+=("$pkg")
+        fi
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "psum_omp: missing packages: ${missing[*]}; install them with:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        return 1
+    fi
+    echo "psum_omp: installing ${missing[*]}" >&2
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >&2
+}
+
+# ensure_build DIR [MESON_SETUP_ARGS...]: configures DIR once (a folder that
+# was configured with other arguments is configured anew) and builds it.
+ensure_build() {
+    local dir=$1; shift
+    local stamp="$dir/.psum-setup-args" want="$*"
+    local log
+    log=$(mktemp)
+    if [ ! -f "$dir/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        rm -rf "$dir"
+        if ! meson setup "$dir" "$@" >"$log" 2>&1; then
+            cat "$log" >&2; rm -f "$log"; return 1
+        fi
+        printf '%s' "$want" >"$stamp"
+    fi
+    # Quiet when all is well; the whole log when the build fails.
+    if ! meson compile -C "$dir" >"$log" 2>&1; then
+        cat "$log" >&2; rm -f "$log"; return 1
+    fi
+    rm -f "$log"
+}
