@@ -1,29 +1,32 @@
 /*
  * psum_limits: this machine's limits, measured with the plainest code that
- * reaches them, for bench/limits.py to compare psum_omp against in the same
- * run.  Not a test and not part of psum_omp.
+ * reaches them, beside psum_omp's own kernels on the same data in the same
+ * process, for bench/limits.py.  Not a test and not part of psum_omp.
  *
  *   read:  a plain `parallel for schedule(static) reduction(+)` loop over a
- *          first-touched, huge-page-advised int64 array (1 thread, all)
- *   fill:  a plain parallel fill loop of a fresh mapping (all threads)
+ *          first-touched, huge-page-advised int64 array (1 thread, all);
+ *          psum's serial, dynamic and static kernels read the same array
  *   gen:   a hand-vectorized generator adding eight 64-bit lanes per
- *          AVX-512 instruction into four accumulators (1 thread, all)
+ *          AVX-512 instruction into four accumulators (1 thread, all);
+ *          psum's stream kernels beside it
+ *   fill:  a plain parallel fill loop and psum's fill, each on a fresh
+ *          mapping, alternately, best of 3
  *
- * Each figure is timed `repeat` times after a warm-up; every sum is checked.
- * Prints one JSON object.  usage: psum_limits [N [REPEAT]]
+ * The kernels run interleaved, one warm-up each, then `repeat` rounds;
+ * every sum is checked.  Prints one JSON object.
+ * usage: psum_limits [N [REPEAT]]
  */
 #include <immintrin.h>
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
+#include "array.h"
 #include "exact.h"
 #include "stats.h"
+#include "sum.h"
 #include "timer.h"
-
-typedef uint64_t (*kernel)(const int64_t *a, uint64_t n, int threads);
 
 static uint64_t read_loop(const int64_t *a, uint64_t n, int threads)
 {
@@ -75,43 +78,92 @@ static uint64_t gen(const int64_t *a, uint64_t n, int threads)
     return s;
 }
 
-static int64_t *map_array(uint64_t n)
+/* ---- psum_omp's own kernels, through its library, for the same-array comparison ---- */
+
+static uint64_t psum_serial(const int64_t *a, uint64_t n, int threads)
 {
-    size_t bytes = (size_t)n * sizeof(int64_t);
-    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return p;
+    (void)threads;
+    psum_source src = {a, n, NULL};
+    return (uint64_t)psum_sum_range(&src, 0, n);
 }
 
-static double fill(int64_t *a, uint64_t n, int threads)
+static uint64_t psum_dynamic(const int64_t *a, uint64_t n, int threads)
 {
-    double t0 = psum_now();
+    psum_source src = {a, n, NULL};
+    int team;
+    return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, threads, &team);
+}
+
+static uint64_t psum_static(const int64_t *a, uint64_t n, int threads)
+{
+    psum_source src = {a, n, NULL};
+    int team;
+    return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_STATIC, threads, &team);
+}
+
+static uint64_t plain_fill(int64_t *a, uint64_t n, int threads)
+{
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (uint64_t i = 0; i < n; i++)
         a[i] = (int64_t)i;
-    return psum_now() - t0;
+    return 0;
 }
 
-/* Times k: one warm-up, then repeat runs; prints "name": {...}. */
-static int measure(const char *name, kernel k, const int64_t *a, uint64_t n, int threads,
-                   int repeat, const char *sep)
-{
+typedef uint64_t (*kernel)(const int64_t *a, uint64_t n, int threads);
+
+typedef struct {
+    const char *name;
+    kernel fn;
+    int materialized; /* reads the array; else generates (a may be NULL) */
+    int threads;      /* 0: all */
     double samples[64];
-    uint64_t want = (uint64_t)psum_expected_sum(n);
-    int ok = k(a, n, threads) == want;
-    for (int r = 0; r < repeat; r++) {
-        double t0 = psum_now();
-        uint64_t got = k(a, n, threads);
-        samples[r] = psum_now() - t0;
-        ok &= got == want;
+    int ok;
+} bench;
+
+/*
+ * Runs every bench once untimed, then `repeat` rounds in which each bench
+ * runs once: interleaved, so drifts of a shared machine hit all alike.
+ */
+static void run_interleaved(bench *b, size_t count, const int64_t *a, uint64_t n, int all,
+                            int repeat)
+{
+    const uint64_t want = (uint64_t)psum_expected_sum(n);
+    for (size_t k = 0; k < count; k++) {
+        b[k].threads = b[k].threads ? b[k].threads : all;
+        b[k].ok = b[k].fn(b[k].materialized ? a : NULL, n, b[k].threads) == want;
     }
+    for (int r = 0; r < repeat; r++)
+        for (size_t k = 0; k < count; k++) {
+            double t0 = psum_now();
+            uint64_t got = b[k].fn(b[k].materialized ? a : NULL, n, b[k].threads);
+            b[k].samples[r] = psum_now() - t0;
+            b[k].ok &= got == want;
+        }
+}
+
+/* Fills a fresh mapping with fill() and returns the seconds, or -1. */
+static double time_fill(uint64_t n, int threads, int use_psum)
+{
+    psum_array arr;
+    if (psum_array_alloc(&arr, n) != 0)
+        return -1;
+    double t0 = psum_now();
+    if (use_psum)
+        psum_array_fill(&arr, threads);
+    else
+        plain_fill(arr.data, n, threads);
+    double s = psum_now() - t0;
+    psum_array_free(&arr);
+    return s;
+}
+
+static void print_bench(const bench *b, int repeat, const char *sep)
+{
     psum_stats s;
-    psum_stats_compute(samples, (size_t)repeat, &s);
+    psum_stats_compute(b->samples, (size_t)repeat, &s);
     printf("  \"%s\": {\"threads\": %d, \"min_s\": %.9g, \"median_s\": %.9g, "
-           "\"verified\": %s}%s\n", name, threads, s.min, s.median, ok ? "true" : "false", sep);
-    return ok;
+           "\"verified\": %s}%s\n", b->name, b->threads, s.min, s.median,
+           b->ok ? "true" : "false", sep);
 }
 
 int main(int argc, char **argv)
@@ -127,22 +179,52 @@ int main(int argc, char **argv)
               stderr);
         return 1;
     }
-    int all = omp_get_max_threads();
-    int64_t *a = map_array(n);
-    if (a == NULL) {
+    const int all = omp_get_max_threads();
+
+    /* Fills: plain loop and psum's, alternately, each on a fresh mapping. */
+    double fill_plain = 1e30, fill_psum = 1e30;
+    time_fill(n, all, 0); /* the first big touch after a pause is slow on a VM */
+    for (int r = 0; r < 3; r++) {
+        double p = time_fill(n, all, 0), q = time_fill(n, all, 1);
+        if (p < 0 || q < 0) {
+            perror("psum_limits: mmap");
+            return 1;
+        }
+        fill_plain = p < fill_plain ? p : fill_plain;
+        fill_psum = q < fill_psum ? q : fill_psum;
+    }
+
+    psum_array arr;
+    if (psum_array_alloc(&arr, n) != 0) {
         perror("psum_limits: mmap");
         return 1;
     }
-    double fill_s = fill(a, n, all);
-    printf("{\n  \"n\": %llu,\n  \"repeat\": %d,\n  \"fill_all\": {\"threads\": %d, "
-           "\"s\": %.9g},\n", (unsigned long long)n, repeat, all, fill_s);
-    int ok = measure("read_1", read_loop, a, n, 1, repeat, ",");
-    ok &= measure("read_all", read_loop, a, n, all, repeat, ",");
-    ok &= measure("gen_1", gen, NULL, n, 1, repeat, ",");
-    ok &= measure("gen_all", gen, NULL, n, all, repeat, "");
+    plain_fill(arr.data, n, all);
+    bench b[] = {
+        {"read_1", read_loop, 1, 1, {0}, 0},
+        {"psum_serial", psum_serial, 1, 1, {0}, 0},
+        {"read_all", read_loop, 1, 0, {0}, 0},
+        {"psum_dynamic", psum_dynamic, 1, 0, {0}, 0},
+        {"psum_static", psum_static, 1, 0, {0}, 0},
+        {"gen_1", gen, 0, 1, {0}, 0},
+        {"psum_stream_serial", psum_serial, 0, 1, {0}, 0},
+        {"gen_all", gen, 0, 0, {0}, 0},
+        {"psum_stream_dynamic", psum_dynamic, 0, 0, {0}, 0},
+    };
+    const size_t count = sizeof b / sizeof b[0];
+    run_interleaved(b, count, arr.data, n, all, repeat);
+    psum_array_free(&arr);
+
+    printf("{\n  \"n\": %llu,\n  \"repeat\": %d,\n  \"threads\": %d,\n"
+           "  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n",
+           (unsigned long long)n, repeat, all, fill_plain, fill_psum);
+    int ok = 1;
+    for (size_t k = 0; k < count; k++) {
+        print_bench(&b[k], repeat, k + 1 < count ? "," : "");
+        ok &= b[k].ok;
+    }
     puts("}");
-    munmap(a, (size_t)n * sizeof(int64_t));
     if (!ok)
-        fputs("psum_limits: a reference sum was wrong\n", stderr);
+        fputs("psum_limits: a sum was wrong\n", stderr);
     return ok ? 0 : 1;
 }
