@@ -1,0 +1,75 @@
+"""Pure figures from measured times: speedup laws and the size crossover.
+No I/O here, so every function can be checked on synthetic inputs."""
+import math
+import statistics
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def karp_flatt(speedup, threads):
+    """The experimentally determined serial fraction
+    e = (1/S - 1/p) / (1 - 1/p); None for p = 1, where it is undefined."""
+    if threads <= 1:
+        return None
+    return (1 / speedup - 1 / threads) / (1 - 1 / threads)
+
+
+def amdahl(serial_fraction, threads):
+    """Amdahl's speedup S(p) = 1 / (f + (1 - f) / p)."""
+    return 1 / (serial_fraction + (1 - serial_fraction) / threads)
+
+
+def fit_amdahl(points):
+    """Least-squares fit of Amdahl's law to [(threads, speedup), ...].
+
+    Returns (f, rmse, r2): the serial fraction in [0, 1], the root mean
+    square error of the fitted speedups, and the coefficient of
+    determination (None when the speedups do not vary).  The error is
+    unimodal in f, so a golden-section search finds the minimum."""
+    if not points:
+        raise ValueError("no points to fit")
+
+    def sse(f):
+        return sum((s - amdahl(f, p)) ** 2 for p, s in points)
+
+    lo, hi = 0.0, 1.0
+    ratio = (math.sqrt(5) - 1) / 2
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    for _ in range(200):
+        if sse(a) < sse(b):
+            hi, b = b, a
+            a = hi - ratio * (hi - lo)
+        else:
+            lo, a = a, b
+            b = lo + ratio * (hi - lo)
+    f = (lo + hi) / 2
+    err = sse(f)
+    rmse = math.sqrt(err / len(points))
+    mean = sum(s for _, s in points) / len(points)
+    total = sum((s - mean) ** 2 for _, s in points)
+    r2 = 1 - err / total if total > 0 else None
+    return f, rmse, r2
+
+
+def crossover(sizes):
+    """The N from which threads pay, from [(n, serial_s, parallel_s), ...].
+
+    Returns (n_cross, below, above): below is the largest measured N at
+    which the parallel time is not shorter, above the next measured N;
+    n_cross interpolates log(serial/parallel) = 0 between them on log N.
+    (None, None, smallest) if threads pay at every size; (None, largest,
+    None) if they pay at none."""
+    pts = sorted(sizes)
+    losing = [i for i, (_, s, p) in enumerate(pts) if p >= s]
+    if not losing:
+        return None, None, pts[0][0]
+    i = losing[-1]
+    if i == len(pts) - 1:
+        return None, pts[i][0], None
+    (n0, s0, p0), (n1, s1, p1) = pts[i], pts[i + 1]
+    r0, r1 = math.log(s0 / p0), math.log(s1 / p1)
+    t = r0 / (r0 - r1) if r0 != r1 else 0.0
+    n_cross = math.exp(math.log(n0) + t * (math.log(n1) - math.log(n0)))
+    return n_cross, n0, n1
