@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bootstrap.sh
 
-ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind
+ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox
 ensure_build build
 
 status=0

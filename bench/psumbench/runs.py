@@ -49,6 +49,8 @@ class PsumJob:
     def run(self, binary, env):
         env = dict(env, OMP_NUM_THREADS=str(self.threads))
         p = subprocess.run(self.command(binary), capture_output=True, text=True, env=env)
+        if p.returncode == 130:
+            raise KeyboardInterrupt  # psum_omp got the Ctrl-C first
         if p.returncode != 0:
             raise RunFailed(f"{' '.join(self.command(binary))} exited {p.returncode}: "
                             f"{p.stderr.strip()}")
