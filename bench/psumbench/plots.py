@@ -78,6 +78,7 @@ def sizes(outdir, by_mode, caption):
 set title "psum\\\\_omp time against N: where threads start to pay"
 set xlabel "N (elements)"
 set ylabel "median time (s)"
+set key bottom right
 set logscale xy
 set format x "10^{{%L}}"
 set format y "10^{{%L}}"

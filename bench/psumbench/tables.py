@@ -62,8 +62,12 @@ def speedup_markdown(by_mode):
               "–" if r["karp_flatt"] is None else f"{r['karp_flatt']:.3f}", r["rate"])
              for r in data["rows"]]))
         r2_text = "n/a (speedups do not vary)" if r2 is None else f"{r2:.3f}"
-        parts.append(f"\nAmdahl fit (threads ≤ CPUs): serial fraction f = {f:.3f}, "
-                     f"RMSE {rmse:.3f}, R² {r2_text}.\n")
+        used = sum(1 for r in data["rows"] if not r["oversubscribed"])
+        caveat = (" With two points (1 thread, whose speedup is 1 by definition, and one "
+                  "more) the fit is exact by construction: f is then the Karp–Flatt "
+                  "fraction of the second point." if used <= 2 else "")
+        parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: serial "
+                     f"fraction f = {f:.3f}, RMSE {rmse:.3f}, R² {r2_text}.{caveat}\n")
     return "\n".join(parts)
 
 
@@ -138,7 +142,8 @@ def contrast_rows(thread_runs, python_runs, cpus):
         workers = {"serial": "1", "numpy": "1"}.get(job.impl, f"{job.workers} ({job.chunks} chunks)")
         note = job.note
         if job.impl == "serial":
-            note = (note + "; " if note else "") + "time of sum() only, list built untimed"
+            note = (note + "; " if note else "") + \
+                f"time of sum() only; building the list took {doc['build_s']:.2f} s, untimed"
         rows.append({"name": f"Python {job.impl}", "n": doc["n"], "workers": workers,
                      "seconds": doc["seconds"], "note": note})
     best = {}
