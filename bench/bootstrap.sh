@@ -30,7 +30,7 @@ ensure_packages() {
 # was configured with other arguments is configured anew) and builds it.
 ensure_build() {
     local dir=$1; shift
-    local stamp="$dir/.psum-setup-args" want="$*"
+    local stamp="$dir/.psum-setup-args" want="CC=${CC:-} $*"
     local log
     log=$(mktemp)
     if [ ! -f "$dir/build.ninja" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

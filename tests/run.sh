@@ -1,14 +1,52 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs `meson test`
-# and ends with one line "N passed, N failed".
+# The whole test suite, in every build configuration: installs what is
+# missing, builds each configuration in its own folder, runs `meson test`
+# there, and ends with one line "N passed, N failed".
+#
+# usage: tests/run.sh [CONFIG...]   CONFIG: gcc asan clang tsan fuzz (default: all)
+#   gcc    gcc release build (the default build, build/)
+#   asan   gcc with AddressSanitizer + UndefinedBehaviorSanitizer, halting on
+#          the first report, leaks included (build-asan/)
+#   clang  clang with LLVM's libomp (build-clang/)
+#   tsan   clang + libomp under ThreadSanitizer with the Archer OpenMP tool:
+#          the kernels at several thread counts, both modes (build-tsan/)
+#   fuzz   the libFuzzer target over the argument and number parsers, for
+#          PSUM_FUZZ_SECONDS (default 60) seconds (build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/bootstrap.sh
 
-ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox
-ensure_build build
+configs=("$@")
+[ "${#configs[@]}" -gt 0 ] || configs=(gcc asan clang tsan fuzz)
+for c in "${configs[@]}"; do
+    case "$c" in
+        gcc|asan|clang|tsan|fuzz) ;;
+        *) echo "tests/run.sh: unknown configuration '$c' (expected gcc, asan, clang, tsan or fuzz)" >&2
+           exit 2 ;;
+    esac
+done
+
+ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox clang libomp-dev
+
+export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+no_recover="-Dc_args=-fno-sanitize-recover=all"
 
 status=0
-meson test -C build --print-errorlogs || status=$?
-python3 tests/summary.py build/meson-logs/testlog.json
+logs=()
+for c in "${configs[@]}"; do
+    echo "== $c" >&2
+    case "$c" in
+        gcc)   dir=build;       CC=gcc ensure_build "$dir" ;;
+        asan)  dir=build-asan;  CC=gcc ensure_build "$dir" -Db_sanitize=address,undefined "$no_recover" ;;
+        clang) dir=build-clang; CC=clang ensure_build "$dir" ;;
+        tsan)  dir=build-tsan;  CC=clang ensure_build "$dir" -Db_sanitize=thread ;;
+        fuzz)  dir=build-fuzz;  CC=clang ensure_build "$dir" -Dfuzz=true \
+                                    -Db_sanitize=address,undefined "$no_recover" ;;
+    esac
+    rm -f "$dir/meson-logs/testlog.json"
+    meson test -C "$dir" --print-errorlogs || status=1
+    logs+=("$dir/meson-logs/testlog.json")
+done
+python3 tests/summary.py "${logs[@]}" || status=1
 exit "$status"
