@@ -149,7 +149,7 @@ static double time_fill(uint64_t n, int threads, int use_psum)
         return -1;
     double t0 = psum_now();
     if (use_psum)
-        psum_array_fill(&arr, threads);
+        psum_array_fill(&arr, threads, NULL);
     else
         plain_fill(arr.data, n, threads);
     double s = psum_now() - t0;

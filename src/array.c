@@ -45,13 +45,20 @@ int psum_array_alloc(psum_array *a, uint64_t n)
     return 0;
 }
 
-void psum_array_fill(psum_array *a, int threads)
+void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel)
 {
+    /* One block is one huge page: the array is 2 MiB aligned. */
+    const uint64_t block = HUGE_ALIGN / sizeof(int64_t);
+    const uint64_t n = a->n, blocks = (n + block - 1) / block;
     int64_t *data = a->data;
-    const uint64_t n = a->n;
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (uint64_t i = 0; i < n; i++)
-        data[i] = (int64_t)i;
+    for (uint64_t b = 0; b < blocks; b++) {
+        if (cancel != NULL && *cancel)
+            continue;
+        const uint64_t hi = (b + 1) * block < n ? (b + 1) * block : n;
+        for (uint64_t i = b * block; i < hi; i++)
+            data[i] = (int64_t)i;
+    }
 }
 
 void psum_array_free(psum_array *a)

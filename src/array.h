@@ -5,6 +5,7 @@
 #ifndef PSUM_ARRAY_H
 #define PSUM_ARRAY_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,9 +40,11 @@ int psum_array_alloc(psum_array *a, uint64_t n);
 /*
  * Writes data[i] = i with a static partition over `threads` threads: each
  * page is first touched, and so placed, by the thread that the static
- * schedule gives it.
+ * schedule gives it.  `cancel` (may be NULL) is polled once per 2 MiB
+ * block; once it is non-zero the rest is left unfilled and the array must
+ * not be summed.
  */
-void psum_array_fill(psum_array *a, int threads);
+void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel);
 
 /*
  * Unmaps the array; a zeroed or already freed psum_array is ignored.

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "machine.h"
+#include "parse.h"
 #include "psum_config.h"
 #include "report.h"
 #include "run.h"
@@ -27,8 +28,28 @@ static void catch_sigint(void)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
+    /* A second Ctrl-C kills at once, should the first not be heeded. */
+    sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+}
+
+/*
+ * Drops an invalid OMP_NUM_THREADS before the OpenMP runtime reads it:
+ * libgomp ignores such a value, but LLVM's libomp 14 aborts on some ("abc",
+ * ""), so both now start from their default.  Writes the warning into
+ * `warning` (empty when the value is fine).
+ */
+static void drop_invalid_thread_count(char *warning, size_t len)
+{
+    const char *value = getenv("OMP_NUM_THREADS");
+    warning[0] = '\0';
+    if (psum_valid_thread_list(value))
+        return;
+    snprintf(warning, len,
+             "ignoring OMP_NUM_THREADS='%.40s': not a list of positive whole numbers; "
+             "the OpenMP runtime's default applies", value);
+    unsetenv("OMP_NUM_THREADS");
 }
 
 /* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
@@ -96,6 +117,8 @@ int main(int argc, char **argv)
         break;
     }
 
+    char env_warning[160];
+    drop_invalid_thread_count(env_warning, sizeof env_warning);
     catch_sigint();
     psum_machine machine;
     psum_machine_read(&machine);
@@ -113,6 +136,8 @@ int main(int argc, char **argv)
 
     psum_warnings warnings;
     psum_collect_warnings(&res, &machine, &warnings);
+    if (env_warning[0] != '\0')
+        psum_add_warning(&warnings, env_warning);
     for (size_t i = 0; i < warnings.count; i++)
         fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
     int rc = write_report(&res, &machine, &warnings);

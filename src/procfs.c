@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 uint64_t psum_proc_kib_field(const char *path, const char *field)
 {
@@ -18,4 +19,22 @@ uint64_t psum_proc_kib_field(const char *path, const char *field)
     }
     fclose(f);
     return (uint64_t)kib * 1024;
+}
+
+int psum_proc_cpu_times(double *busy, double *total)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (f == NULL)
+        return -1;
+    unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal = 0;
+    int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys,
+                     &idle, &iowait, &irq, &softirq, &steal);
+    fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (got < 7 || hz <= 0)
+        return -1;
+    double b = (double)(user + nice + sys + irq + softirq + steal);
+    *busy = b / (double)hz;
+    *total = (b + (double)(idle + iowait)) / (double)hz;
+    return 0;
 }

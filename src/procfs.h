@@ -12,4 +12,11 @@
  */
 uint64_t psum_proc_kib_field(const char *path, const char *field);
 
+/*
+ * CPU time of the whole machine from the "cpu" line of /proc/stat, in
+ * seconds: *busy (user, nice, system, irq, softirq, steal) and *total
+ * (busy plus idle and iowait).  Returns 0, or -1 if it cannot be read.
+ */
+int psum_proc_cpu_times(double *busy, double *total);
+
 #endif

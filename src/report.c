@@ -21,6 +21,13 @@ static char *next_warning(psum_warnings *w)
     return w->count < PSUM_MAX_WARNINGS ? w->text[w->count++] : NULL;
 }
 
+void psum_add_warning(psum_warnings *w, const char *text)
+{
+    char *line = next_warning(w);
+    if (line != NULL)
+        snprintf(line, WARNING_SIZE, "%s", text);
+}
+
 static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
 {
     char *line = psum_phase_noisy(p) ? next_warning(w) : NULL;
@@ -46,6 +53,10 @@ void psum_collect_warnings(const psum_result *r, const psum_machine *m,
                  "(try OMP_PROC_BIND=close)");
     warn_noisy(w, "serial", &r->serial);
     warn_noisy(w, "parallel", &r->parallel);
+    if (r->background_load > PSUM_NOISY_LOAD && (line = next_warning(w)))
+        snprintf(line, WARNING_SIZE,
+                 "other processes used %.0f%% of the CPUs during the measurement: "
+                 "the times are noisy", r->background_load * 100);
 }
 
 /* The sum to show: a failing phase's wrong sum wins over a correct one. */
@@ -287,7 +298,10 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
     fputs(",\n  \"efficiency\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
-    fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n", (unsigned long long)r->peak_rss);
+    fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n  \"background_load\": ",
+            (unsigned long long)r->peak_rss);
+    json_number(out, r->background_load >= 0, r->background_load);
+    fputs(",\n", out);
     json_machine(out, m);
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {

@@ -15,7 +15,7 @@
 #define PSUM_NOISY_CV 0.05
 #define PSUM_NOISY_SPREAD 1.2
 
-#define PSUM_MAX_WARNINGS 6
+#define PSUM_MAX_WARNINGS 8
 
 typedef struct {
     size_t count;
@@ -25,10 +25,17 @@ typedef struct {
 /*
  * Collects what a reader must know before trusting the figures:
  * oversubscription, OMP_PROC_BIND unset, noisy phases (coefficient of
- * variation over 5% or max/min over 1.2).
+ * variation over 5% or max/min over 1.2), other processes using the CPUs
+ * meanwhile (over 10% of them).  Starts from an empty list.
  */
 void psum_collect_warnings(const psum_result *r, const psum_machine *m,
                            psum_warnings *w);
+
+/* Other processes using more than this share of the CPUs make a run noisy. */
+#define PSUM_NOISY_LOAD 0.10
+
+/* Appends one warning (copied); ignored when all lines are used. */
+void psum_add_warning(psum_warnings *w, const char *text);
 
 /* True if the phase has samples and crosses a noise threshold. */
 int psum_phase_noisy(const psum_phase *p);

@@ -66,10 +66,43 @@ static uint64_t peak_rss(void)
     return psum_proc_kib_field("/proc/self/status", "VmHWM");
 }
 
+/* Shorter than this, /proc/stat's 10 ms ticks say little about the load. */
+#define LOAD_MIN_SECONDS 0.25
+
+typedef struct {
+    double wall, own, busy, total;
+    int ok;
+} load_mark;
+
+static load_mark mark_load(void)
+{
+    load_mark m;
+    m.wall = psum_now();
+    m.own = psum_process_cpu_time();
+    m.ok = psum_proc_cpu_times(&m.busy, &m.total) == 0;
+    return m;
+}
+
+/*
+ * What others used of the CPUs between two marks: the machine's busy time
+ * minus our own, over the capacity (wall time x logical CPUs).
+ */
+static double background_load(load_mark a, load_mark b)
+{
+    double wall = b.wall - a.wall;
+    int cpus = omp_get_num_procs();
+    if (!a.ok || !b.ok || wall < LOAD_MIN_SECONDS || cpus < 1)
+        return -1;
+    double others = (b.busy - a.busy) - (b.own - a.own);
+    double share = others / (wall * cpus);
+    return share < 0 ? 0 : share > 1 ? 1 : share;
+}
+
 static psum_run_status run_phases(psum_result *res, const psum_source *src,
                                   int threads, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
+    load_mark start = mark_load();
     if (cfg->serial &&
         psum_measure(serial_kernel, (void *)src, cfg->repeat, res->expected, &res->serial) != 0)
         goto no_memory;
@@ -77,6 +110,7 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
     if (psum_measure(parallel_kernel, &job, cfg->repeat, res->expected, &res->parallel) != 0)
         goto no_memory;
     res->team = job.team;
+    res->background_load = background_load(start, mark_load());
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
 
@@ -107,7 +141,7 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
             return PSUM_RUN_ERROR;
         }
         double t0 = psum_now();
-        psum_array_fill(&array, res->threads_requested);
+        psum_array_fill(&array, res->threads_requested, cancel);
         res->materialize_s = psum_now() - t0;
         res->huge_advised = array.huge_advised;
         src.data = array.data;

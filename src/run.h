@@ -25,6 +25,12 @@ typedef struct {
     psum_u128 expected;     /* n(n-1)/2 */
     bool verified;          /* every sum of every phase equals expected */
     uint64_t peak_rss;      /* bytes, at the end of the run */
+    /*
+     * Share of the machine's CPU time that other processes (and the
+     * hypervisor, as steal time) used during the timed phases, 0..1;
+     * negative when unknown (phases too short to tell, or no /proc/stat).
+     */
+    double background_load;
 } psum_result;
 
 typedef enum {

@@ -13,3 +13,11 @@ double psum_now(void)
     }
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+double psum_process_cpu_time(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}

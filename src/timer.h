@@ -12,4 +12,11 @@
  */
 double psum_now(void);
 
+/*
+ * CPU seconds used by this process, all threads together.  Only for the
+ * background-load check (how much of the machine others used meanwhile),
+ * never to time a kernel.
+ */
+double psum_process_cpu_time(void);
+
 #endif

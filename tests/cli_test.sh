@@ -51,6 +51,74 @@ usage_error "unknown option '--bogus'" --bogus
 usage_error "option '--repeat' needs a value" --repeat
 usage_error "unexpected argument 'stray'" stray
 
+# The bad-input matrix: every option with missing, empty, negative, zero,
+# overflowing, non-numeric, trailing-junk and too-large values.
+for spec in "--elements:-n:4611686018427387905" "--chunks::1000000001" \
+            "--threads:-t:1025" "--repeat:-r:1000001"; do
+    IFS=: read -r long short huge <<<"$spec"
+    for spelling in "$long" ${short:+"$short"}; do
+        usage_error "option '$long' needs a value" "$spelling"
+        usage_error "invalid value '' for $long: empty value" "$spelling" ""
+        usage_error "invalid value '-7' for $long: must be positive" "$spelling" -7
+        usage_error "invalid value '0' for $long: must be at least 1" "$spelling" 0
+        usage_error "invalid value '18446744073709551616' for $long: must not exceed" \
+            "$spelling" 18446744073709551616
+        usage_error "invalid value '1e30' for $long: must not exceed" "$spelling" 1e30
+        usage_error "invalid value 'many' for $long: not a number" "$spelling" many
+        usage_error "invalid value '12abc' for $long: trailing characters" "$spelling" 12abc
+        usage_error "invalid value '$huge' for $long: must not exceed" "$spelling" "$huge"
+    done
+    usage_error "invalid value '' for $long: empty value" "$long="
+done
+for spec in "--mode:materialize or stream" "--schedule:static, dynamic or guided" \
+            "--format:text, csv or json"; do
+    IFS=: read -r long expected <<<"$spec"
+    usage_error "option '$long' needs a value" "$long"
+    usage_error "invalid value '' for $long: expected $expected" "$long" ""
+    usage_error "invalid value 'FAST' for $long: expected $expected" "$long=FAST"
+done
+usage_error "option '--no-serial' takes no value" --no-serial=yes
+usage_error "option '--help' takes no value" --help=1
+usage_error "unknown option '---'" ---
+usage_error "unknown option '-q'" -q
+usage_error "unexpected argument '-'" -
+usage_error "unknown option '--Elements'" --Elements 5
+# An error before --help wins; --help before an error wins (left to right).
+usage_error "unknown option '--bogus'" --bogus --help
+if run 0 --help --bogus && grep -q '^usage:' "$tmp/out"; then
+    ok "--help before a bad option prints help"
+else
+    not_ok "--help before a bad option"
+fi
+
+# Repeated options: the last one wins.
+if run 0 -n 5 -n 7 --mode stream --mode materialize --repeat 1 --format json &&
+    grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "materialize"' "$tmp/out"; then
+    ok "repeated options: the last one wins"
+else
+    not_ok "repeated options"
+fi
+
+# OMP_NUM_THREADS: --threads overrides it; garbage or 0 is ignored with a
+# warning and the runtime's default applies (all CPUs).
+if OMP_NUM_THREADS=1 run 0 -n 1000 --threads 2 --repeat 1 --format json &&
+    grep -q '"threads": 2,' "$tmp/out"; then
+    ok "--threads overrides OMP_NUM_THREADS"
+else
+    not_ok "--threads overrides OMP_NUM_THREADS"
+fi
+cpus=$(nproc)
+for value in garbage 0 "" -3; do
+    if OMP_NUM_THREADS=$value run 0 -n 1000 --repeat 1 --format json &&
+        grep -q "\"threads\": $cpus," "$tmp/out" &&
+        grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/err" &&
+        grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/out"; then
+        ok "OMP_NUM_THREADS='$value' is ignored with a warning; $cpus threads run"
+    else
+        not_ok "OMP_NUM_THREADS='$value' (rc $rc)"
+    fi
+done
+
 if run 0 --help && grep -q '^usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
     ok "--help prints usage on stdout and exits 0"
 else

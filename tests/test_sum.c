@@ -42,7 +42,7 @@ ParameterizedTest(size_case *c, sum, matches_closed_form)
     psum_source src = {NULL, c->n, NULL};
     if (c->materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, c->n), 0));
-        psum_array_fill(&array, 2);
+        psum_array_fill(&array, 2, NULL);
         src.data = array.data;
     }
     char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
@@ -135,7 +135,7 @@ Test(sum, a_wrong_element_changes_the_sum)
     /* The materialized kernel really reads the array. */
     psum_array array = {0};
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
-    psum_array_fill(&array, 2);
+    psum_array_fill(&array, 2, NULL);
     array.data[1234] += 1;
     psum_source src = {array.data, 4096, NULL};
     int team = 0;
