@@ -98,13 +98,20 @@ static const option_spec *find_short(char c)
     return NULL;
 }
 
-static int pick_name(const char *value, const char *const *names, size_t count)
+/*
+ * Looks value up in names[0..count-1]: stores its index in *index and
+ * returns NULL, or returns `expected` (the reason for the error message).
+ */
+static const char *pick_name(const char *value, const char *const *names, size_t count,
+                             const char *expected, int *index)
 {
     for (size_t i = 0; i < count; i++) {
-        if (strcmp(value, names[i]) == 0)
-            return (int)i;
+        if (strcmp(value, names[i]) == 0) {
+            *index = (int)i;
+            return NULL;
+        }
     }
-    return -1;
+    return expected;
 }
 
 /*
@@ -134,22 +141,16 @@ static psum_cli_status apply(const option_spec *opt, const char *value,
             cfg->threads = (int)num;
         break;
     case OPT_MODE:
-        pick = pick_name(value, mode_names, 2);
-        why = pick < 0 ? "expected materialize or stream" : NULL;
-        if (why == NULL)
-            cfg->mode = (psum_mode)pick;
+        why = pick_name(value, mode_names, 2, "expected materialize or stream", &pick);
+        cfg->mode = why ? cfg->mode : (psum_mode)pick;
         break;
     case OPT_SCHEDULE:
-        pick = pick_name(value, schedule_names, 3);
-        why = pick < 0 ? "expected static, dynamic or guided" : NULL;
-        if (why == NULL)
-            cfg->schedule = (psum_schedule)pick;
+        why = pick_name(value, schedule_names, 3, "expected static, dynamic or guided", &pick);
+        cfg->schedule = why ? cfg->schedule : (psum_schedule)pick;
         break;
     case OPT_FORMAT:
-        pick = pick_name(value, format_names, 3);
-        why = pick < 0 ? "expected text, csv or json" : NULL;
-        if (why == NULL)
-            cfg->format = (psum_format)pick;
+        why = pick_name(value, format_names, 3, "expected text, csv or json", &pick);
+        cfg->format = why ? cfg->format : (psum_format)pick;
         break;
     case OPT_NO_SERIAL:
         cfg->serial = false;
