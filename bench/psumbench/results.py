@@ -1,6 +1,7 @@
 """The layout of result sets: results/<machine>/<run id>/, and the index
 results/README.md that lists them and shows the latest one inline."""
 import datetime
+import glob
 import json
 import os
 
@@ -46,6 +47,10 @@ def write_index(root):
         lines.append(f"| {machine} | [{run}]({machine}/{run}/summary.md) | "
                      f"{'yes' if meta.get('complete') else 'no (interrupted)'} | "
                      f"`{(meta.get('git_commit') or '?')[:10]}` | {meta['n']:,} | {meta['repeat']} |")
+    limits = sorted(glob.glob(os.path.join(root, "*", "limits-*.md")))
+    if limits:
+        lines += ["", "Fractions of the machine's limits (`bench/limits.py --markdown FILE`):", ""]
+        lines += [f"- [{os.path.relpath(p, root)}]({os.path.relpath(p, root)})" for p in limits]
     full = [r for r in runs if r[2].get("complete") and not r[2].get("quick")]
     if full:
         machine, run, _ = full[-1]
