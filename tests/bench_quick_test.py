@@ -103,7 +103,7 @@ class QuickSweep(unittest.TestCase):
     def test_sizes_and_schedules_tables(self):
         sizes = self.read("sizes.md")
         for n in ("1,000", "10,000", "100,000", "1,000,000", "10,000,000"):
-            self.assertIn(f"| {n} |", sizes)
+            self.assertRegex(sizes, rf"\| {n}( †)? \|")  # † marks a noisy run
         self.assertEqual(sizes.count("Crossover:"), 2)
         schedules = self.read("schedules.md")
         for c in ("1", "10", "100", "1,000"):

@@ -12,6 +12,21 @@ def _rate(mode, n, seconds):
     return f"{n / seconds / 1e9:.2f} Gelem/s"
 
 
+NOISY_NOTE = ("† psum_omp flagged this run as noisy (a phase's coefficient of variation over "
+              "5 % or max/min over 1.2, or other processes using over 10 % of the CPUs): "
+              "read its figures with care.\n")
+
+
+def _noisy(doc):
+    """psum_omp's own verdict: a noisy phase or a busy machine."""
+    phases = [doc[p] for p in ("serial", "parallel") if doc.get(p)]
+    return any(p.get("noisy") for p in phases) or (doc.get("background_load") or 0) > 0.10
+
+
+def _mark(text, noisy):
+    return f"{text} †" if noisy else text
+
+
 def _table(head, rows):
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
@@ -41,7 +56,7 @@ def thread_rows(runs, cpus):
                          "speedup_serial": d["serial"]["median_s"] / par["median_s"],
                          "efficiency": s1 / p, "karp_flatt": analysis.karp_flatt(s1, p),
                          "rate": _rate(mode, d["n"], par["median_s"]),
-                         "oversubscribed": p > cpus})
+                         "oversubscribed": p > cpus, "noisy": _noisy(d)})
         fit = analysis.fit_amdahl([(r["threads"], r["speedup"]) for r in rows
                                    if not r["oversubscribed"]])
         out[mode] = {"rows": rows, "fit": fit, "n": docs[0]["n"]}
@@ -57,7 +72,7 @@ def speedup_markdown(by_mode):
             ("threads", "median s", "min–max s", "speedup vs 1 thread", "speedup vs serial",
              "efficiency", "Karp–Flatt e", "rate"),
             [(f"{r['threads']}{' (oversubscribed)' if r['oversubscribed'] else ''}",
-              f"{r['median_s']:.4g}", f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+              _mark(f"{r['median_s']:.4g}", r["noisy"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
               f"{r['speedup']:.2f}", f"{r['speedup_serial']:.2f}", f"{r['efficiency']:.2f}",
               "–" if r["karp_flatt"] is None else f"{r['karp_flatt']:.3f}", r["rate"])
              for r in data["rows"]]))
@@ -66,6 +81,8 @@ def speedup_markdown(by_mode):
         caveat = (" With two points (1 thread, whose speedup is 1 by definition, and one "
                   "more) the fit is exact by construction: f is then the Karp–Flatt "
                   "fraction of the second point." if used <= 2 else "")
+        if any(r["noisy"] for r in data["rows"]):
+            parts.append("\n" + NOISY_NOTE)
         parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: serial "
                      f"fraction f = {f:.3f}, RMSE {rmse:.3f}, R² {r2_text}.{caveat}\n")
     return "\n".join(parts)
@@ -78,6 +95,8 @@ def schedule_markdown(runs):
     for mode in _modes(runs):
         times = {(d["schedule"], d["chunks"]): d["parallel"]["median_s"]
                  for _, d in runs if d["mode"] == mode}
+        noisy = {(d["schedule"], d["chunks"]) for _, d in runs
+                 if d["mode"] == mode and _noisy(d)}
         chunks = sorted({c for _, c in times})
         n = next(d["n"] for _, d in runs if d["mode"] == mode)
         rows = []
@@ -86,11 +105,14 @@ def schedule_markdown(runs):
             row = [f"{c:,}"]
             for sched in ("static", "dynamic", "guided"):
                 t = times.get((sched, c))
-                row.append("–" if t is None else
-                           f"{t:.4g} s ({t / static:.3f})" if static else f"{t:.4g} s")
+                row.append("–" if t is None else _mark(
+                    f"{t:.4g} s ({t / static:.3f})" if static else f"{t:.4g} s",
+                    (sched, c) in noisy))
             rows.append(row)
         parts.append(f"**{mode}**, N = {n:,}, median parallel time (relative to static)\n")
         parts.append(_table(("chunks", "static", "dynamic", "guided"), rows))
+        if noisy:
+            parts.append(NOISY_NOTE)
     return "\n".join(parts)
 
 
@@ -102,7 +124,7 @@ def size_rows(runs):
         docs = sorted((d for _, d in runs if d["mode"] == mode), key=lambda d: d["n"])
         points = [(d["n"], d["serial"]["median_s"], d["parallel"]["median_s"]) for d in docs]
         out[mode] = {"points": points, "crossover": analysis.crossover(points),
-                     "threads": docs[0]["threads"]}
+                     "threads": docs[0]["threads"], "noisy": [_noisy(d) for d in docs]}
     return out
 
 
@@ -119,11 +141,14 @@ def crossover_text(cross):
 def size_markdown(by_mode):
     parts = []
     for mode, data in by_mode.items():
-        rows = [(f"{n:,}", f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
-                 "parallel" if p < s else "serial") for n, s, p in data["points"]]
+        rows = [(_mark(f"{n:,}", noisy), f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
+                 "parallel" if p < s else "serial")
+                for (n, s, p), noisy in zip(data["points"], data["noisy"])]
         parts.append(f"**{mode}**, {data['threads']} threads, dynamic, 100 chunks\n")
         parts.append(_table(("N", "serial median s", "parallel median s", "speedup",
                              "faster"), rows))
+        if any(data["noisy"]):
+            parts.append(NOISY_NOTE)
         parts.append(f"\nCrossover: {crossover_text(data['crossover'])}.\n")
     return "\n".join(parts)
 
