@@ -253,6 +253,14 @@ def report(done, machine, args, outdir):
 
 def main(argv):
     args = parse_args(argv)
+    try:
+        return sweep(args)
+    except (runs.RunFailed, RuntimeError, OSError) as e:
+        print(f"sweep.py: {e}", file=sys.stderr)
+        return 1
+
+
+def sweep(args):
     binary = os.path.join(args.build, "src", "psum_omp")
     if not os.access(binary, os.X_OK):
         print(f"sweep.py: no psum_omp at {binary}: build first (bench/run.sh does)",
@@ -280,9 +288,8 @@ def main(argv):
               "configuration", file=sys.stderr)
         return 130
     except runs.RunFailed as e:
-        print(f"sweep.py: {e}; the CSVs in {outdir} hold every finished configuration",
-              file=sys.stderr)
-        return 1
+        raise runs.RunFailed(f"{e}; the CSVs in {outdir} hold every finished "
+                             "configuration") from None
     printed = report(done, machine, args, outdir)
     meta["complete"] = True
     write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")

@@ -23,7 +23,12 @@ def _render(outdir, name, script, caption):
     for ext, term in TERMINALS:
         image = os.path.join(outdir, f"{name}.{ext}")
         cmd = f"set terminal {term}; set output '{os.path.basename(image)}'; load '{name}.gp'"
-        p = subprocess.run(["gnuplot", "-e", cmd], cwd=outdir, capture_output=True, text=True)
+        try:
+            p = subprocess.run(["gnuplot", "-e", cmd], cwd=outdir, capture_output=True,
+                               text=True)
+        except FileNotFoundError:
+            raise RuntimeError("gnuplot not found (Debian: gnuplot-nox; bench/run.sh "
+                               "installs it)") from None
         if p.returncode != 0:
             raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
         images.append(image)
