@@ -110,8 +110,9 @@ set style fill solid 0.7 border -1
 set boxwidth 0.6
 set xtics font 'sans,9'
 set bmargin 8
-set key off
-plot '{dat}' using 0:2:xtic(1) with boxes lc rgb '#3b75af', \\
-     '' using 0:2:(sprintf("%.3g s", $2)) with labels offset 0,0.8 font 'sans,9'
+set key top right box opaque
+plot '{dat}' using 0:2:xtic(1) with boxes lc rgb '#3b75af' \\
+         title 'time (s): Python rows one verified run each, psum\\_omp rows the median', \\
+     '' using 0:2:(sprintf("%.3g s", $2)) with labels offset 0,0.8 font 'sans,9' notitle
 """
     return _render(outdir, "contrast", script, caption)
