@@ -154,12 +154,18 @@ static void csv_number(FILE *out, bool present, double v)
         fputs(",", out);
 }
 
-/* Quotes s for CSV, doubling any quote inside. */
+/* Writes s with every quote doubled, as inside a quoted CSV field. */
+static void csv_escaped(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        fprintf(out, *s == '"' ? "\"\"" : "%c", *s);
+}
+
+/* Writes ,"s" with s quoted for CSV. */
 static void csv_string(FILE *out, const char *s)
 {
     fputs(",\"", out);
-    for (; *s; s++)
-        fprintf(out, *s == '"' ? "\"\"" : "%c", *s);
+    csv_escaped(out, s);
     fputc('"', out);
 }
 
@@ -176,7 +182,6 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
 {
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
-    char warnings[PSUM_MAX_WARNINGS * 192 + 1] = "";
 
     fputs("n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,verified,"
           "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
@@ -197,12 +202,13 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     csv_string(out, m->cpu_model);
     fprintf(out, ",%ld", m->logical_cpus);
     csv_string(out, m->compiler);
+    /* All warnings in one field, joined by "; ". */
+    fputs(",\"", out);
     for (size_t i = 0; i < w->count; i++) {
-        if (i > 0)
-            strcat(warnings, "; ");
-        strcat(warnings, w->text[i]);
+        fputs(i > 0 ? "; " : "", out);
+        csv_escaped(out, w->text[i]);
     }
-    csv_string(out, warnings);
+    fputc('"', out);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }

@@ -130,6 +130,16 @@ class Csv(unittest.TestCase):
         self.assertEqual(row["verified"], "true")
         self.assertEqual(row["sum"], str(100000 * 99999 // 2))
 
+    def test_warnings_share_one_quoted_field(self):
+        env = {k: v for k, v in os.environ.items() if k != "OMP_PROC_BIND"}
+        p = subprocess.run([BIN, "--format", "csv", "-n", "1e5", "--repeat", "1",
+                            "--threads", str(2 * os.cpu_count())],
+                           capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        rows = list(csv.DictReader(io.StringIO(p.stdout)))
+        self.assertEqual(len(rows), 1)
+        self.assertRegex(rows[0]["warnings"], r"oversubscribed.*; OMP_PROC_BIND is unset")
+
 
 class Memory(unittest.TestCase):
     def test_stream_stays_small_at_large_n(self):
