@@ -143,10 +143,9 @@ int main(int argc, char **argv)
     int rc = write_report(&res, &machine, &warnings);
     if (!res.verified) {
         char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
-        const psum_phase *bad = res.serial.count > 0 && !res.serial.verified ? &res.serial
-                                                                              : &res.parallel;
         fprintf(stderr, "psum_omp: verification failed: sum %s, expected %s\n",
-                psum_u128_to_dec(bad->sum, got), psum_u128_to_dec(res.expected, want));
+                psum_u128_to_dec(psum_result_sum(&res), got),
+                psum_u128_to_dec(res.expected, want));
         rc = 1;
     }
     psum_result_free(&res);

@@ -59,12 +59,6 @@ void psum_collect_warnings(const psum_result *r, const psum_machine *m,
                  "the times are noisy", r->background_load * 100);
 }
 
-/* The sum to show: a failing phase's wrong sum wins over a correct one. */
-static psum_u128 shown_sum(const psum_result *r)
-{
-    return r->serial.count > 0 && !r->serial.verified ? r->serial.sum : r->parallel.sum;
-}
-
 static double speedup(const psum_result *r)
 {
     return r->serial.stats.median / r->parallel.stats.median;
@@ -133,7 +127,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
         text_phase(out, "serial", r, &r->serial, false);
     text_phase(out, "parallel", r, &r->parallel, true);
 
-    fprintf(out, "\nsum       %s\nexpected  %s  %s\n", psum_u128_to_dec(shown_sum(r), sum),
+    fprintf(out, "\nsum       %s\nexpected  %s  %s\n",
+            psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "verified" : "MISMATCH: result INVALID");
     fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
@@ -191,7 +186,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
-            (unsigned long long)c->repeat, psum_u128_to_dec(shown_sum(r), sum),
+            (unsigned long long)c->repeat, psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected), r->verified ? "true" : "false");
     csv_number(out, materialized(r), r->materialize_s);
     csv_phase(out, &r->serial);
@@ -294,7 +289,8 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             PSUM_VERSION, (unsigned long long)c->n, psum_mode_name(c->mode), r->team,
             r->threads_requested, psum_schedule_name(c->schedule),
             (unsigned long long)c->chunks, (unsigned long long)c->repeat,
-            psum_u128_to_dec(shown_sum(r), sum), psum_u128_to_dec(r->expected, expected),
+            psum_u128_to_dec(psum_result_sum(r), sum),
+            psum_u128_to_dec(r->expected, expected),
             r->verified ? "true" : "false");
     json_number(out, materialized(r), r->materialize_s);
     fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");

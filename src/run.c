@@ -157,6 +157,12 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
     return st;
 }
 
+psum_u128 psum_result_sum(const psum_result *res)
+{
+    return res->serial.count > 0 && !res->serial.verified ? res->serial.sum
+                                                          : res->parallel.sum;
+}
+
 void psum_result_free(psum_result *res)
 {
     psum_phase_free(&res->serial);

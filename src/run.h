@@ -48,6 +48,12 @@ typedef enum {
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                          psum_result *res, char *err, size_t errlen);
 
+/*
+ * The sum to report: the serial phase's if that one was wrong, else the
+ * parallel phase's (a wrong sum always wins over a correct one).
+ */
+psum_u128 psum_result_sum(const psum_result *res);
+
 /* Releases what psum_run allocated in *res. */
 void psum_result_free(psum_result *res);
 
