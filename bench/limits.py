@@ -11,24 +11,14 @@ usage: bench/limits.py [--build DIR] [-n N] [--rounds R] [--repeat R]
                        [--stream-n N] [--markdown FILE]
 """
 import argparse
-import decimal
 import json
 import os
 import subprocess
 import sys
 
+from psumbench.args import count
+
 MIB = 1 << 20
-
-
-def count(text):
-    """A positive whole number, also written as 1e9 or 1_000_000_000."""
-    try:
-        value = decimal.Decimal(text)
-    except decimal.InvalidOperation:
-        raise argparse.ArgumentTypeError(f"invalid count '{text}'")
-    if value != value.to_integral_value() or value < 1:
-        raise argparse.ArgumentTypeError(f"invalid count '{text}': not a positive whole number")
-    return int(value)
 
 
 def parse_args(argv):

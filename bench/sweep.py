@@ -13,7 +13,6 @@ Sweeps (all verified, every repetition kept as a CSV row):
 usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 """
 import argparse
-import decimal
 import json
 import os
 import signal
@@ -22,27 +21,13 @@ import sys
 
 from psumbench import machine as machine_record
 from psumbench import plots, results, runs, tables
+from psumbench.args import count, count_list
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 LIST_BYTES_PER_ELEMENT = 36   # 8-byte pointer + 28-byte int object
 PROCESS_OVERHEAD = 40 << 20   # a worker interpreter
 SWEEPS = ("threads", "schedules", "sizes", "python")
-
-
-def count(text):
-    """A positive whole number: 1000000000, 1_000_000_000 or 1e9."""
-    try:
-        value = decimal.Decimal(text.replace("_", ""))
-    except decimal.InvalidOperation:
-        raise argparse.ArgumentTypeError(f"invalid value '{text}': not a number")
-    if not value.is_finite() or value != value.to_integral_value() or value < 1:
-        raise argparse.ArgumentTypeError(f"invalid value '{text}': not a positive whole number")
-    return int(value)
-
-
-def count_list(text):
-    return [count(part) for part in text.split(",")]
 
 
 def parse_args(argv):
@@ -91,14 +76,6 @@ def parse_args(argv):
     return args
 
 
-def mem_available():
-    with open("/proc/meminfo") as f:
-        for line in f:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 def python_bytes(impl, n, workers, chunks):
     """Peak memory of one Python row, roughly."""
     if impl == "numpy":
@@ -111,9 +88,10 @@ def python_bytes(impl, n, workers, chunks):
 
 def fitting_n(impl, n, workers, chunks, available):
     """The requested n, or the largest power of ten below it that fits in
-    80% of the memory available; with a note when it was reduced."""
+    80% of the memory available (0: unknown, n stands); with a note when it
+    was reduced."""
     budget = available * 0.8
-    if python_bytes(impl, n, workers, chunks) <= budget:
+    if not available or python_bytes(impl, n, workers, chunks) <= budget:
         return n, ""
     m = 10 ** (len(str(n)) - 1)
     while m > 1 and python_bytes(impl, m, workers, chunks) > budget:
@@ -160,7 +138,7 @@ def plan(args, cpus):
                               args.repeat if n < 10**10 else min(args.repeat, 3))
                  for n in powers_of_ten(1000, args.stream_max)]
     if "python" in args.sweeps:
-        available = mem_available()
+        available = machine_record.meminfo_bytes("MemAvailable") or 0
         for impl in ("serial", "threads", "processes", "numpy"):
             n, note = fitting_n(impl, args.python_n, args.workers, args.python_chunks,
                                 available)

@@ -15,7 +15,8 @@ def _run(cmd, cwd=None):
     return p.stdout.strip() if p.returncode == 0 else None
 
 
-def _meminfo_bytes(field):
+def meminfo_bytes(field):
+    """A field of /proc/meminfo in bytes (MemTotal, MemAvailable), or None."""
     try:
         with open("/proc/meminfo") as f:
             for line in f:
@@ -57,7 +58,7 @@ def record(psum_machine, binary, build_dir, repo, env):
     return {
         "cpu_model": psum_machine["cpu_model"],
         "logical_cpus": psum_machine["logical_cpus"],
-        "memory_bytes": _meminfo_bytes("MemTotal"),
+        "memory_bytes": meminfo_bytes("MemTotal"),
         "kernel": f"{platform.system()} {platform.release()} {platform.machine()}",
         "huge_pages": psum_machine["huge_pages"],
         "compiler": psum_machine["compiler"],
