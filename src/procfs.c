@@ -21,11 +21,12 @@ uint64_t psum_proc_kib_field(const char *path, const char *field)
     return (uint64_t)kib * 1024;
 }
 
-int psum_proc_cpu_times(double *busy, double *total)
+int psum_proc_cpu_busy(double *busy)
 {
     FILE *f = fopen("/proc/stat", "r");
     if (f == NULL)
         return -1;
+    /* idle and iowait are read only to reach the fields after them. */
     unsigned long long user, nice, sys, idle, iowait, irq, softirq, steal = 0;
     int got = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys,
                      &idle, &iowait, &irq, &softirq, &steal);
@@ -33,8 +34,6 @@ int psum_proc_cpu_times(double *busy, double *total)
     long hz = sysconf(_SC_CLK_TCK);
     if (got < 7 || hz <= 0)
         return -1;
-    double b = (double)(user + nice + sys + irq + softirq + steal);
-    *busy = b / (double)hz;
-    *total = (b + (double)(idle + iowait)) / (double)hz;
+    *busy = (double)(user + nice + sys + irq + softirq + steal) / (double)hz;
     return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * Reading "Name:   1234 kB" fields from Linux /proc files.
+ * Reading Linux /proc files: "Name:   1234 kB" fields and CPU time.
  */
 #ifndef PSUM_PROCFS_H
 #define PSUM_PROCFS_H
@@ -13,10 +13,10 @@
 uint64_t psum_proc_kib_field(const char *path, const char *field);
 
 /*
- * CPU time of the whole machine from the "cpu" line of /proc/stat, in
- * seconds: *busy (user, nice, system, irq, softirq, steal) and *total
- * (busy plus idle and iowait).  Returns 0, or -1 if it cannot be read.
+ * Busy CPU time of the whole machine, summed over CPUs, from the "cpu" line
+ * of /proc/stat, in seconds (user, nice, system, irq, softirq, steal).
+ * Stores it in *busy and returns 0, or returns -1 if it cannot be read.
  */
-int psum_proc_cpu_times(double *busy, double *total);
+int psum_proc_cpu_busy(double *busy);
 
 #endif

@@ -70,7 +70,7 @@ static uint64_t peak_rss(void)
 #define LOAD_MIN_SECONDS 0.25
 
 typedef struct {
-    double wall, own, busy, total;
+    double wall, own, busy;
     int ok;
 } load_mark;
 
@@ -79,7 +79,7 @@ static load_mark mark_load(void)
     load_mark m;
     m.wall = psum_now();
     m.own = psum_process_cpu_time();
-    m.ok = psum_proc_cpu_times(&m.busy, &m.total) == 0;
+    m.ok = psum_proc_cpu_busy(&m.busy) == 0;
     return m;
 }
 

@@ -4,6 +4,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+static double seconds(struct timespec ts)
+{
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 double psum_now(void)
 {
     struct timespec ts;
@@ -11,7 +16,7 @@ double psum_now(void)
         fputs("psum_omp: clock_gettime(CLOCK_MONOTONIC) failed\n", stderr);
         abort();
     }
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return seconds(ts);
 }
 
 double psum_process_cpu_time(void)
@@ -19,5 +24,5 @@ double psum_process_cpu_time(void)
     struct timespec ts;
     if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
         return 0;
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return seconds(ts);
 }
