@@ -1,11 +1,6 @@
 """Pure figures from measured times: speedup laws and the size crossover.
 No I/O here, so every function can be checked on synthetic inputs."""
 import math
-import statistics
-
-
-def median(values):
-    return statistics.median(values)
 
 
 def karp_flatt(speedup, threads):
