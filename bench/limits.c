@@ -3,12 +3,19 @@
  * reaches them, beside psum_omp's own kernels on the same data in the same
  * process, for bench/limits.py.  Not a test and not part of psum_omp.
  *
- *   read:  a plain `parallel for schedule(static) reduction(+)` loop over a
- *          first-touched, huge-page-advised int64 array (1 thread, all);
- *          psum's serial, dynamic and static kernels read the same array
+ * A limit is the best that plain code reaches, so each reference comes in
+ * two plain variants and limits.py keeps the faster: a static split waits
+ * for the slowest core of a shared machine, a dynamic one does not.
+ *
+ *   read:  a plain `parallel for reduction(+)` loop over a first-touched,
+ *          huge-page-advised int64 array, schedule(static) and
+ *          schedule(dynamic) over 2 MiB blocks (1 thread, all); psum's
+ *          serial, dynamic and static kernels read the same array
  *   gen:   a hand-vectorized generator adding eight 64-bit lanes per
- *          AVX-512 instruction into four accumulators (1 thread, all);
- *          psum's stream kernels beside it
+ *          AVX-512 instruction into four accumulators, split statically
+ *          (one range per thread) and dynamically (2^20-element ranges
+ *          handed out by schedule(dynamic)) (1 thread, all); psum's stream
+ *          kernels beside it
  *   fill:  a plain parallel fill loop and psum's fill, each on a fresh
  *          mapping, in alternating order, best of 4
  *
@@ -28,10 +35,29 @@
 #include "sum.h"
 #include "timer.h"
 
-static uint64_t read_loop(const int64_t *a, uint64_t n, int threads)
+/*
+ * Elements per block of the dynamic read: one 2 MiB huge page, so a block
+ * is never shared by two threads' pages and there are thousands of blocks
+ * at N = 1e9 for a late thread to leave to the others.
+ */
+#define READ_BLOCK (1 << 18)
+
+/* Elements per range of the dynamic generator: about 40 us on one core. */
+#define GEN_RANGE ((uint64_t)1 << 20)
+
+static uint64_t read_static(const int64_t *a, uint64_t n, int threads)
 {
     int64_t s = 0;
 #pragma omp parallel for schedule(static) reduction(+ : s) num_threads(threads)
+    for (uint64_t i = 0; i < n; i++)
+        s += a[i];
+    return (uint64_t)s;
+}
+
+static uint64_t read_dynamic(const int64_t *a, uint64_t n, int threads)
+{
+    int64_t s = 0;
+#pragma omp parallel for schedule(dynamic, READ_BLOCK) reduction(+ : s) num_threads(threads)
     for (uint64_t i = 0; i < n; i++)
         s += a[i];
     return (uint64_t)s;
@@ -66,7 +92,7 @@ __attribute__((target("avx512f"))) static uint64_t gen_range(uint64_t lo, uint64
     return s;
 }
 
-static uint64_t gen(const int64_t *a, uint64_t n, int threads)
+static uint64_t gen_static(const int64_t *a, uint64_t n, int threads)
 {
     (void)a;
     uint64_t s = 0;
@@ -74,6 +100,19 @@ static uint64_t gen(const int64_t *a, uint64_t n, int threads)
     {
         uint64_t t = (uint64_t)omp_get_thread_num(), nt = (uint64_t)omp_get_num_threads();
         s += gen_range(n * t / nt, n * (t + 1) / nt);
+    }
+    return s;
+}
+
+static uint64_t gen_dynamic(const int64_t *a, uint64_t n, int threads)
+{
+    (void)a;
+    uint64_t s = 0;
+    const uint64_t ranges = (n + GEN_RANGE - 1) / GEN_RANGE;
+#pragma omp parallel for schedule(dynamic) reduction(+ : s) num_threads(threads)
+    for (uint64_t k = 0; k < ranges; k++) {
+        uint64_t lo = k * GEN_RANGE;
+        s += gen_range(lo, n - lo > GEN_RANGE ? lo + GEN_RANGE : n);
     }
     return s;
 }
@@ -210,14 +249,18 @@ int main(int argc, char **argv)
     }
     plain_fill(arr.data, n, all);
     bench b[] = {
-        {"read_1", read_loop, 1, 1, {0}, 0},
+        {"read_static_1", read_static, 1, 1, {0}, 0},
+        {"read_dynamic_1", read_dynamic, 1, 1, {0}, 0},
         {"psum_serial", psum_serial, 1, 1, {0}, 0},
-        {"read_all", read_loop, 1, 0, {0}, 0},
+        {"read_static_all", read_static, 1, 0, {0}, 0},
+        {"read_dynamic_all", read_dynamic, 1, 0, {0}, 0},
         {"psum_dynamic", psum_dynamic, 1, 0, {0}, 0},
         {"psum_static", psum_static, 1, 0, {0}, 0},
-        {"gen_1", gen, 0, 1, {0}, 0},
+        {"gen_static_1", gen_static, 0, 1, {0}, 0},
+        {"gen_dynamic_1", gen_dynamic, 0, 1, {0}, 0},
         {"psum_stream_serial", psum_serial, 0, 1, {0}, 0},
-        {"gen_all", gen, 0, 0, {0}, 0},
+        {"gen_static_all", gen_static, 0, 0, {0}, 0},
+        {"gen_dynamic_all", gen_dynamic, 0, 0, {0}, 0},
         {"psum_stream_dynamic", psum_dynamic, 0, 0, {0}, 0},
     };
     const size_t count = sizeof b / sizeof b[0];
