@@ -1,97 +1,383 @@
 #!/usr/bin/env python3
-"""The Python side of the contrast: sum 1..N-1 the ways the article does.
+"""The Python side of the contrast: sum 0, 1, ..., N-1 the ways Python
+programmers do, each sum checked against N(N-1)/2.
 
-  serial     build the list of 1..N-1, then time only sum() of it
-  threads    ThreadPoolExecutor: CHUNKS tasks on WORKERS threads, each task
-             builds its chunk's list and sums it (the GIL serializes them)
-  processes  ProcessPoolExecutor with the article's split: CHUNKS tasks on
-             WORKERS processes, each building and summing its chunk's list
-  numpy      numpy.arange(N).sum(), when numpy can be imported
+  list          the article's serial program: build list(range(N)), then
+                sum() it; each repetition times the build and the sum apart
+                (the article's timer covers only the sum)
+  range         sum(range(N)): no list at all
+  threads       ThreadPoolExecutor: CHUNKS tasks on WORKERS threads, each
+                building and summing its chunk's list (the GIL serializes them)
+  processes     ProcessPoolExecutor, the article's split: CHUNKS tasks on
+                WORKERS processes, each building and summing its chunk's list
+  numpy_arange  numpy.arange(N).sum()
+  numpy_sum     .sum() of an int64 numpy array built beforehand (untimed)
+  numba         a numba @njit(parallel=True) prange reduction over that
+                array: threads without the GIL (compiled before timing)
 
-threads, processes and numpy are timed end to end (pool start included).
-Every sum is checked against N(N-1)/2.  Prints one JSON object; exit 0 if
-verified, 1 if not, 3 if the implementation is unavailable (numpy missing).
+threads, processes and numpy_arange are timed whole (pool start included).
+The numpy and numba sums run in blocks whose totals fit in int64, so they
+stay exact past 2^63.  numba reads the array, never range(N): it folds a
+prange over range(N) into the closed form, which measures nothing.
 
-usage: pysum.py IMPL N [--chunks 100] [--workers 20]
+N is either fixed (--n) or chosen (--budget): the program then runs at
+N = 10^4, 10^5, ... while the next size's repetitions, predicted from the
+per-element cost just measured, fit the budget, and settles on the largest
+N of the form 1, 2 or 5 x 10^k that does.  Every reported figure is
+measured at the N it names; nothing is extrapolated.
+
+Prints one JSON object.  Exit 0 verified, 1 not verified, 2 usage error,
+3 implementation unavailable (its JSON says why and how to enable it).
+
+usage: pysum.py IMPL (--n N | --budget SECONDS [--max-n N]) [--repeat R]
+                [--chunks C] [--workers W] [--calibrate-only]
 """
 import argparse
 import concurrent.futures
 import json
+import math
+import os
+import statistics
 import sys
 import time
 
-IMPLS = ("serial", "threads", "processes", "numpy")
+from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, count_type, seconds
 
+IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba")
+LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int object
+PROCESS_OVERHEAD = 40 << 20    # one worker interpreter
+FIRST_N = 10**4                # where a budgeted calibration starts
+MEMORY_SHARE = 0.8             # of MemAvailable, at most, for one row
+INT64_MAX = 2**63 - 1
+
+
+class Unavailable(Exception):
+    """The implementation cannot run with this interpreter."""
+
+
+# ---- the implementations: each run_once(n) returns (sum, timed parts) ----
 
 def chunk_sum(lo, hi):
     return sum(list(range(lo, hi)))
 
 
 def bounds(n, chunks):
-    return [(max(1, k * n // chunks), (k + 1) * n // chunks) for k in range(chunks)]
+    return [(k * n // chunks, (k + 1) * n // chunks) for k in range(chunks)]
 
 
-def run_serial(n, _chunks, _workers):
-    t0 = time.perf_counter()
-    data = list(range(1, n))
-    built = time.perf_counter()
-    total = sum(data)
-    done = time.perf_counter()
-    return total, done - built, {"build_s": built - t0}
+def exact_blocks(n):
+    """[lo, hi) blocks of 0..n-1 whose sums provably fit in int64: every
+    value is below n, so a block of INT64_MAX // n elements cannot overflow."""
+    step = max(1, INT64_MAX // max(n, 1))
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
-def run_pool(executor_class, n, chunks, workers):
-    t0 = time.perf_counter()
-    with executor_class(max_workers=workers) as pool:
-        parts = [pool.submit(chunk_sum, lo, hi) for lo, hi in bounds(n, chunks)]
-        total = sum(p.result() for p in parts)
-    return total, time.perf_counter() - t0, {}
+class ListSum:
+    """The article's serial program."""
+    timed = "sum() of a built list (the build timed apart)"
+
+    def __init__(self, args):
+        pass
+
+    def bytes(self, n):
+        return n * LIST_BYTES_PER_ELEMENT
+
+    def run_once(self, n):
+        t0 = time.perf_counter()
+        data = list(range(n))
+        t1 = time.perf_counter()
+        total = sum(data)
+        t2 = time.perf_counter()
+        del data
+        return total, {"seconds": t2 - t1, "build_s": t1 - t0}
 
 
-def run_threads(n, chunks, workers):
-    return run_pool(concurrent.futures.ThreadPoolExecutor, n, chunks, workers)
+class RangeSum:
+    timed = "sum(range(N)), no list"
+
+    def __init__(self, args):
+        pass
+
+    def bytes(self, n):
+        return 0
+
+    def run_once(self, n):
+        t0 = time.perf_counter()
+        total = sum(range(n))
+        return total, {"seconds": time.perf_counter() - t0}
 
 
-def run_processes(n, chunks, workers):
-    return run_pool(concurrent.futures.ProcessPoolExecutor, n, chunks, workers)
+class PoolSum:
+    """ThreadPoolExecutor or ProcessPoolExecutor, the article's split."""
+    timed = "whole: pool start, every chunk's list built and summed"
+
+    def __init__(self, args, executor_class, per_worker_bytes):
+        self.executor_class, self.per_worker_bytes = executor_class, per_worker_bytes
+        self.chunks, self.workers = args.chunks, args.workers
+
+    def bytes(self, n):
+        alive = min(self.workers, self.chunks) * -(-n // self.chunks)
+        return alive * LIST_BYTES_PER_ELEMENT + self.workers * self.per_worker_bytes
+
+    def run_once(self, n):
+        t0 = time.perf_counter()
+        with self.executor_class(max_workers=self.workers) as pool:
+            parts = [pool.submit(chunk_sum, lo, hi) for lo, hi in bounds(n, self.chunks)]
+            total = sum(p.result() for p in parts)
+        return total, {"seconds": time.perf_counter() - t0}
 
 
-def run_numpy(n, _chunks, _workers):
+def import_numpy():
     try:
         import numpy
-    except ImportError:
-        return None
-    t0 = time.perf_counter()
-    total = int(numpy.arange(n, dtype=numpy.int64).sum())
-    return total, time.perf_counter() - t0, {"numpy": numpy.__version__}
+    except ImportError as e:
+        raise Unavailable(f"numpy is not importable by {sys.executable} ({e})") from None
+    return numpy
 
 
-RUNNERS = {"serial": run_serial, "threads": run_threads, "processes": run_processes,
-           "numpy": run_numpy}
+class NumpyArange:
+    timed = "whole: numpy.arange(N) built and summed"
+
+    def __init__(self, args):
+        self.np = import_numpy()
+
+    def bytes(self, n):
+        return 8 * min(n, exact_blocks(n)[0][1])
+
+    def run_once(self, n):
+        np = self.np
+        t0 = time.perf_counter()
+        total = 0
+        for lo, hi in exact_blocks(n):
+            total += int(np.arange(lo, hi, dtype=np.int64).sum())
+        return total, {"seconds": time.perf_counter() - t0}
+
+
+class ArraySum:
+    """A kernel over an int64 array built beforehand, untimed."""
+
+    def __init__(self, args):
+        self.np = import_numpy()
+        self.array = None
+
+    def bytes(self, n):
+        return 8 * n
+
+    def kernel(self, array, lo, hi):
+        raise NotImplementedError
+
+    def run_once(self, n):
+        if self.array is None or len(self.array) != n:
+            self.array = None
+            self.array = self.np.arange(n, dtype=self.np.int64)
+        t0 = time.perf_counter()
+        total = 0
+        for lo, hi in exact_blocks(n):
+            total += int(self.kernel(self.array, lo, hi))
+        return total, {"seconds": time.perf_counter() - t0}
+
+
+class NumpySum(ArraySum):
+    timed = ".sum() of a built int64 array (build untimed)"
+
+    def kernel(self, array, lo, hi):
+        return array[lo:hi].sum()
+
+
+class NumbaSum(ArraySum):
+    timed = "numba prange reduction over a built int64 array (build and compile untimed)"
+
+    def __init__(self, args):
+        super().__init__(args)
+        try:
+            import numba
+        except ImportError as e:
+            raise Unavailable(f"numba is not importable by {sys.executable} ({e})") from None
+        self.numba = numba
+
+        # Over a whole array (a slice view per block): numba vectorizes a
+        # prange(a.shape[0]) loop, and ran a prange(lo, hi) one 4-5x slower.
+        @numba.njit(parallel=True)
+        def prange_sum(a):
+            s = 0
+            for i in numba.prange(a.shape[0]):
+                s += a[i]
+            return s
+
+        t0 = time.perf_counter()
+        probe = self.np.arange(1000, dtype=self.np.int64)
+        probe[7] = 0
+        # A kernel that did not read the array (folded into a formula) would
+        # miss the hole at 7.
+        if prange_sum(probe) != 499500 - 7:
+            raise RuntimeError("the numba kernel did not read the array")
+        self.compile_s = time.perf_counter() - t0
+        self.prange_sum = prange_sum
+
+    def kernel(self, array, lo, hi):
+        return self.prange_sum(array[lo:hi])
+
+    def extra(self):
+        return {"numba": self.numba.__version__, "compile_s": self.compile_s,
+                "threads": self.numba.get_num_threads(),
+                "threading_layer": self.numba.threading_layer()}
+
+
+def make(impl, args):
+    if impl == "list":
+        return ListSum(args)
+    if impl == "range":
+        return RangeSum(args)
+    if impl == "threads":
+        return PoolSum(args, concurrent.futures.ThreadPoolExecutor, 0)
+    if impl == "processes":
+        return PoolSum(args, concurrent.futures.ProcessPoolExecutor, PROCESS_OVERHEAD)
+    if impl == "numpy_arange":
+        return NumpyArange(args)
+    if impl == "numpy_sum":
+        return NumpySum(args)
+    return NumbaSum(args)
+
+
+# ---- choosing N and repeating ----
+
+def mem_available():
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def nice_sizes(lo, hi):
+    """1, 2 and 5 x 10^k in [lo, hi], ascending."""
+    out = []
+    for k in range(int(math.log10(max(lo, 1))), int(math.log10(max(hi, 1))) + 1):
+        out += [m * 10**k for m in (1, 2, 5) if lo <= m * 10**k <= hi]
+    return out
+
+
+def run_checked(impl, n):
+    """One run; its timed parts, with the verified sum under "sum"."""
+    total, parts = impl.run_once(n)
+    expected = n * (n - 1) // 2
+    if total != expected:
+        raise Mismatch(n, total, expected)
+    return dict(parts, sum=total)
+
+
+class Mismatch(Exception):
+    def __init__(self, n, total, expected):
+        super().__init__(f"N = {n}: sum {total}, expected {expected}")
+        self.n, self.total, self.expected = n, total, expected
+
+
+def whole(parts):
+    return parts["seconds"] + parts.get("build_s", 0.0)
+
+
+def choose_n(impl, budget, max_n, repeat, fits):
+    """Calibrates as the module says; returns (n, note, points)."""
+    n = min(FIRST_N, max_n)
+    points = []
+    while True:
+        cost = whole(run_checked(impl, n)) / n
+        points.append({"n": n, "seconds_per_element": cost})
+        nxt = n * 10
+        if nxt > max_n or not fits(nxt) or cost * nxt * repeat > budget:
+            break
+        n = nxt
+    ceiling = min(max_n, 10 * n)
+    chosen = max([m for m in nice_sizes(n, ceiling)
+                  if fits(m) and cost * m * repeat <= budget] or [n])
+    if chosen == max_n:
+        return chosen, "", points
+    return chosen, (f"N = {chosen:,}, not the {max_n:,} asked: {repeat} repetitions at the "
+                    f"measured {cost * 1e9:.3g} ns per element (at N = {n:,}) fit the "
+                    f"{budget:g} s budget and memory"), points
+
+
+def measure(impl, n, repeat):
+    samples = [run_checked(impl, n) for _ in range(repeat)]
+    doc = {"samples_s": [s["seconds"] for s in samples], "sum": str(samples[-1]["sum"])}
+    if "build_s" in samples[0]:
+        doc["build_samples_s"] = [s["build_s"] for s in samples]
+        doc["whole_samples_s"] = [whole(s) for s in samples]
+    for key in ("samples_s", "build_samples_s", "whole_samples_s"):
+        if key in doc:
+            prefix = key[:-len("samples_s")]
+            doc[prefix + "median_s"] = statistics.median(doc[key])
+            doc[prefix + "min_s"] = min(doc[key])
+    return doc
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="pysum.py", description="Sum 0..N-1 in Python, one way.")
+    p.add_argument("impl", choices=IMPLS)
+    size = p.add_mutually_exclusive_group(required=True)
+    size.add_argument("--n", type=count_type(MAX_ELEMENTS), help="N, fixed")
+    size.add_argument("--budget", type=seconds,
+                      help="seconds for all repetitions: N is chosen to fit")
+    p.add_argument("--max-n", type=count_type(MAX_ELEMENTS), default=10**9,
+                   help="largest N with --budget (default 1e9)")
+    p.add_argument("--repeat", type=count_type(1000), default=3,
+                   help="timed repetitions (default 3)")
+    p.add_argument("--chunks", type=count_type(MAX_CHUNKS), default=100)
+    p.add_argument("--workers", type=count_type(4096), default=20)
+    p.add_argument("--calibrate-only", action="store_true",
+                   help="with --budget: print the N that would be chosen, run nothing more")
+    args = p.parse_args(argv)
+    if args.calibrate_only and args.budget is None:
+        p.error("--calibrate-only needs --budget")
+    return args
 
 
 def main(argv):
-    p = argparse.ArgumentParser(description="Sum 1..N-1 in Python, one implementation.")
-    p.add_argument("impl", choices=IMPLS)
-    p.add_argument("n", type=int)
-    p.add_argument("--chunks", type=int, default=100)
-    p.add_argument("--workers", type=int, default=20)
-    args = p.parse_args(argv)
-    for name in ("n", "chunks", "workers"):
-        if getattr(args, name) < 1:
-            p.error(f"{name} must be at least 1, got {getattr(args, name)}")
-    result = RUNNERS[args.impl](args.n, args.chunks, args.workers)
-    if result is None:
-        print(json.dumps({"impl": args.impl, "available": False}))
+    args = parse_args(argv)
+    doc = {"impl": args.impl, "python": sys.version.split()[0], "executable": sys.executable,
+           "chunks": args.chunks, "workers": args.workers, "repeat": args.repeat}
+    try:
+        impl = make(args.impl, args)
+    except Unavailable as e:
+        doc.update(available=False, why=str(e),
+                   how="install python3-numpy and python3-numba (bench/run.sh does), or pass "
+                       "--python with an interpreter that has them")
+        print(json.dumps(doc))
         return 3
-    total, seconds, extra = result
-    expected = args.n * (args.n - 1) // 2
-    doc = {"impl": args.impl, "available": True, "n": args.n, "chunks": args.chunks,
-           "workers": args.workers, "seconds": seconds, "sum": str(total),
-           "expected": str(expected), "verified": total == expected,
-           "python": sys.version.split()[0], **extra}
+    doc["available"] = True
+    doc["timed"] = impl.timed
+    if "numpy" in sys.modules:
+        doc["numpy"] = sys.modules["numpy"].__version__
+    budget_mem = mem_available() * MEMORY_SHARE
+    fits = (lambda n: impl.bytes(n) <= budget_mem) if budget_mem else (lambda n: True)
+    try:
+        if args.n is not None:
+            if not fits(args.n):
+                print(f"pysum.py: {args.impl} at N = {args.n:,} needs about "
+                      f"{impl.bytes(args.n) / 1e9:.3g} GB, more than {MEMORY_SHARE:.0%} of the "
+                      f"{budget_mem / MEMORY_SHARE / 1e9:.3g} GB available", file=sys.stderr)
+                return 1
+            n, note, points = args.n, "", []
+        else:
+            n, note, points = choose_n(impl, args.budget, args.max_n, args.repeat, fits)
+        doc.update(n=n, n_note=note, calibration=points)
+        if not args.calibrate_only:
+            doc.update(measure(impl, n, args.repeat))
+    except Mismatch as e:
+        doc.update(n=e.n, sum=str(e.total), expected=str(e.expected), verified=False)
+        print(json.dumps(doc))
+        print(f"pysum.py: {args.impl} did not verify: {e}", file=sys.stderr)
+        return 1
+    doc.update(expected=str(n * (n - 1) // 2), verified=True)
+    if hasattr(impl, "extra"):
+        doc.update(impl.extra())
+    if args.impl == "processes":
+        doc["cpus"] = len(os.sched_getaffinity(0))
     print(json.dumps(doc))
-    return 0 if doc["verified"] else 1
+    return 0
 
 
 if __name__ == "__main__":

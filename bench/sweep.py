@@ -8,26 +8,41 @@ Sweeps (all verified, every repetition kept as a CSV row):
   schedules  static, dynamic, guided x chunk counts, at all CPUs
   sizes      N = 10^3 ... N (materialize) and ... 10^11 (stream), serial
              against parallel, and the crossover N
-  python     serial, threads, processes (the article's split), numpy
+  python     the article's serial program and process pool at one shared N,
+             sum(range(N)), a thread pool, a pool with workers = CPUs, numpy
+             and numba, each at an N chosen from its measured cost to fit its
+             time budget (bench/pysum.py)
+
+Every psum_omp and pysum.py JSON document is kept in runs.jsonl, so
+`bench/sweep.py --render DIR` rebuilds a set's tables and plots; without
+gnuplot the tables are written and the plots skipped with one warning.
+Every child runs in its own process group, ended on every exit path.
 
 usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 """
 import argparse
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 
 from psumbench import machine as machine_record
 from psumbench import plots, results, runs, tables
-from psumbench.args import count, count_list
+from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_type,
+                            count_type, seconds)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-LIST_BYTES_PER_ELEMENT = 36   # 8-byte pointer + 28-byte int object
-PROCESS_OVERHEAD = 40 << 20   # a worker interpreter
 SWEEPS = ("threads", "schedules", "sizes", "python")
+# The Python rows: (row, pysum.py implementation, in the article's group).
+PYTHON_ROWS = (("list", "list", True), ("processes", "processes", True),
+               ("processes_cpus", "processes", True), ("range", "range", False),
+               ("threads", "threads", False), ("numpy_arange", "numpy_arange", False),
+               ("numpy_sum", "numpy_sum", False), ("numba", "numba", False))
+ROW_NAMES = tuple(r for r, _, _ in PYTHON_ROWS)
+MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
 
 
 def parse_args(argv):
@@ -35,34 +50,45 @@ def parse_args(argv):
         prog="bench/sweep.py",
         description="Sweep psum_omp over threads, schedules and sizes, run the Python "
                     "programs beside it, and write tables, plots and a result set.")
-    p.add_argument("-n", type=count, default=10**9, help="elements (default 1e9)")
-    p.add_argument("--repeat", type=count, default=5,
+    p.add_argument("-n", type=count_type(MAX_ELEMENTS), default=10**9,
+                   help="elements (default 1e9)")
+    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=5,
                    help="timed repetitions per psum_omp run (default 5)")
     p.add_argument("--quick", action="store_true",
                    help="a reduced sweep at small N (well under a minute), for smoke tests")
     p.add_argument("--sweeps", default=",".join(SWEEPS),
                    help=f"which sweeps to run (default {','.join(SWEEPS)})")
-    p.add_argument("--chunk-counts", type=count_list, default=None,
+    p.add_argument("--chunk-counts", type=count_list_type(MAX_CHUNKS), default=None,
                    help="chunk counts of the schedule sweep (default 1,2,10,100,1000,1e4,1e5)")
-    p.add_argument("--stream-max", type=count, default=None,
+    p.add_argument("--stream-max", type=count_type(MAX_ELEMENTS), default=None,
                    help="largest N of the stream size sweep (default 1e11)")
-    p.add_argument("--python-n", type=count, default=None,
-                   help="N of the Python rows (default: -n, reduced to fit memory)")
-    p.add_argument("--workers", type=count, default=20,
-                   help="ProcessPoolExecutor / ThreadPoolExecutor workers (default 20)")
-    p.add_argument("--python-chunks", type=count, default=100,
+    p.add_argument("--python", dest="python_exe", metavar="PATH",
+                   help="interpreter for the Python rows (default: the first of python3 on "
+                        "PATH and /usr/bin/python3 that imports numpy and numba)")
+    p.add_argument("--python-rows", default=",".join(ROW_NAMES),
+                   help=f"which Python rows to run (default {','.join(ROW_NAMES)})")
+    p.add_argument("--python-n", type=count_type(MAX_ELEMENTS), default=None,
+                   help="largest N of the Python rows (default -n)")
+    p.add_argument("--python-budget", type=seconds, default=None,
+                   help="seconds per Python row for all its repetitions; N is chosen from the "
+                        "measured per-element cost to fit (default 12)")
+    p.add_argument("--python-repeat", type=count_type(1000), default=3,
+                   help="timed repetitions of each Python row (default 3)")
+    p.add_argument("--workers", type=count_type(4096), default=20,
+                   help="workers of the article's pools (default 20)")
+    p.add_argument("--python-chunks", type=count_type(MAX_CHUNKS), default=100,
                    help="chunks of the Python pools (default 100)")
     p.add_argument("--build", default=os.path.join(REPO, "build"),
                    help="Meson build folder holding src/psum_omp (default build)")
     p.add_argument("--out", default=os.path.join(REPO, "results"),
                    help="results root (default results/)")
     p.add_argument("--machine", help="folder name for this machine (default from the CPU)")
+    p.add_argument("--render", metavar="DIR",
+                   help="run nothing: rebuild the tables, plots and summary.md of the result "
+                        "set DIR (a partial one too) from its runs.jsonl")
     args = p.parse_args(argv)
-    args.sweeps = [s.strip() for s in args.sweeps.split(",") if s.strip()]
-    unknown = [s for s in args.sweeps if s not in SWEEPS]
-    if unknown or not args.sweeps:
-        p.error(f"invalid value '{','.join(unknown)}' for --sweeps: expected some of "
-                f"{', '.join(SWEEPS)}")
+    args.sweeps = _choice_list(p, "--sweeps", args.sweeps, SWEEPS)
+    args.python_rows = _choice_list(p, "--python-rows", args.python_rows, ROW_NAMES)
     if args.quick:
         args.n = min(args.n, 10**6)
         args.repeat = min(args.repeat, 2)
@@ -71,34 +97,54 @@ def parse_args(argv):
         [1, 10, 100, 1000] if args.quick else [1, 2, 10, 100, 1000, 10**4, 10**5])
     args.stream_max = args.stream_max or (10**7 if args.quick else 10**11)
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
-    if args.n > 2**62 or args.stream_max > 2**62:
-        p.error("invalid value for -n or --stream-max: must not exceed 2^62")
+    args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
+    if args.render is None and ("threads" in args.sweeps or "sizes" in args.sweeps):
+        check_memory(p, args.n)
     return args
 
 
-def python_bytes(impl, n, workers, chunks):
-    """Peak memory of one Python row, roughly."""
-    if impl == "numpy":
-        return n * 8
-    if impl == "serial":
-        return n * LIST_BYTES_PER_ELEMENT
-    alive = min(workers, chunks) * -(-n // chunks) * LIST_BYTES_PER_ELEMENT
-    return alive + (workers * PROCESS_OVERHEAD if impl == "processes" else 0)
+def _choice_list(parser, option, text, choices):
+    picked = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in picked if s not in choices]
+    if unknown or not picked:
+        parser.error(f"invalid value '{','.join(unknown) or text}' for {option}: expected "
+                     f"some of {', '.join(choices)}")
+    return picked
 
 
-def fitting_n(impl, n, workers, chunks, available):
-    """The requested n, or the largest power of ten below it that fits in
-    80% of the memory available (0: unknown, n stands); with a note when it
-    was reduced."""
-    budget = available * 0.8
-    if not available or python_bytes(impl, n, workers, chunks) <= budget:
-        return n, ""
-    m = 10 ** (len(str(n)) - 1)
-    while m > 1 and python_bytes(impl, m, workers, chunks) > budget:
-        m //= 10
-    need = python_bytes(impl, n, workers, chunks) / 1e9
-    return m, (f"run at N = {m:,} instead of {n:,}: that needs ~{need:.0f} GB, "
-               f"{available / 1e9:.1f} GB available")
+def check_memory(parser, n):
+    """Refuses up front an N that psum_omp would refuse to materialize."""
+    available = machine_record.meminfo_bytes("MemAvailable")
+    need = n * 8 + (2 << 20) + MATERIALIZE_HEADROOM
+    if available and need > available:
+        parser.error(f"invalid value '{n}' for -n: materializing it needs "
+                     f"{need / 1e9:.3g} GB, {available / 1e9:.3g} GB is available "
+                     "(drop the threads and sizes sweeps or use a smaller -n)")
+
+
+def imports_peers(python):
+    try:
+        p = subprocess.run([python, "-c", "import numpy, numba"], capture_output=True,
+                           timeout=120)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return p.returncode == 0
+
+
+def choose_python(requested):
+    """The interpreter of the Python rows: --python, else the first of
+    python3 on PATH and /usr/bin/python3 that imports numpy and numba, else
+    the first that exists (its numpy and numba rows then say why not)."""
+    if requested:
+        if not shutil.which(requested):
+            raise runs.RunFailed(f"no Python interpreter at '{requested}' (--python)")
+        return shutil.which(requested)
+    found = [c for c in (shutil.which("python3"), "/usr/bin/python3")
+             if c and os.access(c, os.X_OK)]
+    for candidate in found:
+        if imports_peers(candidate):
+            return candidate
+    return found[0] if found else sys.executable
 
 
 def thread_points(cpus):
@@ -138,47 +184,55 @@ def plan(args, cpus):
                               args.repeat if n < 10**10 else min(args.repeat, 3))
                  for n in powers_of_ten(1000, args.stream_max)]
     if "python" in args.sweeps:
-        available = machine_record.meminfo_bytes("MemAvailable") or 0
-        for impl in ("serial", "threads", "processes", "numpy"):
-            n, note = fitting_n(impl, args.python_n, args.workers, args.python_chunks,
-                                available)
-            jobs.append(runs.PythonJob(impl, n, args.python_n, args.workers,
-                                       args.python_chunks, note))
+        group = runs.ArticleGroup()
+        for row, impl, in_group in PYTHON_ROWS:
+            if row not in args.python_rows:
+                continue
+            workers = cpus if row == "processes_cpus" else args.workers
+            jobs.append(runs.PythonJob(row, impl, args.python_n, args.python_repeat,
+                                       budget=args.python_budget, workers=workers,
+                                       chunks=args.python_chunks,
+                                       group=group if in_group else None))
     return jobs
 
 
 def probe(binary, env):
     """psum_omp's machine object, from a tiny run."""
-    p = subprocess.run([binary, "-n", "1000", "--repeat", "1", "--format", "json"],
-                       capture_output=True, text=True, env=env)
-    if p.returncode != 0:
-        raise runs.RunFailed(f"{binary} does not run: {p.stderr.strip()}")
-    return json.loads(p.stdout)["machine"]
+    rc, out, err = runs.run_child([binary, "-n", "1000", "--repeat", "1", "--format", "json"],
+                                  env)
+    if rc != 0:
+        raise runs.RunFailed(f"{binary} does not run: {err.strip()}")
+    return json.loads(out)["machine"]
 
 
-def execute(jobs, binary, env, outdir, cpus):
-    """Runs every job; raw rows go to CSV as they come.  Returns the
-    (job, document) pairs of each sweep."""
+def execute(jobs, binary, python, env, outdir, cpus):
+    """Runs every job; raw rows go to the CSVs and whole documents to
+    runs.jsonl as they come.  Returns the records by sweep."""
     done = {s: [] for s in SWEEPS}
     psum_csv = runs.RowWriter(os.path.join(outdir, "samples.csv"), runs.PSUM_COLUMNS)
     python_csv = runs.RowWriter(os.path.join(outdir, "python.csv"), runs.PYTHON_COLUMNS)
+    records = runs.RecordWriter(os.path.join(outdir, "runs.jsonl"))
     progress = runs.Progress(jobs, cpus)
     pysum = os.path.join(HERE, "pysum.py")
     try:
         for i, job in enumerate(jobs):
             progress.starting(i, job)
-            if isinstance(job, runs.PythonJob):
-                doc = job.run(pysum, env)
-                python_csv.write(job.rows(doc))
-                done["python"].append((job, doc))
+            if job.kind == "python":
+                doc = job.run(python, pysum, env)
+                python_csv.write(runs.python_rows(job.row, doc))
+                sweep_name = "python"
             else:
                 doc = job.run(binary, env)
-                psum_csv.write(job.rows(doc))
-                done[job.sweep].append((job, doc))
+                psum_csv.write(runs.psum_rows(job.sweep, doc))
+                sweep_name = job.sweep
+            record = {"sweep": sweep_name, "kind": job.kind, "spec": job.spec(), "doc": doc}
+            records.write(record)
+            done[sweep_name].append(record)
             progress.finished(i)
     finally:
         psum_csv.close()
         python_csv.close()
+        records.close()
     return done
 
 
@@ -187,52 +241,106 @@ def write(outdir, name, text):
         f.write(text)
 
 
-def report(done, machine, args, outdir):
-    """Tables, plots and summary.md; returns the text printed at the end."""
+class Plotter:
+    """Draws through plots.*; without gnuplot each plot still leaves its data
+    and .gp script, and one warning says so: the tables never depend on the
+    plots."""
+
+    def __init__(self):
+        self.warned = False
+
+    def __call__(self, draw, *args):
+        try:
+            draw(*args)
+            return True
+        except plots.GnuplotMissing as e:
+            if not self.warned:
+                print(f"sweep.py: warning: {e}: the plots are skipped; their data and .gp "
+                      "scripts are in the set, and `bench/sweep.py --render DIR` draws them",
+                      file=sys.stderr)
+            self.warned = True
+            return False
+
+
+def report(done, machine, meta, outdir):
+    """Tables, plots and summary.md from the records alone, so a set renders
+    the same when it is measured and when it is rendered again; returns the
+    text printed at the end."""
     cpus = machine["logical_cpus"]
     caption = (f"{machine['cpu_model']}, {cpus} logical CPUs, {machine['compiler']}, "
                f"THP {machine['huge_pages']}; {machine['date'][:10]}, commit "
                f"{(machine['git_commit'] or '?')[:10]}").replace("_", "\\\\_")
+    draw = Plotter()
     sections = [f"# psum_omp result set {os.path.basename(outdir)}\n",
                 "Machine ([machine.json](machine.json)):\n", machine_record.markdown(machine)]
+    if not meta.get("complete"):
+        sections.append("**Partial set**: the sweep was interrupted or failed; the tables "
+                        "hold the runs it finished.\n")
     printed = []
-    if done["threads"]:
-        by_mode = tables.thread_rows(done["threads"], cpus)
+    by_mode = tables.thread_rows(done["threads"], cpus) if done["threads"] else {}
+    if by_mode:
         text = tables.speedup_markdown(by_mode)
         write(outdir, "speedup.md", text)
-        plots.speedup(outdir, by_mode, cpus, caption)
-        sections += ["## Speedup against threads\n", text,
-                     "![speedup against threads](speedup.png)\n"]
+        sections += ["## Speedup against threads\n", text]
+        if draw(plots.speedup, outdir, by_mode, cpus, caption):
+            sections.append("![speedup against threads](speedup.png)\n")
         printed.append("Speedup against threads\n\n" + text)
-    if done["python"] or done["threads"]:
+    if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
         text = tables.contrast_markdown(rows)
         write(outdir, "contrast.md", text)
-        if any(r["seconds"] for r in rows):
-            plots.contrast(outdir, rows, caption)
-        sections += ["## Python against psum_omp\n", text,
-                     "![Python against psum_omp](contrast.png)\n"]
+        sections += ["## Python against psum_omp\n", text]
+        if draw(plots.contrast, outdir, rows, caption):
+            sections.append("![Python against psum_omp](contrast.png)\n")
         printed.append("Python against psum_omp\n\n" + text)
-    if done["sizes"]:
-        by_mode = tables.size_rows(done["sizes"])
-        text = tables.size_markdown(by_mode)
+    sizes = tables.size_rows(done["sizes"]) if done["sizes"] else {}
+    if sizes:
+        text = tables.size_markdown(sizes)
         write(outdir, "sizes.md", text)
-        plots.sizes(outdir, by_mode, caption)
-        sections += ["## Time against N\n", text, "![time against N](sizes.png)\n"]
+        sections += ["## Time against N\n", text]
+        if draw(plots.sizes, outdir, sizes, caption):
+            sections.append("![time against N](sizes.png)\n")
     if done["schedules"]:
         text = tables.schedule_markdown(done["schedules"])
         write(outdir, "schedules.md", text)
         sections += ["## Schedules and chunks\n", text]
-    sections.append("Raw samples: [samples.csv](samples.csv) (psum_omp, every repetition), "
+    sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
+                    "document), [samples.csv](samples.csv) (psum_omp, every repetition), "
                     "[python.csv](python.csv).\n")
     write(outdir, "summary.md", "\n".join(sections))
     return "\n".join(printed)
 
 
+def render(path):
+    """--render: rebuilds a set's tables, plots and summary from its files."""
+    try:
+        with open(os.path.join(path, "machine.json")) as f:
+            machine = json.load(f)
+        with open(os.path.join(path, "run.json")) as f:
+            meta = json.load(f)
+        records = runs.read_records(os.path.join(path, "runs.jsonl"),
+                                    lambda text: print(f"sweep.py: warning: {text}",
+                                                       file=sys.stderr))
+    except (OSError, ValueError) as e:
+        print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
+        return 1
+    done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
+    print(report(done, machine, meta, path))
+    print(f"sweep.py: result set {path} rendered from {len(records)} runs", file=sys.stderr)
+    return 0
+
+
 def main(argv):
     args = parse_args(argv)
+    if args.render:
+        return render(args.render)
+    # SIGTERM ends the sweep like Ctrl-C does: through the same clean-up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         return sweep(args)
+    except KeyboardInterrupt:
+        print("sweep.py: interrupted", file=sys.stderr)
+        return 130
     except (runs.RunFailed, RuntimeError, OSError) as e:
         print(f"sweep.py: {e}", file=sys.stderr)
         return 1
@@ -246,31 +354,32 @@ def sweep(args):
         return 1
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "close")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    python = choose_python(args.python_exe) if "python" in args.sweeps else None
 
     psum_machine = probe(binary, env)
-    machine = machine_record.record(psum_machine, binary, args.build, REPO, env)
+    machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
     jobs = plan(args, cpus)
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
-            "git_commit": machine["git_commit"], "complete": False}
+            "python_rows": args.python_rows if python else [],
+            "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
+            "complete": False}
     write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
     write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
     print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
     try:
-        done = execute(jobs, binary, env, outdir, cpus)
+        done = execute(jobs, binary, python, env, outdir, cpus)
     except KeyboardInterrupt:
-        print(f"sweep.py: interrupted; the CSVs in {outdir} hold every finished "
-              "configuration", file=sys.stderr)
+        print(f"sweep.py: interrupted; {outdir} holds every finished configuration "
+              f"(bench/sweep.py --render {outdir} tabulates them)", file=sys.stderr)
         return 130
     except runs.RunFailed as e:
-        raise runs.RunFailed(f"{e}; the CSVs in {outdir} hold every finished "
-                             "configuration") from None
-    printed = report(done, machine, args, outdir)
+        raise runs.RunFailed(f"{e}; {outdir} holds every finished configuration") from None
     meta["complete"] = True
     write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
+    printed = report(done, machine, meta, outdir)
     results.write_index(args.out)
     print(printed)
     print(f"sweep.py: result set written to {outdir}", file=sys.stderr)

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """bench/sweep.py --quick end to end: the CSVs parse with the expected
 columns, the tables list the expected rows, the plots are non-empty images,
-reruns never overwrite, bad arguments exit 2, an interrupt leaves a valid
-partial CSV.
+reruns never overwrite, --render rebuilds the same tables, a missing gnuplot
+costs only the plots, a damaged set never stops another, bad arguments exit
+2 before anything is created, and an interrupt or SIGTERM leaves a valid
+partial set and no process of the sweep behind.
 
 usage: bench_quick_test.py BUILD_DIR
 """
@@ -10,12 +12,14 @@ import csv
 import glob
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 import unittest
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SWEEP = os.path.join(HERE, "..", "bench", "sweep.py")
@@ -27,7 +31,35 @@ BUILD = None
 
 def sweep(out, *args, **kw):
     return subprocess.run([sys.executable, SWEEP, "--build", BUILD, "--out", out, *args],
-                          capture_output=True, text=True, timeout=120, **kw)
+                          capture_output=True, text=True, timeout=180, **kw)
+
+
+def tagged_processes(tag):
+    """PIDs of live processes whose environment holds PSUM_TEST_TAG=tag."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if f"PSUM_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def path_without_gnuplot():
+    """A PATH with python3 and the usual tools but no gnuplot."""
+    keep = tempfile.mkdtemp()
+    for d in os.environ["PATH"].split(os.pathsep):
+        if os.path.exists(os.path.join(d, "gnuplot")):
+            for name in os.listdir(d):
+                src = os.path.join(d, name)
+                if name != "gnuplot" and not os.path.exists(os.path.join(keep, name)):
+                    os.symlink(src, os.path.join(keep, name))
+    return os.pathsep.join([keep] + [d for d in os.environ["PATH"].split(os.pathsep)
+                                     if not os.path.exists(os.path.join(d, "gnuplot"))])
 
 
 def run_dirs(out):
@@ -75,11 +107,53 @@ class QuickSweep(unittest.TestCase):
         with open(os.path.join(self.dir, "python.csv"), newline="") as f:
             reader = csv.DictReader(f)
             self.assertEqual(tuple(reader.fieldnames), runs.PYTHON_COLUMNS)
-            rows = {r["impl"]: r for r in reader}
-        self.assertEqual(set(rows), {"serial", "threads", "processes", "numpy"})
-        for impl in ("serial", "threads", "processes"):
-            self.assertEqual(rows[impl]["verified"], "True")
-            self.assertEqual(rows[impl]["sum"], str(10**5 * (10**5 - 1) // 2))
+            rows = list(reader)
+        by_row = {}
+        for r in rows:
+            by_row.setdefault(r["row"], []).append(r)
+        self.assertEqual(set(by_row), {"list", "processes", "processes_cpus", "range",
+                                       "threads", "numpy_arange", "numpy_sum", "numba"})
+        for row in ("list", "processes", "processes_cpus", "range", "threads"):
+            self.assertEqual(len(by_row[row]), 3, row)  # three repetitions
+            for r in by_row[row]:
+                self.assertEqual(r["verified"], "True")
+                n = int(r["n"])
+                self.assertEqual(r["sum"], str(n * (n - 1) // 2))
+        # The article's rows share one N.
+        self.assertEqual({by_row[r][0]["n"] for r in ("list", "processes", "processes_cpus")},
+                         {by_row["list"][0]["n"]})
+        self.assertTrue(all(float(r["build_s"]) > 0 for r in by_row["list"]))
+
+    def test_numpy_and_numba_rows_run_or_say_why(self):
+        for row in ("numpy_arange", "numpy_sum", "numba"):
+            doc = self.record("python", row)["doc"]
+            if doc["available"]:
+                self.assertTrue(doc["verified"], row)
+                self.assertEqual(len(doc["samples_s"]), 3)
+            else:
+                self.assertRegex(doc["why"], "not importable")
+                self.assertIn("--python", doc["how"])
+
+    def record(self, sweep, row):
+        with open(os.path.join(self.dir, "runs.jsonl")) as f:
+            for line in f:
+                r = json.loads(line)
+                if r["sweep"] == sweep and r["spec"].get("row") == row:
+                    return r
+        self.fail(f"no record of {sweep} {row}")
+
+    def test_runs_jsonl_keeps_every_document(self):
+        with open(os.path.join(self.dir, "runs.jsonl")) as f:
+            records = [json.loads(line) for line in f]
+        with open(os.path.join(self.dir, "samples.csv"), newline="") as f:
+            samples = list(csv.DictReader(f))
+        psum = [r for r in records if r["kind"] == "psum"]
+        self.assertEqual(sum(len(r["doc"]["parallel"]["samples_s"]) +
+                             len((r["doc"]["serial"] or {}).get("samples_s", []))
+                             for r in psum), len(samples))
+        for r in psum:
+            self.assertIn("warnings", r["doc"])
+            self.assertIn("peak_rss_bytes", r["doc"])
 
     def test_speedup_table_rows(self):
         text = self.read("speedup.md")
@@ -93,12 +167,19 @@ class QuickSweep(unittest.TestCase):
 
     def test_contrast_table_rows(self):
         text = self.read("contrast.md")
-        for name in ("Python serial", "Python threads", "Python processes", "Python numpy",
-                     "psum_omp serial (materialize)", "psum_omp parallel (materialize)",
-                     "psum_omp serial (stream)", "psum_omp parallel (stream)",
-                     "article, author's machine (reference, not measured here)"):
-            self.assertIn(f"| {name}" if "article" not in name else name, text)
-        self.assertIn("| 20.7 |", text)
+        for name in ("Python serial, the article's program: sum() only",
+                     "Python serial, the article's program: whole",
+                     "Python ProcessPoolExecutor, the article's",
+                     "Python ProcessPoolExecutor, workers = CPUs", "Python sum(range(N))",
+                     "Python ThreadPoolExecutor", "numpy arange + sum",
+                     "numpy sum of a built array", "numba prange over the array",
+                     "psum_omp serial, materialize", "psum_omp parallel, materialize",
+                     "psum_omp serial, stream", "psum_omp parallel, stream",
+                     "article: serial, sum() only", "article: ProcessPoolExecutor"):
+            self.assertRegex(text, rf"\n\| {re.escape(name)}( \[\d+\])? \|")
+        # the baseline is 1.0x of itself; the article's pool is its own 3.0x
+        self.assertRegex(text, r"\| list built \+ sum\(\): the baseline \|.*\| 1\.0× \|")
+        self.assertRegex(text, r"article: ProcessPoolExecutor.*\| – \| 3\.0× \|")
 
     def test_sizes_and_schedules_tables(self):
         sizes = self.read("sizes.md")
@@ -133,48 +214,153 @@ class QuickSweep(unittest.TestCase):
         self.assertTrue(os.path.exists(os.path.join(self.dir, "sizes.md")))
 
 
+    def test_render_rebuilds_the_same_tables(self):
+        names = ("speedup.md", "contrast.md", "sizes.md", "schedules.md", "summary.md")
+        before = {n: self.read(n) for n in names}
+        p = subprocess.run([sys.executable, SWEEP, "--render", self.dir], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for n in names:
+            self.assertEqual(self.read(n), before[n], n)
+
+    def test_gp_files_redraw_alone(self):
+        os.remove(os.path.join(self.dir, "speedup.png"))
+        subprocess.run(["gnuplot", "speedup.gp"], cwd=self.dir, check=True, timeout=60)
+        with open(os.path.join(self.dir, "speedup.png"), "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+
+class WithoutGnuplot(unittest.TestCase):
+    def test_tables_without_plots_then_render(self):
+        with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, PATH=path_without_gnuplot())
+            p = sweep(out, "--quick", "--python-rows", "list,range", env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stderr.count("gnuplot not found"), 1, p.stderr)
+            [d] = run_dirs(out)
+            for name in ("speedup.md", "contrast.md", "sizes.md", "schedules.md",
+                         "summary.md", "speedup.gp", "contrast.dat"):
+                self.assertTrue(os.path.exists(os.path.join(d, name)), name)
+            self.assertFalse(glob.glob(os.path.join(d, "*.png")))
+            with open(os.path.join(d, "contrast.md")) as f:
+                table = f.read()
+            r = subprocess.run([sys.executable, SWEEP, "--render", d], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(os.path.exists(os.path.join(d, "contrast.png")))
+            with open(os.path.join(d, "contrast.md")) as f:
+                self.assertEqual(f.read(), table)
+
+
+class DamagedSets(unittest.TestCase):
+    def test_a_damaged_set_is_skipped_with_a_warning(self):
+        with tempfile.TemporaryDirectory() as out:
+            for name, text in (("2020-01-01-000000", ""), ("2020-01-02-000000", '{"n": 1')):
+                broken = os.path.join(out, "some-machine", name)
+                os.makedirs(broken)
+                with open(os.path.join(broken, "run.json"), "w") as f:
+                    f.write(text)
+            p = sweep(out, "--quick", "--sweeps", "threads")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            for name in ("2020-01-01-000000", "2020-01-02-000000"):
+                self.assertRegex(p.stderr, rf"warning: .*{name}/run.json: skipped")
+            with open(os.path.join(out, "README.md")) as f:
+                self.assertNotIn("2020-01-0", f.read())
+
+    def test_render_skips_a_cut_record(self):
+        with tempfile.TemporaryDirectory() as out:
+            self.assertEqual(sweep(out, "--quick", "--sweeps", "threads").returncode, 0)
+            [d] = run_dirs(out)
+            with open(os.path.join(d, "runs.jsonl"), "a") as f:
+                f.write('{"sweep": "threads", "ki')
+            p = subprocess.run([sys.executable, SWEEP, "--render", d], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("damaged record skipped", p.stderr)
+
+
 class BadArguments(unittest.TestCase):
-    def test_exit_2_with_a_message(self):
+    def test_exit_2_with_a_message_and_nothing_created(self):
         with tempfile.TemporaryDirectory() as out:
             for args, msg in ((["-n", "1e9x"], "invalid value '1e9x'"),
-                              (["--repeat", "0"], "not a positive whole number"),
+                              (["--repeat", "0"], "must be at least 1"),
+                              (["--repeat", "1e7"], "must not exceed 1000000"),
+                              (["--chunk-counts", "1,1e10"], "must not exceed 1000000000"),
+                              (["-n", "1e999999999"], "must not exceed"),
+                              (["-n", "2.5"], "not a whole number"),
+                              (["-n", "1e11"], "materializing it needs"),
                               (["--sweeps", "bogus"], "invalid value 'bogus' for --sweeps"),
+                              (["--python-rows", "list,nope"], "invalid value 'nope'"),
+                              (["--python-budget", "-1"], "invalid value '-1'"),
                               (["--frobnicate"], "unrecognized arguments")):
                 p = sweep(out, *args)
                 self.assertEqual(p.returncode, 2, args)
                 self.assertIn(msg, p.stderr)
+                self.assertEqual(len(p.stderr.strip().splitlines()[-1:]), 1)
                 self.assertEqual(p.stdout, "")
-            self.assertEqual(run_dirs(out), [])
+            self.assertEqual(os.listdir(out), [])
 
 
 class Interrupt(unittest.TestCase):
-    def test_ctrl_c_leaves_a_valid_partial_csv(self):
+    """Each kind of row, interrupted while it runs: exit 130 (143 for
+    SIGTERM), a valid partial set, and no process of the sweep left."""
+
+    def interrupt(self, args, row_pattern, sig=signal.SIGINT, want=130, check=None):
+        tag = uuid.uuid4().hex
         with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, PSUM_TEST_TAG=tag)
             p = subprocess.Popen([sys.executable, SWEEP, "--build", BUILD, "--out", out,
-                                  "--sweeps", "sizes", "-n", "1e5", "--repeat", "1",
-                                  "--stream-max", "1e11"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 start_new_session=True)
-            deadline = time.monotonic() + 60
-            csv_path = None
-            while time.monotonic() < deadline:
-                found = glob.glob(os.path.join(out, "*", "*", "samples.csv"))
-                if found and os.path.getsize(found[0]) > 500:
-                    csv_path = found[0]
+                                  *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, start_new_session=True, env=env)
+            seen = ""
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline and not re.search(row_pattern, seen):
+                line = p.stderr.readline()
+                if not line:
                     break
-                time.sleep(0.05)
-            self.assertIsNotNone(csv_path, "no rows were written")
-            os.killpg(p.pid, signal.SIGINT)  # as Ctrl-C does: the whole group
+                seen += line
+            self.assertRegex(seen, row_pattern)
+            time.sleep(0.5)  # well inside the row
+            children = [pid for pid in tagged_processes(tag) if pid != p.pid]
+            self.assertTrue(children, "the row's process was not found running")
+            os.killpg(p.pid, sig)  # as Ctrl-C does: the sweep's whole group
             _, err = p.communicate(timeout=30)
-            self.assertEqual(p.returncode, 130, err)
-            self.assertIn("interrupted", err)
-            with open(csv_path, newline="") as f:
+            self.assertEqual(p.returncode, want, seen + err)
+            deadline = time.monotonic() + 5
+            while tagged_processes(tag) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertEqual(tagged_processes(tag), [], "processes survived the sweep")
+            [d] = run_dirs(out)
+            with open(os.path.join(d, "run.json")) as f:
+                self.assertFalse(json.load(f)["complete"])
+            if check:
+                check(d)
+
+    def test_psum_row(self):
+        def partial_csv_is_valid(d):
+            with open(os.path.join(d, "samples.csv"), newline="") as f:
                 rows = list(csv.DictReader(f))
             self.assertGreater(len(rows), 0)
             self.assertTrue(all(len(r) == len(runs.PSUM_COLUMNS) and None not in r.values()
                                 for r in rows))
-            meta = json.loads(open(os.path.join(os.path.dirname(csv_path), "run.json")).read())
-            self.assertFalse(meta["complete"])
+        self.interrupt(["--sweeps", "sizes", "-n", "1e5", "--repeat", "1",
+                        "--stream-max", "1e12"], r"stream, N=1e\+12",
+                       check=partial_csv_is_valid)
+
+    def test_process_pool_row(self):
+        self.interrupt(["--sweeps", "python", "--python-rows", "processes",
+                        "--python-budget", "60", "--python-n", "1e9"],
+                       r"python processes")
+
+    def test_serial_python_row_by_sigterm(self):
+        self.interrupt(["--sweeps", "python", "--python-rows", "range",
+                        "--python-budget", "60", "--python-n", "1e9"],
+                       r"python range", sig=signal.SIGTERM, want=143)
+
+    def test_thread_pool_row(self):
+        self.interrupt(["--sweeps", "python", "--python-rows", "threads",
+                        "--python-budget", "60", "--python-n", "1e9"],
+                       r"python threads")
 
 
 if __name__ == "__main__":

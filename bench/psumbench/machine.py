@@ -46,14 +46,36 @@ def _openmp_runtime(binary):
 
 
 def _git(repo):
+    """The commit of the project's checkout, and whether it has changes; both
+    None unless repo is the top of a checkout (a copy of the project inside
+    another repository must not report that repository's commit)."""
+    top = _run(["git", "rev-parse", "--show-toplevel"], cwd=repo)
+    if top is None or os.path.realpath(top) != os.path.realpath(repo):
+        return None, None
     commit = _run(["git", "rev-parse", "HEAD"], cwd=repo)
     dirty = _run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo)
     return commit, bool(dirty)
 
 
-def record(psum_machine, binary, build_dir, repo, env):
+def _python_rows(python):
+    """Which interpreter ran the Python rows, with its numpy and numba."""
+    if python is None:
+        return None
+    probe = ("import json, sys\nout = {'executable': sys.executable, "
+             "'version': sys.version.split()[0]}\nfor m in ('numpy', 'numba'):\n"
+             "    try:\n        out[m] = __import__(m).__version__\n"
+             "    except ImportError:\n        out[m] = None\nprint(json.dumps(out))")
+    text = _run([python, "-c", probe])
+    try:
+        return json.loads(text) if text else {"executable": python}
+    except ValueError:
+        return {"executable": python}
+
+
+def record(psum_machine, binary, build_dir, repo, env, python=None):
     """Merges psum_omp's own machine object (from its JSON) with what only
-    the driver knows: memory, flags, runtime, OMP_* variables, commit, date."""
+    the driver knows: memory, flags, runtime, OMP_* variables, the Python
+    rows' interpreter, commit, date."""
     commit, dirty = _git(repo)
     return {
         "cpu_model": psum_machine["cpu_model"],
@@ -68,6 +90,7 @@ def record(psum_machine, binary, build_dir, repo, env):
         "openmp_runtime": _openmp_runtime(binary),
         "omp_env": {k: v for k, v in sorted(env.items()) if k.startswith("OMP_")},
         "python": platform.python_version(),
+        "python_rows": _python_rows(python),
         "git_commit": commit,
         "git_dirty": dirty,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -79,6 +102,13 @@ def slug(machine):
     model = re.sub(r"\((R|TM)\)|CPU|Processor|@.*", "", machine["cpu_model"])
     model = re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-") or "unknown"
     return f"{model}-{machine['logical_cpus']}cpu"
+
+
+def _python_text(info):
+    if not info:
+        return "not run"
+    return (f"{info.get('executable')} {info.get('version', '?')}, numpy "
+            f"{info.get('numpy') or 'missing'}, numba {info.get('numba') or 'missing'}")
 
 
 def markdown(machine):
@@ -95,8 +125,10 @@ def markdown(machine):
         ("compile command (src/sum.c)", f"`{machine['compile_command']}`"),
         ("OpenMP", f"{machine['openmp_version']}, runtime {machine['openmp_runtime']}"),
         ("OMP_* variables", omp),
-        ("Python", machine["python"]),
-        ("git commit", f"{machine['git_commit']}{' (uncommitted changes)' if machine['git_dirty'] else ''}"),
+        ("Python (driver)", machine["python"]),
+        ("Python rows", _python_text(machine.get("python_rows"))),
+        ("git commit", f"{machine['git_commit'] or 'unknown (not run from a checkout)'}"
+                       f"{' (uncommitted changes)' if machine['git_dirty'] else ''}"),
         ("date (UTC)", machine["date"]),
     ]
     return "| | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)

@@ -12,27 +12,32 @@ def short(n):
     return f"{n:.0e}".replace("e+0", "e").replace("e+", "e")
 
 
+class GnuplotMissing(RuntimeError):
+    """gnuplot is not installed: the data and scripts are written, no image."""
+
+
 def _render(outdir, name, script, caption):
-    """Writes NAME.gp and runs it once per terminal; returns the image paths."""
+    """Writes NAME.gp, a script that draws NAME.png and NAME.svg by itself
+    (`gnuplot NAME.gp` in the set's folder), and runs it.  Returns the image
+    paths; raises GnuplotMissing (the script is still written) or
+    RuntimeError."""
     body = (f"set label 99 \"{caption}\" at screen 0.01, screen 0.015 font 'sans,9'\n"
             "set bmargin 5\nset key top left box opaque\nset grid\n" + script)
-    path = os.path.join(outdir, name + ".gp")
-    with open(path, "w") as f:
-        f.write(body)
-    images = []
-    for ext, term in TERMINALS:
-        image = os.path.join(outdir, f"{name}.{ext}")
-        cmd = f"set terminal {term}; set output '{os.path.basename(image)}'; load '{name}.gp'"
-        try:
-            p = subprocess.run(["gnuplot", "-e", cmd], cwd=outdir, capture_output=True,
-                               text=True)
-        except FileNotFoundError:
-            raise RuntimeError("gnuplot not found (Debian: gnuplot-nox; bench/run.sh "
-                               "installs it)") from None
-        if p.returncode != 0:
-            raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
-        images.append(image)
-    return images
+    (png, png_term), (svg, svg_term) = TERMINALS
+    text = (f"# Redraw with: gnuplot {name}.gp (in this folder)\n"
+            f"set terminal {png_term}\nset output '{name}.{png}'\n{body}\n"
+            f"set terminal {svg_term}\nset output '{name}.{svg}'\nreplot\nunset output\n")
+    with open(os.path.join(outdir, name + ".gp"), "w") as f:
+        f.write(text)
+    try:
+        p = subprocess.run(["gnuplot", name + ".gp"], cwd=outdir, capture_output=True,
+                           text=True)
+    except FileNotFoundError:
+        raise GnuplotMissing("gnuplot not found (Debian: gnuplot-nox; bench/run.sh installs "
+                             "it)") from None
+    if p.returncode != 0:
+        raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
+    return [os.path.join(outdir, f"{name}.{ext}") for ext, _ in TERMINALS]
 
 
 def speedup(outdir, by_mode, cpus, caption):
@@ -92,27 +97,41 @@ plot {', '.join(lines)}
     return _render(outdir, "sizes", script, caption)
 
 
+COLOURS = {"Python": "#3b75af", "Python with native code": "#ef8636",
+           "psum_omp": "#519e3e", "article (reference)": "#9a9a9a"}
+
+
 def contrast(outdir, rows, caption):
+    """Nanoseconds per element of every measured row as horizontal bars,
+    coloured by family, the article's two figures as grey reference bars;
+    log scale, fastest at the bottom."""
     dat = "contrast.dat"
-    measured = [r for r in rows if r["seconds"]]
+    measured = [r for r in rows if r["median_s"]]
+    families = list(COLOURS)
+    low = min(r["median_s"] / r["n"] * 1e9 for r in measured) / 3
+    high = max(r["median_s"] / r["n"] * 1e9 for r in measured) * 300  # room for the key
     with open(os.path.join(outdir, dat), "w") as f:
-        f.write("# label seconds\n")
-        for r in measured:
-            label = r["name"].replace("psum_omp", "psum\\\\_omp").replace(" (", "\\n(")
-            f.write(f"\"{label}\\nN = {short(r['n'])}\" {r['seconds']:.9g}\n")
-    low = min(r["seconds"] for r in measured)
-    script = f"""
-set title "Summing integers: Python against psum\\\\_omp (log scale; N differs where memory forced it)"
-set ylabel "time (s, log scale)"
-set logscale y
-set yrange [{low / 3:.6g}:*]
-set style fill solid 0.7 border -1
-set boxwidth 0.6
-set xtics font 'sans,9'
-set bmargin 8
-set key top right box opaque
-plot '{dat}' using 0:2:xtic(1) with boxes lc rgb '#3b75af' \\
-         title 'time (s): Python rows one verified run each, psum\\_omp rows the median', \\
-     '' using 0:2:(sprintf("%.3g s", $2)) with labels offset 0,0.8 font 'sans,9' notitle
+        f.write("# label ns_per_element family_index\n")
+        for r in reversed(measured):
+            label = f"{r['name']} (N = {short(r['n'])})".replace("_", "\\\\_")
+            f.write(f"\"{label}\" {r['median_s'] / r['n'] * 1e9:.6g} "
+                    f"{families.index(r['family']) + 1}\n")
+    styles = "\n".join(f"set linetype {i + 1} lc rgb '{c}'" for i, c in enumerate(COLOURS.values()))
+    keys = ", \\\n     ".join(f"NaN with boxes lt {i + 1} title '{fam}'"
+                              for i, fam in enumerate(families)).replace("_", "\\_")
+    script = f"""{styles}
+set title "Summing 0..N-1: time per element (log scale; shorter is faster)"
+set xlabel "nanoseconds per element (median)"
+set logscale x
+set xrange [{low:.6g}:{high:.6g}]
+set yrange [-0.7:{len(measured) - 0.3}]
+set style fill solid 0.8 border -1
+set ytics font 'sans,9'
+set lmargin 44
+set key bottom right box opaque
+plot '{dat}' using 2:0:({low:.6g}):2:($0 - 0.35):($0 + 0.35):3:ytic(1) with boxxyerror \\
+         lc variable notitle, \\
+     '' using 2:0:(sprintf(" %.3g", $2)) with labels left font 'sans,8' notitle, \\
+     {keys}
 """
     return _render(outdir, "contrast", script, caption)

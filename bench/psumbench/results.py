@@ -4,6 +4,8 @@ import datetime
 import glob
 import json
 import os
+import re
+import sys
 
 
 def new_run_dir(root, machine_slug, quick):
@@ -21,6 +23,20 @@ def new_run_dir(root, machine_slug, quick):
     raise RuntimeError(f"cannot create a new result folder under {base}")
 
 
+def _read_meta(path):
+    """A set's run.json, or None with a warning when it is damaged: one
+    broken set never stops the index of the others."""
+    try:
+        with open(path) as f:
+            meta = json.load(f)
+        if not isinstance(meta, dict) or not isinstance(meta.get("n"), int):
+            raise ValueError("not a result set's run.json")
+        return meta
+    except (OSError, ValueError) as e:
+        print(f"sweep.py: warning: {path}: skipped, damaged ({e})", file=sys.stderr)
+        return None
+
+
 def _runs(root):
     found = []
     for machine in sorted(os.listdir(root)):
@@ -28,10 +44,10 @@ def _runs(root):
         if not os.path.isdir(mdir):
             continue
         for run in sorted(os.listdir(mdir)):
-            meta = os.path.join(mdir, run, "run.json")
-            if os.path.isfile(meta):
-                with open(meta) as f:
-                    found.append((machine, run, json.load(f)))
+            path = os.path.join(mdir, run, "run.json")
+            meta = _read_meta(path) if os.path.isfile(path) else None
+            if meta is not None:
+                found.append((machine, run, meta))
     return found
 
 
@@ -51,16 +67,16 @@ def write_index(root):
     if limits:
         lines += ["", "Fractions of the machine's limits (`bench/limits.py --markdown FILE`):", ""]
         lines += [f"- [{os.path.relpath(p, root)}]({os.path.relpath(p, root)})" for p in limits]
-    full = [r for r in runs if r[2].get("complete") and not r[2].get("quick")]
+    full = [r for r in runs if r[2].get("complete") and not r[2].get("quick")
+            and os.path.isfile(os.path.join(root, r[0], r[1], "summary.md"))]
     if full:
-        machine, run, _ = full[-1]
+        # The newest by date (folders are named by their UTC start), whatever the machine.
+        machine, run, _ = max(full, key=lambda r: r[1])
         rel = f"{machine}/{run}"
         with open(os.path.join(root, rel, "summary.md")) as f:
             summary = f.read()
         # The summary's links are relative to its own folder.
-        for name in ("speedup", "sizes", "contrast"):
-            summary = summary.replace(f"]({name}.", f"]({rel}/{name}.")
-        summary = summary.replace("](machine.json)", f"]({rel}/machine.json)")
+        summary = re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({rel}/{m[1]})", summary)
         lines += ["", f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
     with open(os.path.join(root, "README.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -1,25 +1,76 @@
 """Running psum_omp and the Python programs, one configuration at a time,
-with every raw sample written (and flushed) to CSV as soon as it exists and
-a progress line with an estimate of the time left."""
+each in its own process group that is ended whatever ends the wait; every
+raw sample written (and flushed) to CSV and every whole document to
+runs.jsonl as soon as it exists; a progress line with the time left."""
 import csv
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
 
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
                 "phase", "rep", "seconds", "materialize_s", "sum", "expected", "verified")
-PYTHON_COLUMNS = ("impl", "n", "requested_n", "workers", "chunks", "seconds", "build_s",
+PYTHON_COLUMNS = ("row", "impl", "n", "workers", "chunks", "rep", "seconds", "build_s",
                   "sum", "expected", "verified", "note")
+GRACE_SECONDS = 2.0  # from SIGINT to SIGKILL when a child group must end
 
 
 class RunFailed(Exception):
     """A run exited non-zero or did not verify: the sweep stops, loudly."""
 
 
+def _signal_group(pgid, sig):
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _end_group(p):
+    """Asks the child's group to stop (SIGINT, as Ctrl-C would), then kills
+    what is left of it after a grace period, and reaps the child."""
+    try:
+        _signal_group(p.pid, signal.SIGINT)
+        try:
+            p.wait(timeout=GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            pass
+    finally:
+        _signal_group(p.pid, signal.SIGKILL)
+        p.wait()
+        for pipe in (p.stdout, p.stderr):
+            if pipe:
+                pipe.close()
+
+
+def run_child(cmd, env):
+    """Runs cmd in a new session, so it and everything it starts (a pool's
+    workers) form one process group; returns (exit code, stdout, stderr).
+    Whatever ends the wait (Ctrl-C, SIGTERM turned into SystemExit, an
+    error), the whole group is gone before this returns or raises."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=env, start_new_session=True)
+    try:
+        out, err = p.communicate()
+    except BaseException:
+        _end_group(p)
+        raise
+    _signal_group(p.pid, signal.SIGKILL)  # a straggler the child left behind
+    return p.returncode, out, err
+
+
+def _json_doc(cmd, out):
+    try:
+        return json.loads(out)
+    except ValueError:
+        raise RunFailed(f"{' '.join(cmd)} printed no JSON document") from None
+
+
 class PsumJob:
     """One psum_omp run: its command line and an estimate of its cost."""
+    kind = "psum"
 
     def __init__(self, sweep, mode, n, threads, repeat, schedule="dynamic", chunks=100,
                  serial=True):
@@ -29,6 +80,11 @@ class PsumJob:
     def describe(self):
         return (f"{self.sweep}: {self.mode}, N={self.n:.0e}, {self.threads} threads, "
                 f"{self.schedule}/{self.chunks}")
+
+    def spec(self):
+        return {"mode": self.mode, "n": self.n, "threads": self.threads,
+                "repeat": self.repeat, "schedule": self.schedule, "chunks": self.chunks,
+                "serial": self.serial}
 
     def estimate(self, cpus):
         """Seconds this run should take, from rough rates of a 2-core machine."""
@@ -48,68 +104,149 @@ class PsumJob:
 
     def run(self, binary, env):
         env = dict(env, OMP_NUM_THREADS=str(self.threads))
-        p = subprocess.run(self.command(binary), capture_output=True, text=True, env=env)
-        if p.returncode == 130:
+        cmd = self.command(binary)
+        rc, out, err = run_child(cmd, env)
+        if rc == 130:
             raise KeyboardInterrupt  # psum_omp got the Ctrl-C first
-        if p.returncode != 0:
-            raise RunFailed(f"{' '.join(self.command(binary))} exited {p.returncode}: "
-                            f"{p.stderr.strip()}")
-        doc = json.loads(p.stdout)
+        if rc != 0:
+            raise RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
+        doc = _json_doc(cmd, out)
         if not doc["verified"]:
             raise RunFailed(f"{self.describe()} did not verify: sum {doc['sum']}, "
                             f"expected {doc['expected']}")
         return doc
 
-    def rows(self, doc):
-        for phase in ("serial", "parallel"):
-            if doc[phase] is None:
-                continue
-            for rep, seconds in enumerate(doc[phase]["samples_s"]):
-                yield {"sweep": self.sweep, "mode": doc["mode"], "n": doc["n"],
-                       "threads_requested": doc["threads_requested"],
-                       "threads": doc["threads"], "schedule": doc["schedule"],
-                       "chunks": doc["chunks"], "phase": phase, "rep": rep,
-                       "seconds": seconds, "materialize_s": doc["materialize_s"],
-                       "sum": doc["sum"], "expected": doc["expected"],
-                       "verified": doc["verified"]}
+
+def psum_rows(sweep, doc):
+    """samples.csv rows of one psum_omp document: one per repetition."""
+    for phase in ("serial", "parallel"):
+        if doc[phase] is None:
+            continue
+        for rep, seconds in enumerate(doc[phase]["samples_s"]):
+            yield {"sweep": sweep, "mode": doc["mode"], "n": doc["n"],
+                   "threads_requested": doc["threads_requested"],
+                   "threads": doc["threads"], "schedule": doc["schedule"],
+                   "chunks": doc["chunks"], "phase": phase, "rep": rep,
+                   "seconds": seconds, "materialize_s": doc["materialize_s"],
+                   "sum": doc["sum"], "expected": doc["expected"],
+                   "verified": doc["verified"]}
+
+
+class ArticleGroup:
+    """Rows that must share one N: the article's serial program and its
+    process pools, so their whole-program times compare at equal N."""
+
+    def __init__(self):
+        self.members, self.n, self.sizes = [], None, {}
+
+    def settle(self, python, script, env):
+        """Asks each member which N fits its budget; the group takes the
+        smallest."""
+        for job in self.members:
+            doc = job.call(python, script, env, ["--calibrate-only"])
+            if doc.get("available"):
+                self.sizes[job.row] = doc["n"]
+        self.n = min(self.sizes.values()) if self.sizes else None
 
 
 class PythonJob:
-    """One run of bench/pysum.py for one implementation."""
+    """One bench/pysum.py row: an implementation, its workers, and either a
+    fixed N or a time budget within which pysum.py chooses N."""
+    kind = "python"
 
-    def __init__(self, impl, n, requested_n, workers, chunks, note=""):
-        self.impl, self.n, self.requested_n = impl, n, requested_n
-        self.workers, self.chunks, self.note = workers, chunks, note
+    def __init__(self, row, impl, max_n, repeat, budget=None, workers=1, chunks=100,
+                 group=None):
+        self.row, self.impl, self.max_n, self.repeat = row, impl, max_n, repeat
+        self.budget, self.workers, self.chunks, self.group = budget, workers, chunks, group
+        if group is not None:
+            group.members.append(self)
 
     def describe(self):
-        return f"python {self.impl}, N={self.n:.0e}"
+        return f"python {self.row}"
+
+    def spec(self):
+        return {"row": self.row, "impl": self.impl, "max_n": self.max_n,
+                "repeat": self.repeat, "budget_s": self.budget, "workers": self.workers,
+                "chunks": self.chunks}
 
     def estimate(self, cpus):
-        per_element = {"serial": 80e-9, "threads": 30e-9, "processes": 30e-9 / cpus,
-                       "numpy": 5e-9}[self.impl]
-        return self.n * per_element + 0.3
+        return (self.budget or 1.0) * 1.3 + 0.5
 
-    def run(self, script, env):
-        cmd = [sys.executable, script, self.impl, str(self.n), "--chunks", str(self.chunks),
-               "--workers", str(self.workers)]
-        p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-        if p.returncode == 3:
-            return None  # numpy is not importable: the row says so
-        if p.returncode != 0:
-            raise RunFailed(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
-        return json.loads(p.stdout)
+    def call(self, python, script, env, extra=()):
+        size = ["--budget", str(self.budget), "--max-n", str(self.max_n)] \
+            if self.budget else ["--n", str(self.max_n)]
+        cmd = [python, script, self.impl, *size, "--repeat", str(self.repeat),
+               "--chunks", str(self.chunks), "--workers", str(self.workers), *extra]
+        rc, out, err = run_child(cmd, env)
+        if rc == 3:
+            return _json_doc(cmd, out)  # unavailable: the row says why
+        if rc in (130, -signal.SIGINT):
+            raise KeyboardInterrupt
+        if rc != 0:
+            raise RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
+        return _json_doc(cmd, out)
 
-    def rows(self, doc):
-        if doc is None:
-            yield {"impl": self.impl, "n": "", "requested_n": self.requested_n,
-                   "workers": self.workers, "chunks": self.chunks, "seconds": "",
-                   "build_s": "", "sum": "", "expected": "", "verified": "",
-                   "note": "numpy not importable: not run"}
-            return
-        yield {"impl": self.impl, "n": doc["n"], "requested_n": self.requested_n,
-               "workers": self.workers, "chunks": self.chunks, "seconds": doc["seconds"],
-               "build_s": doc.get("build_s", ""), "sum": doc["sum"],
-               "expected": doc["expected"], "verified": doc["verified"], "note": self.note}
+    def run(self, python, script, env):
+        if self.group is None:
+            return self.call(python, script, env)
+        if self.group.n is None:
+            self.group.settle(python, script, env)
+        if self.group.n is None:
+            return self.call(python, script, env, ["--calibrate-only"])
+        fixed = PythonJob(self.row, self.impl, self.group.n, self.repeat,
+                          workers=self.workers, chunks=self.chunks)
+        doc = fixed.call(python, script, env)
+        doc["n_note"] = (f"N = {self.group.n:,} shared by the article's rows (the smallest "
+                         f"of {', '.join(f'{r} {n:,}' for r, n in self.group.sizes.items())}, "
+                         f"each fitting its {self.budget:g} s budget)")
+        return doc
+
+
+def python_rows(row, doc):
+    """python.csv rows of one pysum.py document: one per repetition."""
+    if not doc.get("available"):
+        yield {"row": row, "impl": doc["impl"], "note": doc.get("why", "not run")}
+        return
+    builds = doc.get("build_samples_s") or [""] * len(doc["samples_s"])
+    for rep, (seconds, build) in enumerate(zip(doc["samples_s"], builds)):
+        yield {"row": row, "impl": doc["impl"], "n": doc["n"], "workers": doc["workers"],
+               "chunks": doc["chunks"], "rep": rep, "seconds": seconds, "build_s": build,
+               "sum": doc["sum"], "expected": doc["expected"], "verified": doc["verified"],
+               "note": doc.get("n_note", "")}
+
+
+class RecordWriter:
+    """runs.jsonl: one line per finished run, {"sweep", "kind", "spec",
+    "doc"}, flushed and synced at once, so a set can be rendered again
+    (bench/sweep.py --render) from whatever it holds."""
+
+    def __init__(self, path):
+        self.file = open(path, "x")
+
+    def write(self, record):
+        self.file.write(json.dumps(record) + "\n")
+        self.file.flush()
+        os.fsync(self.file.fileno())
+
+    def close(self):
+        self.file.close()
+
+
+def read_records(path, warn):
+    """The records of a runs.jsonl; a damaged line (a run cut short) is
+    skipped with a warning through warn(text)."""
+    records = []
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not {"sweep", "kind", "doc"} <= set(record):
+                    raise ValueError("not a record")
+            except ValueError:
+                warn(f"{path}:{number}: damaged record skipped")
+                continue
+            records.append(record)
+    return records
 
 
 class RowWriter:

@@ -1,5 +1,7 @@
 """From runs to rows and Markdown tables.  The row builders are shared with
 the plots, so a table and its plot always show the same numbers."""
+import math
+
 from . import analysis
 
 ARTICLE = {"serial_s": 20.7, "processes_s": 7.0, "n": 999_999_999}
@@ -33,20 +35,36 @@ def _table(head, rows):
     return "\n".join(lines) + "\n"
 
 
-def _modes(runs):
-    return [m for m in ("materialize", "stream") if any(d["mode"] == m for _, d in runs)]
+def _docs(records):
+    return [r["doc"] for r in records]
+
+
+def _modes(docs):
+    return [m for m in ("materialize", "stream") if any(d["mode"] == m for d in docs)]
+
+
+def chunk_ceiling(chunks, threads):
+    """The best efficiency `chunks` equal chunks allow on `threads` threads:
+    the last round leaves threads idle unless threads divides chunks
+    (100 chunks on 16 threads: 7 rounds, 100 / (16 * 7) = 0.89)."""
+    return chunks / (threads * -(-chunks // threads))
 
 
 # ---- threads ----
 
-def thread_rows(runs, cpus):
+def thread_rows(records, cpus):
     """Per mode: rows with the speedup figures, and the Amdahl fit over
     the points with threads <= cpus (an oversubscribed point has no
-    processor of its own, which Amdahl's law assumes)."""
+    processor of its own, which Amdahl's law assumes).  A mode without its
+    1-thread run (an interrupted set) has no base and is left out."""
     out = {}
-    for mode in _modes(runs):
-        docs = sorted((d for _, d in runs if d["mode"] == mode), key=lambda d: d["threads"])
-        base = next(d for d in docs if d["threads"] == 1)["parallel"]["median_s"]
+    all_docs = _docs(records)
+    for mode in _modes(all_docs):
+        docs = sorted((d for d in all_docs if d["mode"] == mode), key=lambda d: d["threads"])
+        one = [d for d in docs if d["threads"] == 1]
+        if not one:
+            continue
+        base = one[0]["parallel"]["median_s"]
         rows = []
         for d in docs:
             par, p = d["parallel"], d["threads"]
@@ -55,11 +73,12 @@ def thread_rows(runs, cpus):
                          "max_s": par["max_s"], "speedup": s1,
                          "speedup_serial": d["serial"]["median_s"] / par["median_s"],
                          "efficiency": s1 / p, "karp_flatt": analysis.karp_flatt(s1, p),
+                         "ceiling": chunk_ceiling(d["chunks"], min(p, cpus)),
                          "rate": _rate(mode, d["n"], par["median_s"]),
                          "oversubscribed": p > cpus, "noisy": _noisy(d)})
         fit = analysis.fit_amdahl([(r["threads"], r["speedup"]) for r in rows
                                    if not r["oversubscribed"]])
-        out[mode] = {"rows": rows, "fit": fit, "n": docs[0]["n"]}
+        out[mode] = {"rows": rows, "fit": fit, "n": docs[0]["n"], "chunks": docs[0]["chunks"]}
     return out
 
 
@@ -67,13 +86,14 @@ def speedup_markdown(by_mode):
     parts = []
     for mode, data in by_mode.items():
         f, rmse, r2 = data["fit"]
-        parts.append(f"**{mode}**, N = {data['n']:,}\n")
+        parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, {data['chunks']} chunks\n")
         parts.append(_table(
             ("threads", "median s", "min–max s", "speedup vs 1 thread", "speedup vs serial",
-             "efficiency", "Karp–Flatt e", "rate"),
+             "efficiency", "chunk ceiling", "Karp–Flatt e", "rate"),
             [(f"{r['threads']}{' (oversubscribed)' if r['oversubscribed'] else ''}",
               _mark(f"{r['median_s']:.4g}", r["noisy"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
               f"{r['speedup']:.2f}", f"{r['speedup_serial']:.2f}", f"{r['efficiency']:.2f}",
+              f"{r['ceiling']:.2f}",
               "–" if r["karp_flatt"] is None else f"{r['karp_flatt']:.3f}", r["rate"])
              for r in data["rows"]]))
         r2_text = "n/a (speedups do not vary)" if r2 is None else f"{r2:.3f}"
@@ -83,6 +103,9 @@ def speedup_markdown(by_mode):
                   "fraction of the second point." if used <= 2 else "")
         if any(r["noisy"] for r in data["rows"]):
             parts.append("\n" + NOISY_NOTE)
+        parts.append(f"\nChunk ceiling: the efficiency {data['chunks']} equal chunks allow on p "
+                     f"threads, {data['chunks']} / (p · ⌈{data['chunks']} / p⌉): the last round "
+                     "of chunks leaves threads idle unless p divides the chunk count.\n")
         parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: serial "
                      f"fraction f = {f:.3f}, RMSE {rmse:.3f}, R² {r2_text}.{caveat}\n")
     return "\n".join(parts)
@@ -90,15 +113,16 @@ def speedup_markdown(by_mode):
 
 # ---- schedules ----
 
-def schedule_markdown(runs):
+def schedule_markdown(records):
     parts = []
+    runs = _docs(records)
     for mode in _modes(runs):
         times = {(d["schedule"], d["chunks"]): d["parallel"]["median_s"]
-                 for _, d in runs if d["mode"] == mode}
-        noisy = {(d["schedule"], d["chunks"]) for _, d in runs
+                 for d in runs if d["mode"] == mode}
+        noisy = {(d["schedule"], d["chunks"]) for d in runs
                  if d["mode"] == mode and _noisy(d)}
         chunks = sorted({c for _, c in times})
-        n = next(d["n"] for _, d in runs if d["mode"] == mode)
+        n = next(d["n"] for d in runs if d["mode"] == mode)
         rows = []
         for c in chunks:
             static = times.get(("static", c))
@@ -118,13 +142,17 @@ def schedule_markdown(runs):
 
 # ---- sizes ----
 
-def size_rows(runs):
+def size_rows(records):
     out = {}
-    for mode in _modes(runs):
-        docs = sorted((d for _, d in runs if d["mode"] == mode), key=lambda d: d["n"])
+    all_docs = [d for d in _docs(records) if d["serial"] and d["parallel"]]
+    for mode in _modes(all_docs):
+        docs = sorted((d for d in all_docs if d["mode"] == mode), key=lambda d: d["n"])
         points = [(d["n"], d["serial"]["median_s"], d["parallel"]["median_s"]) for d in docs]
+        calls = [(d["serial"].get("calls_per_sample", 1), d["parallel"].get("calls_per_sample", 1))
+                 for d in docs]
         out[mode] = {"points": points, "crossover": analysis.crossover(points),
-                     "threads": docs[0]["threads"], "noisy": [_noisy(d) for d in docs]}
+                     "threads": docs[0]["threads"], "noisy": [_noisy(d) for d in docs],
+                     "calls": calls}
     return out
 
 
@@ -142,66 +170,145 @@ def size_markdown(by_mode):
     parts = []
     for mode, data in by_mode.items():
         rows = [(_mark(f"{n:,}", noisy), f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
-                 "parallel" if p < s else "serial")
-                for (n, s, p), noisy in zip(data["points"], data["noisy"])]
+                 "parallel" if p < s else "serial", f"{cs:,} / {cp:,}")
+                for (n, s, p), noisy, (cs, cp) in zip(data["points"], data["noisy"],
+                                                      data["calls"])]
         parts.append(f"**{mode}**, {data['threads']} threads, dynamic, 100 chunks\n")
         parts.append(_table(("N", "serial median s", "parallel median s", "speedup",
-                             "faster"), rows))
+                             "faster", "kernel calls per sample (serial / parallel)"), rows))
         if any(data["noisy"]):
             parts.append(NOISY_NOTE)
         parts.append(f"\nCrossover: {crossover_text(data['crossover'])}.\n")
+    parts.append("A sample shorter than psum_omp's minimum sample time times several kernel "
+                 "calls and divides (last column), so small N is measured, not the clock's "
+                 "resolution.\n")
     return "\n".join(parts)
 
 
 # ---- the Python contrast ----
 
-def contrast_rows(thread_runs, python_runs, cpus):
-    """Rows of the contrast table: Python's rows, then psum_omp's serial and
-    parallel phases at all CPUs (not oversubscribed) in both modes."""
+FAMILIES = ("Python", "Python with native code", "psum_omp", "article (reference)")
+
+# row -> (name, family)
+PYTHON_ROWS = {
+    "list": ("Python serial, the article's program", "Python"),
+    "range": ("Python sum(range(N))", "Python"),
+    "threads": ("Python ThreadPoolExecutor", "Python"),
+    "processes": ("Python ProcessPoolExecutor, the article's", "Python"),
+    "processes_cpus": ("Python ProcessPoolExecutor, workers = CPUs", "Python"),
+    "numpy_arange": ("numpy arange + sum", "Python with native code"),
+    "numpy_sum": ("numpy sum of a built array", "Python with native code"),
+    "numba": ("numba prange over the array", "Python with native code"),
+}
+
+
+def sig2(x):
+    """x with two significant digits, no exponent: 3.2, 0.19, 230, 1,200."""
+    if x <= 0 or math.isinf(x) or math.isnan(x):
+        return "–"
+    decimals = 1 - math.floor(math.log10(x))
+    value = round(x, decimals)
+    return f"{value:,.{max(decimals, 0)}f}"
+
+
+def _row(name, family, timed, n, workers, median_s, min_s, note=""):
+    return {"name": name, "family": family, "timed": timed, "n": n, "workers": workers,
+            "median_s": median_s, "min_s": min_s, "note": note}
+
+
+def _python_rows(record):
+    spec, doc = record["spec"], record["doc"]
+    name, family = PYTHON_ROWS[spec["row"]]
+    pool = spec["row"] in ("threads", "processes", "processes_cpus")
+    workers = f"{doc['workers']} ({doc['chunks']} chunks)" if pool else \
+        f"{doc['threads']} threads" if "threads" in doc else "1"
+    if not doc.get("available"):
+        return [_row(name, family, "–", None, workers, None, None,
+                     f"not run: {doc.get('why', '?')}; {doc.get('how', '')}".rstrip("; "))]
+    note = doc.get("n_note", "")
+    if spec["row"] == "numba":
+        note = "; ".join(filter(None, [note, f"compiled in {doc['compile_s']:.2g} s, untimed; "
+                                       f"numba {doc['numba']}, {doc['threading_layer']} "
+                                       "threading layer"]))
+    if spec["row"] != "list":
+        return [_row(name, family, doc["timed"], doc["n"], workers, doc["median_s"],
+                     doc["min_s"], note)]
+    return [_row(name + ": sum() only", family, "sum() of a built list: the article's timer",
+                 doc["n"], workers, doc["median_s"], doc["min_s"],
+                 "; ".join(filter(None, [note, f"building the list took a median "
+                                         f"{doc['build_median_s']:.3g} s, not in this row"]))),
+            _row(name + ": whole", family, "list built + sum(): the baseline", doc["n"],
+                 workers, doc["whole_median_s"], doc["whole_min_s"])]
+
+
+def contrast_rows(thread_records, python_records, cpus):
+    """Rows of the contrast: Python's, then psum_omp's serial and parallel
+    phases at all CPUs (not oversubscribed) in both modes, then the
+    article's own two figures as references."""
     rows = []
-    for job, doc in python_runs:
-        if doc is None:
-            rows.append({"name": f"Python {job.impl}", "n": None, "workers": "–",
-                         "seconds": None, "note": "numpy not importable: not run"})
-            continue
-        workers = {"serial": "1", "numpy": "1"}.get(job.impl, f"{job.workers} ({job.chunks} chunks)")
-        note = job.note
-        if job.impl == "serial":
-            note = (note + "; " if note else "") + \
-                f"time of sum() only; building the list took {doc['build_s']:.2f} s, untimed"
-        rows.append({"name": f"Python {job.impl}", "n": doc["n"], "workers": workers,
-                     "seconds": doc["seconds"], "note": note})
+    for record in python_records:
+        rows += _python_rows(record)
     best = {}
-    for _, d in thread_runs:
+    for d in _docs(thread_records):
         if d["threads"] <= cpus and d["threads"] >= best.get(d["mode"], {"threads": 0})["threads"]:
             best[d["mode"]] = d
-    for mode, d in best.items():
-        rows.append({"name": f"psum_omp serial ({mode})", "n": d["n"], "workers": "1",
-                     "seconds": d["serial"]["median_s"], "note": "median"})
-        rows.append({"name": f"psum_omp parallel ({mode})", "n": d["n"],
-                     "workers": f"{d['threads']} threads", "seconds": d["parallel"]["median_s"],
-                     "note": "median, dynamic, 100 chunks"})
+    for mode in ("materialize", "stream"):
+        d = best.get(mode)
+        if d is None:
+            continue
+        what = "sum of the filled array" if mode == "materialize" else "sum of generated values"
+        rows.append(_row(f"psum_omp serial, {mode}", "psum_omp", what, d["n"], "1",
+                         d["serial"]["median_s"], d["serial"]["min_s"]))
+        rows.append(_row(f"psum_omp parallel, {mode}", "psum_omp", what, d["n"],
+                         f"{d['threads']} threads (dynamic, {d['chunks']} chunks)",
+                         d["parallel"]["median_s"], d["parallel"]["min_s"]))
+    a = ARTICLE
+    rows.append(_row("article: serial, sum() only", "article (reference)",
+                     "sum() of a built list", a["n"], "1", a["serial_s"], None,
+                     "the author's machine, not measured here"))
+    rows.append(_row("article: ProcessPoolExecutor", "article (reference)",
+                     "whole: pool, lists built and summed", a["n"], "20 (100 chunks)",
+                     a["processes_s"], None, "the author's machine, not measured here: \"3x\""))
     return rows
 
 
+def _per_second(row):
+    return row["n"] / row["median_s"] if row["median_s"] else None
+
+
 def contrast_markdown(rows):
-    base = next((r for r in rows if r["name"] == "Python serial" and r["seconds"]), None)
-    base_rate = base["n"] / base["seconds"] if base else None
-    table = []
+    whole = next((r for r in rows if r["name"].endswith(": whole") and r["median_s"]), None)
+    sum_only = next((r for r in rows if r["name"].endswith(": sum() only") and r["median_s"]),
+                    None)
+    article_sum = next(r for r in rows if r["name"] == "article: serial, sum() only")
+    table, notes = [], []
     for r in rows:
-        if r["seconds"] is None:
-            table.append((r["name"], "–", r["workers"], "–", "–", "–", r["note"]))
-            continue
-        rate = r["n"] / r["seconds"]
-        table.append((r["name"], f"{r['n']:,}", r["workers"], f"{r['seconds']:.4g}",
-                      f"{rate:.3g}", f"{rate / base_rate:,.1f}×" if base_rate else "–",
-                      r["note"]))
-    a = ARTICLE
-    table.append(("*article, author's machine (reference, not measured here)*",
-                  f"{a['n']:,}", "1", f"{a['serial_s']}", f"{a['n'] / a['serial_s']:.3g}", "–",
-                  "serial: build the list, then sum"))
-    table.append(("*article, author's machine (reference, not measured here)*",
-                  f"{a['n']:,}", "20 processes (100 chunks)", f"~{a['processes_s']:.0f}",
-                  f"{a['n'] / a['processes_s']:.3g}", "\"3x\" against its serial", ""))
-    return _table(("implementation", "N", "workers", "time s", "elements/s",
-                   "speedup vs Python serial (per element)", "note"), table)
+        rate = _per_second(r)
+        if rate is None:
+            cells = ("–",) * 6
+        else:
+            is_article = r["family"] == "article (reference)"
+            vs_whole = "–" if is_article or not whole else f"{sig2(rate / _per_second(whole))}×"
+            base_sum = article_sum if is_article else sum_only
+            vs_sum = f"{sig2(rate / _per_second(base_sum))}×" if base_sum else "–"
+            cells = (f"{r['n']:,}", f"{r['median_s']:.3g}",
+                     "–" if r["min_s"] is None else f"{r['min_s']:.3g}",
+                     f"{r['median_s'] / r['n'] * 1e9:.3g}", vs_whole, vs_sum)
+        name = r["name"]
+        if r["note"]:
+            notes.append(f"{len(notes) + 1}. {r['name']}: {r['note']}.")
+            name += f" [{len(notes)}]"
+        table.append((name, r["timed"], cells[0], r["workers"], *cells[1:]))
+    text = _table(("implementation", "what is timed", "N", "workers", "median s", "min s",
+                   "ns per element", "vs serial whole program", "vs serial sum() only"), table)
+    text += ("\nSpeedups compare per-element rates (N differs where a row's time budget or "
+             "memory chose it), with two significant digits. \"vs serial whole program\" "
+             "divides by the Python serial program timed whole (list built and summed), the "
+             "fair baseline for rows timed whole; \"vs serial sum() only\" divides by the "
+             "article's serial timer, which starts after the list is built: the article's "
+             "\"3x\" is the process pool on that scale (its own rows divide by its own "
+             "20.7 s). Python rows: median and min of their repetitions; psum_omp rows: median "
+             "and min of its timed repetitions.\n")
+    if notes:
+        text += "\n" + "\n".join(notes) + "\n"
+    return text
