@@ -251,7 +251,10 @@ def compare(a, b, noise, threshold):
 # -- naming and printing ---------------------------------------------------
 
 def order(key):
-    return (SWEEPS.index(key[0]), key[1:])
+    """Sweep order first, then the key's fields, serial before parallel."""
+    if key[0] == "python":
+        return (SWEEPS.index(key[0]), key[1:])
+    return (SWEEPS.index(key[0]), key[1:-1], PHASES.index(key[-1]))
 
 
 def fmt_n(n):
