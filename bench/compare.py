@@ -275,18 +275,26 @@ UNITS = ((1.0, "s"), (1e-3, "ms"), (1e-6, "us"), (1e-9, "ns"))
 
 
 def unit_of(seconds):
+    seconds = float(f"{seconds:.3g}")  # 999.6 us prints as 1.00 ms
     return next(((scale, name) for scale, name in UNITS if seconds >= scale), UNITS[-1])
+
+
+def fmt_scaled(values, scale):
+    """values / scale, three significant digits for the largest of them."""
+    top = float(f"{max(values) / scale:.3g}")
+    decimals = max(0, 2 - int(math.floor(math.log10(top)))) if top > 0 else 2
+    return [f"{v / scale:.{decimals}f}" for v in values]
 
 
 def fmt_time(seconds):
     scale, name = unit_of(seconds)
-    return f"{seconds / scale:.3g} {name}"
+    return f"{fmt_scaled([seconds], scale)[0]} {name}"
 
 
 def fmt_spread(side):
     scale, name = unit_of(side.max)
-    text = (f"{side.min / scale:.3g}-{side.max / scale:.3g} {name}, "
-            f"cv {side.cv() * 100:.1f}%")
+    low, high = fmt_scaled([side.min, side.max], scale)
+    text = f"{low}-{high} {name}, cv {side.cv() * 100:.1f}%"
     return text + (", noisy" if side.noisy else "")
 
 
@@ -402,8 +410,8 @@ def main(argv):
     if worse:
         top = max(worse, key=lambda r: r["ratio"])
         print(f"compare.py: {len(worse)} configurations slower beyond "
-              f"{args.threshold * 100:g} %, the worst {label(top['key'])} "
-              f"(B/A {top['ratio']:.3f})", file=sys.stderr)
+              f"{args.threshold * 100:g} %; the worst, B/A {top['ratio']:.3f}: "
+              f"{label(top['key'])}", file=sys.stderr)
         return 1
     return 0
 

@@ -143,6 +143,20 @@ class Verdict(unittest.TestCase):
         self.assertFalse(compare.compare(a, apart, 0.05, 0.30)[0]["regression"])
 
 
+class Format(unittest.TestCase):
+    def test_times_keep_three_significant_digits_across_units(self):
+        self.assertEqual([compare.fmt_time(s) for s in (123.456, 0.0455, 3e-7, 9.996e-4)],
+                         ["123 s", "45.5 ms", "300 ns", "1.00 ms"])
+        side = compare.Side([0.0008, 0.0012], 0.001, 0.0008, noisy=True)
+        self.assertEqual(compare.fmt_spread(side), "0.80-1.20 ms, cv 28.3%, noisy")
+
+    def test_labels(self):
+        self.assertEqual(compare.label(("sizes", "stream", 10**11, 4, "dynamic", 100,
+                                        "parallel")),
+                         "sizes: stream, N=1e11, 4 threads, dynamic/100, parallel")
+        self.assertEqual(compare.label(("python", "list", 12345)), "python: list, N=12,345")
+
+
 class Command(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
