@@ -20,6 +20,8 @@ import math
 import os
 import sys
 
+from psumbench import runs
+
 SWEEPS = ("threads", "schedules", "sizes", "python")
 PHASES = ("serial", "parallel")
 EXACT_U_MAX = 40  # samples in all up to which the U test counts exactly
@@ -94,19 +96,11 @@ def read_records(path):
     (cut short by a kill, or lacking a field) is skipped with a warning; a
     configuration seen twice keeps its later measurement."""
     found = {}
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                pairs = configurations(json.loads(line))
-            except (ValueError, KeyError, TypeError) as e:
-                warn(f"{path}:{number}: damaged line skipped ({type(e).__name__}: {e})")
-                continue
-            for key, side in pairs:
-                if key in found:
-                    warn(f"{path}:{number}: {label(key)} measured again; the later one counts")
-                found[key] = side
+    for pairs in runs.read_records(path, warn, convert=configurations):
+        for key, side in pairs:
+            if key in found:
+                warn(f"{path}: {label(key)} measured again; the later one counts")
+            found[key] = side
     return found
 
 

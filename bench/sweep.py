@@ -284,6 +284,8 @@ def report(done, machine, meta, outdir):
         sections += ["## Speedup against threads\n", text]
         if draw(plots.speedup, outdir, by_mode, cpus, caption):
             sections.append("![speedup against threads](speedup.png)\n")
+        if draw(plots.rates, outdir, by_mode, cpus, caption):
+            sections.append("![rate against threads](rates.png)\n")
         printed.append("Speedup against threads\n\n" + text)
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)

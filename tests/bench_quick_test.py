@@ -276,7 +276,7 @@ class DamagedSets(unittest.TestCase):
             p = subprocess.run([sys.executable, SWEEP, "--render", d], capture_output=True,
                                text=True, timeout=60)
             self.assertEqual(p.returncode, 0, p.stderr)
-            self.assertIn("damaged record skipped", p.stderr)
+            self.assertIn("damaged line skipped", p.stderr)
 
 
 class BadArguments(unittest.TestCase):

@@ -1,5 +1,6 @@
 """The machine record every result set carries."""
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -72,6 +73,34 @@ def _python_rows(python):
         return {"executable": python}
 
 
+# The x86-64 microarchitecture levels, by the flags that define each one's top.
+ISA_LEVELS = (("x86-64-v4", ("avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl")),
+              ("x86-64-v3", ("avx2", "bmi2", "fma", "movbe")),
+              ("x86-64-v2", ("sse4_2", "popcnt", "ssse3")))
+LSCPU_FIELDS = {"Model name": "model", "CPU family": "family", "Model": "model_number",
+                "Stepping": "stepping", "Socket(s)": "sockets",
+                "Core(s) per socket": "cores_per_socket", "Thread(s) per core":
+                "threads_per_core", "NUMA node(s)": "numa_nodes", "L1d cache": "l1d",
+                "L2 cache": "l2", "L3 cache": "l3", "Hypervisor vendor": "hypervisor"}
+
+
+def topology():
+    """What tells machines apart beyond the model name, from `lscpu -J`:
+    sockets, cores, threads per core, NUMA nodes, caches, ISA level; {} when
+    lscpu is missing."""
+    text = _run(["lscpu", "-J"])
+    try:
+        fields = {e["field"].rstrip(":"): e["data"] for e in json.loads(text)["lscpu"]}
+    except (TypeError, ValueError, KeyError):
+        return {}
+    topo = {key: fields[name] for name, key in LSCPU_FIELDS.items() if name in fields}
+    flags = set(fields.get("Flags", "").split())
+    topo["isa_level"] = next((level for level, need in ISA_LEVELS if flags >= set(need)),
+                             "x86-64" if fields.get("Architecture") == "x86_64"
+                             else fields.get("Architecture", "unknown"))
+    return topo
+
+
 def record(psum_machine, binary, build_dir, repo, env, python=None):
     """Merges psum_omp's own machine object (from its JSON) with what only
     the driver knows: memory, flags, runtime, OMP_* variables, the Python
@@ -81,6 +110,7 @@ def record(psum_machine, binary, build_dir, repo, env, python=None):
         "cpu_model": psum_machine["cpu_model"],
         "logical_cpus": psum_machine["logical_cpus"],
         "memory_bytes": meminfo_bytes("MemTotal"),
+        "topology": topology(),
         "kernel": f"{platform.system()} {platform.release()} {platform.machine()}",
         "huge_pages": psum_machine["huge_pages"],
         "compiler": psum_machine["compiler"],
@@ -98,10 +128,26 @@ def record(psum_machine, binary, build_dir, repo, env, python=None):
 
 
 def slug(machine):
-    """A folder name for the machine: CPU model and logical CPUs."""
+    """A folder name for the machine: CPU model, logical CPUs, and a short
+    hash of its topology (caches, sockets, cores, ISA level, memory), so two
+    different machines that share a model name get different folders."""
     model = re.sub(r"\((R|TM)\)|CPU|Processor|@.*", "", machine["cpu_model"])
     model = re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-") or "unknown"
-    return f"{model}-{machine['logical_cpus']}cpu"
+    topo = dict(machine.get("topology") or {},
+                memory_gib=round((machine.get("memory_bytes") or 0) / 2**30))
+    digest = hashlib.sha1(json.dumps(topo, sort_keys=True).encode()).hexdigest()[:6]
+    return f"{model}-{machine['logical_cpus']}cpu-{digest}"
+
+
+def topology_text(machine):
+    t = machine.get("topology") or {}
+    if not t:
+        return "unknown"
+    return (f"{t.get('sockets', '?')} socket(s) × {t.get('cores_per_socket', '?')} cores × "
+            f"{t.get('threads_per_core', '?')} threads, {t.get('numa_nodes', '?')} NUMA "
+            f"node(s); L1d {t.get('l1d', '?')}, L2 {t.get('l2', '?')}, L3 {t.get('l3', '?')}; "
+            f"{t.get('isa_level', '?')}" + (f"; {t['hypervisor']} guest" if t.get("hypervisor")
+                                            else ""))
 
 
 def _python_text(info):
@@ -117,6 +163,7 @@ def markdown(machine):
     rows = [
         ("CPU", machine["cpu_model"]),
         ("logical CPUs", machine["logical_cpus"]),
+        ("topology", topology_text(machine)),
         ("memory", f"{gib:.1f} GiB"),
         ("kernel", machine["kernel"]),
         ("transparent huge pages", machine["huge_pages"]),

@@ -40,31 +40,88 @@ def _render(outdir, name, script, caption):
     return [os.path.join(outdir, f"{name}.{ext}") for ext, _ in TERMINALS]
 
 
+MODE_COLOURS = {"materialize": "#3b75af", "stream": "#519e3e"}
+
+
+def _thread_data(outdir, mode, data):
+    """speedup_MODE.dat: threads, speedup of the median, of the slowest and
+    fastest repetitions, rate, and 1 for an oversubscribed point."""
+    dat = f"speedup_{mode}.dat"
+    base = next(r for r in data["rows"] if r["threads"] == 1)["median_s"]
+    with open(os.path.join(outdir, dat), "w") as f:
+        f.write("# threads speedup speedup_of_max_time speedup_of_min_time rate "
+                "oversubscribed\n")
+        for r in data["rows"]:
+            rate = float(r["rate"].split()[0])
+            f.write(f"{r['threads']} {r['speedup']:.6f} {base / r['max_s']:.6f} "
+                    f"{base / r['min_s']:.6f} {rate:.6g} {int(r['oversubscribed'])}\n")
+    return dat
+
+
+def _thread_axis(by_mode, cpus):
+    threads = sorted({r["threads"] for d in by_mode.values() for r in d["rows"]})
+    tics = ", ".join(f"'{t}{'*' if t > cpus else ''}' {t}" for t in threads)
+    return threads[-1], f"""set logscale x 2
+set xtics ({tics})
+set xrange [0.7:{threads[-1] * 1.4}]
+set arrow 1 from {cpus}, graph 0 to {cpus}, graph 1 nohead dt 3 lc rgb 'gray40'
+set label 1 "{cpus} CPUs" at {cpus}, graph 0.97 right offset -0.5,0 font 'sans,9'
+"""
+
+
 def speedup(outdir, by_mode, cpus, caption):
+    """Speedup against threads on a log2 axis: the median with the slowest
+    and fastest repetitions as bars, the Amdahl fits, the ideal line; the
+    oversubscribed point (threads > CPUs, marked *) drawn hollow."""
     lines, fits = [], []
     for i, (mode, data) in enumerate(by_mode.items()):
-        dat = f"speedup_{mode}.dat"
-        with open(os.path.join(outdir, dat), "w") as f:
-            f.write("# threads speedup_vs_1_thread\n")
-            for r in data["rows"]:
-                f.write(f"{r['threads']} {r['speedup']:.6f}\n")
+        dat = _thread_data(outdir, mode, data)
+        colour = MODE_COLOURS.get(mode, "black")
         f_fit = data["fit"][0]
         fits.append(f"amdahl{i}(p) = 1 / ({f_fit:.6f} + (1 - {f_fit:.6f}) / p)")
-        lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 title '{mode} (measured)'")
-        lines.append(f"amdahl{i}(x) with lines dt 2 lw 2 title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
-    top = max(r["threads"] for d in by_mode.values() for r in d["rows"])
+        lines.append(f"'{dat}' using 1:($6 == 0 ? $2 : NaN):3:4 with yerrorlines pt 7 ps 1.3 "
+                     f"lw 2 lc rgb '{colour}' title '{mode}, N = {short(data['n'])}'")
+        lines.append(f"'{dat}' using 1:($6 == 1 ? $2 : NaN):3:4 with yerrorbars pt 6 ps 1.6 "
+                     f"lw 2 lc rgb '{colour}' title '{mode}, oversubscribed'")
+        lines.append(f"amdahl{i}(x) with lines dt (6, 4) lw 1.5 lc rgb '{colour}' "
+                     f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
+    top, axis = _thread_axis(by_mode, cpus)
     script = "\n".join(fits) + f"""
-set title "psum\\\\_omp speedup against threads ({cpus} logical CPUs; the last point is oversubscribed)"
-set xlabel "threads (OMP\\\\_NUM\\\\_THREADS)"
+set title "psum\\\\_omp speedup against threads (dynamic, 100 chunks; bars: fastest and slowest repetition)"
+set xlabel "threads (OMP\\\\_NUM\\\\_THREADS; * oversubscribed)"
 set ylabel "speedup against the 1-thread run (x)"
-set xrange [0.8:{top * 1.1}]
-set yrange [0:{top * 1.1}]
-set arrow from {cpus}, graph 0 to {cpus}, graph 1 nohead dt 3 lc rgb 'gray40'
+{axis}set yrange [0:{top * 1.1}]
 set samples 200
-plot x with lines lc rgb 'gray50' lw 1 title 'ideal (speedup = threads)', \\
+plot x with lines lc rgb 'gray60' lw 3 title 'ideal (speedup = threads)', \\
      {', '.join(lines)}
 """
     return _render(outdir, "speedup", script, caption)
+
+
+def rates(outdir, by_mode, cpus, caption):
+    """Rate against threads: GB/s read (materialize, left axis) and
+    G elements/s (stream, right axis)."""
+    lines = []
+    for mode, data in by_mode.items():
+        dat = _thread_data(outdir, mode, data)
+        axis = "x1y1" if mode == "materialize" else "x1y2"
+        unit = "GB/s, left axis" if mode == "materialize" else "G elements/s, right axis"
+        lines.append(f"'{dat}' using 1:5 axes {axis} with linespoints pt 7 ps 1.3 lw 2 "
+                     f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
+                     f"title '{mode}, N = {short(data['n'])} ({unit})'")
+    _, axis = _thread_axis(by_mode, cpus)
+    script = f"""
+set title "psum\\\\_omp rate against threads (median repetition)"
+set xlabel "threads (OMP\\\\_NUM\\\\_THREADS; * oversubscribed)"
+set ylabel "materialize: GB/s read"
+set y2label "stream: G elements/s"
+set ytics nomirror
+set y2tics
+set yrange [0:*]
+set y2range [0:*]
+{axis}plot {', '.join(lines)}
+"""
+    return _render(outdir, "rates", script, caption)
 
 
 def sizes(outdir, by_mode, caption):

@@ -7,6 +7,9 @@ import os
 import re
 import sys
 
+from . import machine as machine_record
+from . import runs
+
 
 def new_run_dir(root, machine_slug, quick):
     """Creates and returns a new folder; an earlier result set is never
@@ -51,23 +54,83 @@ def _runs(root):
     return found
 
 
+def _json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def headline(setdir):
+    """The figures a reader scans for, from a set's runs.jsonl: psum_omp's
+    parallel rate at all CPUs in both modes, and the article's process pool
+    against the serial whole program (per element).  Dashes where the set
+    lacks them (older sets have no runs.jsonl)."""
+    path = os.path.join(setdir, "runs.jsonl")
+    if not os.path.isfile(path):
+        return ("–", "–", "–")
+    records = runs.read_records(path, lambda text: None)
+    best = {}
+    for r in records:
+        d = r["doc"]
+        if r["sweep"] == "threads" and d.get("verified") and \
+                d["threads"] <= d["machine"]["logical_cpus"] and \
+                d["threads"] >= best.get(d["mode"], {"threads": 0})["threads"]:
+            best[d["mode"]] = d
+    cells = []
+    for mode, scale, unit in (("materialize", 8e-9, "GB/s"), ("stream", 1e-9, "G elem/s")):
+        d = best.get(mode)
+        cells.append(f"{d['n'] * scale / d['parallel']['median_s']:.3g} {unit} "
+                     f"({d['threads']} threads)" if d else "–")
+    python = {r["spec"].get("row"): r["doc"] for r in records if r["sweep"] == "python"}
+    pool, serial = python.get("processes"), python.get("list")
+    if pool and serial and pool.get("available") and serial.get("available"):
+        ratio = (pool["n"] / pool["median_s"]) / (serial["n"] / serial["whole_median_s"])
+        cells.append(f"{ratio:.2g}×")
+    else:
+        cells.append("–")
+    return tuple(cells)
+
+
 def write_index(root):
-    """Rewrites root/README.md from the result sets found under root."""
-    runs = _runs(root)
+    """Rewrites root/README.md from the result sets found under root: per
+    machine its description and sets, newest first, then the newest full
+    set of all inline."""
+    found = _runs(root)
     lines = ["# Published results", "",
              "Every result set was produced by `bench/sweep.py` (the README's main-job command,",
              "`bench/run.sh`) from the commit it names, on the machine it describes.",
-             "Folders: `<machine>/<UTC date and time>/`; `-quick` sets are smoke runs at small N.", "",
-             "| machine | result set | complete | commit | N | repetitions |", "|---|---|---|---|---|---|"]
-    for machine, run, meta in runs:
-        lines.append(f"| {machine} | [{run}]({machine}/{run}/summary.md) | "
-                     f"{'yes' if meta.get('complete') else 'no (interrupted)'} | "
-                     f"`{(meta.get('git_commit') or '?')[:10]}` | {meta['n']:,} | {meta['repeat']} |")
-    limits = sorted(glob.glob(os.path.join(root, "*", "limits-*.md")))
-    if limits:
-        lines += ["", "Fractions of the machine's limits (`bench/limits.py --markdown FILE`):", ""]
-        lines += [f"- [{os.path.relpath(p, root)}]({os.path.relpath(p, root)})" for p in limits]
-    full = [r for r in runs if r[2].get("complete") and not r[2].get("quick")
+             "Folders: `<machine>/<UTC date and time>/`; `-quick` sets are smoke runs at small N.",
+             "This page is written by the sweep; do not edit it by hand.", ""]
+    machines = sorted({m for m, _, _ in found},
+                      key=lambda m: max(r for mm, r, _ in found if mm == m), reverse=True)
+    for machine in machines:
+        sets = sorted(((r, meta) for m, r, meta in found if m == machine), reverse=True)
+        info = _json(os.path.join(root, machine, sets[0][0], "machine.json")) or {}
+        lines += [f"## {machine}", "",
+                  f"{info.get('cpu_model', '?')}, {info.get('logical_cpus', '?')} logical CPUs, "
+                  f"{(info.get('memory_bytes') or 0) / 2**30:.0f} GiB; "
+                  f"{machine_record.topology_text(info)}; {info.get('compiler', '?')}."
+                  + ("" if info.get("topology") else " Recorded before the sweep kept the "
+                     "machine's topology: these sets may come from different machines that "
+                     "share this model name."), "",
+                  "| result set | complete | commit | N | materialize, all CPUs | "
+                  "stream, all CPUs | article's pool vs serial whole program |",
+                  "|---|---|---|---|---|---|---|"]
+        for run, meta in sets:
+            mat, stream, pool = headline(os.path.join(root, machine, run))
+            lines.append(f"| [{run}]({machine}/{run}/summary.md) | "
+                         f"{'yes' if meta.get('complete') else 'no (interrupted)'} | "
+                         f"`{(meta.get('git_commit') or '?')[:10]}` | {meta['n']:,} | "
+                         f"{mat} | {stream} | {pool} |")
+        limits = sorted(glob.glob(os.path.join(root, machine, "limits-*.md")), reverse=True)
+        if limits:
+            lines += ["", "Fractions of this machine's limits (`bench/limits.py --markdown "
+                      "FILE`): " + ", ".join(f"[{os.path.basename(p)}]"
+                                             f"({os.path.relpath(p, root)})" for p in limits)]
+        lines.append("")
+    full = [r for r in found if r[2].get("complete") and not r[2].get("quick")
             and os.path.isfile(os.path.join(root, r[0], r[1], "summary.md"))]
     if full:
         # The newest by date (folders are named by their UTC start), whatever the machine.
@@ -77,6 +140,6 @@ def write_index(root):
             summary = f.read()
         # The summary's links are relative to its own folder.
         summary = re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({rel}/{m[1]})", summary)
-        lines += ["", f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
+        lines += [f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
     with open(os.path.join(root, "README.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

@@ -232,20 +232,23 @@ class RecordWriter:
         self.file.close()
 
 
-def read_records(path, warn):
-    """The records of a runs.jsonl; a damaged line (a run cut short) is
-    skipped with a warning through warn(text)."""
+def read_records(path, warn, convert=None):
+    """The records of a runs.jsonl, each passed through convert(record) when
+    given.  A damaged line (a run cut short, a field missing: ValueError,
+    KeyError or TypeError, in convert too) is skipped with a warning through
+    warn(text)."""
     records = []
-    with open(path) as f:
+    with open(path, encoding="utf-8", errors="replace") as f:
         for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
             try:
                 record = json.loads(line)
                 if not isinstance(record, dict) or not {"sweep", "kind", "doc"} <= set(record):
                     raise ValueError("not a record")
-            except ValueError:
-                warn(f"{path}:{number}: damaged record skipped")
-                continue
-            records.append(record)
+                records.append(convert(record) if convert else record)
+            except (ValueError, KeyError, TypeError) as e:
+                warn(f"{path}:{number}: damaged line skipped ({type(e).__name__}: {e})")
     return records
 
 
