@@ -4,7 +4,7 @@
 # arguments go to bench/sweep.py (e.g. bench/run.sh --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/bootstrap.sh
+. scripts/bootstrap.sh
 
 ensure_packages $PSUM_BUILD_PACKAGES gnuplot-nox python3-numpy python3-numba
 ensure_build build

@@ -14,7 +14,7 @@
 #          PSUM_FUZZ_SECONDS (default 60) seconds (build-fuzz/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-. bench/bootstrap.sh
+. scripts/bootstrap.sh
 
 configs=("$@")
 [ "${#configs[@]}" -gt 0 ] || configs=(gcc asan clang tsan fuzz)
