@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "psum_config.h"
+#include "text.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
@@ -25,7 +26,7 @@ void psum_add_warning(psum_warnings *w, const char *text)
 {
     char *line = next_warning(w);
     if (line != NULL)
-        snprintf(line, WARNING_SIZE, "%s", text);
+        psum_escape(text, line, WARNING_SIZE);
 }
 
 static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
@@ -131,9 +132,11 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "verified" : "MISMATCH: result INVALID");
+    char cpu[4 * sizeof m->cpu_model], bind[64];
     fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
-            m->cpu_model, m->logical_cpus, m->compiler, m->openmp_version, m->huge_pages,
-            m->omp_proc_bind ? m->omp_proc_bind : "unset");
+            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus, m->compiler,
+            m->openmp_version, m->huge_pages,
+            m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
     for (size_t i = 0; i < w->count; i++)
         fprintf(out, "warning   %s\n", w->text[i]);
     return ferror(out) ? -1 : 0;
@@ -149,11 +152,16 @@ static void csv_number(FILE *out, bool present, double v)
         fputs(",", out);
 }
 
-/* Writes s with every quote doubled, as inside a quoted CSV field. */
+/*
+ * Writes s as inside a quoted CSV field: on one line and valid UTF-8
+ * (psum_escape), every quote doubled.
+ */
 static void csv_escaped(FILE *out, const char *s)
 {
-    for (; *s; s++)
-        fprintf(out, *s == '"' ? "\"\"" : "%c", *s);
+    char clean[4 * WARNING_SIZE];
+    psum_escape(s, clean, sizeof clean);
+    for (const char *c = clean; *c; c++)
+        fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
 }
 
 /* Writes ,"s" with s quoted for CSV. */
@@ -210,25 +218,6 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
 
 /* ---- JSON ---- */
 
-static void json_string(FILE *out, const char *s)
-{
-    if (s == NULL) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
-
 static void json_number(FILE *out, bool present, double v)
 {
     if (present)
@@ -257,22 +246,22 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
 static void json_machine(FILE *out, const psum_machine *m)
 {
     fputs("  \"machine\": {\"cpu_model\": ", out);
-    json_string(out, m->cpu_model);
+    psum_json_string(out, m->cpu_model);
     fprintf(out, ", \"logical_cpus\": %ld, \"mem_total_bytes\": %llu, \"kernel\": ",
             m->logical_cpus, (unsigned long long)m->mem_total);
-    json_string(out, m->kernel);
+    psum_json_string(out, m->kernel);
     fputs(", \"compiler\": ", out);
-    json_string(out, m->compiler);
+    psum_json_string(out, m->compiler);
     fputs(", \"build\": ", out);
-    json_string(out, m->build);
+    psum_json_string(out, m->build);
     fprintf(out, ", \"openmp_version\": %d, \"huge_pages\": ", m->openmp_version);
-    json_string(out, m->huge_pages);
+    psum_json_string(out, m->huge_pages);
     fputs(", \"omp_num_threads\": ", out);
-    json_string(out, m->omp_num_threads);
+    psum_json_string(out, m->omp_num_threads);
     fputs(", \"omp_proc_bind\": ", out);
-    json_string(out, m->omp_proc_bind);
+    psum_json_string(out, m->omp_proc_bind);
     fputs(", \"omp_places\": ", out);
-    json_string(out, m->omp_places);
+    psum_json_string(out, m->omp_places);
     fputs("},\n", out);
 }
 
@@ -308,7 +297,7 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {
         fputs(i ? ", " : "", out);
-        json_string(out, w->text[i]);
+        psum_json_string(out, w->text[i]);
     }
     fputs("]\n}\n", out);
     return ferror(out) ? -1 : 0;

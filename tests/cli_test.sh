@@ -50,6 +50,9 @@ usage_error "invalid value 'yaml' for --format" --format yaml
 usage_error "unknown option '--bogus'" --bogus
 usage_error "option '--repeat' needs a value" --repeat
 usage_error "unexpected argument 'stray'" stray
+# User bytes are escaped: the message stays one line of valid UTF-8.
+usage_error "invalid value '1\\n2' for --elements: trailing characters" -n $'1\n2'
+usage_error "unknown option '--\\xff\\x1b[2J'" $'--\xff\x1b[2J'
 
 # The bad-input matrix: every option with missing, empty, negative, zero,
 # overflowing, non-numeric, trailing-junk and too-large values.
