@@ -102,8 +102,9 @@ else
     not_ok "repeated options"
 fi
 
-# OMP_NUM_THREADS: --threads overrides it; garbage or 0 is ignored with a
-# warning and the runtime's default applies (all CPUs).
+# OMP_NUM_THREADS: --threads overrides it; garbage, 0 or past 1024 is
+# ignored with a warning and the runtime's default applies (all CPUs);
+# 4294967296 crashed libgomp when it reached it.
 if OMP_NUM_THREADS=1 run 0 -n 1000 --threads 2 --repeat 1 --format json &&
     grep -q '"threads": 2,' "$tmp/out"; then
     ok "--threads overrides OMP_NUM_THREADS"
@@ -111,7 +112,7 @@ else
     not_ok "--threads overrides OMP_NUM_THREADS"
 fi
 cpus=$(nproc)
-for value in garbage 0 "" -3; do
+for value in garbage 0 "" -3 1025 4294967296; do
     if OMP_NUM_THREADS=$value run 0 -n 1000 --repeat 1 --format json &&
         grep -q "\"threads\": $cpus," "$tmp/out" &&
         grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/err" &&

@@ -116,6 +116,23 @@ class Threads(unittest.TestCase):
         self.assertNotIn("OMP_PROC_BIND", err)
 
 
+class Environment(unittest.TestCase):
+    def test_invalid_bytes_are_dropped_and_the_json_stays_utf8(self):
+        env = dict(os.environb)
+        env[b"OMP_PLACES"] = b"\xff\n{0}"
+        env[b"OMP_PROC_BIND"] = b"close"
+        p = subprocess.run([BIN, "--format", "json", "-n", "1e4", "--repeat", "1"],
+                           capture_output=True, env=env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout.decode("utf-8", errors="strict"))
+        self.assertIsNone(doc["machine"]["omp_places"])
+        self.assertEqual(doc["machine"]["omp_proc_bind"], "close")
+        self.assertTrue(any("ignoring OMP_PLACES='\\xff\\n{0}'" in w for w in doc["warnings"]),
+                        doc["warnings"])
+        err = p.stderr.decode("utf-8", errors="strict")
+        self.assertEqual(len(err.splitlines()), 1, err)
+
+
 class Csv(unittest.TestCase):
     def test_header_and_one_row(self):
         p = run("--format", "csv", "-n", "1e5", "--repeat", "2")
