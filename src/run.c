@@ -10,9 +10,6 @@
 #include "sum.h"
 #include "timer.h"
 
-/* Room left for the program, the stack and the kernel's own needs. */
-#define MEMORY_HEADROOM ((uint64_t)64 << 20)
-
 typedef struct {
     const psum_source *src;
     uint64_t chunks;
@@ -32,28 +29,6 @@ static psum_u128 parallel_kernel(void *ctx)
     parallel_job *job = ctx;
     return psum_sum_parallel(job->src, job->chunks, job->schedule,
                              job->threads, &job->team);
-}
-
-static double gb(uint64_t bytes)
-{
-    return (double)bytes / 1e9;
-}
-
-/*
- * Refuses, before touching any memory, a size that cannot fit: being
- * killed by the OOM killer halfway through a fill helps nobody.
- */
-static int check_memory(uint64_t n, char *err, size_t errlen)
-{
-    size_t need = psum_array_bytes(n);
-    uint64_t avail = psum_mem_available();
-    if (avail == 0 || (need != SIZE_MAX && (uint64_t)need + MEMORY_HEADROOM <= avail))
-        return 0;
-    snprintf(err, errlen,
-             "materializing %llu elements needs %.2f GB but only %.2f GB is available "
-             "(MemAvailable); use --mode stream or a smaller -n",
-             (unsigned long long)n, need == SIZE_MAX ? gb(UINT64_MAX) : gb(need), gb(avail));
-    return -1;
 }
 
 /*
@@ -133,11 +108,15 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
     psum_array array = {0};
     psum_source src = {NULL, cfg->n, cancel};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
-        if (check_memory(cfg->n, err, errlen) != 0)
+        /*
+         * Refused before touching any memory: being killed by the OOM
+         * killer halfway through a fill helps nobody.
+         */
+        if (psum_array_check_memory(cfg->n, psum_mem_available(), err, errlen) != 0)
             return PSUM_RUN_ERROR;
         if (psum_array_alloc(&array, cfg->n) != 0) {
             snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements: %s",
-                     gb(psum_array_bytes(cfg->n)), (unsigned long long)cfg->n, strerror(errno));
+                     psum_array_need(cfg->n) / 1e9, (unsigned long long)cfg->n, strerror(errno));
             return PSUM_RUN_ERROR;
         }
         double t0 = psum_now();
