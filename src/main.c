@@ -3,37 +3,17 @@
  * 0 verified, 1 runtime failure or failed verification, 2 usage error,
  * 130 interrupted.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "env.h"
+#include "interrupt.h"
 #include "machine.h"
 #include "psum_config.h"
 #include "report.h"
 #include "run.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-static void catch_sigint(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    /* A second Ctrl-C kills at once, should the first not be heeded. */
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-}
 
 static psum_env_dropped env_dropped;
 
@@ -125,13 +105,15 @@ int main(int argc, char **argv)
      * libomp still reads OMP_* only later, at the first parallel region.
      */
     psum_env_drop_invalid(environ, &env_dropped);
-    catch_sigint();
+    psum_interrupt_install();
     psum_machine machine;
     psum_machine_read(&machine);
     psum_result res;
-    switch (psum_run(&cfg, &interrupted, &res, err, sizeof err)) {
+    psum_run_status status = psum_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+    psum_interrupt_take_exit();
+    switch (status) {
     case PSUM_RUN_INTERRUPTED:
-        fputs("psum_omp: interrupted, no result\n", stderr);
+        fputs(PSUM_INTERRUPTED_LINE, stderr);
         return 130;
     case PSUM_RUN_ERROR:
         fprintf(stderr, "psum_omp: %s\n", err);

@@ -5,37 +5,53 @@
 
 #include "timer.h"
 
-static void check(psum_phase *p, psum_u128 got, psum_u128 expected)
+static bool cancelled(const psum_measure_spec *spec)
 {
+    return spec->cancel != NULL && *spec->cancel;
+}
+
+/* One call of the kernel, its result checked into *p. */
+static void call(const psum_measure_spec *spec, psum_phase *p)
+{
+    psum_u128 got = spec->fn(spec->ctx);
     if (p->verified)
         p->sum = got;
-    if (got != expected)
+    if (got != spec->expected)
         p->verified = false;
 }
 
-int psum_measure(psum_kernel_fn fn, void *ctx, size_t repeat,
-                 psum_u128 expected, psum_phase *out)
+psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
 {
     memset(out, 0, sizeof *out);
-    double *samples = malloc(repeat * sizeof *samples);
+    if (cancelled(spec))
+        return PSUM_MEASURE_CANCELLED;
+    double *samples = malloc(spec->repeat * sizeof *samples);
     if (samples == NULL)
-        return -1;
+        return PSUM_MEASURE_NO_MEMORY;
     out->samples = samples;
     out->verified = true;
 
-    check(out, fn(ctx), expected);
-    for (size_t i = 0; i < repeat; i++) {
+    call(spec, out);
+    for (size_t i = 0; i < spec->repeat; i++) {
+        if (cancelled(spec)) {
+            psum_phase_free(out);
+            return PSUM_MEASURE_CANCELLED;
+        }
         double t0 = psum_now();
-        psum_u128 got = fn(ctx);
+        call(spec, out);
         samples[i] = psum_now() - t0;
-        check(out, got, expected);
     }
-    out->count = repeat;
-    if (psum_stats_compute(samples, repeat, &out->stats) != 0) {
+    /* A kernel cancelled midway returns a partial sum: not a result. */
+    if (cancelled(spec)) {
         psum_phase_free(out);
-        return -1;
+        return PSUM_MEASURE_CANCELLED;
     }
-    return 0;
+    out->count = spec->repeat;
+    if (psum_stats_compute(samples, spec->repeat, &out->stats) != 0) {
+        psum_phase_free(out);
+        return PSUM_MEASURE_NO_MEMORY;
+    }
+    return PSUM_MEASURE_DONE;
 }
 
 void psum_phase_free(psum_phase *p)

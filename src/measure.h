@@ -5,6 +5,7 @@
 #ifndef PSUM_MEASURE_H
 #define PSUM_MEASURE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -15,6 +16,15 @@
 typedef psum_u128 (*psum_kernel_fn)(void *ctx);
 
 typedef struct {
+    psum_kernel_fn fn;
+    void *ctx;          /* passed to fn */
+    psum_u128 expected; /* what every call must return */
+    size_t repeat;      /* timed samples, >= 1 */
+    /* May be NULL; polled before every call of fn. */
+    const volatile sig_atomic_t *cancel;
+} psum_measure_spec;
+
+typedef struct {
     double *samples;  /* seconds, one per timed repetition; owned */
     size_t count;     /* 0: the phase was not run */
     psum_stats stats;
@@ -22,13 +32,19 @@ typedef struct {
     bool verified;    /* the warm-up and every repetition returned expected */
 } psum_phase;
 
+typedef enum {
+    PSUM_MEASURE_DONE,      /* *out is filled */
+    PSUM_MEASURE_NO_MEMORY, /* memory for the samples was refused */
+    PSUM_MEASURE_CANCELLED, /* *cancel became non-zero */
+} psum_measure_status;
+
 /*
- * Runs fn(ctx) once untimed, then `repeat` (>= 1) times on the monotonic
- * clock, and fills *out.  Returns 0, or -1 if memory for the samples is
- * refused (*out is then empty).  Release *out with psum_phase_free.
+ * Calls spec->fn once untimed, then spec->repeat times on the monotonic
+ * clock, and fills *out; release it with psum_phase_free.  Stops before
+ * the next call once *spec->cancel is non-zero, so at most the call under
+ * way finishes.  On any status but PSUM_MEASURE_DONE *out is left empty.
  */
-int psum_measure(psum_kernel_fn fn, void *ctx, size_t repeat,
-                 psum_u128 expected, psum_phase *out);
+psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out);
 
 /* Frees the samples of *p and empties it; an empty phase is ignored. */
 void psum_phase_free(psum_phase *p);

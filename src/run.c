@@ -73,27 +73,39 @@ static double background_load(load_mark a, load_mark b)
     return share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
+/* What a phase that did not finish means for the run. */
+static psum_run_status phase_failed(psum_measure_status st, psum_result *res,
+                                    char *err, size_t errlen)
+{
+    if (st == PSUM_MEASURE_NO_MEMORY)
+        snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
+                 (unsigned long long)res->cfg.repeat);
+    psum_result_free(res);
+    return st == PSUM_MEASURE_CANCELLED ? PSUM_RUN_INTERRUPTED : PSUM_RUN_ERROR;
+}
+
 static psum_run_status run_phases(psum_result *res, const psum_source *src,
                                   int threads, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
     load_mark start = mark_load();
-    if (cfg->serial &&
-        psum_measure(serial_kernel, (void *)src, cfg->repeat, res->expected, &res->serial) != 0)
-        goto no_memory;
+    if (cfg->serial) {
+        psum_measure_spec serial = {serial_kernel, (void *)src, res->expected, cfg->repeat,
+                                    src->cancel};
+        psum_measure_status st = psum_measure(&serial, &res->serial);
+        if (st != PSUM_MEASURE_DONE)
+            return phase_failed(st, res, err, errlen);
+    }
     parallel_job job = {src, cfg->chunks, cfg->schedule, threads, 0};
-    if (psum_measure(parallel_kernel, &job, cfg->repeat, res->expected, &res->parallel) != 0)
-        goto no_memory;
+    psum_measure_spec parallel = {parallel_kernel, &job, res->expected, cfg->repeat,
+                                  src->cancel};
+    psum_measure_status st = psum_measure(&parallel, &res->parallel);
+    if (st != PSUM_MEASURE_DONE)
+        return phase_failed(st, res, err, errlen);
     res->team = job.team;
     res->background_load = background_load(start, mark_load());
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
-
-no_memory:
-    snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
-             (unsigned long long)cfg->repeat);
-    psum_result_free(res);
-    return PSUM_RUN_ERROR;
 }
 
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
@@ -124,6 +136,10 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         res->materialize_s = psum_now() - t0;
         res->huge_advised = array.huge_advised;
         src.data = array.data;
+        if (cancel != NULL && *cancel) {
+            psum_array_free(&array);
+            return PSUM_RUN_INTERRUPTED;
+        }
     }
 
     psum_run_status st = run_phases(res, &src, res->threads_requested, err, errlen);
