@@ -5,6 +5,12 @@
 
 #include "timer.h"
 
+/* A warm-up this long decides alone that one call per sample is enough. */
+#define TRUSTED_WARMUP_S 0.1
+
+/* Bound on k, should the clock ever report a run of calls as taking no time. */
+#define MAX_CALLS_PER_SAMPLE ((uint64_t)1 << 24)
+
 static bool cancelled(const psum_measure_spec *spec)
 {
     return spec->cancel != NULL && *spec->cancel;
@@ -20,6 +26,45 @@ static void call(const psum_measure_spec *spec, psum_phase *p)
         p->verified = false;
 }
 
+/* Seconds that k checked calls take, or -1 once cancelled. */
+static double time_calls(const psum_measure_spec *spec, uint64_t k, psum_phase *p)
+{
+    double t0 = psum_now();
+    for (uint64_t j = 0; j < k; j++) {
+        if (cancelled(spec))
+            return -1;
+        call(spec, p);
+    }
+    return psum_now() - t0;
+}
+
+/* Calls per sample, as psum_measure's contract says; 0 once cancelled. */
+static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_phase *p)
+{
+    const double min = spec->min_sample_s > 0 ? spec->min_sample_s : PSUM_MIN_SAMPLE_S;
+    if (warmup >= TRUSTED_WARMUP_S)
+        return 1;
+    uint64_t k = 1;
+    double t = time_calls(spec, k, p);
+    while (t >= 0 && t < min && k < MAX_CALLS_PER_SAMPLE) {
+        k *= 2;
+        t = time_calls(spec, k, p);
+    }
+    if (t < 0)
+        return 0;
+    double per_call = t / (double)k;
+    double fit = PSUM_CALIBRATION_BUDGET_S / ((double)spec->repeat * per_call);
+    if (per_call > 0 && fit < (double)k)
+        k = fit < 1 ? 1 : (uint64_t)fit;
+    return k;
+}
+
+static psum_measure_status cancel_phase(psum_phase *p)
+{
+    psum_phase_free(p);
+    return PSUM_MEASURE_CANCELLED;
+}
+
 psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
 {
     memset(out, 0, sizeof *out);
@@ -31,22 +76,21 @@ psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
     out->samples = samples;
     out->verified = true;
 
-    call(spec, out);
+    double warmup = time_calls(spec, 1, out);
+    uint64_t k = warmup < 0 ? 0 : calibrate(spec, warmup, out);
+    if (k == 0)
+        return cancel_phase(out);
     for (size_t i = 0; i < spec->repeat; i++) {
-        if (cancelled(spec)) {
-            psum_phase_free(out);
-            return PSUM_MEASURE_CANCELLED;
-        }
-        double t0 = psum_now();
-        call(spec, out);
-        samples[i] = psum_now() - t0;
+        double t = time_calls(spec, k, out);
+        if (t < 0)
+            return cancel_phase(out);
+        samples[i] = t / (double)k;
     }
     /* A kernel cancelled midway returns a partial sum: not a result. */
-    if (cancelled(spec)) {
-        psum_phase_free(out);
-        return PSUM_MEASURE_CANCELLED;
-    }
+    if (cancelled(spec))
+        return cancel_phase(out);
     out->count = spec->repeat;
+    out->calls_per_sample = k;
     if (psum_stats_compute(samples, spec->repeat, &out->stats) != 0) {
         psum_phase_free(out);
         return PSUM_MEASURE_NO_MEMORY;

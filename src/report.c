@@ -104,6 +104,19 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
     fprintf(out, "%s\n", psum_phase_noisy(p) ? "  noisy" : "");
 }
 
+/* Says when a sample times several calls: the figures are per call. */
+static void text_calls(FILE *out, const psum_result *r)
+{
+    const psum_phase *s = &r->serial, *p = &r->parallel;
+    if (s->calls_per_sample <= 1 && p->calls_per_sample <= 1)
+        return;
+    fputs("each sample times several calls (one is shorter than the minimum sample): ", out);
+    if (s->count > 0)
+        fprintf(out, "serial %llu, ", (unsigned long long)s->calls_per_sample);
+    fprintf(out, "parallel %llu calls per sample; times are per call\n",
+            (unsigned long long)p->calls_per_sample);
+}
+
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w)
 {
@@ -121,6 +134,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
     if (materialized(r))
         fprintf(out, "fill (first touch, %s): %.3f s\n",
                 r->huge_advised ? "huge pages advised" : "no huge pages", r->materialize_s);
+
+    text_calls(out, r);
 
     fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
             "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
@@ -172,6 +187,15 @@ static void csv_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* Writes ,k for a phase that ran, a lone comma for one that did not. */
+static void csv_count(FILE *out, const psum_phase *p)
+{
+    if (p->count > 0)
+        fprintf(out, ",%llu", (unsigned long long)p->calls_per_sample);
+    else
+        fputs(",", out);
+}
+
 static void csv_phase(FILE *out, const psum_phase *p)
 {
     const psum_stats *s = &p->stats;
@@ -190,7 +214,8 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
           "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
           "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
           "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
-          "cpu_model,logical_cpus,compiler,warnings\n", out);
+          "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
+          "parallel_calls_per_sample\n", out);
     fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
@@ -212,6 +237,8 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
         csv_escaped(out, w->text[i]);
     }
     fputc('"', out);
+    csv_count(out, &r->serial);
+    csv_count(out, &r->parallel);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -235,9 +262,10 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
     }
     const psum_stats *s = &p->stats;
     fprintf(out, "{\"min_s\": %.9g, \"median_s\": %.9g, \"mean_s\": %.9g, "
-            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"samples_s\": [",
+            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"calls_per_sample\": %llu, "
+            "\"samples_s\": [",
             s->min, s->median, s->mean, s->max, s->stddev,
-            psum_phase_noisy(p) ? "true" : "false");
+            psum_phase_noisy(p) ? "true" : "false", (unsigned long long)p->calls_per_sample);
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
     fputs("]},\n", out);

@@ -90,15 +90,17 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
     const psum_config *cfg = &res->cfg;
     load_mark start = mark_load();
     if (cfg->serial) {
-        psum_measure_spec serial = {serial_kernel, (void *)src, res->expected, cfg->repeat,
-                                    src->cancel};
+        psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
+                                    .expected = res->expected, .repeat = cfg->repeat,
+                                    .cancel = src->cancel};
         psum_measure_status st = psum_measure(&serial, &res->serial);
         if (st != PSUM_MEASURE_DONE)
             return phase_failed(st, res, err, errlen);
     }
     parallel_job job = {src, cfg->chunks, cfg->schedule, threads, 0};
-    psum_measure_spec parallel = {parallel_kernel, &job, res->expected, cfg->repeat,
-                                  src->cancel};
+    psum_measure_spec parallel = {.fn = parallel_kernel, .ctx = &job,
+                                  .expected = res->expected, .repeat = cfg->repeat,
+                                  .cancel = src->cancel};
     psum_measure_status st = psum_measure(&parallel, &res->parallel);
     if (st != PSUM_MEASURE_DONE)
         return phase_failed(st, res, err, errlen);

@@ -51,6 +51,7 @@ interrupt() {
 
 interrupt "the serial phase, 10^6 repetitions" --mode stream -n 1e4 --repeat 1e6
 interrupt "the parallel phase, 10^6 repetitions" --mode stream -n 1e4 --repeat 1e6 --no-serial
+interrupt "samples of many calls each (N = 10^3)" --mode stream -n 1e3 --repeat 1e6
 interrupt "the serial phase at N = 10^9, 10^6 repetitions" --mode stream -n 1e9 --repeat 1e6
 interrupt "10^9 one-element chunks after the serial phase" --mode stream -n 1e9 --chunks 1e9
 for schedule in dynamic static guided; do

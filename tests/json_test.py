@@ -13,7 +13,8 @@ import sys
 import unittest
 
 BIN = None
-PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s"}
+PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s",
+              "calls_per_sample"}
 TOP_KEYS = {"n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings"}
@@ -58,6 +59,8 @@ class JsonOutput(unittest.TestCase):
             self.assertEqual(len(samples), 3)
             self.assertAlmostEqual(doc[phase]["min_s"], min(samples))
             self.assertAlmostEqual(doc[phase]["max_s"], max(samples))
+            self.assertIsInstance(doc[phase]["calls_per_sample"], int)
+            self.assertGreaterEqual(doc[phase]["calls_per_sample"], 1)
         self.assertAlmostEqual(doc["speedup"],
                                doc["serial"]["median_s"] / doc["parallel"]["median_s"], 5)
         self.assertAlmostEqual(doc["efficiency"], doc["speedup"] / 2, 5)
@@ -142,8 +145,10 @@ class Csv(unittest.TestCase):
         row = rows[0]
         for key in ("n", "mode", "threads", "schedule", "chunks", "sum", "expected",
                     "verified", "serial_median_s", "parallel_median_s", "speedup",
-                    "efficiency"):
+                    "efficiency", "serial_calls_per_sample", "parallel_calls_per_sample"):
             self.assertIn(key, row)
+        self.assertGreaterEqual(int(row["serial_calls_per_sample"]), 1)
+        self.assertGreaterEqual(int(row["parallel_calls_per_sample"]), 1)
         self.assertEqual(row["verified"], "true")
         self.assertEqual(row["sum"], str(100000 * 99999 // 2))
 
