@@ -60,9 +60,13 @@ void psum_interrupt_install(void)
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_SIGNAL;
     ev.sigev_signo = SIGALRM;
-    handle(SIGALRM, on_deadline, 0);
+    /*
+     * SA_RESTART: a signal that arrives while main writes the report must
+     * not turn a blocking write into EINTR, a write error.
+     */
+    handle(SIGALRM, on_deadline, SA_RESTART);
     have_deadline = timer_create(CLOCK_MONOTONIC, &ev, &deadline) == 0;
-    handle(SIGINT, on_sigint, SA_RESETHAND);
+    handle(SIGINT, on_sigint, SA_RESETHAND | SA_RESTART);
 }
 
 const volatile sig_atomic_t *psum_interrupt_flag(void)
@@ -72,8 +76,12 @@ const volatile sig_atomic_t *psum_interrupt_flag(void)
 
 void psum_interrupt_take_exit(void)
 {
-    if (claim_exit(OWNER_MAIN))
+    if (claim_exit(OWNER_MAIN)) {
+        static const struct itimerspec off = {{0, 0}, {0, 0}};
+        if (have_deadline)
+            timer_settime(deadline, 0, &off, NULL);
         return;
+    }
     /* The deadline handler, on another thread, is writing its line and exiting. */
     for (;;)
         pause();
