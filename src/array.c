@@ -1,6 +1,7 @@
 #include "array.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -14,6 +15,26 @@ size_t psum_array_bytes(uint64_t n)
     if (n > (SIZE_MAX - HUGE_ALIGN) / sizeof(int64_t))
         return SIZE_MAX;
     return (size_t)n * sizeof(int64_t) + HUGE_ALIGN;
+}
+
+double psum_array_need(uint64_t n)
+{
+    return (double)n * (double)sizeof(int64_t) + (double)HUGE_ALIGN;
+}
+
+/* Room left for the program, the stack and the kernel's own needs. */
+#define MEMORY_HEADROOM ((uint64_t)64 << 20)
+
+int psum_array_check_memory(uint64_t n, uint64_t avail, char *err, size_t errlen)
+{
+    double need = psum_array_need(n);
+    if (avail == 0 || need + (double)MEMORY_HEADROOM <= (double)avail)
+        return 0;
+    snprintf(err, errlen,
+             "materializing %llu elements needs %.2f GB but only %.2f GB is available "
+             "(MemAvailable); use --mode stream or a smaller -n",
+             (unsigned long long)n, need / 1e9, (double)avail / 1e9);
+    return -1;
 }
 
 uint64_t psum_mem_available(void)

@@ -24,6 +24,20 @@ typedef struct {
 size_t psum_array_bytes(uint64_t n);
 
 /*
+ * The same need as a double, computed from n without any clamping: the
+ * figure to show, whatever n (2^62 elements need 3.7e19 bytes).
+ */
+double psum_array_need(uint64_t n);
+
+/*
+ * Whether materializing n elements fits in `avail` bytes (MemAvailable)
+ * with 64 MiB to spare for everything else.  Returns 0 if it fits or if
+ * avail is 0 (unknown: no basis to refuse); otherwise -1 with one line in
+ * err (errlen bytes) giving both figures and the way out (--mode stream).
+ */
+int psum_array_check_memory(uint64_t n, uint64_t avail, char *err, size_t errlen);
+
+/*
  * MemAvailable from /proc/meminfo, in bytes; 0 if it cannot be read (the
  * caller then has no basis to refuse and should try the allocation).
  */

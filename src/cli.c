@@ -3,6 +3,13 @@
 #include <string.h>
 
 #include "parse.h"
+#include "text.h"
+
+/*
+ * A value quoted in a message is escaped onto one line and cut to this
+ * many bytes, so the whole message fits the caller's buffer uncut.
+ */
+#define QUOTED_SIZE 100
 
 typedef enum {
     OPT_ELEMENTS, OPT_MODE, OPT_SCHEDULE, OPT_CHUNKS, OPT_THREADS,
@@ -161,7 +168,9 @@ static psum_cli_status apply(const option_spec *opt, const char *value,
         return PSUM_CLI_VERSION;
     }
     if (why != NULL) {
-        snprintf(err, errlen, "invalid value '%s' for --%s: %s", value, opt->name, why);
+        char quoted[QUOTED_SIZE];
+        snprintf(err, errlen, "invalid value '%s' for --%s: %s",
+                 psum_escape(value, quoted, sizeof quoted), opt->name, why);
         return PSUM_CLI_ERROR;
     }
     return PSUM_CLI_RUN;
@@ -173,6 +182,7 @@ psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
     psum_config_default(cfg);
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
+        char quoted[QUOTED_SIZE];
         const option_spec *opt = NULL;
         const char *value = NULL; /* a value attached with '=' or to -n */
 
@@ -185,16 +195,18 @@ psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
             opt = find_short(arg[1]);
             value = arg[2] != '\0' ? arg + 2 : NULL;
         } else {
-            snprintf(err, errlen, "unexpected argument '%s'", arg);
+            snprintf(err, errlen, "unexpected argument '%s'",
+                     psum_escape(arg, quoted, sizeof quoted));
             return PSUM_CLI_ERROR;
         }
 
         if (opt == NULL) {
-            snprintf(err, errlen, "unknown option '%s'", arg);
+            snprintf(err, errlen, "unknown option '%s'", psum_escape(arg, quoted, sizeof quoted));
             return PSUM_CLI_ERROR;
         }
         if (!opt->takes_value && value != NULL) {
-            snprintf(err, errlen, "option '--%s' takes no value, got '%s'", opt->name, arg);
+            snprintf(err, errlen, "option '--%s' takes no value, got '%s'", opt->name,
+                     psum_escape(arg, quoted, sizeof quoted));
             return PSUM_CLI_ERROR;
         }
         if (opt->takes_value && value == NULL) {

@@ -43,7 +43,9 @@ void psum_config_default(psum_config *cfg);
 /*
  * Parses argv[1..argc-1] over the defaults.  Options may repeat; the last
  * one wins.  On PSUM_CLI_ERROR, err (errlen bytes) holds one line such as
- * "invalid value '1e9x' for --elements: trailing characters".
+ * "invalid value '1e9x' for --elements: trailing characters"; the quoted
+ * value is escaped (psum_escape) and cut to 100 bytes, so with errlen >= 256
+ * the message is whole, one line of valid UTF-8.
  */
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen);

@@ -16,7 +16,10 @@ typedef struct {
     char compiler[96];       /* e.g. "gcc 12.2.0" */
     char build[96];          /* Meson build options that matter */
     int openmp_version;      /* _OPENMP, e.g. 201511 */
-    /* Environment values, NULL when unset.  Borrowed from the environment. */
+    /*
+     * Environment values in effect, NULL when unset (an invalid value was
+     * removed before the runtime started, env.h).  Borrowed.
+     */
     const char *omp_num_threads;
     const char *omp_proc_bind;
     const char *omp_places;

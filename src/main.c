@@ -3,54 +3,37 @@
  * 0 verified, 1 runtime failure or failed verification, 2 usage error,
  * 130 interrupted.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "env.h"
+#include "interrupt.h"
 #include "machine.h"
-#include "parse.h"
 #include "psum_config.h"
 #include "report.h"
 #include "run.h"
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
-
-static void catch_sigint(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
-    /* A second Ctrl-C kills at once, should the first not be heeded. */
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-}
+static psum_env_dropped env_dropped;
 
 /*
- * Drops an invalid OMP_NUM_THREADS before the OpenMP runtime reads it:
- * libgomp ignores such a value, but LLVM's libomp 14 aborts on some ("abc",
- * ""), so both now start from their default.  Writes the warning into
- * `warning` (empty when the value is fine).
+ * Runs from .preinit_array, which the dynamic loader calls before any
+ * shared library's constructor: libgomp reads OMP_* in its constructor,
+ * before main, so only from here does an invalid value never reach it.
+ * libc is not initialized yet (getenv would see nothing): envp is the
+ * environment block itself, and editing it edits what getenv sees later.
  */
-static void drop_invalid_thread_count(char *warning, size_t len)
+static void drop_invalid_environment(int argc, char **argv, char **envp)
 {
-    const char *value = getenv("OMP_NUM_THREADS");
-    warning[0] = '\0';
-    if (psum_valid_thread_list(value))
-        return;
-    snprintf(warning, len,
-             "ignoring OMP_NUM_THREADS='%.40s': not a list of positive whole numbers; "
-             "the OpenMP runtime's default applies", value);
-    unsetenv("OMP_NUM_THREADS");
+    (void)argc;
+    (void)argv;
+    psum_env_drop_invalid(envp, &env_dropped);
 }
+
+__attribute__((section(".preinit_array"), used))
+static void (*const drop_invalid_environment_early)(int, char **, char **) =
+    drop_invalid_environment;
 
 /* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
 static int close_stdout(void)
@@ -117,15 +100,20 @@ int main(int argc, char **argv)
         break;
     }
 
-    char env_warning[160];
-    drop_invalid_thread_count(env_warning, sizeof env_warning);
-    catch_sigint();
+    /*
+     * Where .preinit_array is not run (a static or non-glibc build), LLVM's
+     * libomp still reads OMP_* only later, at the first parallel region.
+     */
+    psum_env_drop_invalid(environ, &env_dropped);
+    psum_interrupt_install();
     psum_machine machine;
     psum_machine_read(&machine);
     psum_result res;
-    switch (psum_run(&cfg, &interrupted, &res, err, sizeof err)) {
+    psum_run_status status = psum_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+    psum_interrupt_take_exit();
+    switch (status) {
     case PSUM_RUN_INTERRUPTED:
-        fputs("psum_omp: interrupted, no result\n", stderr);
+        fputs(PSUM_INTERRUPTED_LINE, stderr);
         return 130;
     case PSUM_RUN_ERROR:
         fprintf(stderr, "psum_omp: %s\n", err);
@@ -136,8 +124,11 @@ int main(int argc, char **argv)
 
     psum_warnings warnings;
     psum_collect_warnings(&res, &machine, &warnings);
-    if (env_warning[0] != '\0')
-        psum_add_warning(&warnings, env_warning);
+    for (size_t i = 0; i < env_dropped.count; i++) {
+        char line[sizeof warnings.text[0]];
+        psum_env_warning(&env_dropped.item[i], line, sizeof line);
+        psum_add_warning(&warnings, line);
+    }
     for (size_t i = 0; i < warnings.count; i++)
         fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
     int rc = write_report(&res, &machine, &warnings);

@@ -5,37 +5,97 @@
 
 #include "timer.h"
 
-static void check(psum_phase *p, psum_u128 got, psum_u128 expected)
+/* A warm-up this long decides alone that one call per sample is enough. */
+#define TRUSTED_WARMUP_S 0.1
+
+/* Bound on k, should the clock ever report a run of calls as taking no time. */
+#define MAX_CALLS_PER_SAMPLE ((uint64_t)1 << 24)
+
+static bool cancelled(const psum_measure_spec *spec)
 {
+    return spec->cancel != NULL && *spec->cancel;
+}
+
+/* One call of the kernel, its result checked into *p. */
+static void call(const psum_measure_spec *spec, psum_phase *p)
+{
+    psum_u128 got = spec->fn(spec->ctx);
     if (p->verified)
         p->sum = got;
-    if (got != expected)
+    if (got != spec->expected)
         p->verified = false;
 }
 
-int psum_measure(psum_kernel_fn fn, void *ctx, size_t repeat,
-                 psum_u128 expected, psum_phase *out)
+/* Seconds that k checked calls take, or -1 once cancelled. */
+static double time_calls(const psum_measure_spec *spec, uint64_t k, psum_phase *p)
+{
+    double t0 = psum_now();
+    for (uint64_t j = 0; j < k; j++) {
+        if (cancelled(spec))
+            return -1;
+        call(spec, p);
+    }
+    return psum_now() - t0;
+}
+
+/* Calls per sample, as psum_measure's contract says; 0 once cancelled. */
+static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_phase *p)
+{
+    const double min = spec->min_sample_s > 0 ? spec->min_sample_s : PSUM_MIN_SAMPLE_S;
+    if (warmup >= TRUSTED_WARMUP_S)
+        return 1;
+    uint64_t k = 1;
+    double t = time_calls(spec, k, p);
+    while (t >= 0 && t < min && k < MAX_CALLS_PER_SAMPLE) {
+        k *= 2;
+        t = time_calls(spec, k, p);
+    }
+    if (t < 0)
+        return 0;
+    double per_call = t / (double)k;
+    double fit = PSUM_CALIBRATION_BUDGET_S / ((double)spec->repeat * per_call);
+    if (per_call > 0 && fit < (double)k)
+        k = fit < 1 ? 1 : (uint64_t)fit;
+    return k;
+}
+
+static psum_measure_status cancel_phase(psum_phase *p)
+{
+    psum_phase_free(p);
+    return PSUM_MEASURE_CANCELLED;
+}
+
+psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
 {
     memset(out, 0, sizeof *out);
-    double *samples = malloc(repeat * sizeof *samples);
+    if (cancelled(spec))
+        return PSUM_MEASURE_CANCELLED;
+    double *samples = malloc(spec->repeat * sizeof *samples);
     if (samples == NULL)
-        return -1;
+        return PSUM_MEASURE_NO_MEMORY;
     out->samples = samples;
     out->verified = true;
 
-    check(out, fn(ctx), expected);
-    for (size_t i = 0; i < repeat; i++) {
-        double t0 = psum_now();
-        psum_u128 got = fn(ctx);
-        samples[i] = psum_now() - t0;
-        check(out, got, expected);
+    double warmup = time_calls(spec, 1, out);
+    uint64_t k = warmup < 0 ? 0 : calibrate(spec, warmup, out);
+    if (k == 0)
+        return cancel_phase(out);
+    for (size_t i = 0; i < spec->repeat; i++) {
+        double t = time_calls(spec, k, out);
+        if (t < 0)
+            return cancel_phase(out);
+        samples[i] = t / (double)k;
     }
-    out->count = repeat;
-    if (psum_stats_compute(samples, repeat, &out->stats) != 0) {
+    /* A kernel cancelled midway returns a partial sum: not a result. */
+    if (cancelled(spec))
+        return cancel_phase(out);
+    out->count = spec->repeat;
+    out->calls_per_sample = k;
+    if (psum_stats_compute(samples, spec->repeat, &out->stats) != 0) {
         psum_phase_free(out);
-        return -1;
+        return PSUM_MEASURE_NO_MEMORY;
     }
-    return 0;
+    return PSUM_MEASURE_DONE;
 }
 
 void psum_phase_free(psum_phase *p)

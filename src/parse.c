@@ -123,26 +123,3 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
     *out = (uint64_t)v;
     return NULL;
 }
-
-bool psum_valid_thread_list(const char *s)
-{
-    if (s == NULL)
-        return true;
-    while (isspace((unsigned char)*s))
-        s++;
-    for (;;) {
-        bool positive = false;
-        if (!is_digit(*s))
-            return false;
-        for (; is_digit(*s); s++)
-            positive |= *s != '0';
-        if (!positive)
-            return false;
-        if (*s != ',')
-            break;
-        s++;
-    }
-    while (isspace((unsigned char)*s))
-        s++;
-    return *s == '\0';
-}

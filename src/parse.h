@@ -4,7 +4,6 @@
 #ifndef PSUM_PARSE_H
 #define PSUM_PARSE_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -21,13 +20,5 @@
  * valid until the next call; *out is then untouched.
  */
 const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out);
-
-/*
- * True if s is a valid OMP_NUM_THREADS value: positive whole numbers
- * separated by commas, with optional surrounding white space ("4", " 2,1 ").
- * NULL (unset) counts as valid.  "0", "", "abc" are not: libgomp ignores
- * such values, and LLVM's libomp 14 aborts on some of them.
- */
-bool psum_valid_thread_list(const char *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "psum_config.h"
+#include "text.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
@@ -25,7 +26,7 @@ void psum_add_warning(psum_warnings *w, const char *text)
 {
     char *line = next_warning(w);
     if (line != NULL)
-        snprintf(line, WARNING_SIZE, "%s", text);
+        psum_escape(text, line, WARNING_SIZE);
 }
 
 static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
@@ -103,6 +104,19 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
     fprintf(out, "%s\n", psum_phase_noisy(p) ? "  noisy" : "");
 }
 
+/* Says when a sample times several calls: the figures are per call. */
+static void text_calls(FILE *out, const psum_result *r)
+{
+    const psum_phase *s = &r->serial, *p = &r->parallel;
+    if (s->calls_per_sample <= 1 && p->calls_per_sample <= 1)
+        return;
+    fputs("each sample times several calls (one is shorter than the minimum sample): ", out);
+    if (s->count > 0)
+        fprintf(out, "serial %llu, ", (unsigned long long)s->calls_per_sample);
+    fprintf(out, "parallel %llu calls per sample; times are per call\n",
+            (unsigned long long)p->calls_per_sample);
+}
+
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w)
 {
@@ -121,6 +135,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
         fprintf(out, "fill (first touch, %s): %.3f s\n",
                 r->huge_advised ? "huge pages advised" : "no huge pages", r->materialize_s);
 
+    text_calls(out, r);
+
     fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
             "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
     if (r->serial.count > 0)
@@ -131,9 +147,11 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "verified" : "MISMATCH: result INVALID");
+    char cpu[4 * sizeof m->cpu_model], bind[64];
     fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
-            m->cpu_model, m->logical_cpus, m->compiler, m->openmp_version, m->huge_pages,
-            m->omp_proc_bind ? m->omp_proc_bind : "unset");
+            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus, m->compiler,
+            m->openmp_version, m->huge_pages,
+            m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
     for (size_t i = 0; i < w->count; i++)
         fprintf(out, "warning   %s\n", w->text[i]);
     return ferror(out) ? -1 : 0;
@@ -149,11 +167,16 @@ static void csv_number(FILE *out, bool present, double v)
         fputs(",", out);
 }
 
-/* Writes s with every quote doubled, as inside a quoted CSV field. */
+/*
+ * Writes s as inside a quoted CSV field: on one line and valid UTF-8
+ * (psum_escape), every quote doubled.
+ */
 static void csv_escaped(FILE *out, const char *s)
 {
-    for (; *s; s++)
-        fprintf(out, *s == '"' ? "\"\"" : "%c", *s);
+    char clean[4 * WARNING_SIZE];
+    psum_escape(s, clean, sizeof clean);
+    for (const char *c = clean; *c; c++)
+        fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
 }
 
 /* Writes ,"s" with s quoted for CSV. */
@@ -162,6 +185,15 @@ static void csv_string(FILE *out, const char *s)
     fputs(",\"", out);
     csv_escaped(out, s);
     fputc('"', out);
+}
+
+/* Writes ,k for a phase that ran, a lone comma for one that did not. */
+static void csv_count(FILE *out, const psum_phase *p)
+{
+    if (p->count > 0)
+        fprintf(out, ",%llu", (unsigned long long)p->calls_per_sample);
+    else
+        fputs(",", out);
 }
 
 static void csv_phase(FILE *out, const psum_phase *p)
@@ -182,7 +214,8 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
           "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
           "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
           "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
-          "cpu_model,logical_cpus,compiler,warnings\n", out);
+          "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
+          "parallel_calls_per_sample\n", out);
     fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
@@ -204,30 +237,13 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
         csv_escaped(out, w->text[i]);
     }
     fputc('"', out);
+    csv_count(out, &r->serial);
+    csv_count(out, &r->parallel);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
 
 /* ---- JSON ---- */
-
-static void json_string(FILE *out, const char *s)
-{
-    if (s == NULL) {
-        fputs("null", out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
-    }
-    fputc('"', out);
-}
 
 static void json_number(FILE *out, bool present, double v)
 {
@@ -246,9 +262,10 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
     }
     const psum_stats *s = &p->stats;
     fprintf(out, "{\"min_s\": %.9g, \"median_s\": %.9g, \"mean_s\": %.9g, "
-            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"samples_s\": [",
+            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"calls_per_sample\": %llu, "
+            "\"samples_s\": [",
             s->min, s->median, s->mean, s->max, s->stddev,
-            psum_phase_noisy(p) ? "true" : "false");
+            psum_phase_noisy(p) ? "true" : "false", (unsigned long long)p->calls_per_sample);
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
     fputs("]},\n", out);
@@ -257,22 +274,22 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
 static void json_machine(FILE *out, const psum_machine *m)
 {
     fputs("  \"machine\": {\"cpu_model\": ", out);
-    json_string(out, m->cpu_model);
+    psum_json_string(out, m->cpu_model);
     fprintf(out, ", \"logical_cpus\": %ld, \"mem_total_bytes\": %llu, \"kernel\": ",
             m->logical_cpus, (unsigned long long)m->mem_total);
-    json_string(out, m->kernel);
+    psum_json_string(out, m->kernel);
     fputs(", \"compiler\": ", out);
-    json_string(out, m->compiler);
+    psum_json_string(out, m->compiler);
     fputs(", \"build\": ", out);
-    json_string(out, m->build);
+    psum_json_string(out, m->build);
     fprintf(out, ", \"openmp_version\": %d, \"huge_pages\": ", m->openmp_version);
-    json_string(out, m->huge_pages);
+    psum_json_string(out, m->huge_pages);
     fputs(", \"omp_num_threads\": ", out);
-    json_string(out, m->omp_num_threads);
+    psum_json_string(out, m->omp_num_threads);
     fputs(", \"omp_proc_bind\": ", out);
-    json_string(out, m->omp_proc_bind);
+    psum_json_string(out, m->omp_proc_bind);
     fputs(", \"omp_places\": ", out);
-    json_string(out, m->omp_places);
+    psum_json_string(out, m->omp_places);
     fputs("},\n", out);
 }
 
@@ -308,7 +325,7 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {
         fputs(i ? ", " : "", out);
-        json_string(out, w->text[i]);
+        psum_json_string(out, w->text[i]);
     }
     fputs("]\n}\n", out);
     return ferror(out) ? -1 : 0;

@@ -15,11 +15,12 @@
 #define PSUM_NOISY_CV 0.05
 #define PSUM_NOISY_SPREAD 1.2
 
-#define PSUM_MAX_WARNINGS 8
+/* Five of psum_collect_warnings, four ignored environment values, room to spare. */
+#define PSUM_MAX_WARNINGS 12
 
 typedef struct {
     size_t count;
-    char text[PSUM_MAX_WARNINGS][192]; /* lowercase, no trailing newline */
+    char text[PSUM_MAX_WARNINGS][256]; /* one line of valid UTF-8, lowercase */
 } psum_warnings;
 
 /*
@@ -34,7 +35,10 @@ void psum_collect_warnings(const psum_result *r, const psum_machine *m,
 /* Other processes using more than this share of the CPUs make a run noisy. */
 #define PSUM_NOISY_LOAD 0.10
 
-/* Appends one warning (copied); ignored when all lines are used. */
+/*
+ * Appends one warning, copied through psum_escape (so one line, cut at a
+ * character boundary if too long); ignored when all lines are used.
+ */
 void psum_add_warning(psum_warnings *w, const char *text);
 
 /* True if the phase has samples and crosses a noise threshold. */

@@ -10,9 +10,6 @@
 #include "sum.h"
 #include "timer.h"
 
-/* Room left for the program, the stack and the kernel's own needs. */
-#define MEMORY_HEADROOM ((uint64_t)64 << 20)
-
 typedef struct {
     const psum_source *src;
     uint64_t chunks;
@@ -32,28 +29,6 @@ static psum_u128 parallel_kernel(void *ctx)
     parallel_job *job = ctx;
     return psum_sum_parallel(job->src, job->chunks, job->schedule,
                              job->threads, &job->team);
-}
-
-static double gb(uint64_t bytes)
-{
-    return (double)bytes / 1e9;
-}
-
-/*
- * Refuses, before touching any memory, a size that cannot fit: being
- * killed by the OOM killer halfway through a fill helps nobody.
- */
-static int check_memory(uint64_t n, char *err, size_t errlen)
-{
-    size_t need = psum_array_bytes(n);
-    uint64_t avail = psum_mem_available();
-    if (avail == 0 || (need != SIZE_MAX && (uint64_t)need + MEMORY_HEADROOM <= avail))
-        return 0;
-    snprintf(err, errlen,
-             "materializing %llu elements needs %.2f GB but only %.2f GB is available "
-             "(MemAvailable); use --mode stream or a smaller -n",
-             (unsigned long long)n, need == SIZE_MAX ? gb(UINT64_MAX) : gb(need), gb(avail));
-    return -1;
 }
 
 /*
@@ -98,27 +73,41 @@ static double background_load(load_mark a, load_mark b)
     return share < 0 ? 0 : share > 1 ? 1 : share;
 }
 
+/* What a phase that did not finish means for the run. */
+static psum_run_status phase_failed(psum_measure_status st, psum_result *res,
+                                    char *err, size_t errlen)
+{
+    if (st == PSUM_MEASURE_NO_MEMORY)
+        snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
+                 (unsigned long long)res->cfg.repeat);
+    psum_result_free(res);
+    return st == PSUM_MEASURE_CANCELLED ? PSUM_RUN_INTERRUPTED : PSUM_RUN_ERROR;
+}
+
 static psum_run_status run_phases(psum_result *res, const psum_source *src,
                                   int threads, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
     load_mark start = mark_load();
-    if (cfg->serial &&
-        psum_measure(serial_kernel, (void *)src, cfg->repeat, res->expected, &res->serial) != 0)
-        goto no_memory;
+    if (cfg->serial) {
+        psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
+                                    .expected = res->expected, .repeat = cfg->repeat,
+                                    .cancel = src->cancel};
+        psum_measure_status st = psum_measure(&serial, &res->serial);
+        if (st != PSUM_MEASURE_DONE)
+            return phase_failed(st, res, err, errlen);
+    }
     parallel_job job = {src, cfg->chunks, cfg->schedule, threads, 0};
-    if (psum_measure(parallel_kernel, &job, cfg->repeat, res->expected, &res->parallel) != 0)
-        goto no_memory;
+    psum_measure_spec parallel = {.fn = parallel_kernel, .ctx = &job,
+                                  .expected = res->expected, .repeat = cfg->repeat,
+                                  .cancel = src->cancel};
+    psum_measure_status st = psum_measure(&parallel, &res->parallel);
+    if (st != PSUM_MEASURE_DONE)
+        return phase_failed(st, res, err, errlen);
     res->team = job.team;
     res->background_load = background_load(start, mark_load());
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
-
-no_memory:
-    snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
-             (unsigned long long)cfg->repeat);
-    psum_result_free(res);
-    return PSUM_RUN_ERROR;
 }
 
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
@@ -133,11 +122,15 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
     psum_array array = {0};
     psum_source src = {NULL, cfg->n, cancel};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
-        if (check_memory(cfg->n, err, errlen) != 0)
+        /*
+         * Refused before touching any memory: being killed by the OOM
+         * killer halfway through a fill helps nobody.
+         */
+        if (psum_array_check_memory(cfg->n, psum_mem_available(), err, errlen) != 0)
             return PSUM_RUN_ERROR;
         if (psum_array_alloc(&array, cfg->n) != 0) {
             snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements: %s",
-                     gb(psum_array_bytes(cfg->n)), (unsigned long long)cfg->n, strerror(errno));
+                     psum_array_need(cfg->n) / 1e9, (unsigned long long)cfg->n, strerror(errno));
             return PSUM_RUN_ERROR;
         }
         double t0 = psum_now();
@@ -145,6 +138,10 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         res->materialize_s = psum_now() - t0;
         res->huge_advised = array.huge_advised;
         src.data = array.data;
+        if (cancel != NULL && *cancel) {
+            psum_array_free(&array);
+            return PSUM_RUN_INTERRUPTED;
+        }
     }
 
     psum_run_status st = run_phases(res, &src, res->threads_requested, err, errlen);

@@ -41,7 +41,9 @@ typedef enum {
 
 /*
  * Runs the benchmark that cfg describes.  `cancel` (may be NULL) is polled
- * by the kernels.  On PSUM_RUN_DONE release *res with psum_result_free; on
+ * by the fill, the kernels and the timing loop: once it is non-zero the
+ * run stops at the next block, chunk or call and returns
+ * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE release *res with psum_result_free; on
  * the other statuses nothing is left to free.  err (errlen bytes) receives
  * a one-line message on PSUM_RUN_ERROR.
  */

@@ -113,8 +113,14 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
     return total;
 }
 
+/*
+ * Once cancelled, each remaining chunk costs only this test: with 10^9
+ * one-element chunks even the bounds' divisions would add up to seconds.
+ */
 static psum_u128 chunk_sum(const psum_source *src, uint64_t chunks, uint64_t k)
 {
+    if (src->cancel != NULL && *src->cancel)
+        return 0;
     uint64_t lo, hi;
     psum_chunk_bounds(src->n, chunks, k, &lo, &hi);
     return psum_sum_range(src, lo, hi);

@@ -32,9 +32,9 @@ typedef struct {
     uint64_t n; /* number of elements, 1 <= n <= 2^62 */
     /*
      * Optional (may be NULL): when it becomes non-zero, the kernels stop
-     * at the next block of at most 2^24 elements, so a long run ends
-     * within milliseconds.  The sum returned
-     * is then incomplete and the caller must discard it.
+     * at the next block of at most 2^24 elements and skip every chunk not
+     * yet started, so a long run ends within milliseconds.  The sum
+     * returned is then incomplete and the caller must discard it.
      */
     const volatile sig_atomic_t *cancel;
 } psum_source;

@@ -50,6 +50,9 @@ usage_error "invalid value 'yaml' for --format" --format yaml
 usage_error "unknown option '--bogus'" --bogus
 usage_error "option '--repeat' needs a value" --repeat
 usage_error "unexpected argument 'stray'" stray
+# User bytes are escaped: the message stays one line of valid UTF-8.
+usage_error "invalid value '1\\n2' for --elements: trailing characters" -n $'1\n2'
+usage_error "unknown option '--\\xff\\x1b[2J'" $'--\xff\x1b[2J'
 
 # The bad-input matrix: every option with missing, empty, negative, zero,
 # overflowing, non-numeric, trailing-junk and too-large values.
@@ -99,8 +102,9 @@ else
     not_ok "repeated options"
 fi
 
-# OMP_NUM_THREADS: --threads overrides it; garbage or 0 is ignored with a
-# warning and the runtime's default applies (all CPUs).
+# OMP_NUM_THREADS: --threads overrides it; garbage, 0 or past 1024 is
+# ignored with a warning and the runtime's default applies (all CPUs);
+# 4294967296 crashed libgomp when it reached it.
 if OMP_NUM_THREADS=1 run 0 -n 1000 --threads 2 --repeat 1 --format json &&
     grep -q '"threads": 2,' "$tmp/out"; then
     ok "--threads overrides OMP_NUM_THREADS"
@@ -108,7 +112,7 @@ else
     not_ok "--threads overrides OMP_NUM_THREADS"
 fi
 cpus=$(nproc)
-for value in garbage 0 "" -3; do
+for value in garbage 0 "" -3 1025 4294967296; do
     if OMP_NUM_THREADS=$value run 0 -n 1000 --repeat 1 --format json &&
         grep -q "\"threads\": $cpus," "$tmp/out" &&
         grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/err" &&

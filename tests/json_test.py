@@ -13,7 +13,8 @@ import sys
 import unittest
 
 BIN = None
-PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s"}
+PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s",
+              "calls_per_sample"}
 TOP_KEYS = {"n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings"}
@@ -58,6 +59,8 @@ class JsonOutput(unittest.TestCase):
             self.assertEqual(len(samples), 3)
             self.assertAlmostEqual(doc[phase]["min_s"], min(samples))
             self.assertAlmostEqual(doc[phase]["max_s"], max(samples))
+            self.assertIsInstance(doc[phase]["calls_per_sample"], int)
+            self.assertGreaterEqual(doc[phase]["calls_per_sample"], 1)
         self.assertAlmostEqual(doc["speedup"],
                                doc["serial"]["median_s"] / doc["parallel"]["median_s"], 5)
         self.assertAlmostEqual(doc["efficiency"], doc["speedup"] / 2, 5)
@@ -116,6 +119,23 @@ class Threads(unittest.TestCase):
         self.assertNotIn("OMP_PROC_BIND", err)
 
 
+class Environment(unittest.TestCase):
+    def test_invalid_bytes_are_dropped_and_the_json_stays_utf8(self):
+        env = dict(os.environb)
+        env[b"OMP_PLACES"] = b"\xff\n{0}"
+        env[b"OMP_PROC_BIND"] = b"close"
+        p = subprocess.run([BIN, "--format", "json", "-n", "1e4", "--repeat", "1"],
+                           capture_output=True, env=env, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout.decode("utf-8", errors="strict"))
+        self.assertIsNone(doc["machine"]["omp_places"])
+        self.assertEqual(doc["machine"]["omp_proc_bind"], "close")
+        self.assertTrue(any("ignoring OMP_PLACES='\\xff\\n{0}'" in w for w in doc["warnings"]),
+                        doc["warnings"])
+        err = p.stderr.decode("utf-8", errors="strict")
+        self.assertEqual(len(err.splitlines()), 1, err)
+
+
 class Csv(unittest.TestCase):
     def test_header_and_one_row(self):
         p = run("--format", "csv", "-n", "1e5", "--repeat", "2")
@@ -125,8 +145,10 @@ class Csv(unittest.TestCase):
         row = rows[0]
         for key in ("n", "mode", "threads", "schedule", "chunks", "sum", "expected",
                     "verified", "serial_median_s", "parallel_median_s", "speedup",
-                    "efficiency"):
+                    "efficiency", "serial_calls_per_sample", "parallel_calls_per_sample"):
             self.assertIn(key, row)
+        self.assertGreaterEqual(int(row["serial_calls_per_sample"]), 1)
+        self.assertGreaterEqual(int(row["parallel_calls_per_sample"]), 1)
         self.assertEqual(row["verified"], "true")
         self.assertEqual(row["sum"], str(100000 * 99999 // 2))
 

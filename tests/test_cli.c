@@ -84,6 +84,9 @@ Test(cli, errors_name_the_option_and_the_value)
         {{"--chunks"}, "option '--chunks' needs a value"},
         {{"--no-serial=1"}, "option '--no-serial' takes no value, got '--no-serial=1'"},
         {{"extra"}, "unexpected argument 'extra'"},
+        {{"-n", "1\n2"}, "invalid value '1\\n2' for --elements: trailing characters"},
+        {{"--mode", "\xff\tx"}, "invalid value '\\xff\\tx' for --mode: expected materialize or stream"},
+        {{"\x1b[2J"}, "unexpected argument '\\x1b[2J'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *argv[4] = {"psum_omp", cases[i].args[0], cases[i].args[1], NULL};
@@ -92,4 +95,17 @@ Test(cli, errors_name_the_option_and_the_value)
         cr_expect(eq(int, parse(&c, argc, argv), PSUM_CLI_ERROR), "case %zu", i);
         cr_expect(eq(str, err, (char *)cases[i].message));
     }
+}
+
+Test(cli, a_long_value_is_cut_and_the_message_stays_whole)
+{
+    char value[400];
+    memset(value, '7', sizeof value - 2);
+    value[sizeof value - 2] = 'x';
+    value[sizeof value - 1] = '\0';
+    char *argv[] = {"psum_omp", "--repeat", value};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 3, argv), PSUM_CLI_ERROR));
+    cr_expect(lt(sz, strlen(err), sizeof err - 1), "%s", err);
+    cr_expect(not(eq(ptr, strstr(err, "...' for --repeat: trailing characters"), NULL)), "%s", err);
 }

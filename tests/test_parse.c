@@ -106,14 +106,3 @@ Test(parse, respects_a_smaller_maximum)
     cr_assert(eq(ptr, (void *)psum_parse_count("1024", 1024, &v), NULL));
     cr_assert(eq(str, (char *)psum_parse_count("1025", 1024, &v), "must not exceed 1024"));
 }
-
-Test(parse, omp_num_threads_values)
-{
-    const char *valid[] = {"1", "16", " 3", "4 ", "2,1", " 8,4,2 ", "02", NULL};
-    const char *invalid[] = {"", " ", "0", "00", "abc", "3x", "-1", "2,", ",2", "2,,1", "1.5",
-                             "2,0"};
-    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
-        cr_expect(psum_valid_thread_list(valid[i]), "'%s'", valid[i] ? valid[i] : "(unset)");
-    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
-        cr_expect(not(psum_valid_thread_list(invalid[i])), "'%s'", invalid[i]);
-}

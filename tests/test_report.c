@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "text.h"
 
 static double samples_serial[] = {2.0, 2.0, 2.0};
 static double samples_parallel[] = {1.0, 1.0, 1.0};
@@ -24,9 +25,9 @@ static psum_result make_result(int verified)
     r.materialize_s = 0.5;
     r.expected = 499500;
     r.verified = verified;
-    r.serial = (psum_phase){samples_serial, 3, {2, 2, 2, 2, 0}, 499500, 1};
+    r.serial = (psum_phase){samples_serial, 3, {2, 2, 2, 2, 0}, 499500, 1, 1};
     r.parallel = (psum_phase){samples_parallel, 3, {1, 1, 1, 1, 0},
-                              verified ? 499500 : 499501, verified};
+                              verified ? 499500 : 499501, verified, 1};
     return r;
 }
 
@@ -45,10 +46,10 @@ static psum_machine make_machine(void)
 typedef int (*writer)(FILE *, const psum_result *, const psum_machine *,
                       const psum_warnings *);
 
-/* Runs a writer into memory; the caller frees the text. */
-static char *render(writer w, const psum_result *r)
+/* Runs a writer into memory for machine m; the caller frees the text. */
+static char *render_with(writer w, const psum_result *r, const psum_machine *mp)
 {
-    psum_machine m = make_machine();
+    psum_machine m = *mp;
     psum_warnings warnings;
     psum_collect_warnings(r, &m, &warnings);
     char *buf = NULL;
@@ -58,6 +59,12 @@ static char *render(writer w, const psum_result *r)
     cr_assert(eq(int, w(f, r, &m, &warnings), 0));
     fclose(f);
     return buf;
+}
+
+static char *render(writer w, const psum_result *r)
+{
+    psum_machine m = make_machine();
+    return render_with(w, r, &m);
 }
 
 Test(report, verified_json_has_speedup_and_exact_strings)
@@ -119,4 +126,53 @@ Test(report, noise_and_oversubscription_warnings)
     m.omp_proc_bind = NULL;
     psum_collect_warnings(&r, &m, &w);
     cr_expect(eq(sz, w.count, 3));
+}
+
+Test(report, calls_per_sample_in_every_format)
+{
+    psum_result r = make_result(1);
+    r.parallel.calls_per_sample = 4096;
+    char *json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "\"calls_per_sample\": 1,"), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"calls_per_sample\": 4096,"), NULL)), "%s", json);
+    free(json);
+
+    char *csv = render(psum_report_csv, &r);
+    char *row = strchr(csv, '\n') + 1;
+    cr_expect(not(eq(ptr, strstr(csv, ",warnings,serial_calls_per_sample,"
+                                      "parallel_calls_per_sample\n"), NULL)), "%s", csv);
+    cr_expect(eq(int, strcmp(row + strlen(row) - 8, ",1,4096\n"), 0), "%s", row);
+    free(csv);
+
+    char *text = render(psum_report_text, &r);
+    cr_expect(not(eq(ptr, strstr(text, "serial 1, parallel 4096 calls per sample"), NULL)), "%s",
+              text);
+    free(text);
+
+    r.parallel.calls_per_sample = 1;
+    text = render(psum_report_text, &r);
+    cr_expect(eq(ptr, strstr(text, "calls per sample"), NULL), "%s", text);
+    free(text);
+}
+
+Test(report, machine_strings_stay_valid_utf8_and_one_line)
+{
+    psum_result r = make_result(1);
+    psum_machine m = make_machine();
+    strcpy(m.cpu_model, "bad \xff\n\"cpu\"");
+    psum_warnings w = {0};
+    writer writers[] = {psum_report_json, psum_report_csv, psum_report_text};
+    for (size_t i = 0; i < 3; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        cr_assert(eq(int, writers[i](f, &r, &m, &w), 0));
+        fclose(f);
+        cr_expect(psum_utf8_valid(buf, len), "writer %zu: %s", i, buf);
+        cr_expect(eq(ptr, strstr(buf, "bad \xff"), NULL), "writer %zu: raw byte", i);
+        free(buf);
+    }
+    char *csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(not(eq(ptr, strstr(csv, ",\"bad \\xff\\n\"\"cpu\"\"\","), NULL)), "%s", csv);
+    free(csv);
 }

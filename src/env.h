@@ -1,0 +1,65 @@
+/*
+ * The OMP_* environment that psum_omp relies on or records, validated
+ * before the OpenMP runtime reads it.  libgomp parses these variables in a
+ * library constructor, before main, and some values it takes crash it or
+ * exhaust memory (OMP_NUM_THREADS=4294967296); LLVM's libomp aborts on
+ * others.  So an invalid value is removed from the environment block
+ * itself, early enough that no runtime ever sees it, and reported.
+ */
+#ifndef PSUM_ENV_H
+#define PSUM_ENV_H
+
+#include <stddef.h>
+
+/* Bound on counts and CPU numbers in OMP_PLACES: no machine has more CPUs. */
+#define PSUM_MAX_PLACE_NUMBER 65536
+
+/*
+ * Why `value` is not acceptable for the environment variable `name`, as a
+ * short lowercase phrase ("expected true or false"); NULL if it is, if
+ * value is NULL (unset) or if psum_omp does not check `name`.  Pure: reads
+ * nothing but its arguments, so it can run before libc is initialized.
+ *
+ * Checked, accepting what both libgomp and libomp accept, spaces around
+ * items allowed, names case-insensitive:
+ *   OMP_NUM_THREADS  whole numbers 1..PSUM_MAX_THREADS separated by commas
+ *   OMP_PROC_BIND    true or false, or a list of primary, master, close, spread
+ *   OMP_PLACES       threads, cores, sockets, ll_caches or numa_domains, with
+ *                    an optional (count), or an explicit list of places such
+ *                    as {0,1},{2:2},!{3} or {0}:4:2; numbers at most
+ *                    PSUM_MAX_PLACE_NUMBER
+ *   OMP_DYNAMIC      true or false
+ * Empty values, other characters and control characters are refused.
+ */
+const char *psum_env_invalid(const char *name, const char *value);
+
+/* One value that was removed. */
+typedef struct {
+    const char *name;  /* e.g. "OMP_PLACES", static */
+    const char *value; /* the removed value, borrowed from the original block */
+    const char *why;   /* psum_env_invalid's reason, static */
+} psum_env_drop;
+
+typedef struct {
+    size_t count;
+    psum_env_drop item[8]; /* further drops happen but are not listed */
+} psum_env_dropped;
+
+/*
+ * Removes from envp, a NULL-terminated environment block such as main's or
+ * environ, every checked variable whose value psum_env_invalid refuses:
+ * the array is compacted in place, the strings are left where they are.
+ * Appends each removal to *dropped, which the caller zeroes once.  Calls
+ * no libc function that needs libc initialized, so it may run from
+ * .preinit_array; running it again finds nothing more to remove.
+ */
+void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped);
+
+/*
+ * Writes the warning for one removal into buf (len bytes), one line:
+ * "ignoring OMP_PLACES='\xff': expected ...; the OpenMP runtime's default
+ * applies", the value escaped and cut to 48 bytes.
+ */
+void psum_env_warning(const psum_env_drop *d, char *buf, size_t len);
+
+#endif

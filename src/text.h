@@ -1,0 +1,44 @@
+/*
+ * Text that leaves psum_omp: UTF-8 validation, JSON string literals and the
+ * one-line escaping of values quoted in messages.  Whatever bytes come in
+ * (arguments, environment, /proc), what goes out is valid UTF-8, and a
+ * message stays on one line.
+ */
+#ifndef PSUM_TEXT_H
+#define PSUM_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/*
+ * Length (1 to 4) of the well-formed UTF-8 character that starts s, which
+ * has `avail` bytes; 0 if none starts there: a stray continuation byte, an
+ * overlong form, a surrogate (U+D800..U+DFFF), a value above U+10FFFF, a
+ * sequence cut short, or avail == 0.
+ */
+size_t psum_utf8_char(const char *s, size_t avail);
+
+/* True if s[0..len) is well-formed UTF-8 throughout (NUL bytes included). */
+bool psum_utf8_valid(const char *s, size_t len);
+
+/*
+ * Writes s as a JSON string literal, quotes included, or `null` for NULL.
+ * Quote, backslash and control characters are escaped; a byte that does
+ * not belong to a well-formed UTF-8 character becomes \ufffd, so the
+ * output is valid UTF-8 JSON whatever s holds.  Errors show in ferror(out).
+ */
+void psum_json_string(FILE *out, const char *s);
+
+/*
+ * Copies s into out (outlen >= 8 bytes) so it prints on one line as valid
+ * UTF-8: newline, tab and carriage return become \n, \t, \r; other control
+ * characters (C0, DEL, C1), the Unicode line and paragraph separators and
+ * bytes that are not well-formed UTF-8 become \xNN per byte.  Everything
+ * else, a backslash included, is copied, so escaping twice changes nothing.
+ * When the result does not fit, it is cut between two characters or
+ * escapes and ends with "...".  Returns out, always NUL-terminated.
+ */
+char *psum_escape(const char *s, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * The OMP_* validation against a table of values, and the removal of the
+ * invalid ones from an environment block.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <criterion/parameterized.h>
+#include <string.h>
+
+#include "env.h"
+#include "text.h"
+
+typedef struct {
+    char name[20];
+    char value[40];
+    int valid;
+} env_case;
+
+ParameterizedTestParameters(env, values)
+{
+    static env_case cases[] = {
+        {"OMP_NUM_THREADS", "1", 1},
+        {"OMP_NUM_THREADS", "16", 1},
+        {"OMP_NUM_THREADS", "1024", 1},
+        {"OMP_NUM_THREADS", "02", 1},
+        {"OMP_NUM_THREADS", " 2,1 ", 1},
+        {"OMP_NUM_THREADS", "8 , 4,2", 1},
+        {"OMP_NUM_THREADS", "4294967296", 0}, /* crashed libgomp */
+        {"OMP_NUM_THREADS", "1025", 0},
+        {"OMP_NUM_THREADS", "100000", 0},
+        {"OMP_NUM_THREADS", "99999999999999999999", 0},
+        {"OMP_NUM_THREADS", "0", 0},
+        {"OMP_NUM_THREADS", "00", 0},
+        {"OMP_NUM_THREADS", "", 0},
+        {"OMP_NUM_THREADS", " ", 0},
+        {"OMP_NUM_THREADS", "abc", 0},
+        {"OMP_NUM_THREADS", "3x", 0},
+        {"OMP_NUM_THREADS", "-1", 0},
+        {"OMP_NUM_THREADS", "+2", 0},
+        {"OMP_NUM_THREADS", "1.5", 0},
+        {"OMP_NUM_THREADS", "2,", 0},
+        {"OMP_NUM_THREADS", ",2", 0},
+        {"OMP_NUM_THREADS", "2,,1", 0},
+        {"OMP_NUM_THREADS", "2,0", 0},
+        {"OMP_NUM_THREADS", "2,1025", 0},
+        {"OMP_NUM_THREADS", "2\n", 0},
+        {"OMP_NUM_THREADS", "\t2", 0},
+        {"OMP_PROC_BIND", "true", 1},
+        {"OMP_PROC_BIND", "FALSE", 1},
+        {"OMP_PROC_BIND", "close", 1},
+        {"OMP_PROC_BIND", "Spread", 1},
+        {"OMP_PROC_BIND", "master", 1},
+        {"OMP_PROC_BIND", "primary", 1},
+        {"OMP_PROC_BIND", " spread , close ", 1},
+        {"OMP_PROC_BIND", "spread,spread,close", 1},
+        {"OMP_PROC_BIND", "", 0},
+        {"OMP_PROC_BIND", "bogus", 0},
+        {"OMP_PROC_BIND", "closer", 0},
+        {"OMP_PROC_BIND", "true,close", 0}, /* both runtimes refuse it */
+        {"OMP_PROC_BIND", "close,", 0},
+        {"OMP_PROC_BIND", "1", 0},
+        {"OMP_PROC_BIND", "close\x01", 0},
+        {"OMP_PLACES", "threads", 1},
+        {"OMP_PLACES", "CORES", 1},
+        {"OMP_PLACES", "sockets(2)", 1},
+        {"OMP_PLACES", " threads ( 4 ) ", 1},
+        {"OMP_PLACES", "ll_caches", 1},
+        {"OMP_PLACES", "numa_domains(1)", 1},
+        {"OMP_PLACES", "{0,1},{2,3}", 1},
+        {"OMP_PLACES", "{0:2},{2:2}", 1},
+        {"OMP_PLACES", "{0}:4:2", 1},
+        {"OMP_PLACES", "{0:4:2}", 1},
+        {"OMP_PLACES", "{0}:2:-1", 1},
+        {"OMP_PLACES", "!{0},{1}", 1},
+        {"OMP_PLACES", "{!0,1}", 1},
+        {"OMP_PLACES", " { 0 , 1 } ", 1},
+        {"OMP_PLACES", "{65536}", 1},
+        {"OMP_PLACES", "", 0},
+        {"OMP_PLACES", " ", 0},
+        {"OMP_PLACES", "\xff", 0},
+        {"OMP_PLACES", "threads\n", 0},
+        {"OMP_PLACES", "threads()", 0},
+        {"OMP_PLACES", "threads(0)", 0},
+        {"OMP_PLACES", "threads(99999999999)", 0},
+        {"OMP_PLACES", "threads(2)x", 0},
+        {"OMP_PLACES", "thread", 0},
+        {"OMP_PLACES", "threadsy", 0},
+        {"OMP_PLACES", "{}", 0},
+        {"OMP_PLACES", "{0", 0},
+        {"OMP_PLACES", "{0-1}", 0},
+        {"OMP_PLACES", "{{0}}", 0},
+        {"OMP_PLACES", "{0},", 0},
+        {"OMP_PLACES", "{0}:99999999999", 0},
+        {"OMP_PLACES", "{65537}", 0},
+        {"OMP_PLACES", "{0}:0", 0},
+        {"OMP_DYNAMIC", "true", 1},
+        {"OMP_DYNAMIC", "False", 1},
+        {"OMP_DYNAMIC", "maybe", 0},
+        {"OMP_DYNAMIC", "1", 0},
+        {"OMP_DYNAMIC", "", 0},
+        {"OMP_DYNAMIC", "truex", 0},
+        {"OMP_SCHEDULE", "anything: not checked", 1},
+    };
+    return cr_make_param_array(env_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(env_case *c, env, values)
+{
+    const char *why = psum_env_invalid(c->name, c->value);
+    if (c->valid)
+        cr_assert(eq(ptr, (void *)why, NULL), "%s='%s' refused: %s", c->name, c->value, why);
+    else
+        cr_assert(not(eq(ptr, (void *)why, NULL)), "%s='%s' accepted", c->name, c->value);
+}
+
+Test(env, unset_is_valid)
+{
+    cr_assert(eq(ptr, (void *)psum_env_invalid("OMP_NUM_THREADS", NULL), NULL));
+}
+
+Test(env, drop_compacts_the_block_and_lists_what_went)
+{
+    char *envp[] = {"HOME=/root", "OMP_NUM_THREADS=4294967296", "OMP_PROC_BIND=close",
+                    "OMP_PLACES=\xff", "OMP_NUM_THREADS_X=1", "PATH=/bin", NULL};
+    psum_env_dropped dropped = {0};
+    psum_env_drop_invalid(envp, &dropped);
+    const char *want[] = {"HOME=/root", "OMP_PROC_BIND=close", "OMP_NUM_THREADS_X=1",
+                          "PATH=/bin", NULL};
+    for (size_t i = 0; want[i] != NULL; i++)
+        cr_expect(eq(str, envp[i], (char *)want[i]), "entry %zu", i);
+    cr_expect(eq(ptr, envp[4], NULL), "the block ends after the kept entries");
+    cr_assert(eq(sz, dropped.count, 2));
+    cr_expect(eq(str, (char *)dropped.item[0].name, "OMP_NUM_THREADS"));
+    cr_expect(eq(str, (char *)dropped.item[0].value, "4294967296"));
+    cr_expect(eq(str, (char *)dropped.item[1].name, "OMP_PLACES"));
+
+    /* A second pass finds nothing more. */
+    psum_env_drop_invalid(envp, &dropped);
+    cr_expect(eq(sz, dropped.count, 2));
+}
+
+Test(env, the_warning_is_one_line_with_the_value_escaped)
+{
+    psum_env_drop d = {"OMP_PLACES", "\xff\n{0}", "expected places"};
+    char buf[256];
+    psum_env_warning(&d, buf, sizeof buf);
+    cr_expect(eq(str, buf,
+                 "ignoring OMP_PLACES='\\xff\\n{0}': expected places; "
+                 "the OpenMP runtime's default applies"));
+
+    char long_value[300];
+    memset(long_value, '9', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    d = (psum_env_drop){"OMP_NUM_THREADS", long_value, "expected numbers"};
+    psum_env_warning(&d, buf, sizeof buf);
+    cr_expect(not(eq(ptr, strstr(buf, "999...': expected numbers;"), NULL)), "%s", buf);
+    cr_expect(psum_utf8_valid(buf, strlen(buf)));
+}

@@ -1,0 +1,144 @@
+/*
+ * The timing loop with fake kernels: how many calls a sample times, that
+ * every call is checked, and that cancellation stops it at once.  No bound
+ * on any speed: a kernel that busy-waits 5 ms always does, and one that
+ * returns at once needs several calls to fill even a fraction of 50 ms.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include "measure.h"
+#include "timer.h"
+
+#define RIGHT 42
+#define WRONG 43
+
+typedef struct {
+    uint64_t calls;
+    double busy_s;        /* each call busy-waits this long */
+    uint64_t wrong_at;    /* this call returns WRONG (0: none) */
+    uint64_t wrong_from;  /* this call and later ones return WRONG (0: none) */
+    uint64_t cancel_at;   /* this call raises the flag (0: none) */
+    volatile sig_atomic_t flag;
+} fake;
+
+static psum_u128 fake_kernel(void *ctx)
+{
+    fake *f = ctx;
+    f->calls++;
+    for (double t0 = psum_now(); psum_now() - t0 < f->busy_s;)
+        continue;
+    if (f->calls == f->cancel_at)
+        f->flag = 1;
+    bool wrong = f->calls == f->wrong_at || (f->wrong_from != 0 && f->calls >= f->wrong_from);
+    return wrong ? WRONG : RIGHT;
+}
+
+static psum_measure_spec spec_of(fake *f, size_t repeat, double min_sample_s)
+{
+    return (psum_measure_spec){.fn = fake_kernel, .ctx = f, .expected = RIGHT,
+                               .repeat = repeat, .cancel = &f->flag,
+                               .min_sample_s = min_sample_s};
+}
+
+Test(measure, a_near_zero_kernel_is_timed_many_calls_per_sample)
+{
+    fake f = {0};
+    psum_measure_spec spec = spec_of(&f, 3, 0.05);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(ge(u64, p.calls_per_sample, 2));
+    cr_expect(eq(sz, p.count, 3));
+    cr_expect(p.verified);
+    cr_expect(ge(u64, f.calls, 1 + 3 * p.calls_per_sample), "every sample made its k calls");
+    for (size_t i = 0; i < p.count; i++)
+        cr_expect(gt(dbl, p.samples[i], 0));
+    psum_phase_free(&p);
+}
+
+Test(measure, a_5ms_kernel_is_one_call_per_sample)
+{
+    fake f = {.busy_s = 0.005};
+    psum_measure_spec spec = spec_of(&f, 2, 0); /* the default minimum, 1 ms */
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(eq(u64, p.calls_per_sample, 1));
+    /* The warm-up, one calibration call, the two samples. */
+    cr_expect(eq(u64, f.calls, 4));
+    cr_expect(ge(dbl, p.stats.min, 0.005));
+    psum_phase_free(&p);
+}
+
+Test(measure, a_long_warmup_decides_alone)
+{
+    fake f = {.busy_s = 0.12};
+    psum_measure_spec spec = spec_of(&f, 1, 0);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(eq(u64, p.calls_per_sample, 1));
+    cr_expect(eq(u64, f.calls, 2), "no calibration call after a 0.12 s warm-up");
+    psum_phase_free(&p);
+}
+
+Test(measure, the_budget_caps_calls_per_sample)
+{
+    /* 10 us calls want 128 per 1 ms sample, but 10^5 samples of them fill 1 s. */
+    fake f = {.busy_s = 1e-5};
+    psum_measure_spec spec = spec_of(&f, 100000, 0);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(eq(u64, p.calls_per_sample, 1));
+    psum_phase_free(&p);
+}
+
+Test(measure, a_wrong_timed_call_is_caught)
+{
+    /* One call per sample: warm-up, calibration, then call 4 is the second sample. */
+    fake f = {.busy_s = 0.002, .wrong_at = 4};
+    psum_measure_spec spec = spec_of(&f, 3, 0);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_assert(eq(u64, p.calls_per_sample, 1));
+    cr_expect(not(p.verified));
+    cr_expect(eq(u64, (uint64_t)p.sum, WRONG), "the sum kept is the wrong one");
+    psum_phase_free(&p);
+}
+
+Test(measure, wrong_calls_among_many_per_sample_are_caught)
+{
+    fake f = {.wrong_from = 1000};
+    psum_measure_spec spec = spec_of(&f, 3, 0.05);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(not(p.verified));
+    cr_expect(eq(u64, (uint64_t)p.sum, WRONG));
+    psum_phase_free(&p);
+
+    fake warm = {.wrong_at = 1};
+    spec = spec_of(&warm, 3, 0.05);
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(not(p.verified), "a wrong warm-up counts too");
+    psum_phase_free(&p);
+}
+
+Test(measure, cancel_stops_before_the_next_call)
+{
+    /* Raised during calibration or the samples, with thousands of calls per sample. */
+    fake f = {.cancel_at = 100000};
+    psum_measure_spec spec = spec_of(&f, 3, 0.05);
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
+    cr_expect(eq(u64, f.calls, 100000), "no call after the flag");
+    cr_expect(eq(sz, p.count, 0));
+    cr_expect(eq(ptr, p.samples, NULL));
+
+    fake early = {.flag = 1};
+    spec = spec_of(&early, 3, 0);
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
+    cr_expect(eq(u64, early.calls, 0), "not even the warm-up");
+
+    fake warmup = {.cancel_at = 1, .busy_s = 0.001};
+    spec = spec_of(&warmup, 3, 0);
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
+    cr_expect(eq(u64, warmup.calls, 1));
+}
