@@ -9,8 +9,10 @@ trap 'rm -rf "$tmp"' EXIT
 count=0
 failed=0
 
-ok() { count=$((count + 1)); echo "ok $count - $1"; }
-not_ok() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"; sed 's/^/# /' "$tmp/err" "$tmp/out" | head -20; }
+# A TAP description is one printable line, whatever bytes the case's arguments hold.
+describe() { printf '%s' "$1" | sed -e ':a;N;$!ba;s/\n/\\n/g' | LC_ALL=C tr -cd '\040-\176'; }
+ok() { count=$((count + 1)); echo "ok $count - $(describe "$1")"; }
+not_ok() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $(describe "$1")"; sed 's/^/# /' "$tmp/err" "$tmp/out" | head -20; }
 
 # run EXPECTED_RC ARGS...: runs psum_omp, captures stdout and stderr.
 run() {
