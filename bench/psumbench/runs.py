@@ -11,7 +11,8 @@ import sys
 import time
 
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
-                "phase", "rep", "seconds", "materialize_s", "sum", "expected", "verified")
+                "phase", "rep", "seconds", "calls_per_sample", "materialize_s", "sum",
+                "expected", "verified")
 PYTHON_COLUMNS = ("row", "impl", "n", "workers", "chunks", "rep", "seconds", "build_s",
                   "sum", "expected", "verified", "note")
 GRACE_SECONDS = 2.0  # from SIGINT to SIGKILL when a child group must end
@@ -127,7 +128,9 @@ def psum_rows(sweep, doc):
                    "threads_requested": doc["threads_requested"],
                    "threads": doc["threads"], "schedule": doc["schedule"],
                    "chunks": doc["chunks"], "phase": phase, "rep": rep,
-                   "seconds": seconds, "materialize_s": doc["materialize_s"],
+                   "seconds": seconds,
+                   "calls_per_sample": doc[phase].get("calls_per_sample", 1),
+                   "materialize_s": doc["materialize_s"],
                    "sum": doc["sum"], "expected": doc["expected"],
                    "verified": doc["verified"]}
 
