@@ -49,6 +49,22 @@ def tagged_processes(tag):
     return found
 
 
+def parent_of(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def command_of(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def path_without_gnuplot():
     """A PATH with python3 and the usual tools but no gnuplot."""
     keep = tempfile.mkdtemp()
@@ -252,6 +268,62 @@ class WithoutGnuplot(unittest.TestCase):
                 self.assertEqual(f.read(), table)
 
 
+class FailingGnuplot(unittest.TestCase):
+    def test_a_gnuplot_error_costs_only_the_plots(self):
+        with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as bindir:
+            stub = os.path.join(bindir, "gnuplot")
+            with open(stub, "w") as f:
+                f.write("#!/bin/sh\necho 'gnuplot: broken' >&2\nexit 1\n")
+            os.chmod(stub, 0o755)
+            env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
+            p = sweep(out, "--quick", "--python-rows", "range", env=env)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertIn("gnuplot failed", p.stderr)
+            [d] = run_dirs(out)
+            for name in ("speedup.md", "contrast.md", "sizes.md", "schedules.md", "summary.md"):
+                self.assertTrue(os.path.exists(os.path.join(d, name)), name)
+            with open(os.path.join(d, "run.json")) as f:
+                self.assertTrue(json.load(f)["complete"])
+
+
+class DeadChild(unittest.TestCase):
+    def test_a_killed_pool_parent_ends_the_row_and_its_workers(self):
+        """pysum.py killed (as the OOM killer would) while its pool's workers
+        live on: the sweep must not wait for them, and none survives."""
+        tag = uuid.uuid4().hex
+        with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, PSUM_TEST_TAG=tag)
+            p = subprocess.Popen([sys.executable, SWEEP, "--build", BUILD, "--out", out,
+                                  "--sweeps", "python", "--python-rows", "processes",
+                                  "--python-budget", "60", "--python-n", "1e9"],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 start_new_session=True, env=env)
+            try:
+                deadline = time.monotonic() + 60
+                parent = None
+                while parent is None and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    parents = [parent_of(pid) for pid in tagged_processes(tag)]
+                    pools = [pid for pid in set(parents) if parents.count(pid) >= 2
+                             and "pysum.py" in command_of(pid)]
+                    parent = pools[0] if pools else None
+                self.assertIsNotNone(parent, "no pysum.py with running workers was seen")
+                os.kill(parent, signal.SIGKILL)
+                _, err = p.communicate(timeout=30)
+                self.assertEqual(p.returncode, 1, err)
+                self.assertIn("exited -9", err)
+                deadline = time.monotonic() + 5
+                while tagged_processes(tag) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                self.assertEqual(tagged_processes(tag), [], "workers survived")
+            finally:
+                for pid in tagged_processes(tag):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+
+
 class DamagedSets(unittest.TestCase):
     def test_a_damaged_set_is_skipped_with_a_warning(self):
         with tempfile.TemporaryDirectory() as out:
@@ -266,6 +338,26 @@ class DamagedSets(unittest.TestCase):
                 self.assertRegex(p.stderr, rf"warning: .*{name}/run.json: skipped")
             with open(os.path.join(out, "README.md")) as f:
                 self.assertNotIn("2020-01-0", f.read())
+
+    def test_records_of_the_wrong_shape_are_skipped(self):
+        with tempfile.TemporaryDirectory() as out:
+            old = os.path.join(out, "some-machine", "2020-01-01-000000")
+            os.makedirs(old)
+            with open(os.path.join(old, "run.json"), "w") as f:
+                json.dump({"n": 1000, "repeat": 1, "complete": True}, f)
+            with open(os.path.join(old, "machine.json"), "w") as f:
+                f.write("[]")
+            with open(os.path.join(old, "runs.jsonl"), "w") as f:
+                f.write(json.dumps({"sweep": "threads", "kind": "psum", "spec": {},
+                                    "doc": {"mode": "stream", "verified": True,
+                                            "threads": 1}}) + "\n")
+            p = sweep(out, "--quick", "--sweeps", "threads")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            r = subprocess.run([sys.executable, SWEEP, "--render", old], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("cannot render", r.stderr)
+            self.assertNotIn("Traceback", r.stderr + p.stderr)
 
     def test_render_skips_a_cut_record(self):
         with tempfile.TemporaryDirectory() as out:
@@ -292,11 +384,16 @@ class BadArguments(unittest.TestCase):
                               (["--sweeps", "bogus"], "invalid value 'bogus' for --sweeps"),
                               (["--python-rows", "list,nope"], "invalid value 'nope'"),
                               (["--python-budget", "-1"], "invalid value '-1'"),
-                              (["--frobnicate"], "unrecognized arguments")):
+                              (["--frobnicate"], "unrecognized arguments"),
+                              (["--render", ""], "invalid value '' for --render"),
+                              (["--machine", "../x"], "invalid value '../x' for --machine"),
+                              (["--python", "/bin/false"], "invalid value '/bin/false'"),
+                              (["--sweeps", "schedules", "-n", "1e11"],
+                               "materializing it needs")):
                 p = sweep(out, *args)
                 self.assertEqual(p.returncode, 2, args)
                 self.assertIn(msg, p.stderr)
-                self.assertEqual(len(p.stderr.strip().splitlines()[-1:]), 1)
+                self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
                 self.assertEqual(p.stdout, "")
             self.assertEqual(os.listdir(out), [])
 
@@ -344,7 +441,7 @@ class Interrupt(unittest.TestCase):
             self.assertTrue(all(len(r) == len(runs.PSUM_COLUMNS) and None not in r.values()
                                 for r in rows))
         self.interrupt(["--sweeps", "sizes", "-n", "1e5", "--repeat", "1",
-                        "--stream-max", "1e12"], r"stream, N=1e\+12",
+                        "--stream-max", "1e12"], r"stream, N=1e12,",
                        check=partial_csv_is_valid)
 
     def test_process_pool_row(self):
