@@ -36,34 +36,11 @@ static const option_spec options[] = {
     {"version", 'V', false, OPT_VERSION},
 };
 
-static const char *const mode_names[] = {"materialize", "stream"};
-static const char *const schedule_names[] = {"static", "dynamic", "guided"};
-static const char *const format_names[] = {"text", "csv", "json"};
-
-const char *psum_mode_name(psum_mode m)
-{
-    return mode_names[m];
-}
-
-const char *psum_schedule_name(psum_schedule s)
-{
-    return schedule_names[s];
-}
-
-void psum_config_default(psum_config *cfg)
-{
-    cfg->n = 1000000000;
-    cfg->mode = PSUM_MODE_MATERIALIZE;
-    cfg->schedule = PSUM_SCHED_DYNAMIC;
-    cfg->chunks = 100;
-    cfg->threads = 0;
-    cfg->repeat = 5;
-    cfg->format = PSUM_FORMAT_TEXT;
-    cfg->serial = true;
-}
-
 void psum_cli_usage(FILE *out)
 {
+    char schedules[128], formats[128];
+    psum_config def;
+    psum_config_default(&def);
     fputs(
         "usage: psum_omp [options]\n"
         "Sums 0, 1, ..., N-1 serially and with OpenMP, checks the exact result\n"
@@ -72,12 +49,19 @@ void psum_cli_usage(FILE *out)
         "  -n, --elements N     elements to sum (default 1e9; 1_000, 2.5e9 accepted;\n"
         "                       at most 2^62)\n"
         "      --mode M         materialize (default): fill an array, then sum it;\n"
-        "                       stream: generate the values, no array\n"
-        "      --schedule S     dynamic (default), static or guided\n"
+        "                       stream: generate the values, no array\n",
+        out);
+    fprintf(out,
+        "      --schedule S     %s (default %s)\n"
         "      --chunks K       chunks of the parallel loop (default 100)\n"
         "  -t, --threads T      threads (default: OMP_NUM_THREADS, else all CPUs)\n"
         "  -r, --repeat R       timed repetitions after one warm-up (default 5)\n"
-        "      --format F       text (default), csv or json\n"
+        "      --format F       %s (default %s)\n",
+        psum_names_list(&psum_schedule_names, schedules, sizeof schedules),
+        psum_schedule_name(def.schedule),
+        psum_names_list(&psum_format_names, formats, sizeof formats),
+        psum_format_name(def.format));
+    fputs(
         "      --no-serial      skip the serial phase\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
@@ -106,19 +90,19 @@ static const option_spec *find_short(char c)
 }
 
 /*
- * Looks value up in names[0..count-1]: stores its index in *index and
- * returns NULL, or returns `expected` (the reason for the error message).
+ * Looks value up in table t: stores its index in *index and returns NULL,
+ * or returns the reason for the error message, "expected a, b or c", in
+ * why (whylen bytes).
  */
-static const char *pick_name(const char *value, const char *const *names, size_t count,
-                             const char *expected, int *index)
+static const char *pick_name(const char *value, const psum_names *t, int *index,
+                             char *why, size_t whylen)
 {
-    for (size_t i = 0; i < count; i++) {
-        if (strcmp(value, names[i]) == 0) {
-            *index = (int)i;
-            return NULL;
-        }
-    }
-    return expected;
+    *index = psum_names_find(t, value);
+    if (*index >= 0)
+        return NULL;
+    char list[128];
+    snprintf(why, whylen, "expected %s", psum_names_list(t, list, sizeof list));
+    return why;
 }
 
 /*
@@ -129,6 +113,7 @@ static psum_cli_status apply(const option_spec *opt, const char *value,
                              psum_config *cfg, char *err, size_t errlen)
 {
     const char *why = NULL;
+    char expected[160];
     uint64_t num = 0;
     int pick = 0;
 
@@ -148,15 +133,15 @@ static psum_cli_status apply(const option_spec *opt, const char *value,
             cfg->threads = (int)num;
         break;
     case OPT_MODE:
-        why = pick_name(value, mode_names, 2, "expected materialize or stream", &pick);
+        why = pick_name(value, &psum_mode_names, &pick, expected, sizeof expected);
         cfg->mode = why ? cfg->mode : (psum_mode)pick;
         break;
     case OPT_SCHEDULE:
-        why = pick_name(value, schedule_names, 3, "expected static, dynamic or guided", &pick);
+        why = pick_name(value, &psum_schedule_names, &pick, expected, sizeof expected);
         cfg->schedule = why ? cfg->schedule : (psum_schedule)pick;
         break;
     case OPT_FORMAT:
-        why = pick_name(value, format_names, 3, "expected text, csv or json", &pick);
+        why = pick_name(value, &psum_format_names, &pick, expected, sizeof expected);
         cfg->format = why ? cfg->format : (psum_format)pick;
         break;
     case OPT_NO_SERIAL:

@@ -11,7 +11,7 @@
 #include "env.h"
 #include "interrupt.h"
 #include "machine.h"
-#include "psum_config.h"
+#include "psum_build.h"
 #include "report.h"
 #include "run.h"
 
@@ -68,6 +68,7 @@ static int write_report(const psum_result *res, const psum_machine *m,
         rc = psum_report_json(mem, res, m, w);
         break;
     case PSUM_FORMAT_TEXT:
+    case PSUM_FORMAT_COUNT:
         rc = psum_report_text(mem, res, m, w);
         break;
     }

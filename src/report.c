@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "psum_config.h"
+#include "psum_build.h"
 #include "text.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli.h"
+#include "config.h"
 #include "exact.h"
 #include "measure.h"
 
