@@ -12,6 +12,7 @@
 #include "interrupt.h"
 #include "machine.h"
 #include "psum_build.h"
+#include "qualify.h"
 #include "report.h"
 #include "run.h"
 

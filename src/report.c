@@ -4,61 +4,10 @@
 #include <string.h>
 
 #include "psum_build.h"
+#include "qualify.h"
 #include "text.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
-
-int psum_phase_noisy(const psum_phase *p)
-{
-    if (p->count < 2)
-        return 0;
-    return psum_stats_cv(&p->stats) > PSUM_NOISY_CV ||
-           p->stats.max > PSUM_NOISY_SPREAD * p->stats.min;
-}
-
-/* The next free warning line, or NULL when all are used. */
-static char *next_warning(psum_warnings *w)
-{
-    return w->count < PSUM_MAX_WARNINGS ? w->text[w->count++] : NULL;
-}
-
-void psum_add_warning(psum_warnings *w, const char *text)
-{
-    char *line = next_warning(w);
-    if (line != NULL)
-        psum_escape(text, line, WARNING_SIZE);
-}
-
-static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
-{
-    char *line = psum_phase_noisy(p) ? next_warning(w) : NULL;
-    if (line != NULL)
-        snprintf(line, WARNING_SIZE,
-                 "%s phase is noisy: coefficient of variation %.1f%%, max/min %.2f "
-                 "(is another process using the CPUs?)",
-                 name, psum_stats_cv(&p->stats) * 100, p->stats.max / p->stats.min);
-}
-
-void psum_collect_warnings(const psum_result *r, const psum_machine *m,
-                           psum_warnings *w)
-{
-    char *line;
-    w->count = 0;
-    if (m->logical_cpus > 0 && r->team > m->logical_cpus && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "%d threads on %ld logical CPUs: oversubscribed, threads share cores",
-                 r->team, m->logical_cpus);
-    if (m->omp_proc_bind == NULL && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "OMP_PROC_BIND is unset: threads may migrate and times vary more "
-                 "(try OMP_PROC_BIND=close)");
-    warn_noisy(w, "serial", &r->serial);
-    warn_noisy(w, "parallel", &r->parallel);
-    if (r->background_load > PSUM_NOISY_LOAD && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "other processes used %.0f%% of the CPUs during the measurement: "
-                 "the times are noisy", r->background_load * 100);
-}
 
 static double speedup(const psum_result *r)
 {
@@ -84,7 +33,7 @@ static bool materialized(const psum_result *r)
 /* ---- text ---- */
 
 static void text_phase(FILE *out, const char *name, const psum_result *r,
-                       const psum_phase *p, bool parallel)
+                       const psum_phase *p, bool parallel, bool noisy)
 {
     const psum_stats *s = &p->stats;
     fprintf(out, "%-9s %9.4f %9.4f %9.4f %9.4f", name, s->median, s->min, s->max, s->stddev);
@@ -101,7 +50,7 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
         fprintf(out, " %8.2fx %10.2f", speedup(r), speedup(r) / r->team);
     else
         fprintf(out, " %9s %10s", "-", "-");
-    fprintf(out, "%s\n", psum_phase_noisy(p) ? "  noisy" : "");
+    fprintf(out, "%s\n", noisy ? "  noisy" : "");
 }
 
 /* Says when a sample times several calls: the figures are per call. */
@@ -140,8 +89,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
     fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
             "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
     if (r->serial.count > 0)
-        text_phase(out, "serial", r, &r->serial, false);
-    text_phase(out, "parallel", r, &r->parallel, true);
+        text_phase(out, "serial", r, &r->serial, false, r->qual.serial_noisy);
+    text_phase(out, "parallel", r, &r->parallel, true, r->qual.parallel_noisy);
 
     fprintf(out, "\nsum       %s\nexpected  %s  %s\n",
             psum_u128_to_dec(psum_result_sum(r), sum),
@@ -253,7 +202,7 @@ static void json_number(FILE *out, bool present, double v)
         fputs("null", out);
 }
 
-static void json_phase(FILE *out, const char *name, const psum_phase *p)
+static void json_phase(FILE *out, const char *name, const psum_phase *p, bool noisy)
 {
     fprintf(out, "  \"%s\": ", name);
     if (p->count == 0) {
@@ -265,7 +214,7 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
             "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"calls_per_sample\": %llu, "
             "\"samples_s\": [",
             s->min, s->median, s->mean, s->max, s->stddev,
-            psum_phase_noisy(p) ? "true" : "false", (unsigned long long)p->calls_per_sample);
+            noisy ? "true" : "false", (unsigned long long)p->calls_per_sample);
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
     fputs("]},\n", out);
@@ -293,6 +242,22 @@ static void json_machine(FILE *out, const psum_machine *m)
     fputs("},\n", out);
 }
 
+static const char *json_bool(bool b)
+{
+    return b ? "true" : "false";
+}
+
+/* The verdicts and the thresholds they were decided with. */
+static void json_qualification(FILE *out, const psum_qualification *q)
+{
+    json_number(out, q->background_load >= 0, q->background_load);
+    fprintf(out, ",\n  \"cpus_allowed\": %d,\n  \"oversubscribed\": %s,\n"
+            "  \"busy\": %s,\n  \"noisy\": %s,\n"
+            "  \"thresholds\": {\"cv\": %g, \"max_over_min\": %g, \"background_load\": %g},\n",
+            q->cpus_allowed, json_bool(q->oversubscribed), json_bool(q->busy),
+            json_bool(q->noisy), PSUM_NOISY_CV, PSUM_NOISY_MAX_OVER_MIN, PSUM_BUSY_LOAD);
+}
+
 int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w)
 {
@@ -311,16 +276,15 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             r->verified ? "true" : "false");
     json_number(out, materialized(r), r->materialize_s);
     fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");
-    json_phase(out, "serial", &r->serial);
-    json_phase(out, "parallel", &r->parallel);
+    json_phase(out, "serial", &r->serial, r->qual.serial_noisy);
+    json_phase(out, "parallel", &r->parallel, r->qual.parallel_noisy);
     fputs("  \"speedup\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
     fputs(",\n  \"efficiency\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
     fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n  \"background_load\": ",
             (unsigned long long)r->peak_rss);
-    json_number(out, r->background_load >= 0, r->background_load);
-    fputs(",\n", out);
+    json_qualification(out, &r->qual);
     json_machine(out, m);
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {

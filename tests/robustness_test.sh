@@ -52,10 +52,37 @@ done
 rc=0
 "$bin" --mode stream -n 2e10 --threads "$(nproc)" --repeat 2 --format json >"$tmp/out" 2>"$tmp/err" || rc=$?
 if [ "$rc" -eq 0 ] && grep -q '"verified": true' "$tmp/out" &&
-    grep -q 'other processes used [0-9]*% of the CPUs during the measurement' "$tmp/out"; then
+    grep -q 'other processes used [0-9]*% of the [0-9]* CPUs psum_omp may run on during the measurement' "$tmp/out" &&
+    grep -q '"busy": true,' "$tmp/out" && grep -q '"noisy": true,' "$tmp/out"; then
     ok "busy CPUs: verified, and the output warns that the times are noisy ($(grep -o '"background_load": [0-9.]*' "$tmp/out"))"
 else
     not_ok "the background-load warning (exit $rc)"
+fi
+
+kill "${busy_pids[@]}" 2>/dev/null || true
+wait "${busy_pids[@]}" 2>/dev/null || true
+busy_pids=()
+
+# 3. Pinned to CPU 0 while another process keeps the last CPU busy: the load
+# is measured on the allowed CPU only, so that process does not count (a
+# whole-machine count over one allowed CPU reported 100 %).
+cpus=$(nproc)
+if [ "$cpus" -lt 2 ] || ! command -v taskset >/dev/null; then
+    echo "ok $((count += 1)) - # SKIP needs taskset and two CPUs"
+else
+    taskset -c "$((cpus - 1))" timeout 120 sh -c 'while :; do :; done' &
+    busy_pids+=("$!")
+    rc=0
+    taskset -c 0 "$bin" --mode stream -n 1e10 --threads 2 --repeat 2 --no-serial \
+        --format json >"$tmp/out" 2>"$tmp/err" || rc=$?
+    load=$(grep -o '"background_load": [0-9.]*' "$tmp/out" | grep -o '[0-9.]*$' || true)
+    if [ "$rc" -eq 0 ] && grep -q '"cpus_allowed": 1,' "$tmp/out" &&
+        grep -q '"oversubscribed": true,' "$tmp/out" && grep -q '2 threads on 1 allowed CPU' "$tmp/err" &&
+        [ -n "$load" ] && awk -v l="$load" 'BEGIN { exit !(l < 0.9) }'; then
+        ok "pinned to CPU 0 beside a busy CPU $((cpus - 1)): 1 CPU allowed, oversubscribed, background load $load"
+    else
+        not_ok "pinned run (exit $rc, background_load '${load}')"
+    fi
 fi
 
 echo "1..$count"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qualify.h"
 #include "report.h"
 #include "text.h"
 
@@ -110,22 +111,31 @@ Test(report, csv_has_a_header_and_one_row_of_equal_width)
     free(csv);
 }
 
-Test(report, noise_and_oversubscription_warnings)
+Test(report, json_carries_the_verdicts_it_is_given)
 {
     psum_result r = make_result(1);
-    double noisy[] = {1.0, 1.5, 1.0};
-    r.parallel.samples = noisy;
-    r.parallel.stats = (psum_stats){1.0, 1.0, 7.0 / 6, 1.5, 0.29};
-    r.team = 16;
-    psum_machine m = make_machine();
-    psum_warnings w;
-    psum_collect_warnings(&r, &m, &w);
-    cr_assert(eq(sz, w.count, 2));
-    cr_expect(not(eq(ptr, strstr(w.text[0], "oversubscribed"), NULL)), "%s", w.text[0]);
-    cr_expect(not(eq(ptr, strstr(w.text[1], "parallel phase is noisy"), NULL)), "%s", w.text[1]);
-    m.omp_proc_bind = NULL;
-    psum_collect_warnings(&r, &m, &w);
-    cr_expect(eq(sz, w.count, 3));
+    r.qual = (psum_qualification){.cpus_allowed = 3, .background_load = 0.25,
+                                  .parallel_noisy = true, .oversubscribed = true,
+                                  .busy = true, .noisy = true};
+    char *json = render(psum_report_json, &r);
+    /* The samples are flat: "noisy" comes from r.qual, not from the writer. */
+    cr_expect(not(eq(ptr, strstr(json, "\"noisy\": false, \"calls_per_sample\""), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"noisy\": true, \"calls_per_sample\""), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"background_load\": 0.25,\n"
+                                       "  \"cpus_allowed\": 3,\n"
+                                       "  \"oversubscribed\": true,\n"
+                                       "  \"busy\": true,\n"
+                                       "  \"noisy\": true,\n"
+                                       "  \"thresholds\": {\"cv\": 0.05, \"max_over_min\": 1.2, "
+                                       "\"background_load\": 0.1},\n"), NULL)), "%s", json);
+    free(json);
+
+    r.qual = (psum_qualification){.cpus_allowed = 0, .background_load = -1};
+    json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "\"background_load\": null,\n  \"cpus_allowed\": 0,"), NULL)),
+              "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"busy\": false,\n  \"noisy\": false,"), NULL)), "%s", json);
+    free(json);
 }
 
 Test(report, calls_per_sample_in_every_format)
