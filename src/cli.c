@@ -36,6 +36,20 @@ static const option_spec options[] = {
     {"version", 'V', false, OPT_VERSION},
 };
 
+void psum_cli_check_environment(char **envp, psum_env_dropped *dropped)
+{
+    psum_env_drop_invalid(envp, dropped);
+}
+
+void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w)
+{
+    for (size_t i = 0; i < dropped->count; i++) {
+        char line[sizeof w->text[0]];
+        psum_env_warning(&dropped->item[i], line, sizeof line);
+        psum_add_warning(w, line);
+    }
+}
+
 void psum_cli_usage(FILE *out)
 {
     char schedules[128], formats[128];

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "psum_build.h"
@@ -293,4 +294,36 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     }
     fputs("]\n}\n", out);
     return ferror(out) ? -1 : 0;
+}
+
+/* ---- dispatch ---- */
+
+typedef int (*writer)(FILE *, const psum_result *, const psum_machine *, const psum_warnings *);
+
+static const writer writers[] = {
+    [PSUM_FORMAT_TEXT] = psum_report_text,
+    [PSUM_FORMAT_CSV] = psum_report_csv,
+    [PSUM_FORMAT_JSON] = psum_report_json,
+};
+
+/* A format added to config.h without its writer stops the build here. */
+_Static_assert(sizeof writers / sizeof writers[0] == PSUM_FORMAT_COUNT,
+               "one writer per psum_format");
+
+int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
+                const psum_warnings *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (mem == NULL)
+        return -1;
+    int rc = writers[r->cfg.format](mem, r, m, w);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(buf);
+        return -1;
+    }
+    fwrite(buf, 1, len, out);
+    free(buf);
+    return 0;
 }

@@ -24,4 +24,14 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
 int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w);
 
+/*
+ * Writes the result in the format r->cfg.format names.  The whole report
+ * is formatted in memory first, then written to out in one piece, so out
+ * never receives half a result.  Returns 0, or -1 if memory for the text
+ * was refused (nothing is written); a write error on out shows in
+ * ferror(out), for the caller to report when it closes out.
+ */
+int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
+                const psum_warnings *w);
+
 #endif

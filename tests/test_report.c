@@ -186,3 +186,24 @@ Test(report, machine_strings_stay_valid_utf8_and_one_line)
     cr_expect(not(eq(ptr, strstr(csv, ",\"bad \\xff\\n\"\"cpu\"\"\","), NULL)), "%s", csv);
     free(csv);
 }
+
+Test(report, psum_report_writes_the_configured_format_in_one_piece)
+{
+    psum_result r = make_result(1);
+    psum_machine m = make_machine();
+    psum_warnings w = {0};
+    writer direct[] = {[PSUM_FORMAT_TEXT] = psum_report_text, [PSUM_FORMAT_CSV] = psum_report_csv,
+                       [PSUM_FORMAT_JSON] = psum_report_json};
+    for (int f = 0; f < PSUM_FORMAT_COUNT; f++) {
+        r.cfg.format = (psum_format)f;
+        char *want = render_with(direct[f], &r, &m);
+        char *got = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&got, &len);
+        cr_assert(eq(int, psum_report(out, &r, &m, &w), 0));
+        fclose(out);
+        cr_expect(eq(str, got, want), "format %s", psum_format_name(r.cfg.format));
+        free(want);
+        free(got);
+    }
+}
