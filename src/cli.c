@@ -13,7 +13,7 @@
 
 typedef enum {
     OPT_ELEMENTS, OPT_MODE, OPT_SCHEDULE, OPT_CHUNKS, OPT_THREADS,
-    OPT_REPEAT, OPT_FORMAT, OPT_NO_SERIAL, OPT_HELP, OPT_VERSION,
+    OPT_REPEAT, OPT_FORMAT, OPT_NO_SERIAL, OPT_NO_HEADER, OPT_HELP, OPT_VERSION,
 } option_id;
 
 typedef struct {
@@ -32,6 +32,7 @@ static const option_spec options[] = {
     {"repeat", 'r', true, OPT_REPEAT},
     {"format", 0, true, OPT_FORMAT},
     {"no-serial", 0, false, OPT_NO_SERIAL},
+    {"no-header", 0, false, OPT_NO_HEADER},
     {"help", 'h', false, OPT_HELP},
     {"version", 'V', false, OPT_VERSION},
 };
@@ -77,6 +78,7 @@ void psum_cli_usage(FILE *out)
         psum_format_name(def.format));
     fputs(
         "      --no-serial      skip the serial phase\n"
+        "      --no-header      CSV: the data row alone, to append to a file\n"
         "  -h, --help           show this help and exit\n"
         "  -V, --version        show the version and exit\n"
         "\n"
@@ -160,6 +162,9 @@ static psum_cli_status apply(const option_spec *opt, const char *value,
         break;
     case OPT_NO_SERIAL:
         cfg->serial = false;
+        break;
+    case OPT_NO_HEADER:
+        cfg->csv_header = false;
         break;
     case OPT_HELP:
         return PSUM_CLI_HELP;

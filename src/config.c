@@ -42,6 +42,7 @@ void psum_config_default(psum_config *cfg)
     cfg->repeat = 5;
     cfg->format = PSUM_FORMAT_TEXT;
     cfg->serial = true;
+    cfg->csv_header = true;
 }
 
 int psum_names_find(const psum_names *t, const char *name)

@@ -51,6 +51,7 @@ typedef struct {
     uint64_t repeat;         /* timed repetitions, 1 .. PSUM_MAX_REPEAT */
     psum_format format;
     bool serial;             /* false with --no-serial */
+    bool csv_header;         /* false with --no-header: the CSV row alone */
 } psum_config;
 
 /* Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats. */

@@ -10,6 +10,12 @@
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
+/* "true" or "false", as JSON and the CSV spell them. */
+static const char *bool_name(bool b)
+{
+    return b ? "true" : "false";
+}
+
 static double speedup(const psum_result *r)
 {
     return r->serial.stats.median / r->parallel.stats.median;
@@ -33,11 +39,22 @@ static bool materialized(const psum_result *r)
 
 /* ---- text ---- */
 
+/* The 's' that an English count takes, or none. */
+static const char *plural(unsigned long long count)
+{
+    return count == 1 ? "" : "s";
+}
+
 static void text_phase(FILE *out, const char *name, const psum_result *r,
                        const psum_phase *p, bool parallel, bool noisy)
 {
     const psum_stats *s = &p->stats;
-    fprintf(out, "%-9s %9.4f %9.4f %9.4f %9.4f", name, s->median, s->min, s->max, s->stddev);
+    const double t[] = {s->median, s->min, s->max, s->stddev};
+    fprintf(out, "%-9s", name);
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char buf[PSUM_SECONDS_SIZE];
+        fprintf(out, " %10s", psum_format_seconds(t[i], buf));
+    }
     if (!r->verified) {
         fprintf(out, "  %7s %8s", "-", "-");
     } else {
@@ -52,6 +69,32 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
     else
         fprintf(out, " %9s %10s", "-", "-");
     fprintf(out, "%s\n", noisy ? "  noisy" : "");
+}
+
+/* The verdicts in one line: what made the run noisy, and the load they rest on. */
+static void text_quality(FILE *out, const psum_qualification *q)
+{
+    const char *why[] = {q->serial_noisy ? "serial phase" : NULL,
+                         q->parallel_noisy ? "parallel phase" : NULL,
+                         q->busy ? "busy CPUs" : NULL};
+    fputs("quality   ", out);
+    if (q->noisy) {
+        fputs("noisy (", out);
+        for (size_t i = 0, n = 0; i < sizeof why / sizeof why[0]; i++) {
+            if (why[i] != NULL)
+                fprintf(out, "%s%s", n++ ? ", " : "", why[i]);
+        }
+        fputc(')', out);
+    } else {
+        fputs("steady", out);
+    }
+    fputs(q->oversubscribed ? ", oversubscribed" : "", out);
+    if (q->cpus_allowed > 0)
+        fprintf(out, "; %d allowed CPU%s", q->cpus_allowed, plural((unsigned)q->cpus_allowed));
+    if (q->background_load >= 0)
+        fprintf(out, ", background load %.0f%%\n", q->background_load * 100);
+    else
+        fputs(", background load unknown\n", out);
 }
 
 /* Says when a sample times several calls: the figures are per call. */
@@ -77,18 +120,22 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             (unsigned long long)c->n, psum_mode_name(c->mode));
     if (materialized(r))
         fprintf(out, " (%.2f GB array)", bytes_of(r) / 1e9);
-    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunks, "
-            "%llu timed repetitions after 1 warm-up\n",
+    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunk%s, "
+            "%llu timed repetition%s after 1 warm-up\n",
             r->team, r->threads_requested, psum_schedule_name(c->schedule),
-            (unsigned long long)c->chunks, (unsigned long long)c->repeat);
-    if (materialized(r))
-        fprintf(out, "fill (first touch, %s): %.3f s\n",
-                r->huge_advised ? "huge pages advised" : "no huge pages", r->materialize_s);
+            (unsigned long long)c->chunks, plural(c->chunks),
+            (unsigned long long)c->repeat, plural(c->repeat));
+    if (materialized(r)) {
+        char fill[PSUM_SECONDS_SIZE];
+        fprintf(out, "fill (first touch, %s): %s\n",
+                r->huge_advised ? "huge pages advised" : "no huge pages",
+                psum_format_seconds(r->materialize_s, fill));
+    }
 
     text_calls(out, r);
 
-    fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
-            "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
+    fprintf(out, "\n%-9s %10s %10s %10s %10s  %7s %8s %9s %10s\n", "phase", "median",
+            "min", "max", "stddev", "GB/s", "Gelem/s", "speedup", "efficiency");
     if (r->serial.count > 0)
         text_phase(out, "serial", r, &r->serial, false, r->qual.serial_noisy);
     text_phase(out, "parallel", r, &r->parallel, true, r->qual.parallel_noisy);
@@ -97,9 +144,11 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "verified" : "MISMATCH: result INVALID");
+    text_quality(out, &r->qual);
     char cpu[4 * sizeof m->cpu_model], bind[64];
-    fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
-            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus, m->compiler,
+    fprintf(out, "machine   %s, %ld logical CPU%s, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
+            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus,
+            plural((unsigned long long)m->logical_cpus), m->compiler,
             m->openmp_version, m->huge_pages,
             m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
     for (size_t i = 0; i < w->count; i++)
@@ -154,19 +203,49 @@ static void csv_phase(FILE *out, const psum_phase *p)
         csv_number(out, p->count > 0, v[i]);
 }
 
+/* One line: the names of the fields that psum_report_csv writes, in order. */
+static const char csv_header[] =
+    "schema_version,n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,"
+    "verified,materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
+    "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
+    "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
+    "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
+    "parallel_calls_per_sample,serial_noisy,parallel_noisy,noisy,busy,oversubscribed,"
+    "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised\n";
+
+/* Writes ,"s" for a value that is set, a lone comma for NULL (unset). */
+static void csv_optional_string(FILE *out, const char *s)
+{
+    if (s != NULL)
+        csv_string(out, s);
+    else
+        fputc(',', out);
+}
+
+/* The verdicts, as the JSON carries them; a phase that did not run has none. */
+static void csv_qualification(FILE *out, const psum_result *r)
+{
+    const psum_qualification *q = &r->qual;
+    if (r->serial.count > 0)
+        fprintf(out, ",%s", bool_name(q->serial_noisy));
+    else
+        fputc(',', out);
+    fprintf(out, ",%s,%s,%s,%s", bool_name(q->parallel_noisy), bool_name(q->noisy),
+            bool_name(q->busy), bool_name(q->oversubscribed));
+    csv_number(out, q->background_load >= 0, q->background_load);
+    fprintf(out, ",%d", q->cpus_allowed);
+}
+
 int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
                     const psum_warnings *w)
 {
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fputs("n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,verified,"
-          "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
-          "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
-          "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
-          "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
-          "parallel_calls_per_sample\n", out);
-    fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
+    if (c->csv_header)
+        fputs(csv_header, out);
+    fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
+            (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
             (unsigned long long)c->repeat, psum_u128_to_dec(psum_result_sum(r), sum),
@@ -189,7 +268,10 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     fputc('"', out);
     csv_count(out, &r->serial);
     csv_count(out, &r->parallel);
-    fputc('\n', out);
+    csv_qualification(out, r);
+    csv_optional_string(out, m->omp_proc_bind);
+    csv_optional_string(out, m->omp_places);
+    fprintf(out, ",%s\n", bool_name(r->huge_advised));
     return ferror(out) ? -1 : 0;
 }
 
@@ -243,11 +325,6 @@ static void json_machine(FILE *out, const psum_machine *m)
     fputs("},\n", out);
 }
 
-static const char *json_bool(bool b)
-{
-    return b ? "true" : "false";
-}
-
 /* The verdicts and the thresholds they were decided with. */
 static void json_qualification(FILE *out, const psum_qualification *q)
 {
@@ -255,8 +332,8 @@ static void json_qualification(FILE *out, const psum_qualification *q)
     fprintf(out, ",\n  \"cpus_allowed\": %d,\n  \"oversubscribed\": %s,\n"
             "  \"busy\": %s,\n  \"noisy\": %s,\n"
             "  \"thresholds\": {\"cv\": %g, \"max_over_min\": %g, \"background_load\": %g},\n",
-            q->cpus_allowed, json_bool(q->oversubscribed), json_bool(q->busy),
-            json_bool(q->noisy), PSUM_NOISY_CV, PSUM_NOISY_MAX_OVER_MIN, PSUM_BUSY_LOAD);
+            q->cpus_allowed, bool_name(q->oversubscribed), bool_name(q->busy),
+            bool_name(q->noisy), PSUM_NOISY_CV, PSUM_NOISY_MAX_OVER_MIN, PSUM_BUSY_LOAD);
 }
 
 int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
@@ -265,11 +342,12 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "{\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
+    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
             "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
             "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
             "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
-            PSUM_VERSION, (unsigned long long)c->n, psum_mode_name(c->mode), r->team,
+            PSUM_SCHEMA_VERSION, PSUM_VERSION, (unsigned long long)c->n,
+            psum_mode_name(c->mode), r->team,
             r->threads_requested, psum_schedule_name(c->schedule),
             (unsigned long long)c->chunks, (unsigned long long)c->repeat,
             psum_u128_to_dec(psum_result_sum(r), sum),

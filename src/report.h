@@ -13,9 +13,19 @@
 #include "result.h"
 
 /*
+ * The version of the JSON and CSV layout, their first field.  Raised when
+ * a field is removed or renamed or changes its type, unit or meaning, so a
+ * reader can refuse what it does not know; adding a field keeps it (readers
+ * ignore fields they do not use).  docs/reference.md lists every field.
+ */
+#define PSUM_SCHEMA_VERSION 1
+
+/*
  * Write the result in one format to out.  Rates, speedup and efficiency
  * are printed only for a verified result; an unverified one is marked
- * invalid.  Return 0, or -1 if out reports a write error.
+ * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
+ * so runs can be appended to one file) and one row with as many fields.
+ * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w);

@@ -15,7 +15,7 @@ import unittest
 BIN = None
 PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s",
               "calls_per_sample"}
-TOP_KEYS = {"n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
+TOP_KEYS = {"schema_version", "version", "n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings",
             "background_load", "cpus_allowed", "oversubscribed", "busy", "noisy",
@@ -41,6 +41,12 @@ def run_json(*args, env=None):
 
 
 class JsonOutput(unittest.TestCase):
+    def test_schema_version_is_the_first_key(self):
+        p = run("--format", "json", "-n", "1e4", "--repeat", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pairs = json.loads(p.stdout, object_pairs_hook=lambda kv: kv)
+        self.assertEqual(pairs[0], ("schema_version", 1))
+
     def test_materialize_has_every_key(self):
         doc, _ = run_json("-n", "1e6", "--repeat", "3", "--threads", "2")
         self.assertLessEqual(TOP_KEYS, set(doc))
@@ -171,6 +177,25 @@ class Csv(unittest.TestCase):
         self.assertGreaterEqual(int(row["parallel_calls_per_sample"]), 1)
         self.assertEqual(row["verified"], "true")
         self.assertEqual(row["sum"], str(100000 * 99999 // 2))
+        self.assertEqual(p.stdout.split(",", 1)[0], "schema_version")
+        self.assertEqual(row["schema_version"], "1")
+        self.assertEqual(row["cpus_allowed"], str(len(os.sched_getaffinity(0))))
+
+    def test_rows_without_header_append_to_one_file(self):
+        first = run("--format", "csv", "-n", "1e4", "--repeat", "1")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        text = first.stdout
+        for mode in ("stream", "materialize"):
+            p = run("--format", "csv", "--no-header", "-n", "1e4", "--repeat", "1",
+                    "--mode", mode, "--no-serial")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(len(p.stdout.splitlines()), 1, p.stdout)
+            text += p.stdout
+        rows = list(csv.DictReader(io.StringIO(text)))
+        self.assertEqual([r["mode"] for r in rows], ["materialize", "stream", "materialize"])
+        self.assertEqual(rows[1]["serial_median_s"], "")
+        self.assertEqual(rows[1]["serial_noisy"], "")
+        self.assertNotEqual(rows[2]["materialize_s"], "")
 
     def test_warnings_share_one_quoted_field(self):
         env = {k: v for k, v in os.environ.items() if k != "OMP_PROC_BIND"}

@@ -24,15 +24,16 @@ Test(cli, defaults)
     cr_assert(eq(u64, c.repeat, 5));
     cr_assert(eq(int, c.format, PSUM_FORMAT_TEXT));
     cr_assert(c.serial);
+    cr_assert(c.csv_header);
 }
 
 Test(cli, every_option_and_spelling)
 {
     char *argv[] = {"psum_omp", "-n", "2.5e9", "--mode=stream", "--schedule", "guided",
                     "--chunks=1_000", "-t3", "--repeat", "7", "--format", "json",
-                    "--no-serial"};
+                    "--no-serial", "--no-header"};
     psum_config c;
-    cr_assert(eq(int, parse(&c, 13, argv), PSUM_CLI_RUN), "%s", err);
+    cr_assert(eq(int, parse(&c, 14, argv), PSUM_CLI_RUN), "%s", err);
     cr_assert(eq(u64, c.n, 2500000000));
     cr_assert(eq(int, c.mode, PSUM_MODE_STREAM));
     cr_assert(eq(int, c.schedule, PSUM_SCHED_GUIDED));
@@ -41,6 +42,7 @@ Test(cli, every_option_and_spelling)
     cr_assert(eq(u64, c.repeat, 7));
     cr_assert(eq(int, c.format, PSUM_FORMAT_JSON));
     cr_assert(not(c.serial));
+    cr_assert(not(c.csv_header));
 }
 
 Test(cli, the_last_repeated_option_wins)
