@@ -22,11 +22,21 @@ typedef enum {
 } psum_cli_status;
 
 /*
- * Parses argv[1..argc-1] over the defaults.  Options may repeat; the last
- * one wins.  On PSUM_CLI_ERROR, err (errlen bytes) holds one line such as
- * "invalid value '1e9x' for --elements: trailing characters"; the quoted
- * value is escaped (psum_escape) and cut to 100 bytes, so with errlen >= 256
- * the message is whole, one line of valid UTF-8.
+ * Parses argv[1..argc-1] over the defaults, with getopt_long's conventions:
+ * --name value, --name=value, any unambiguous prefix of a long name
+ * (--elem 5), short options bundled (-Vh) or with the value attached
+ * (-n5), and -- ending the options.  Options are applied left to right, a
+ * repeated one overriding the earlier, and parsing stops at the first
+ * --help, --version or error, so "--help --bogus" asks for help and
+ * "--bogus --help" is an error.  An operand (an argument that is no option,
+ * or anything after --) is an error.
+ *
+ * On PSUM_CLI_ERROR, err (errlen bytes) holds one line naming the option
+ * and the value, such as "invalid value '1e9x' for --elements: trailing
+ * characters"; the quoted value is escaped (psum_escape) and cut to 100
+ * bytes, so with errlen >= 256 the message is whole, one line of valid
+ * UTF-8.  Pure but for getopt_long's globals, which it resets on entry
+ * (glibc: optind = 0) and leaves quiet (opterr = 0); not thread-safe.
  */
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen);

@@ -88,12 +88,24 @@ usage_error "unknown option '---'" ---
 usage_error "unknown option '-q'" -q
 usage_error "unexpected argument '-'" -
 usage_error "unknown option '--Elements'" --Elements 5
+usage_error "unexpected argument '-n'" -- -n 5
+usage_error "ambiguous option '--no': could be --no-serial or --no-header" --no
 # An error before --help wins; --help before an error wins (left to right).
 usage_error "unknown option '--bogus'" --bogus --help
-if run 0 --help --bogus && grep -q '^usage:' "$tmp/out"; then
+if run 0 --help --bogus && grep -q '^Usage:' "$tmp/out"; then
     ok "--help before a bad option prints help"
 else
     not_ok "--help before a bad option"
+fi
+
+# getopt_long conventions reach the run: short forms, bundles, prefixes, --.
+if run 0 -m stream -s static -c 3 -fjson -n5 -r1 --no-ser --elem=7 -- &&
+    grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "stream"' "$tmp/out" &&
+    grep -q '"schedule": "static"' "$tmp/out" && grep -q '"chunks": 3,' "$tmp/out" &&
+    grep -q '"serial": null' "$tmp/out"; then
+    ok "short forms, prefixes and -- configure the run"
+else
+    not_ok "short forms, prefixes and -- (rc $rc)"
 fi
 
 # Repeated options: the last one wins.
@@ -125,7 +137,7 @@ for value in garbage 0 "" -3 1025 4294967296; do
     fi
 done
 
-if run 0 --help && grep -q '^usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
+if run 0 --help && grep -q '^Usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
     ok "--help prints usage on stdout and exits 0"
 else
     not_ok "--help"

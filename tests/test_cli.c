@@ -135,3 +135,109 @@ Test(cli, invalid_environment_values_are_removed_and_become_warnings)
                                  "applies"));
     cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s", w.text[2]);
 }
+
+/* Runs the parser on a NULL-terminated list of arguments after argv[0]. */
+static psum_cli_status parse_list(psum_config *cfg, char **args)
+{
+    char *argv[16] = {"psum_omp"};
+    int argc = 1;
+    while (args[argc - 1] != NULL && argc < 15) {
+        argv[argc] = args[argc - 1];
+        argc++;
+    }
+    argv[argc] = NULL;
+    return parse(cfg, argc, argv);
+}
+
+Test(cli, short_forms_of_every_option_with_a_value)
+{
+    char *args[] = {"-m", "stream", "-s", "guided", "-c", "7", "-fcsv", "-n5", "-t", "2",
+                    "-r1", NULL};
+    psum_config c;
+    cr_assert(eq(int, parse_list(&c, args), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(int, c.mode, PSUM_MODE_STREAM));
+    cr_expect(eq(int, c.schedule, PSUM_SCHED_GUIDED));
+    cr_expect(eq(u64, c.chunks, 7));
+    cr_expect(eq(int, c.format, PSUM_FORMAT_CSV));
+    cr_expect(eq(u64, c.n, 5));
+    cr_expect(eq(int, c.threads, 2));
+    cr_expect(eq(u64, c.repeat, 1));
+}
+
+Test(cli, long_options_may_be_cut_to_an_unambiguous_prefix)
+{
+    char *args[] = {"--elem=12", "--sched", "static", "--no-s", "--no-h", "--ch=3", NULL};
+    psum_config c;
+    cr_assert(eq(int, parse_list(&c, args), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(u64, c.n, 12));
+    cr_expect(eq(int, c.schedule, PSUM_SCHED_STATIC));
+    cr_expect(not(c.serial));
+    cr_expect(not(c.csv_header));
+    cr_expect(eq(u64, c.chunks, 3));
+}
+
+Test(cli, double_dash_ends_the_options)
+{
+    char *after[] = {"-n", "5", "--", NULL};
+    char *operand[] = {"--", "-n", "5", NULL};
+    char *twice[] = {"--", "--", NULL};
+    psum_config c;
+    cr_expect(eq(int, parse_list(&c, after), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(u64, c.n, 5));
+    cr_expect(eq(int, parse_list(&c, operand), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "unexpected argument '-n'"));
+    cr_expect(eq(int, parse_list(&c, twice), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "unexpected argument '--'"));
+}
+
+Test(cli, bundled_flags_are_read_left_to_right)
+{
+    char *vh[] = {"-Vh", NULL}, *hv[] = {"-hV", NULL}, *vq[] = {"-Vq", NULL},
+         *qv[] = {"-qV", NULL}, *rn[] = {"-rn", "3", NULL};
+    psum_config c;
+    cr_expect(eq(int, parse_list(&c, vh), PSUM_CLI_VERSION));
+    cr_expect(eq(int, parse_list(&c, hv), PSUM_CLI_HELP));
+    cr_expect(eq(int, parse_list(&c, vq), PSUM_CLI_VERSION));
+    cr_expect(eq(int, parse_list(&c, qv), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "unknown option '-q'"));
+    /* -r takes a value, so the rest of the bundle is that value. */
+    cr_expect(eq(int, parse_list(&c, rn), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "invalid value 'n' for --repeat: not a number"));
+}
+
+Test(cli, getopt_errors_get_their_own_messages)
+{
+    static const struct {
+        char *args[3];
+        const char *message;
+    } cases[] = {
+        {{"--no"}, "ambiguous option '--no': could be --no-serial or --no-header"},
+        {{"--no=1"}, "ambiguous option '--no=1': could be --no-serial or --no-header"},
+        {{"--rep"}, "option '--repeat' needs a value"},
+        {{"-c"}, "option '--chunks' needs a value"},
+        {{"--no-ser="}, "option '--no-serial' takes no value, got '--no-ser='"},
+        {{"--he=x"}, "option '--help' takes no value, got '--he=x'"},
+        {{"--bogus=3"}, "unknown option '--bogus=3'"},
+        {{"--elementsx", "5"}, "unknown option '--elementsx'"},
+        {{"-\xff"}, "unknown option '-\\xff'"},
+        {{"-n", "5", "stray"}, "unexpected argument 'stray'"},
+        {{""}, "unexpected argument ''"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *args[4] = {cases[i].args[0], cases[i].args[1], cases[i].args[2], NULL};
+        psum_config c;
+        cr_expect(eq(int, parse_list(&c, args), PSUM_CLI_ERROR), "case %zu", i);
+        cr_expect(eq(str, err, (char *)cases[i].message), "case %zu", i);
+    }
+}
+
+Test(cli, every_call_starts_afresh)
+{
+    /* An error in the middle of a bundle must not leak into the next parse. */
+    char *broken[] = {"-Vxq", NULL}, *stopped[] = {"-qh", NULL}, *fine[] = {"-n", "9", NULL};
+    psum_config c;
+    cr_expect(eq(int, parse_list(&c, broken), PSUM_CLI_VERSION));
+    cr_expect(eq(int, parse_list(&c, stopped), PSUM_CLI_ERROR));
+    cr_expect(eq(int, parse_list(&c, fine), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(u64, c.n, 9));
+}
