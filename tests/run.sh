@@ -49,5 +49,5 @@ for c in "${configs[@]}"; do
     meson test -C "$dir" --print-errorlogs || status=1
     logs+=("$dir/meson-logs/testlog.json")
 done
-python3 tests/summary.py "${logs[@]}" || status=1
+python3 tests/tools/summary.py "${logs[@]}" || status=1
 exit "$status"

@@ -6,10 +6,7 @@ set -euo pipefail
 
 bin=$1
 page=$2
-count=0
-failed=0
-ok() { count=$((count + 1)); echo "ok $count - $1"; }
-not_ok() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"; }
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
 
 if [ -s "$page" ] && head -n 5 "$page" | grep -q '^\.TH PSUM_OMP "1"'; then
     ok "the man page is written, section 1"
@@ -21,11 +18,10 @@ options=$("$bin" --help | sed -nE 's/^ +(-[A-Za-z], +)?(--[a-z][a-z-]*).*/\2/p')
 [ -n "$options" ] || not_ok "--help lists no long option"
 for option in $options; do
     # help2man writes each dash as \-.
-    if grep -qF -- "${option//-/\\-}" "$page"; then
+    if grep -qF -- "${option//-/\\-}" "$page" 2>/dev/null; then
         ok "the man page documents $option"
     else
         not_ok "the man page lacks $option"
     fi
 done
-echo "1..$count"
-[ "$failed" -eq 0 ]
+plan
