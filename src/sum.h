@@ -15,13 +15,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "exact.h"
-
-typedef enum {
-    PSUM_SCHED_STATIC,
-    PSUM_SCHED_DYNAMIC,
-    PSUM_SCHED_GUIDED,
-} psum_schedule;
 
 typedef struct {
     /*
@@ -29,7 +24,7 @@ typedef struct {
      * mode.  Borrowed, never freed here.
      */
     const int64_t *data;
-    uint64_t n; /* number of elements, 1 <= n <= 2^62 */
+    uint64_t n; /* number of elements, 1 <= n <= PSUM_MAX_ELEMENTS (2^62) */
     /*
      * Optional (may be NULL): when it becomes non-zero, the kernels stop
      * at the next block of at most 2^24 elements and skip every chunk not
@@ -38,9 +33,6 @@ typedef struct {
      */
     const volatile sig_atomic_t *cancel;
 } psum_source;
-
-/* Largest n the kernels accept. */
-#define PSUM_MAX_ELEMENTS ((uint64_t)1 << 62)
 
 /*
  * Chunk k of `chunks` over [0, n): stores [*lo, *hi).  Consecutive chunks
@@ -60,6 +52,7 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi);
  * Sums all n elements with `#pragma omp parallel for schedule(...)` over
  * `chunks` chunks and a reduction, in a team of `threads` threads.
  * Stores the number of threads actually running in the team in *team.
+ * schedule must be below PSUM_SCHED_COUNT.
  */
 psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
                             psum_schedule schedule, int threads, int *team);

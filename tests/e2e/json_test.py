@@ -15,9 +15,11 @@ import unittest
 BIN = None
 PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s",
               "calls_per_sample"}
-TOP_KEYS = {"n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
+TOP_KEYS = {"schema_version", "version", "n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
-            "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings"}
+            "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings",
+            "background_load", "cpus_allowed", "oversubscribed", "busy", "noisy",
+            "thresholds"}
 MACHINE_KEYS = {"cpu_model", "logical_cpus", "compiler", "openmp_version", "omp_proc_bind",
                 "omp_places", "huge_pages"}
 MIB = 1 << 20
@@ -39,6 +41,12 @@ def run_json(*args, env=None):
 
 
 class JsonOutput(unittest.TestCase):
+    def test_schema_version_is_the_first_key(self):
+        p = run("--format", "json", "-n", "1e4", "--repeat", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pairs = json.loads(p.stdout, object_pairs_hook=lambda kv: kv)
+        self.assertEqual(pairs[0], ("schema_version", 1))
+
     def test_materialize_has_every_key(self):
         doc, _ = run_json("-n", "1e6", "--repeat", "3", "--threads", "2")
         self.assertLessEqual(TOP_KEYS, set(doc))
@@ -64,6 +72,13 @@ class JsonOutput(unittest.TestCase):
         self.assertAlmostEqual(doc["speedup"],
                                doc["serial"]["median_s"] / doc["parallel"]["median_s"], 5)
         self.assertAlmostEqual(doc["efficiency"], doc["speedup"] / 2, 5)
+        self.assertEqual(doc["cpus_allowed"], len(os.sched_getaffinity(0)))
+        for key in ("oversubscribed", "busy", "noisy"):
+            self.assertIsInstance(doc[key], bool)
+        self.assertEqual(doc["thresholds"],
+                         {"cv": 0.05, "max_over_min": 1.2, "background_load": 0.1})
+        self.assertEqual(doc["noisy"], doc["busy"] or doc["serial"]["noisy"]
+                         or doc["parallel"]["noisy"])
 
     def test_stream_is_exact_past_2_63(self):
         n = 5_000_000_000
@@ -112,11 +127,22 @@ class Threads(unittest.TestCase):
         self.assertIn("OMP_PROC_BIND is unset", p.stderr)
         doc = json.loads(p.stdout)
         self.assertTrue(any("oversubscribed" in w for w in doc["warnings"]))
+        self.assertIs(doc["oversubscribed"], True)
 
     def test_no_binding_warning_when_bound(self):
-        _, err = run_json("-n", "1e5", "--repeat", "1", "--threads", "1",
-                          env={"OMP_PROC_BIND": "close"})
+        doc, err = run_json("-n", "1e5", "--repeat", "1", "--threads", "1",
+                            env={"OMP_PROC_BIND": "close"})
         self.assertNotIn("OMP_PROC_BIND", err)
+        # libgomp binds the initial thread to one place: the count must not follow it.
+        self.assertEqual(doc["cpus_allowed"], len(os.sched_getaffinity(0)))
+        self.assertIs(doc["oversubscribed"], False)
+
+    def test_places_limit_the_allowed_cpus(self):
+        doc, err = run_json("-n", "1e5", "--repeat", "1", "--threads", "2",
+                            env={"OMP_PROC_BIND": "close", "OMP_PLACES": "{0}"})
+        self.assertEqual(doc["cpus_allowed"], 1)
+        self.assertIs(doc["oversubscribed"], True)
+        self.assertIn("2 threads on 1 allowed CPU: oversubscribed", err)
 
 
 class Environment(unittest.TestCase):
@@ -151,6 +177,25 @@ class Csv(unittest.TestCase):
         self.assertGreaterEqual(int(row["parallel_calls_per_sample"]), 1)
         self.assertEqual(row["verified"], "true")
         self.assertEqual(row["sum"], str(100000 * 99999 // 2))
+        self.assertEqual(p.stdout.split(",", 1)[0], "schema_version")
+        self.assertEqual(row["schema_version"], "1")
+        self.assertEqual(row["cpus_allowed"], str(len(os.sched_getaffinity(0))))
+
+    def test_rows_without_header_append_to_one_file(self):
+        first = run("--format", "csv", "-n", "1e4", "--repeat", "1")
+        self.assertEqual(first.returncode, 0, first.stderr)
+        text = first.stdout
+        for mode in ("stream", "materialize"):
+            p = run("--format", "csv", "--no-header", "-n", "1e4", "--repeat", "1",
+                    "--mode", mode, "--no-serial")
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(len(p.stdout.splitlines()), 1, p.stdout)
+            text += p.stdout
+        rows = list(csv.DictReader(io.StringIO(text)))
+        self.assertEqual([r["mode"] for r in rows], ["materialize", "stream", "materialize"])
+        self.assertEqual(rows[1]["serial_median_s"], "")
+        self.assertEqual(rows[1]["serial_noisy"], "")
+        self.assertNotEqual(rows[2]["materialize_s"], "")
 
     def test_warnings_share_one_quoted_field(self):
         env = {k: v for k, v in os.environ.items() if k != "OMP_PROC_BIND"}

@@ -8,7 +8,8 @@
  * an accepted command line yields a valid config; an error message, an
  * environment warning and an escaped value are one line of valid UTF-8;
  * a JSON string is a valid JSON string literal; a CSV report is two lines
- * of valid UTF-8; psum_utf8_valid agrees with a decoder written another
+ * of valid UTF-8 with as many fields in the row as in the header;
+ * psum_utf8_valid agrees with a decoder written another
  * way.  Built with -fsanitize=fuzzer in the fuzz build (-Dfuzz=true);
  * fuzz_replay.c runs it on the corpus in every other build.
  */
@@ -164,7 +165,39 @@ static void check_env(const char *s)
     }
 }
 
-/* A CSV report whose CPU model is s: a header and one row, valid UTF-8. */
+/*
+ * Fields of the CSV line that starts at s (RFC 4180 quoting); stores the
+ * start of the next line in *next.  Aborts on a quote inside a bare field
+ * or an unterminated quoted one.
+ */
+static size_t csv_fields(const char *s, const char **next)
+{
+    size_t fields = 1;
+    for (;;) {
+        if (*s == '"') {
+            for (s++; !(s[0] == '"' && s[1] != '"'); s += s[0] == '"' ? 2 : 1) {
+                if (*s == '\0')
+                    abort();
+            }
+            s++;
+        } else {
+            for (; *s != ',' && *s != '\n' && *s != '\0'; s++) {
+                if (*s == '"')
+                    abort();
+            }
+        }
+        if (*s != ',')
+            break;
+        s++;
+        fields++;
+    }
+    if (*s != '\n')
+        abort();
+    *next = s + 1;
+    return fields;
+}
+
+/* A CSV report whose CPU model is s: a header and one row of as many fields, valid UTF-8. */
 static void check_csv(const char *s)
 {
     static double samples[] = {1.0};
@@ -194,6 +227,9 @@ static void check_csv(const char *s)
         lines += csv[i] == '\n';
     /* The cut at the cpu_model's size may split a character: still valid out. */
     if (lines != 2 || csv[len - 1] != '\n' || !decodes((const uint8_t *)csv, len))
+        abort();
+    const char *row, *end;
+    if (csv_fields(csv, &row) != csv_fields(row, &end))
         abort();
     free(csv);
 }

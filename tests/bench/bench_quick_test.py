@@ -22,8 +22,8 @@ import unittest
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SWEEP = os.path.join(HERE, "..", "bench", "sweep.py")
-sys.path.insert(0, os.path.join(HERE, "..", "bench"))
+SWEEP = os.path.join(HERE, "..", "..", "bench", "sweep.py")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 from psumbench import runs  # noqa: E402
 
 BUILD = None

@@ -173,3 +173,35 @@ Test(text, escape_output_is_one_line_of_valid_utf8)
         }
     }
 }
+
+typedef struct {
+    double seconds;
+    char want[PSUM_SECONDS_SIZE];
+} seconds_case;
+
+ParameterizedTestParameters(text, format_seconds)
+{
+    static seconds_case cases[] = {
+        {0, "0 s"},
+        {1e-10, "0.1000 ns"},
+        {4.5e-8, "45.00 ns"},
+        {9.9996e-7, "1.000 us"},
+        {4.512e-5, "45.12 us"},
+        {1.2346e-4, "123.5 us"}, /* four digits, rounded */
+        {0.001, "1.000 ms"},
+        {0.25, "250.0 ms"},
+        {0.99996, "1.000 s"},
+        {1.5, "1.500 s"},
+        {123.456, "123.5 s"},
+        {12345.6, "12346 s"},
+        {2e6, "2.000e+06 s"},
+        {-0.002, "-2.000 ms"},
+    };
+    return cr_make_param_array(seconds_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(seconds_case *c, text, format_seconds)
+{
+    char buf[PSUM_SECONDS_SIZE];
+    cr_expect(eq(str, psum_format_seconds(c->seconds, buf), c->want), "%g", c->seconds);
+}

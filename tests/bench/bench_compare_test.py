@@ -9,7 +9,7 @@ import sys
 import tempfile
 import unittest
 
-BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench")
+BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench")
 SCRIPT = os.path.join(BENCH, "compare.py")
 sys.path.insert(0, BENCH)
 import compare  # noqa: E402

@@ -6,13 +6,7 @@ set -euo pipefail
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-count=0
-failed=0
-
-# A TAP description is one printable line, whatever bytes the case's arguments hold.
-describe() { printf '%s' "$1" | sed -e ':a;N;$!ba;s/\n/\\n/g' | LC_ALL=C tr -cd '\040-\176'; }
-ok() { count=$((count + 1)); echo "ok $count - $(describe "$1")"; }
-not_ok() { count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $(describe "$1")"; sed 's/^/# /' "$tmp/err" "$tmp/out" | head -20; }
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
 
 # run EXPECTED_RC ARGS...: runs psum_omp, captures stdout and stderr.
 run() {
@@ -32,7 +26,7 @@ usage_error() {
         grep -qF -- "psum_omp: $msg" "$tmp/err" && grep -qF -- "--help" "$tmp/err"; then
         ok "usage error for $*"
     else
-        not_ok "usage error for $* (rc $rc, want 2 and '$msg')"
+        not_ok "usage error for $* (rc $rc, want 2 and '$msg')" "$tmp/err" "$tmp/out"
     fi
 }
 
@@ -88,12 +82,24 @@ usage_error "unknown option '---'" ---
 usage_error "unknown option '-q'" -q
 usage_error "unexpected argument '-'" -
 usage_error "unknown option '--Elements'" --Elements 5
+usage_error "unexpected argument '-n'" -- -n 5
+usage_error "ambiguous option '--no': could be --no-serial or --no-header" --no
 # An error before --help wins; --help before an error wins (left to right).
 usage_error "unknown option '--bogus'" --bogus --help
-if run 0 --help --bogus && grep -q '^usage:' "$tmp/out"; then
+if run 0 --help --bogus && grep -q '^Usage:' "$tmp/out"; then
     ok "--help before a bad option prints help"
 else
-    not_ok "--help before a bad option"
+    not_ok "--help before a bad option" "$tmp/err" "$tmp/out"
+fi
+
+# getopt_long conventions reach the run: short forms, bundles, prefixes, --.
+if run 0 -m stream -s static -c 3 -fjson -n5 -r1 --no-ser --elem=7 -- &&
+    grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "stream"' "$tmp/out" &&
+    grep -q '"schedule": "static"' "$tmp/out" && grep -q '"chunks": 3,' "$tmp/out" &&
+    grep -q '"serial": null' "$tmp/out"; then
+    ok "short forms, prefixes and -- configure the run"
+else
+    not_ok "short forms, prefixes and -- (rc $rc)" "$tmp/err" "$tmp/out"
 fi
 
 # Repeated options: the last one wins.
@@ -101,7 +107,7 @@ if run 0 -n 5 -n 7 --mode stream --mode materialize --repeat 1 --format json &&
     grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "materialize"' "$tmp/out"; then
     ok "repeated options: the last one wins"
 else
-    not_ok "repeated options"
+    not_ok "repeated options" "$tmp/err" "$tmp/out"
 fi
 
 # OMP_NUM_THREADS: --threads overrides it; garbage, 0 or past 1024 is
@@ -111,7 +117,7 @@ if OMP_NUM_THREADS=1 run 0 -n 1000 --threads 2 --repeat 1 --format json &&
     grep -q '"threads": 2,' "$tmp/out"; then
     ok "--threads overrides OMP_NUM_THREADS"
 else
-    not_ok "--threads overrides OMP_NUM_THREADS"
+    not_ok "--threads overrides OMP_NUM_THREADS" "$tmp/err" "$tmp/out"
 fi
 cpus=$(nproc)
 for value in garbage 0 "" -3 1025 4294967296; do
@@ -121,26 +127,26 @@ for value in garbage 0 "" -3 1025 4294967296; do
         grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/out"; then
         ok "OMP_NUM_THREADS='$value' is ignored with a warning; $cpus threads run"
     else
-        not_ok "OMP_NUM_THREADS='$value' (rc $rc)"
+        not_ok "OMP_NUM_THREADS='$value' (rc $rc)" "$tmp/err" "$tmp/out"
     fi
 done
 
-if run 0 --help && grep -q '^usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
+if run 0 --help && grep -q '^Usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
     ok "--help prints usage on stdout and exits 0"
 else
-    not_ok "--help"
+    not_ok "--help" "$tmp/err" "$tmp/out"
 fi
 if run 0 --version && grep -Eq '^psum_omp [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"; then
     ok "--version"
 else
-    not_ok "--version"
+    not_ok "--version" "$tmp/err" "$tmp/out"
 fi
 
 if run 0 -n 1e6 --repeat 2 && grep -q 'verified' "$tmp/out" &&
     grep -q '^expected  499999500000 ' "$tmp/out"; then
     ok "a small run verifies and exits 0"
 else
-    not_ok "a small run"
+    not_ok "a small run" "$tmp/err" "$tmp/out"
 fi
 
 # 2^62 elements need 32 EiB: refused before any allocation, with both figures.
@@ -148,7 +154,7 @@ if run 1 -n 4e18 && [ ! -s "$tmp/out" ] &&
     grep -Eq 'needs [0-9.]+ GB but only [0-9.]+ GB is available .*--mode stream' "$tmp/err"; then
     ok "materializing more than MemAvailable is refused up front"
 else
-    not_ok "memory refusal (rc $rc)"
+    not_ok "memory refusal (rc $rc)" "$tmp/err" "$tmp/out"
 fi
 
 set +e
@@ -158,8 +164,7 @@ set -e
 if [ "$rc" -eq 1 ] && grep -q 'write error' "$tmp/err"; then
     ok "a write error on stdout exits 1"
 else
-    not_ok "write error (rc $rc)"
+    not_ok "write error (rc $rc)" "$tmp/err" "$tmp/out"
 fi
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+plan

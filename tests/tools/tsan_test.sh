@@ -18,22 +18,19 @@ export OMP_TOOL_LIBRARIES=$archer
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1"
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
-count=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
+tap_diag_lines=40 # a race report is long
 
 check() {
     local want=$1 desc=$2; shift 2
     local rc=0
     "$@" >/dev/null 2>"$err" || rc=$?
-    count=$((count + 1))
     if [ "$want" = clean ] && [ "$rc" -eq 0 ] && ! grep -q 'ThreadSanitizer' "$err"; then
-        echo "ok $count - $desc: no race report"
+        ok "$desc: no race report"
     elif [ "$want" = race ] && [ "$rc" -eq 66 ] && grep -q 'WARNING: ThreadSanitizer: data race' "$err"; then
-        echo "ok $count - $desc: race reported, as it must be"
+        ok "$desc: race reported, as it must be"
     else
-        failed=$((failed + 1))
-        echo "not ok $count - $desc (exit $rc)"
-        sed 's/^/# /' "$err" | head -40
+        not_ok "$desc (exit $rc)" "$err"
     fi
 }
 
@@ -47,5 +44,4 @@ for mode in materialize stream; do
         done
     done
 done
-echo "1..$count"
-[ "$failed" -eq 0 ]
+plan

@@ -12,19 +12,12 @@ set -euo pipefail
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-count=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
 if [ "${PSUM_SANITIZED:-0}" = 1 ]; then
     settle=1.5 bound_ms=3000
 else
     settle=0.5 bound_ms=1000
 fi
-
-ok() { count=$((count + 1)); echo "ok $count - $1"; }
-not_ok() {
-    count=$((count + 1)); failed=$((failed + 1)); echo "not ok $count - $1"
-    sed 's/^/# /' "$tmp/err" "$tmp/out" 2>/dev/null | head -20
-}
 
 # interrupt DESCRIPTION ARGS...: starts psum_omp, lets it reach the phase,
 # sends SIGINT and times the exit.
@@ -36,7 +29,7 @@ interrupt() {
     t0=$(date +%s%N)
     if ! kill -INT "$pid" 2>/dev/null; then
         wait "$pid" || true
-        not_ok "Ctrl-C during $desc: psum_omp had already ended"
+        not_ok "Ctrl-C during $desc: psum_omp had already ended" "$tmp/err" "$tmp/out"
         return
     fi
     wait "$pid" || rc=$?
@@ -45,7 +38,8 @@ interrupt() {
         grep -qx 'psum_omp: interrupted, no result' "$tmp/err" && [ "$ms" -lt "$bound_ms" ]; then
         ok "Ctrl-C during $desc: exit 130 after $ms ms"
     else
-        not_ok "Ctrl-C during $desc: exit $rc after $ms ms (want 130 within $bound_ms ms)"
+        not_ok "Ctrl-C during $desc: exit $rc after $ms ms (want 130 within $bound_ms ms)" \
+            "$tmp/err" "$tmp/out"
     fi
 }
 
@@ -63,5 +57,4 @@ interrupt "a materialized run (fill, then serial phase)" -n 5e7 --repeat 1e6
 interrupt "a materialized parallel phase, one-element chunks" -n 5e7 --chunks 5e7 \
     --no-serial --repeat 1e6
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+plan

@@ -12,19 +12,18 @@ seconds=${PSUM_FUZZ_SECONDS:-60}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"
+. "$(dirname "${BASH_SOURCE[0]}")/tap.sh"
 
 rc=0
 "$target" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" "$work" "$seeds" 2>"$work/log" || rc=$?
 tail -n 3 "$work/log" | sed 's/^/# /'
 if [ "$rc" -eq 0 ]; then
-    echo "ok 1 - $seconds s of fuzzing from $(ls "$seeds" | wc -l) seeds found no crash"
-    echo "1..1"
+    ok "$seconds s of fuzzing from $(ls "$seeds" | wc -l) seeds found no crash"
 else
-    echo "not ok 1 - the fuzzer failed (exit $rc); crash inputs are in $artifacts:"
+    not_ok "the fuzzer failed (exit $rc); crash inputs are in $artifacts:"
     ls "$artifacts" | sed 's/^/#   /'
-    echo "# copy each into tests/fuzz/regressions/ so every build replays it, then fix"
+    echo "# copy each into tests/tools/fuzz/regressions/ so every build replays it, then fix"
     grep -E 'ERROR|SUMMARY|==' "$work/log" | head -20 | sed 's/^/# /'
-    echo "1..1"
-    exit 1
 fi
+plan

@@ -18,8 +18,6 @@ typedef struct {
 
 static const uint64_t sizes[] = {1, 2, 99, 100, 101, 12345, 1000007};
 static const int thread_counts[] = {1, 2, 3, 8};
-static const psum_schedule schedules[] = {PSUM_SCHED_STATIC, PSUM_SCHED_DYNAMIC,
-                                          PSUM_SCHED_GUIDED};
 
 ParameterizedTestParameters(sum, matches_closed_form)
 {
@@ -55,9 +53,9 @@ ParameterizedTest(size_case *c, sum, matches_closed_form)
     const uint64_t chunk_counts[] = {1, 3, 100, c->n + 5};
     for (size_t k = 0; k < 4; k++)
         for (size_t t = 0; t < 4; t++)
-            for (size_t s = 0; s < 3; s++) {
+            for (int s = 0; s < PSUM_SCHED_COUNT; s++) {
                 int team = 0;
-                dec(psum_sum_parallel(&src, chunk_counts[k], schedules[s],
+                dec(psum_sum_parallel(&src, chunk_counts[k], (psum_schedule)s,
                                       thread_counts[t], &team), got);
                 cr_expect(eq(str, got, want),
                           "n=%llu materialize=%d chunks=%llu threads=%d schedule=%d",
