@@ -20,8 +20,9 @@ PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule"
 PYTHON_COLUMNS = ("row", "impl", "n", "workers", "chunks", "rep", "seconds", "build_s",
                   "sum", "expected", "verified", "note")
 # What the sweep reads of each document: a document without them is refused.
-PSUM_KEYS = ("n", "mode", "threads", "threads_requested", "schedule", "chunks", "sum",
-             "expected", "verified", "materialize_s", "serial", "parallel", "machine")
+PSUM_KEYS = ("schema_version", "n", "mode", "threads", "threads_requested", "schedule",
+             "chunks", "sum", "expected", "verified", "materialize_s", "serial", "parallel",
+             "noisy", "machine")
 PYTHON_KEYS = ("impl", "available", "n", "workers", "chunks", "samples_s", "median_s",
                "min_s", "sum", "verified", "timed")
 GRACE_SECONDS = 2.0  # from SIGINT to SIGKILL when a child group must end

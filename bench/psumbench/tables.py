@@ -20,15 +20,14 @@ def _rate(mode, n, seconds):
     return f"{value:.2f} {unit}"
 
 
-NOISY_NOTE = ("† psum_omp flagged this run as noisy (a phase's coefficient of variation over "
-              "5 % or max/min over 1.2, or other processes using over 10 % of the CPUs): "
-              "read its figures with care.\n")
+NOISY_NOTE = ("† psum_omp's JSON says `noisy` for this run (a phase's coefficient of variation "
+              "or max/min, or other processes' load on its CPUs, past the thresholds it "
+              "records in `thresholds`): read its figures with care.\n")
 
 
 def _noisy(doc):
-    """psum_omp's own verdict: a noisy phase or a busy machine."""
-    phases = [doc[p] for p in ("serial", "parallel") if doc.get(p)]
-    return any(p.get("noisy") for p in phases) or (doc.get("background_load") or 0) > 0.10
+    """psum_omp's own verdict, read, never decided again here."""
+    return bool(doc["noisy"])
 
 
 def _mark(text, noisy):
