@@ -26,7 +26,7 @@ for c in "${configs[@]}"; do
     esac
 done
 
-ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox clang libomp-dev \
+ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES libcriterion-dev valgrind gnuplot-nox clang libomp-dev \
     python3-numpy python3-numba
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
