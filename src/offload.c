@@ -302,7 +302,8 @@ psum_u128 psum_offload_sum(const psum_source *src, int device, uint64_t lo, uint
     const psum_u128 reach = (psum_u128)p.lanes * p.block;
     uint64_t per_launch = reach < p.pass ? (uint64_t)reach : p.pass;
     partials part = {NULL, NULL, 0};
-    if (per_launch > p.block && hi - lo > p.block && partials_alloc(&part, p.lanes, device) != 0) {
+    const int too_long = per_launch > p.block && hi - lo > p.block;
+    if (too_long && partials_alloc(&part, p.lanes, device) != 0) {
         /* No room for the lane sums: launches small enough to reduce. */
         partials_free(&part);
         per_launch = p.block;
