@@ -3,7 +3,8 @@
 # NVIDIA GPU: what the runtime sees, the warm-up, a sweep of small sums on
 # the device, then the kernels at N (default 1e9) on an array filled on the
 # device, one filled on the host and copied in, and generated values, every
-# sum verified (bench/psum_gpu_check); then psum_limits' GPU rows, its plain
+# sum verified (bench/psum_gpu_check); then psum_omp --device gpu at N in
+# both modes and with --from-host; then psum_limits' GPU rows, its plain
 # target loops beside psum's kernels.  Needs only the build folder, and
 # python3 for the limits rows.
 #
@@ -64,6 +65,13 @@ if grep -q '^no offload device' <<<"$out"; then
     echo "${why:-(nothing: the nvptx plugin did not load, or it found no libcuda.so.1)}"
     exit 1
 fi
+
+omp=$build/src/psum_omp
+for args in "--mode materialize" "--mode materialize --from-host" "--mode stream"; do
+    echo "== psum_omp --device gpu -n $n $args"
+    # shellcheck disable=SC2086
+    "$omp" --device gpu -n "$n" --repeat 5 $args || status=1
+done
 
 if [ "${PSUM_GPU_LIMITS:-1}" != 0 ]; then
     echo "== psum_limits $n 3: GPU rows"
