@@ -122,20 +122,20 @@ static uint64_t gen_dynamic(const int64_t *a, uint64_t n, int threads)
 static uint64_t psum_serial(const int64_t *a, uint64_t n, int threads)
 {
     (void)threads;
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     return (uint64_t)psum_sum_range(&src, 0, n);
 }
 
 static uint64_t psum_dynamic(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, threads, &team);
 }
 
 static uint64_t psum_static(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_STATIC, threads, &team);
 }

@@ -120,7 +120,7 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
     res->materialize_s = -1;
 
     psum_array array = {0};
-    psum_source src = {NULL, cfg->n, cancel};
+    psum_source src = {NULL, cfg->n, cancel, 0};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         /*
          * Refused before touching any memory: being killed by the OOM
