@@ -12,6 +12,11 @@ Sweeps (all verified, every repetition kept as a CSV row):
              sum(range(N)), a thread pool, a pool with workers = CPUs, numpy
              and numba, each at an N chosen from its measured cost to fit its
              time budget (bench/pysum.py)
+  mpi        psum_mpi through mpirun: every split of the CPUs into ranks x
+             threads (strong scaling) and 1, 2, ... ranks at a fixed N per
+             rank (weak scaling), beside psum_omp at all CPUs, and the mpi4py
+             counterpart as a Python row (bench/psumbench/mpi.py); skipped,
+             saying why, when psum_mpi was not built or mpirun is missing
 
 Every psum_omp and pysum.py JSON document is kept in runs.jsonl, so
 `bench/sweep.py --render DIR` rebuilds a set's tables and plots; without
@@ -29,13 +34,13 @@ import subprocess
 import sys
 
 from psumbench import machine as machine_record
-from psumbench import plots, results, runs, tables
+from psumbench import mpi, plots, results, runs, tables
 from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_type,
                             count_type, seconds)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SWEEPS = ("threads", "schedules", "sizes", "python")
+SWEEPS = ("threads", "schedules", "sizes", "python", "mpi")
 # The Python rows: (row, pysum.py implementation, in the article's group).
 PYTHON_ROWS = (("list", "list", True), ("processes", "processes", True),
                ("processes_cpus", "processes", True), ("range", "range", False),
@@ -98,7 +103,7 @@ def parse_args(argv):
     args.stream_max = args.stream_max or (10**7 if args.quick else 10**11)
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
-    if args.render is None and ("threads" in args.sweeps or "sizes" in args.sweeps):
+    if args.render is None and ({"threads", "sizes", "mpi"} & set(args.sweeps)):
         check_memory(p, args.n)
     return args
 
@@ -165,8 +170,12 @@ def powers_of_ten(lo, hi):
     return out
 
 
-def plan(args, cpus):
+def plan(args, cpus, python=None):
+    """The jobs of the chosen sweeps; sets args.mpi_skipped to why the mpi
+    sweep cannot run (None when it can or was not chosen)."""
     jobs = []
+    group = runs.ArticleGroup()
+    args.mpi_skipped = None
     modes = ("materialize", "stream")
     if "threads" in args.sweeps:
         jobs += [runs.PsumJob("threads", mode, args.n, t, args.repeat)
@@ -184,7 +193,6 @@ def plan(args, cpus):
                               args.repeat if n < 10**10 else min(args.repeat, 3))
                  for n in powers_of_ten(1000, args.stream_max)]
     if "python" in args.sweeps:
-        group = runs.ArticleGroup()
         for row, impl, in_group in PYTHON_ROWS:
             if row not in args.python_rows:
                 continue
@@ -193,6 +201,10 @@ def plan(args, cpus):
                                        budget=args.python_budget, workers=workers,
                                        chunks=args.python_chunks,
                                        group=group if in_group else None))
+    if "mpi" in args.sweeps:
+        pythons = [python, args.python_exe, shutil.which("python3"), "/usr/bin/python3"]
+        found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons)
+        jobs += found
     return jobs
 
 
@@ -221,6 +233,9 @@ def execute(jobs, binary, python, env, outdir, cpus):
                 doc = job.run(python, pysum, env)
                 python_csv.write(runs.python_rows(job.row, doc))
                 sweep_name = "python"
+            elif job.sweep == mpi.SWEEP:
+                doc = job.run(env)  # runs.jsonl keeps it whole: no CSV rows
+                sweep_name = mpi.SWEEP
             else:
                 doc = job.run(binary, env)
                 psum_csv.write(runs.psum_rows(job.sweep, doc))
@@ -289,6 +304,7 @@ def report(done, machine, meta, outdir):
         printed.append("Speedup against threads\n\n" + text)
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
+        rows = mpi.contrast_rows(rows, done.get("mpi", []))
         text = tables.contrast_markdown(rows)
         write(outdir, "contrast.md", text)
         sections += ["## Python against psum_omp\n", text]
@@ -306,6 +322,11 @@ def report(done, machine, meta, outdir):
         text = tables.schedule_markdown(done["schedules"])
         write(outdir, "schedules.md", text)
         sections += ["## Schedules and chunks\n", text]
+    if "mpi" in meta.get("sweeps", []):
+        text, shown = mpi.section(done["mpi"], meta.get("mpi_skipped"), outdir, draw, caption,
+                                  cpus)
+        sections += ["## Across MPI ranks: psum_mpi\n", text]
+        printed.append(shown)
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
                     "document), [samples.csv](samples.csv) (psum_omp, every repetition), "
                     "[python.csv](python.csv).\n")
@@ -361,13 +382,13 @@ def sweep(args):
     psum_machine = probe(binary, env)
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
-    jobs = plan(args, cpus)
+    jobs = plan(args, cpus, python)
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
-            "complete": False}
+            "mpi_skipped": args.mpi_skipped, "complete": False}
     write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
     write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
     print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
