@@ -3,7 +3,8 @@
 Exact sums for small N, ranks > N, a slice per rank of N = 10^6 + 7 and a
 streamed N = 5e9 whose total passes 2^64, in both modes; the JSON parsed
 back; a failure forced on rank 1 ending every rank with exit 1 within
-seconds and one line; a wrong slice failing verification; a bad option
+seconds and one line; a wrong slice failing verification; a write error on
+rank 0 ending every rank with exit 1; a bad option
 reported once with exit 2 on every rank; Ctrl-C to mpirun ending every rank.
 Writes TAP.
 
@@ -57,15 +58,17 @@ def mpirun(ranks, *args, threads=1, env=None):
 
 # Each rank's own exit code: mpirun then keeps the job going when a rank
 # exits non-zero (and itself returns 0), so every rank gets to say.
-EACH_RANK = ["--mca", "orte_abort_on_non_zero_status", "0", "sh", "-c",
-             '"$0" "$@"; rc=$?; echo "rank $OMPI_COMM_WORLD_RANK exited $rc" >&2; exit $rc']
+def each_rank(stdout):
+    return ["--mca", "orte_abort_on_non_zero_status", "0", "sh", "-c",
+            f'"$0" "$@" >{stdout}; rc=$?; echo "rank $OMPI_COMM_WORLD_RANK exited $rc" >&2; '
+            'exit $rc']
 
 
-def rank_exits(ranks, *args, env=None):
+def rank_exits(ranks, *args, env=None, stdout="/dev/null"):
     """{rank: exit code} of psum_mpi on every rank, from the wrapper's lines."""
     full = dict(ENV, OMP_NUM_THREADS="1", **(env or {}))
     try:
-        p = subprocess.run([*LAUNCH, "-np", str(ranks), *EACH_RANK, BIN, *args],
+        p = subprocess.run([*LAUNCH, "-np", str(ranks), *each_rank(stdout), BIN, *args],
                            capture_output=True, text=True, env=full, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return {}
@@ -141,6 +144,9 @@ def forced_failures():
                f"{seconds:.1f} s", f"exit {rc}\n{err}{out}")
     exits = rank_exits(3, "-n", "1e6", env={"PSUM_MPI_FAIL_RANK": "1"})
     report(exits == {0: 1, 1: 1, 2: 1}, "failure forced on rank 1: each rank's own exit is 1",
+           repr(exits))
+    exits = rank_exits(2, "-n", "1e5", "--repeat", "1", stdout="/dev/full")
+    report(exits == {0: 1, 1: 1}, "a write error on rank 0: each rank's own exit is 1",
            repr(exits))
     rc, out, err, _ = mpirun(3, "-n", "1e6", env={"PSUM_MPI_FAIL_RANK": "1",
                                                   "PSUM_MPI_FAIL_STAGE": "sum"})
