@@ -8,8 +8,9 @@ against N(N-1)/2.
 
 Rank 0 prints one JSON object, shaped as bench/pysum.py's (impl "mpi4py",
 samples_s, median_s, min_s, sum, expected, verified) plus "ranks" and the
-per-rank local times' spread.  Exit 0 verified, 1 not verified or out of
-memory, 2 usage error, 3 mpi4py unavailable (the JSON says why).
+per-rank local times' spread.  Exit 0 verified, 1 not verified, 2 usage
+error, 3 not run: mpi4py unavailable or the lists too large
+for memory (the JSON says why).
 
 usage: mpirun -np R pysum_mpi.py --n N [--repeat K]
 """
@@ -55,12 +56,11 @@ def launcher_rank():
     return 0
 
 
-def unavailable(why):
+def unavailable(why, how="install python3-mpi4py (bench/run.sh does), or pass --python "
+                         "with an interpreter that has it"):
     if launcher_rank() != 0:
         return 3
-    print(json.dumps({"impl": "mpi4py", "available": False, "why": why,
-                      "how": "install python3-mpi4py (bench/run.sh does), or pass --python "
-                             "with an interpreter that has it"}))
+    print(json.dumps({"impl": "mpi4py", "available": False, "why": why, "how": how}))
     return 3
 
 
@@ -90,10 +90,9 @@ def main(argv):
     fits = comm.allreduce(not mem_available() or need <= mem_available() * MEMORY_SHARE,
                           op=MPI.LAND)
     if not fits:
-        if rank == 0:
-            print(f"pysum_mpi.py: the lists of N = {n:,} need about {need / 1e9:.3g} GB on a "
-                  f"node, more than {MEMORY_SHARE:.0%} of its MemAvailable", file=sys.stderr)
-        return 1
+        return unavailable(f"the lists of N = {n:,} need about {need / 1e9:.3g} GB on a node, "
+                           f"more than {MEMORY_SHARE:.0%} of its MemAvailable",
+                           "choose a smaller N")
     expected = n * (n - 1) // 2
     samples, locals_s, verified, last = [], [], True, None
     for _ in range(args.repeat):

@@ -366,6 +366,12 @@ static double background_load(rank_ctx *c, load_mark a, load_mark b)
  * every rank's threads onto the same first CPUs), and the rank with the
  * most threads per CPU it may run on (mpirun binds one rank to one core
  * by default, whatever its threads).
+ *
+ * With OMP_PROC_BIND set the runtime has already bound this (initial)
+ * thread to its first place, so its mask is one place of the rank's CPUs:
+ * ranks whose CPUs overlap get the same first place and still overlap.
+ * The rank's own CPU count is omp_get_num_procs(), which the runtime read
+ * before binding.
  */
 static void check_binding(rank_ctx *c, int team, psum_mpi_result *res)
 {
@@ -386,7 +392,7 @@ static void check_binding(rank_ctx *c, int team, psum_mpi_result *res)
         double ratio;
         int rank;
     } in = {0, c->rank}, out = {0, 0};
-    int cpus = known ? CPU_COUNT(&mask) : 0, pair[2] = {team, cpus};
+    int cpus = omp_get_num_procs(), pair[2] = {team, cpus};
     in.ratio = cpus > 0 ? (double)team / cpus : 0;
     MPI_Allreduce(&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, c->comm);
     if (out.rank != 0) {

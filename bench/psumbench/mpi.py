@@ -5,8 +5,8 @@
   weak    1, 2, 4, ... ranks of one thread each (and one per CPU), at a
           fixed N per rank (N / CPUs, so the largest run sums N)
   python  bench/pysum_mpi.py, the mpi4py counterpart, with one rank per
-          CPU, at the N of the article's Python rows (else --python-n):
-          a row of the Python contrast
+          CPU, at the N of the article's Python rows (else the N their
+          serial row chooses within --python-budget): a row of the contrast
 
 Each rank is bound to T logical CPUs of its own (mpirun --use-hwthread-cpus
 --map-by slot:PE=T --bind-to hwthread), its threads placed by
@@ -126,35 +126,46 @@ def _imports_mpi4py(python):
 
 
 class PythonMpiJob:
-    """bench/pysum_mpi.py through mpirun, one rank per CPU, at the article
-    rows' N once they have settled it (else at the fallback N)."""
+    """bench/pysum_mpi.py through mpirun, one rank per CPU, at the N of the
+    article's rows once the python sweep has settled it; else at the N that
+    the article's serial row chooses within its budget (pysum.py list
+    --calibrate-only), up to max_n."""
     kind = "python_mpi"
     sweep = SWEEP
 
-    def __init__(self, ranks, fallback_n, repeat, mpirun, script, pythons, group=None):
-        self.ranks, self.fallback_n, self.repeat = ranks, fallback_n, repeat
-        self.mpirun, self.script, self.pythons, self.group = mpirun, script, pythons, group
-        self.n = fallback_n
+    def __init__(self, ranks, max_n, repeat, budget, mpirun, scripts, pythons, group=None):
+        self.ranks, self.max_n, self.repeat, self.budget = ranks, max_n, repeat, budget
+        self.mpirun, self.pythons, self.group = mpirun, pythons, group
+        self.script, self.pysum = scripts
+        self.n = None
 
     def describe(self):
         return f"mpi python: mpi4py, {self.ranks} ranks"
 
     def spec(self):
-        return {"row": "mpi4py", "ranks": self.ranks, "n": self.n, "repeat": self.repeat}
+        return {"row": "mpi4py", "ranks": self.ranks, "n": self.n, "max_n": self.max_n,
+                "repeat": self.repeat, "budget_s": self.budget}
 
     def estimate(self, cpus):
-        return self.repeat * self.fallback_n * 60e-9 / self.ranks + 1.0
+        return self.budget * 1.5 + 1.0
 
     def python(self):
         """The first candidate interpreter that imports mpi4py, else the first."""
         found = [p for p in self.pythons if p]
         return next((p for p in found if _imports_mpi4py(p)), found[0])
 
-    def run(self, env):
+    def choose_n(self, python, env):
         if self.group is not None and self.group.n is not None:
-            self.n = self.group.n
+            return self.group.n
+        serial = runs.PythonJob("list", "list", self.max_n, self.repeat, budget=self.budget)
+        doc = serial.call(python, self.pysum, env, ["--calibrate-only"])
+        return doc["n"] if doc.get("available") else min(self.max_n, 10**6)
+
+    def run(self, env):
+        python = self.python()
+        self.n = self.choose_n(python, env)
         cmd = launch(self.mpirun, self.ranks, 1) + [
-            self.python(), self.script, "--n", str(self.n), "--repeat", str(self.repeat)]
+            python, self.script, "--n", str(self.n), "--repeat", str(self.repeat)]
         rc, out, err = runs.run_child(cmd, launch_env(env, 1))
         if rc in (130, -2):
             raise KeyboardInterrupt
@@ -178,10 +189,10 @@ def plan(args, cpus, build, group, pythons):
         per_rank = max(args.n // cpus, 1)
         jobs += [MpiJob("weak", mode, per_rank * r, r, 1, args.repeat, mpirun, binary)
                  for r in weak_ranks(cpus)]
-    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                          "pysum_mpi.py")
-    jobs.append(PythonMpiJob(cpus, args.python_n, args.python_repeat, mpirun, script,
-                             pythons, group))
+    bench = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    scripts = (os.path.join(bench, "pysum_mpi.py"), os.path.join(bench, "pysum.py"))
+    jobs.append(PythonMpiJob(cpus, args.python_n, args.python_repeat, args.python_budget,
+                             mpirun, scripts, pythons, group))
     return jobs, None
 
 
