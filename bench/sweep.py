@@ -203,7 +203,8 @@ def plan(args, cpus, python=None):
                                        group=group if in_group else None))
     if "mpi" in args.sweeps:
         pythons = [python, args.python_exe, shutil.which("python3"), "/usr/bin/python3"]
-        found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons)
+        found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons,
+                                           reference="threads" not in args.sweeps)
         jobs += found
     return jobs
 
@@ -233,7 +234,7 @@ def execute(jobs, binary, python, env, outdir, cpus):
                 doc = job.run(python, pysum, env)
                 python_csv.write(runs.python_rows(job.row, doc))
                 sweep_name = "python"
-            elif job.sweep == mpi.SWEEP:
+            elif job.kind in mpi.KINDS:
                 doc = job.run(env)  # runs.jsonl keeps it whole: no CSV rows
                 sweep_name = mpi.SWEEP
             else:
@@ -324,7 +325,7 @@ def report(done, machine, meta, outdir):
         sections += ["## Schedules and chunks\n", text]
     if "mpi" in meta.get("sweeps", []):
         text, shown = mpi.section(done["mpi"], meta.get("mpi_skipped"), outdir, draw, caption,
-                                  cpus)
+                                  cpus, done["threads"])
         sections += ["## Across MPI ranks: psum_mpi\n", text]
         printed.append(shown)
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "

@@ -13,9 +13,10 @@ Each rank is bound to T logical CPUs of its own (mpirun --use-hwthread-cpus
 OMP_PROC_BIND.  Every run goes through runs.run_child, so mpirun and its
 ranks form one process group that the sweep ends on every exit path, and is
 recorded in runs.jsonl as {"sweep": "mpi", "kind", "spec", "doc"} with kind
-"psum_mpi", "psum" (the psum_omp reference) or "python_mpi", and nowhere
-else (samples.csv keeps the other sweeps).  Tables and plots are built from
-those records alone."""
+"psum_mpi" or "python_mpi" (not in samples.csv).  The strong-scaling
+reference, psum_omp at all CPUs, comes from the threads sweep; without it
+the mpi sweep runs it (kind "psum", in samples.csv as well).  Tables and
+plots are built from the records alone."""
 import os
 import shutil
 import subprocess
@@ -23,6 +24,7 @@ import subprocess
 from . import plots, runs, tables
 
 SWEEP = "mpi"
+KINDS = ("psum_mpi", "python_mpi")  # the jobs that run through mpirun
 
 
 def availability(build):
@@ -62,17 +64,6 @@ def launch_env(env, threads):
         # Open MPI refuses to run as root without both.
         env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     return env
-
-
-class ReferenceJob(runs.PsumJob):
-    """psum_omp at all CPUs, the strong-scaling reference."""
-
-    def __init__(self, mode, n, cpus, repeat, binary):
-        super().__init__(SWEEP, mode, n, cpus, repeat, serial=False)
-        self.binary = binary
-
-    def run(self, env):
-        return super().run(self.binary, env)
 
 
 class MpiJob:
@@ -174,16 +165,18 @@ class PythonMpiJob:
         return runs._json_doc(cmd, out)
 
 
-def plan(args, cpus, build, group, pythons):
-    """The sweep's jobs, or ([], why) when psum_mpi or mpirun is missing."""
+def plan(args, cpus, build, group, pythons, reference):
+    """The sweep's jobs, or ([], why) when psum_mpi or mpirun is missing.
+    With reference, psum_omp at all CPUs runs too (as a psum job of this
+    sweep): the threads sweep, when it runs, measures that already."""
     found, why = availability(build)
     if found is None:
         return [], why
     mpirun, binary = found
     jobs = []
     for mode in ("materialize", "stream"):
-        jobs.append(ReferenceJob(mode, args.n, cpus, args.repeat,
-                                 os.path.join(build, "src", "psum_omp")))
+        if reference:
+            jobs.append(runs.PsumJob(SWEEP, mode, args.n, cpus, args.repeat, serial=False))
         jobs += [MpiJob("strong", mode, args.n, r, t, args.repeat, mpirun, binary)
                  for r, t in splits(cpus)]
         per_rank = max(args.n // cpus, 1)
@@ -212,17 +205,21 @@ def _fmt(x, spec, none="–"):
     return none if x is None else format(x, spec)
 
 
-def strong_rows(records):
+def strong_rows(records, others=()):
     """Per mode: the psum_omp reference and every split, each with its time
-    relative to psum_omp at all CPUs."""
+    relative to psum_omp at all CPUs: the reference is the psum_omp run at
+    the splits' N with as many threads as CPUs, from this sweep's records or
+    `others` (the threads sweep's)."""
     out = {}
     for mode in ("materialize", "stream"):
-        ref = next((r["doc"] for r in _by_kind(records, "psum") if r["doc"]["mode"] == mode),
-                   None)
         docs = sorted((r["doc"] for r in _by_kind(records, "psum_mpi", "strong")
                        if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
         if not docs:
             continue
+        cpus = docs[0]["ranks"] * docs[0]["threads_per_rank"]
+        ref = next((r["doc"] for r in _by_kind(list(records) + list(others), "psum")
+                    if r["doc"]["mode"] == mode and r["doc"]["n"] == docs[0]["n"] and
+                    r["doc"]["threads"] == cpus), None)
         base = ref["parallel"]["median_s"] if ref else None
         rows = [{"label": f"{d['ranks']} × {d['threads_per_rank']}", "ranks": d["ranks"],
                  "threads": d["threads_per_rank"], "n": d["n"],
@@ -386,14 +383,15 @@ plot 1 with lines lc rgb 'gray60' lw 3 title 'ideal', {', '.join(lines)}
     return plots._render(outdir, "mpi_weak", script, caption)
 
 
-def section(records, skipped, outdir, draw, caption, cpus):
+def section(records, skipped, outdir, draw, caption, cpus, others=()):
     """The result set's MPI section (also written to mpi.md); draw is the
-    sweep's Plotter.  Returns (markdown, text to print)."""
+    sweep's Plotter, others the threads sweep's records (the reference).
+    Returns (markdown, text to print)."""
     if skipped:
         text = f"{skipped}\n"
         _write(outdir, "mpi.md", text)
         return text, "psum_mpi: " + text
-    strong, weak = strong_rows(records), weak_rows(records)
+    strong, weak = strong_rows(records, others), weak_rows(records)
     parts = []
     if strong:
         parts += ["### Strong scaling: every split of the CPUs\n",
