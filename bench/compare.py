@@ -22,7 +22,7 @@ import sys
 
 from psumbench import runs
 
-SWEEPS = ("threads", "schedules", "sizes", "python")
+SWEEPS = runs.SWEEPS
 PHASES = ("serial", "parallel")
 EXACT_U_MAX = 40  # samples in all up to which the U test counts exactly
 

@@ -42,6 +42,7 @@ import sys
 import time
 
 from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, count_type, seconds
+from psumbench.machine import meminfo_bytes
 
 IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba")
 LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int object
@@ -62,14 +63,22 @@ def chunk_sum(lo, hi):
 
 
 def bounds(n, chunks):
+    """The chunks' [lo, hi): at most n of them, so none is empty."""
+    chunks = min(chunks, n)
     return [(k * n // chunks, (k + 1) * n // chunks) for k in range(chunks)]
 
 
+def exact_block_length(n):
+    """Elements in a block whose sum provably fits in int64: every value is
+    below n, so a block of INT64_MAX // n elements cannot overflow."""
+    return max(1, INT64_MAX // max(n, 1))
+
+
 def exact_blocks(n):
-    """[lo, hi) blocks of 0..n-1 whose sums provably fit in int64: every
-    value is below n, so a block of INT64_MAX // n elements cannot overflow."""
-    step = max(1, INT64_MAX // max(n, 1))
-    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+    """[lo, hi) blocks of 0..n-1 whose sums fit in int64, in order."""
+    step = exact_block_length(n)
+    for lo in range(0, n, step):
+        yield lo, min(n, lo + step)
 
 
 class ListSum:
@@ -116,12 +125,14 @@ class PoolSum:
         self.chunks, self.workers = args.chunks, args.workers
 
     def bytes(self, n):
-        alive = min(self.workers, self.chunks) * -(-n // self.chunks)
-        return alive * LIST_BYTES_PER_ELEMENT + self.workers * self.per_worker_bytes
+        chunks = min(self.chunks, n)
+        alive = min(self.workers, chunks) * -(-n // chunks)
+        return alive * LIST_BYTES_PER_ELEMENT + min(self.workers, chunks) * self.per_worker_bytes
 
     def run_once(self, n):
         t0 = time.perf_counter()
-        with self.executor_class(max_workers=self.workers) as pool:
+        # More workers than chunks would only start idle interpreters.
+        with self.executor_class(max_workers=min(self.workers, self.chunks, n)) as pool:
             parts = [pool.submit(chunk_sum, lo, hi) for lo, hi in bounds(n, self.chunks)]
             total = sum(p.result() for p in parts)
         return total, {"seconds": time.perf_counter() - t0}
@@ -142,7 +153,7 @@ class NumpyArange:
         self.np = import_numpy()
 
     def bytes(self, n):
-        return 8 * min(n, exact_blocks(n)[0][1])
+        return 8 * min(n, exact_block_length(n))
 
     def run_once(self, n):
         np = self.np
@@ -241,17 +252,6 @@ def make(impl, args):
 
 # ---- choosing N and repeating ----
 
-def mem_available():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
 def nice_sizes(lo, hi):
     """1, 2 and 5 x 10^k in [lo, hi], ascending."""
     out = []
@@ -269,6 +269,14 @@ def run_checked(impl, n):
     return dict(parts, sum=total)
 
 
+class TooBig(Exception):
+    """The row does not fit in memory at this N."""
+
+    def __init__(self, n):
+        super().__init__(n)
+        self.n = n
+
+
 class Mismatch(Exception):
     def __init__(self, n, total, expected):
         super().__init__(f"N = {n}: sum {total}, expected {expected}")
@@ -280,8 +288,11 @@ def whole(parts):
 
 
 def choose_n(impl, budget, max_n, repeat, fits):
-    """Calibrates as the module says; returns (n, note, points)."""
+    """Calibrates as the module says; returns (n, note, points).  Raises
+    TooBig when even the first size does not fit in memory."""
     n = min(FIRST_N, max_n)
+    if not fits(n):
+        raise TooBig(n)
     points = []
     while True:
         cost = whole(run_checked(impl, n)) / n
@@ -291,8 +302,13 @@ def choose_n(impl, budget, max_n, repeat, fits):
             break
         n = nxt
     ceiling = min(max_n, 10 * n)
-    chosen = max([m for m in nice_sizes(n, ceiling)
-                  if fits(m) and cost * m * repeat <= budget] or [n])
+    candidates = nice_sizes(n, ceiling) + ([ceiling] if ceiling == max_n else [])
+    fitting = [m for m in candidates if fits(m) and cost * m * repeat <= budget]
+    if not fitting:
+        return n, (f"N = {n:,}, the smallest size tried: {repeat} repetitions at the measured "
+                   f"{cost * 1e9:.3g} ns per element take longer than the {budget:g} s "
+                   "budget"), points
+    chosen = max(fitting)
     if chosen == max_n:
         return chosen, "", points
     return chosen, (f"N = {chosen:,}, not the {max_n:,} asked: {repeat} repetitions at the "
@@ -351,21 +367,23 @@ def main(argv):
     doc["timed"] = impl.timed
     if "numpy" in sys.modules:
         doc["numpy"] = sys.modules["numpy"].__version__
-    budget_mem = mem_available() * MEMORY_SHARE
+    budget_mem = (meminfo_bytes("MemAvailable") or 0) * MEMORY_SHARE
     fits = (lambda n: impl.bytes(n) <= budget_mem) if budget_mem else (lambda n: True)
     try:
         if args.n is not None:
             if not fits(args.n):
-                print(f"pysum.py: {args.impl} at N = {args.n:,} needs about "
-                      f"{impl.bytes(args.n) / 1e9:.3g} GB, more than {MEMORY_SHARE:.0%} of the "
-                      f"{budget_mem / MEMORY_SHARE / 1e9:.3g} GB available", file=sys.stderr)
-                return 1
+                raise TooBig(args.n)
             n, note, points = args.n, "", []
         else:
             n, note, points = choose_n(impl, args.budget, args.max_n, args.repeat, fits)
         doc.update(n=n, n_note=note, calibration=points)
         if not args.calibrate_only:
             doc.update(measure(impl, n, args.repeat))
+    except TooBig as e:
+        print(f"pysum.py: {args.impl} at N = {e.n:,} needs about "
+              f"{impl.bytes(e.n) / 1e9:.3g} GB, more than {MEMORY_SHARE:.0%} of the "
+              f"{budget_mem / MEMORY_SHARE / 1e9:.3g} GB available", file=sys.stderr)
+        return 1
     except Mismatch as e:
         doc.update(n=e.n, sum=str(e.total), expected=str(e.expected), verified=False)
         print(json.dumps(doc))

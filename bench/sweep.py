@@ -28,6 +28,7 @@ usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -40,18 +41,22 @@ from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_typ
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-SWEEPS = ("threads", "schedules", "sizes", "python", "mpi")
-# The Python rows: (row, pysum.py implementation, in the article's group).
-PYTHON_ROWS = (("list", "list", True), ("processes", "processes", True),
-               ("processes_cpus", "processes", True), ("range", "range", False),
-               ("threads", "threads", False), ("numpy_arange", "numpy_arange", False),
-               ("numpy_sum", "numpy_sum", False), ("numba", "numba", False))
-ROW_NAMES = tuple(r for r, _, _ in PYTHON_ROWS)
+SWEEPS = runs.SWEEPS
+ROW_NAMES = tuple(tables.PYTHON_ROWS)
 MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
+MACHINE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with psum_omp's convention for usage errors: one line on
+    stderr naming the option and the value, then exit 2."""
+
+    def error(self, message):
+        self.exit(2, f"sweep.py: {message} (see bench/sweep.py --help)\n")
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="bench/sweep.py",
         description="Sweep psum_omp over threads, schedules and sizes, run the Python "
                     "programs beside it, and write tables, plots and a result set.")
@@ -92,6 +97,11 @@ def parse_args(argv):
                    help="run nothing: rebuild the tables, plots and summary.md of the result "
                         "set DIR (a partial one too) from its runs.jsonl")
     args = p.parse_args(argv)
+    if args.render is not None and not os.path.isdir(args.render):
+        p.error(f"invalid value '{args.render}' for --render: not a folder")
+    if args.machine is not None and not MACHINE_NAME.fullmatch(args.machine):
+        p.error(f"invalid value '{args.machine}' for --machine: expected letters, digits, "
+                "'.', '_' and '-', not starting with '.'")
     args.sweeps = _choice_list(p, "--sweeps", args.sweeps, SWEEPS)
     args.python_rows = _choice_list(p, "--python-rows", args.python_rows, ROW_NAMES)
     if args.quick:
@@ -103,8 +113,10 @@ def parse_args(argv):
     args.stream_max = args.stream_max or (10**7 if args.quick else 10**11)
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
-    if args.render is None and ({"threads", "sizes", "mpi"} & set(args.sweeps)):
+    if args.render is None and {"threads", "schedules", "sizes", "mpi"} & set(args.sweeps):
         check_memory(p, args.n)
+    if args.render is None and "python" in args.sweeps:
+        args.python_exe = choose_python(p, args.python_exe)
     return args
 
 
@@ -124,30 +136,32 @@ def check_memory(parser, n):
     if available and need > available:
         parser.error(f"invalid value '{n}' for -n: materializing it needs "
                      f"{need / 1e9:.3g} GB, {available / 1e9:.3g} GB is available "
-                     "(drop the threads and sizes sweeps or use a smaller -n)")
+                     "(run only --sweeps python, or use a smaller -n)")
 
 
-def imports_peers(python):
+def runs_python(python, code):
     try:
-        p = subprocess.run([python, "-c", "import numpy, numba"], capture_output=True,
-                           timeout=120)
+        p = subprocess.run([python, "-c", code], capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return p.returncode == 0
 
 
-def choose_python(requested):
-    """The interpreter of the Python rows: --python, else the first of
-    python3 on PATH and /usr/bin/python3 that imports numpy and numba, else
-    the first that exists (its numpy and numba rows then say why not)."""
-    if requested:
-        if not shutil.which(requested):
-            raise runs.RunFailed(f"no Python interpreter at '{requested}' (--python)")
-        return shutil.which(requested)
+def choose_python(parser, requested):
+    """The interpreter of the Python rows: --python (refused unless it runs
+    Python 3), else the first of python3 on PATH and /usr/bin/python3 that
+    imports numpy and numba, else the first that exists (its numpy and numba
+    rows then say why not)."""
+    if requested is not None:
+        path = shutil.which(requested)
+        if not path or not runs_python(path, "import sys; assert sys.version_info >= (3, 9)"):
+            parser.error(f"invalid value '{requested}' for --python: not a Python 3.9+ "
+                         "interpreter")
+        return path
     found = [c for c in (shutil.which("python3"), "/usr/bin/python3")
              if c and os.access(c, os.X_OK)]
     for candidate in found:
-        if imports_peers(candidate):
+        if runs_python(candidate, "import numpy, numba"):
             return candidate
     return found[0] if found else sys.executable
 
@@ -162,12 +176,13 @@ def thread_points(cpus):
     return points + [2 * cpus]
 
 
-def powers_of_ten(lo, hi):
-    out, n = [], lo
+def size_points(hi):
+    """N = 10^3, 10^4, ... up to hi, and hi itself."""
+    out, n = [], min(1000, hi)
     while n <= hi:
         out.append(n)
         n *= 10
-    return out
+    return out if out[-1] == hi else out + [hi]
 
 
 def plan(args, cpus, python=None):
@@ -187,20 +202,20 @@ def plan(args, cpus, python=None):
                  for sched in ("static", "dynamic", "guided")]
     if "sizes" in args.sweeps:
         jobs += [runs.PsumJob("sizes", "materialize", n, cpus, args.repeat)
-                 for n in powers_of_ten(1000, args.n)]
+                 for n in size_points(args.n)]
         # The largest stream sizes take seconds per repetition: three suffice.
         jobs += [runs.PsumJob("sizes", "stream", n, cpus,
                               args.repeat if n < 10**10 else min(args.repeat, 3))
-                 for n in powers_of_ten(1000, args.stream_max)]
+                 for n in size_points(args.stream_max)]
     if "python" in args.sweeps:
-        for row, impl, in_group in PYTHON_ROWS:
+        for row, info in tables.PYTHON_ROWS.items():
             if row not in args.python_rows:
                 continue
             workers = cpus if row == "processes_cpus" else args.workers
-            jobs.append(runs.PythonJob(row, impl, args.python_n, args.python_repeat,
+            jobs.append(runs.PythonJob(row, info.impl, args.python_n, args.python_repeat,
                                        budget=args.python_budget, workers=workers,
                                        chunks=args.python_chunks,
-                                       group=group if in_group else None))
+                                       group=group if info.article else None))
     if "mpi" in args.sweeps:
         pythons = [python, args.python_exe, shutil.which("python3"), "/usr/bin/python3"]
         found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons,
@@ -215,7 +230,10 @@ def probe(binary, env):
                                   env)
     if rc != 0:
         raise runs.RunFailed(f"{binary} does not run: {err.strip()}")
-    return json.loads(out)["machine"]
+    machine = runs.json_doc([binary], out, ("machine",))["machine"]
+    if not isinstance(machine, dict) or not isinstance(machine.get("logical_cpus"), int):
+        raise runs.RunFailed(f"{binary} printed no machine record")
+    return machine
 
 
 def execute(jobs, binary, python, env, outdir, cpus):
@@ -275,7 +293,9 @@ class Plotter:
                       "scripts are in the set, and `bench/sweep.py --render DIR` draws them",
                       file=sys.stderr)
             self.warned = True
-            return False
+        except RuntimeError as e:
+            print(f"sweep.py: warning: {e}: that plot is skipped", file=sys.stderr)
+        return False
 
 
 def report(done, machine, meta, outdir):
@@ -335,33 +355,38 @@ def report(done, machine, meta, outdir):
     return "\n".join(printed)
 
 
+def warn(text):
+    print(f"sweep.py: warning: {text}", file=sys.stderr)
+
+
 def render(path):
-    """--render: rebuilds a set's tables, plots and summary from its files."""
+    """--render: rebuilds a set's tables, plots and summary from its files;
+    damaged records are skipped with a warning."""
     try:
         with open(os.path.join(path, "machine.json")) as f:
             machine = json.load(f)
         with open(os.path.join(path, "run.json")) as f:
             meta = json.load(f)
-        records = runs.read_records(os.path.join(path, "runs.jsonl"),
-                                    lambda text: print(f"sweep.py: warning: {text}",
-                                                       file=sys.stderr))
-    except (OSError, ValueError) as e:
+        if not isinstance(machine, dict) or not isinstance(meta, dict):
+            raise ValueError("machine.json and run.json must each hold a JSON object")
+        records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
+                                    convert=runs.check_record)
+        done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
+        text = report(done, machine, meta, path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
         return 1
-    done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
-    print(report(done, machine, meta, path))
+    print(text)
     print(f"sweep.py: result set {path} rendered from {len(records)} runs", file=sys.stderr)
     return 0
 
 
 def main(argv):
     args = parse_args(argv)
-    if args.render:
-        return render(args.render)
-    # SIGTERM ends the sweep like Ctrl-C does: through the same clean-up.
+    # SIGTERM ends a run as Ctrl-C does: through the same clean-up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        return sweep(args)
+        return render(args.render) if args.render is not None else sweep(args)
     except KeyboardInterrupt:
         print("sweep.py: interrupted", file=sys.stderr)
         return 130
@@ -378,7 +403,7 @@ def sweep(args):
         return 1
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "close")
-    python = choose_python(args.python_exe) if "python" in args.sweeps else None
+    python = args.python_exe if "python" in args.sweeps else None
 
     psum_machine = probe(binary, env)
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
@@ -390,21 +415,23 @@ def sweep(args):
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
             "mpi_skipped": args.mpi_skipped, "complete": False}
-    write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
-    write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
     print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
     try:
+        write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
+        write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
         done = execute(jobs, binary, python, env, outdir, cpus)
-    except KeyboardInterrupt:
-        print(f"sweep.py: interrupted; {outdir} holds every finished configuration "
+        meta["complete"] = True  # what the report says; run.json says so once it is written
+        printed = report(done, machine, meta, outdir)
+        write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
+        results.write_index(args.out)
+    except (KeyboardInterrupt, SystemExit):
+        print(f"sweep.py: stopped; {outdir} holds every finished configuration "
               f"(bench/sweep.py --render {outdir} tabulates them)", file=sys.stderr)
-        return 130
+        raise
     except runs.RunFailed as e:
         raise runs.RunFailed(f"{e}; {outdir} holds every finished configuration") from None
-    meta["complete"] = True
-    write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
-    printed = report(done, machine, meta, outdir)
-    results.write_index(args.out)
+    except OSError as e:
+        raise runs.RunFailed(f"{e}; the result set {outdir} is incomplete") from None
     print(printed)
     print(f"sweep.py: result set written to {outdir}", file=sys.stderr)
     return 0

@@ -1,5 +1,7 @@
 #include "cli.h"
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "parse.h"
@@ -11,214 +13,270 @@
  */
 #define QUOTED_SIZE 100
 
-typedef enum {
-    OPT_ELEMENTS, OPT_MODE, OPT_SCHEDULE, OPT_CHUNKS, OPT_THREADS,
-    OPT_REPEAT, OPT_FORMAT, OPT_NO_SERIAL, OPT_HELP, OPT_VERSION,
-} option_id;
+/* getopt_long's codes for the long options that have no short form. */
+enum { OPT_NO_SERIAL = 256, OPT_NO_HEADER };
 
-typedef struct {
-    const char *name;  /* long name without the dashes */
-    char short_name;   /* 0 if none */
-    bool takes_value;
-    option_id id;
-} option_spec;
-
-static const option_spec options[] = {
-    {"elements", 'n', true, OPT_ELEMENTS},
-    {"mode", 0, true, OPT_MODE},
-    {"schedule", 0, true, OPT_SCHEDULE},
-    {"chunks", 0, true, OPT_CHUNKS},
-    {"threads", 't', true, OPT_THREADS},
-    {"repeat", 'r', true, OPT_REPEAT},
-    {"format", 0, true, OPT_FORMAT},
-    {"no-serial", 0, false, OPT_NO_SERIAL},
-    {"help", 'h', false, OPT_HELP},
-    {"version", 'V', false, OPT_VERSION},
+static const struct option long_options[] = {
+    {"elements", required_argument, NULL, 'n'},
+    {"mode", required_argument, NULL, 'm'},
+    {"schedule", required_argument, NULL, 's'},
+    {"chunks", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 't'},
+    {"repeat", required_argument, NULL, 'r'},
+    {"format", required_argument, NULL, 'f'},
+    {"no-serial", no_argument, NULL, OPT_NO_SERIAL},
+    {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
 };
 
-static const char *const mode_names[] = {"materialize", "stream"};
-static const char *const schedule_names[] = {"static", "dynamic", "guided"};
-static const char *const format_names[] = {"text", "csv", "json"};
+/*
+ * '+': stop at the first operand instead of moving operands to the end, so
+ * options are read strictly left to right; ':': report a missing value as
+ * ':' rather than '?', so it gets its own message.
+ */
+static const char short_options[] = "+:n:m:s:c:t:r:f:hV";
 
-const char *psum_mode_name(psum_mode m)
+#define LONG_COUNT (sizeof long_options / sizeof long_options[0] - 1)
+
+/* The long option whose code is val; every code has one. */
+static const struct option *by_code(int val)
 {
-    return mode_names[m];
+    for (size_t i = 0; i < LONG_COUNT; i++) {
+        if (long_options[i].val == val)
+            return &long_options[i];
+    }
+    return &long_options[0];
 }
 
-const char *psum_schedule_name(psum_schedule s)
+void psum_cli_check_environment(char **envp, psum_env_dropped *dropped)
 {
-    return schedule_names[s];
+    psum_env_drop_invalid(envp, dropped);
 }
 
-void psum_config_default(psum_config *cfg)
+void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w)
 {
-    cfg->n = 1000000000;
-    cfg->mode = PSUM_MODE_MATERIALIZE;
-    cfg->schedule = PSUM_SCHED_DYNAMIC;
-    cfg->chunks = 100;
-    cfg->threads = 0;
-    cfg->repeat = 5;
-    cfg->format = PSUM_FORMAT_TEXT;
-    cfg->serial = true;
+    for (size_t i = 0; i < dropped->count; i++) {
+        char line[sizeof w->text[0]];
+        psum_env_warning(&dropped->item[i], line, sizeof line);
+        psum_add_warning(w, line);
+    }
 }
 
+/*
+ * Laid out for help2man, which turns it into the man page: "Usage:",
+ * sections ending in ':', options indented with their descriptions in a
+ * column.
+ */
 void psum_cli_usage(FILE *out)
 {
     fputs(
-        "usage: psum_omp [options]\n"
-        "Sums 0, 1, ..., N-1 serially and with OpenMP, checks the exact result\n"
-        "against N(N-1)/2 and reports times, rates and speedup.\n"
+        "Usage: psum_omp [OPTION]...\n"
+        "Sum 0, 1, ..., N-1 serially and with an OpenMP parallel loop, check the\n"
+        "exact result against N(N-1)/2 and report times, rates and speedup.\n"
+        "\n",
+        out);
+    psum_cli_usage_options(out);
+    fputs(
         "\n"
-        "  -n, --elements N     elements to sum (default 1e9; 1_000, 2.5e9 accepted;\n"
-        "                       at most 2^62)\n"
-        "      --mode M         materialize (default): fill an array, then sum it;\n"
-        "                       stream: generate the values, no array\n"
-        "      --schedule S     dynamic (default), static or guided\n"
-        "      --chunks K       chunks of the parallel loop (default 100)\n"
-        "  -t, --threads T      threads (default: OMP_NUM_THREADS, else all CPUs)\n"
-        "  -r, --repeat R       timed repetitions after one warm-up (default 5)\n"
-        "      --format F       text (default), csv or json\n"
-        "      --no-serial      skip the serial phase\n"
-        "  -h, --help           show this help and exit\n"
-        "  -V, --version        show the version and exit\n"
-        "\n"
-        "Exit status: 0 verified, 1 runtime failure or failed verification,\n"
-        "2 usage error, 130 interrupted.\n",
+        "Exit status:\n"
+        "  0    the sum was verified\n"
+        "  1    runtime failure or failed verification\n"
+        "  2    usage error\n"
+        "  130  interrupted (Ctrl-C)\n",
         out);
 }
 
-static const option_spec *find_long(const char *name, size_t len)
+void psum_cli_usage_options(FILE *out)
 {
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
-        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
-            return &options[i];
-    }
-    return NULL;
-}
-
-static const option_spec *find_short(char c)
-{
-    for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
-        if (options[i].short_name == c)
-            return &options[i];
-    }
-    return NULL;
+    char schedules[128], formats[128];
+    psum_config def;
+    psum_config_default(&def);
+    fputs(
+        "Options:\n"
+        "  -n, --elements=N      elements to sum, 1 to 2^62 (default 1e9);\n"
+        "                          1_000_000 and exact forms like 2.5e9 accepted\n"
+        "  -m, --mode=MODE       materialize (default): fill an array, then sum it;\n"
+        "                          stream: generate the values, no array\n",
+        out);
+    fprintf(out,
+        "  -s, --schedule=SCHED  %s (default %s)\n"
+        "  -c, --chunks=K        chunks of the parallel loop, 1 to 1e9 (default 100)\n"
+        "  -t, --threads=T       threads, 1 to 1024 (default: OMP_NUM_THREADS, else\n"
+        "                          one per CPU)\n"
+        "  -r, --repeat=R        timed repetitions after one warm-up, 1 to 1e6\n"
+        "                          (default 5)\n"
+        "  -f, --format=FORMAT   %s (default %s)\n",
+        psum_names_list(&psum_schedule_names, schedules, sizeof schedules),
+        psum_schedule_name(def.schedule),
+        psum_names_list(&psum_format_names, formats, sizeof formats),
+        psum_format_name(def.format));
+    fputs(
+        "      --no-serial       skip the serial phase\n"
+        "      --no-header       csv: print the data row alone, to append to a file\n"
+        "  -h, --help            show this help and exit\n"
+        "  -V, --version         show the version and exit\n"
+        "\n"
+        "Options are read left to right and the last of a repeated option wins.\n"
+        "A long option may be shortened to any unambiguous prefix (--elem 5);\n"
+        "short options may be bundled (-Vh) and take a value attached (-n5);\n"
+        "-- ends the options.  Results go to stdout, warnings and errors to stderr.\n"
+        "\n"
+        "Environment:\n"
+        "  OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC\n"
+        "                        checked before the OpenMP runtime reads them; an\n"
+        "                        invalid value is ignored with a warning\n",
+        out);
 }
 
 /*
- * Looks value up in names[0..count-1]: stores its index in *index and
- * returns NULL, or returns `expected` (the reason for the error message).
+ * Looks value up in table t: stores its index in *index and returns NULL,
+ * or returns the reason for the error message, "expected a, b or c", in
+ * why (whylen bytes).
  */
-static const char *pick_name(const char *value, const char *const *names, size_t count,
-                             const char *expected, int *index)
+static const char *pick_name(const char *value, const psum_names *t, int *index,
+                             char *why, size_t whylen)
 {
-    for (size_t i = 0; i < count; i++) {
-        if (strcmp(value, names[i]) == 0) {
-            *index = (int)i;
-            return NULL;
-        }
-    }
-    return expected;
+    *index = psum_names_find(t, value);
+    if (*index >= 0)
+        return NULL;
+    char list[128];
+    snprintf(why, whylen, "expected %s", psum_names_list(t, list, sizeof list));
+    return why;
 }
 
 /*
- * Applies one option with its value (NULL for flags).  Returns the status;
- * on error writes the message into err.
+ * Applies the option with code `code` and its value (NULL for flags).
+ * Returns the status; on error writes the message into err.
  */
-static psum_cli_status apply(const option_spec *opt, const char *value,
-                             psum_config *cfg, char *err, size_t errlen)
+static psum_cli_status apply(int code, const char *value, psum_config *cfg,
+                             char *err, size_t errlen)
 {
     const char *why = NULL;
+    char expected[160];
     uint64_t num = 0;
     int pick = 0;
 
-    switch (opt->id) {
-    case OPT_ELEMENTS:
+    switch (code) {
+    case 'n':
         why = psum_parse_count(value, PSUM_MAX_ELEMENTS, &cfg->n);
         break;
-    case OPT_CHUNKS:
+    case 'c':
         why = psum_parse_count(value, PSUM_MAX_CHUNKS, &cfg->chunks);
         break;
-    case OPT_REPEAT:
+    case 'r':
         why = psum_parse_count(value, PSUM_MAX_REPEAT, &cfg->repeat);
         break;
-    case OPT_THREADS:
+    case 't':
         why = psum_parse_count(value, PSUM_MAX_THREADS, &num);
         if (why == NULL)
             cfg->threads = (int)num;
         break;
-    case OPT_MODE:
-        why = pick_name(value, mode_names, 2, "expected materialize or stream", &pick);
+    case 'm':
+        why = pick_name(value, &psum_mode_names, &pick, expected, sizeof expected);
         cfg->mode = why ? cfg->mode : (psum_mode)pick;
         break;
-    case OPT_SCHEDULE:
-        why = pick_name(value, schedule_names, 3, "expected static, dynamic or guided", &pick);
+    case 's':
+        why = pick_name(value, &psum_schedule_names, &pick, expected, sizeof expected);
         cfg->schedule = why ? cfg->schedule : (psum_schedule)pick;
         break;
-    case OPT_FORMAT:
-        why = pick_name(value, format_names, 3, "expected text, csv or json", &pick);
+    case 'f':
+        why = pick_name(value, &psum_format_names, &pick, expected, sizeof expected);
         cfg->format = why ? cfg->format : (psum_format)pick;
         break;
     case OPT_NO_SERIAL:
         cfg->serial = false;
         break;
-    case OPT_HELP:
+    case OPT_NO_HEADER:
+        cfg->csv_header = false;
+        break;
+    case 'h':
         return PSUM_CLI_HELP;
-    case OPT_VERSION:
+    case 'V':
         return PSUM_CLI_VERSION;
     }
     if (why != NULL) {
         char quoted[QUOTED_SIZE];
         snprintf(err, errlen, "invalid value '%s' for --%s: %s",
-                 psum_escape(value, quoted, sizeof quoted), opt->name, why);
+                 psum_escape(value, quoted, sizeof quoted), by_code(code)->name, why);
         return PSUM_CLI_ERROR;
     }
     return PSUM_CLI_RUN;
+}
+
+/*
+ * getopt_long, quiet, says only '?' for a long option it refused; this
+ * tells why from the word itself ("--name" or "--name=value"), matching
+ * names as getopt_long does: exactly, else by unambiguous prefix.
+ */
+static void long_option_error(const char *word, char *err, size_t errlen)
+{
+    char quoted[QUOTED_SIZE];
+    const char *name = word + 2;
+    size_t len = strcspn(name, "=");
+    const struct option *match[LONG_COUNT];
+    size_t count = 0;
+    for (size_t i = 0; i < LONG_COUNT; i++) {
+        const char *candidate = long_options[i].name;
+        if (strncmp(candidate, name, len) != 0)
+            continue;
+        if (strlen(candidate) == len) { /* exact: no ambiguity */
+            match[0] = &long_options[i];
+            count = 1;
+            break;
+        }
+        match[count++] = &long_options[i];
+    }
+    psum_escape(word, quoted, sizeof quoted);
+    if (count == 0) {
+        snprintf(err, errlen, "unknown option '%s'", quoted);
+    } else if (count == 1) {
+        snprintf(err, errlen, "option '--%s' takes no value, got '%s'", match[0]->name, quoted);
+    } else {
+        size_t used = (size_t)snprintf(err, errlen, "ambiguous option '%s': could be", quoted);
+        for (size_t i = 0; i < count && used < errlen; i++) {
+            const char *sep = i == 0 ? " " : i + 1 == count ? " or " : ", ";
+            used += (size_t)snprintf(err + used, errlen - used, "%s--%s", sep, match[i]->name);
+        }
+    }
 }
 
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen)
 {
     psum_config_default(cfg);
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        char quoted[QUOTED_SIZE];
-        const option_spec *opt = NULL;
-        const char *value = NULL; /* a value attached with '=' or to -n */
-
-        if (strncmp(arg, "--", 2) == 0 && arg[2] != '\0') {
-            const char *eq = strchr(arg + 2, '=');
-            size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-            opt = find_long(arg + 2, len);
-            value = eq ? eq + 1 : NULL;
-        } else if (arg[0] == '-' && arg[1] != '\0' && arg[1] != '-') {
-            opt = find_short(arg[1]);
-            value = arg[2] != '\0' ? arg + 2 : NULL;
-        } else {
-            snprintf(err, errlen, "unexpected argument '%s'",
-                     psum_escape(arg, quoted, sizeof quoted));
+    /* glibc: optind 0 restarts getopt from scratch, so every call is alike. */
+    optind = 0;
+    opterr = 0;
+    for (;;) {
+        int word = optind > 0 ? optind : 1; /* the argument getopt_long reads now */
+        int code = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (code == -1)
+            break;
+        if (code == ':') {
+            snprintf(err, errlen, "option '--%s' needs a value", by_code(optopt)->name);
             return PSUM_CLI_ERROR;
         }
-
-        if (opt == NULL) {
-            snprintf(err, errlen, "unknown option '%s'", psum_escape(arg, quoted, sizeof quoted));
-            return PSUM_CLI_ERROR;
-        }
-        if (!opt->takes_value && value != NULL) {
-            snprintf(err, errlen, "option '--%s' takes no value, got '%s'", opt->name,
-                     psum_escape(arg, quoted, sizeof quoted));
-            return PSUM_CLI_ERROR;
-        }
-        if (opt->takes_value && value == NULL) {
-            if (i + 1 >= argc) {
-                snprintf(err, errlen, "option '--%s' needs a value", opt->name);
-                return PSUM_CLI_ERROR;
+        if (code == '?') {
+            if (strncmp(argv[word], "--", 2) == 0) {
+                long_option_error(argv[word], err, errlen);
+            } else {
+                char option[3] = {'-', (char)optopt, '\0'}, quoted[QUOTED_SIZE];
+                snprintf(err, errlen, "unknown option '%s'",
+                         psum_escape(option, quoted, sizeof quoted));
             }
-            value = argv[++i];
+            return PSUM_CLI_ERROR;
         }
-        psum_cli_status st = apply(opt, value, cfg, err, errlen);
+        psum_cli_status st = apply(code, optarg, cfg, err, errlen);
         if (st != PSUM_CLI_RUN)
             return st;
+    }
+    if (optind < argc) {
+        char quoted[QUOTED_SIZE];
+        snprintf(err, errlen, "unexpected argument '%s'",
+                 psum_escape(argv[optind], quoted, sizeof quoted));
+        return PSUM_CLI_ERROR;
     }
     return PSUM_CLI_RUN;
 }

@@ -1,34 +1,18 @@
 /*
- * Command-line parsing and validation into a psum_config.  Nothing here
- * allocates the array or starts threads.
+ * What the user gives psum_omp: the command line, parsed and validated into
+ * a psum_config, and the OMP_* environment, validated (env.h) before the
+ * OpenMP runtime reads it.  Nothing here allocates the array or starts
+ * threads.
  */
 #ifndef PSUM_CLI_H
 #define PSUM_CLI_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "sum.h"
-
-typedef enum { PSUM_MODE_MATERIALIZE, PSUM_MODE_STREAM } psum_mode;
-typedef enum { PSUM_FORMAT_TEXT, PSUM_FORMAT_CSV, PSUM_FORMAT_JSON } psum_format;
-
-typedef struct {
-    uint64_t n;              /* elements, 1 .. PSUM_MAX_ELEMENTS */
-    psum_mode mode;
-    psum_schedule schedule;
-    uint64_t chunks;         /* 1 .. PSUM_MAX_CHUNKS */
-    int threads;             /* 0: as OMP_NUM_THREADS or the runtime says */
-    uint64_t repeat;         /* timed repetitions, 1 .. PSUM_MAX_REPEAT */
-    psum_format format;
-    bool serial;             /* false with --no-serial */
-} psum_config;
-
-#define PSUM_MAX_CHUNKS ((uint64_t)1000000000)
-#define PSUM_MAX_THREADS 1024
-#define PSUM_MAX_REPEAT ((uint64_t)1000000)
+#include "config.h"
+#include "env.h"
+#include "result.h"
 
 typedef enum {
     PSUM_CLI_RUN,     /* *cfg is filled and valid */
@@ -37,24 +21,46 @@ typedef enum {
     PSUM_CLI_ERROR,   /* err holds a one-line message, no newline */
 } psum_cli_status;
 
-/* Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats. */
-void psum_config_default(psum_config *cfg);
-
 /*
- * Parses argv[1..argc-1] over the defaults.  Options may repeat; the last
- * one wins.  On PSUM_CLI_ERROR, err (errlen bytes) holds one line such as
- * "invalid value '1e9x' for --elements: trailing characters"; the quoted
- * value is escaped (psum_escape) and cut to 100 bytes, so with errlen >= 256
- * the message is whole, one line of valid UTF-8.
+ * Parses argv[1..argc-1] over the defaults, with getopt_long's conventions:
+ * --name value, --name=value, any unambiguous prefix of a long name
+ * (--elem 5), short options bundled (-Vh) or with the value attached
+ * (-n5), and -- ending the options.  Options are applied left to right, a
+ * repeated one overriding the earlier, and parsing stops at the first
+ * --help, --version or error, so "--help --bogus" asks for help and
+ * "--bogus --help" is an error.  An operand (an argument that is no option,
+ * or anything after --) is an error.
+ *
+ * On PSUM_CLI_ERROR, err (errlen bytes) holds one line naming the option
+ * and the value, such as "invalid value '1e9x' for --elements: trailing
+ * characters"; the quoted value is escaped (psum_escape) and cut to 100
+ * bytes, so with errlen >= 256 the message is whole, one line of valid
+ * UTF-8.  Pure but for getopt_long's globals, which it resets on entry
+ * (glibc: optind = 0) and leaves quiet (opterr = 0); not thread-safe.
  */
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen);
 
+/*
+ * Removes from envp (main's environment block, or environ) every OMP_*
+ * value that env.h refuses, and appends each removal to *dropped, which
+ * the caller zeroes once.  Safe to call from .preinit_array, before libc
+ * and the OpenMP runtime start (see main.c), and again later: the second
+ * call finds nothing more.
+ */
+void psum_cli_check_environment(char **envp, psum_env_dropped *dropped);
+
+/* Appends one warning to w for each value in *dropped ("ignoring OMP_..."). */
+void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w);
+
 /* Writes the usage text to out. */
 void psum_cli_usage(FILE *out);
 
-/* Names of the enum values, as written on the command line. */
-const char *psum_mode_name(psum_mode m);
-const char *psum_schedule_name(psum_schedule s);
+/*
+ * Writes the part of the usage text that every program taking psum_omp's
+ * options shares (psum_omp, psum_mpi): the options, how they are read, and
+ * the environment, from "Options:" to the end of the environment list.
+ */
+void psum_cli_usage_options(FILE *out);
 
 #endif

@@ -6,7 +6,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "psum_config.h"
+#include "psum_build.h"
 
 static void read_cpu_model(char *out, size_t len)
 {

@@ -1,17 +1,17 @@
 /*
  * psum_omp: wires the modules together and owns the exit code.
+ * parse -> run (measure, verify, qualify) -> warnings -> report -> exit.
  * 0 verified, 1 runtime failure or failed verification, 2 usage error,
  * 130 interrupted.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "env.h"
 #include "interrupt.h"
 #include "machine.h"
-#include "psum_config.h"
+#include "psum_build.h"
+#include "qualify.h"
 #include "report.h"
 #include "run.h"
 
@@ -24,16 +24,16 @@ static psum_env_dropped env_dropped;
  * libc is not initialized yet (getenv would see nothing): envp is the
  * environment block itself, and editing it edits what getenv sees later.
  */
-static void drop_invalid_environment(int argc, char **argv, char **envp)
+static void check_environment_early(int argc, char **argv, char **envp)
 {
     (void)argc;
     (void)argv;
-    psum_env_drop_invalid(envp, &env_dropped);
+    psum_cli_check_environment(envp, &env_dropped);
 }
 
 __attribute__((section(".preinit_array"), used))
-static void (*const drop_invalid_environment_early)(int, char **, char **) =
-    drop_invalid_environment;
+static void (*const check_environment_early_entry)(int, char **, char **) =
+    check_environment_early;
 
 /* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
 static int close_stdout(void)
@@ -45,39 +45,18 @@ static int close_stdout(void)
     return 0;
 }
 
-/*
- * Formats the whole report in memory first, so stdout never receives a
- * half-written result.
- */
-static int write_report(const psum_result *res, const psum_machine *m,
-                        const psum_warnings *w)
+/* Warnings on stderr, the report on stdout; 0, or 1 if it could not be written. */
+static int report(const psum_result *res, const psum_machine *machine)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
-    if (mem == NULL) {
-        perror("psum_omp: cannot format the report");
-        return 1;
-    }
-    int rc = 0;
-    switch (res->cfg.format) {
-    case PSUM_FORMAT_CSV:
-        rc = psum_report_csv(mem, res, m, w);
-        break;
-    case PSUM_FORMAT_JSON:
-        rc = psum_report_json(mem, res, m, w);
-        break;
-    case PSUM_FORMAT_TEXT:
-        rc = psum_report_text(mem, res, m, w);
-        break;
-    }
-    if (fclose(mem) != 0 || rc != 0) {
+    psum_warnings warnings;
+    psum_collect_warnings(res, machine, &warnings);
+    psum_cli_environment_warnings(&env_dropped, &warnings);
+    for (size_t i = 0; i < warnings.count; i++)
+        fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
+    if (psum_report(stdout, res, machine, &warnings) != 0) {
         fputs("psum_omp: cannot format the report\n", stderr);
-        free(buf);
         return 1;
     }
-    fwrite(buf, 1, len, stdout);
-    free(buf);
     return close_stdout();
 }
 
@@ -104,7 +83,7 @@ int main(int argc, char **argv)
      * Where .preinit_array is not run (a static or non-glibc build), LLVM's
      * libomp still reads OMP_* only later, at the first parallel region.
      */
-    psum_env_drop_invalid(environ, &env_dropped);
+    psum_cli_check_environment(environ, &env_dropped);
     psum_interrupt_install();
     psum_machine machine;
     psum_machine_read(&machine);
@@ -122,16 +101,7 @@ int main(int argc, char **argv)
         break;
     }
 
-    psum_warnings warnings;
-    psum_collect_warnings(&res, &machine, &warnings);
-    for (size_t i = 0; i < env_dropped.count; i++) {
-        char line[sizeof warnings.text[0]];
-        psum_env_warning(&env_dropped.item[i], line, sizeof line);
-        psum_add_warning(&warnings, line);
-    }
-    for (size_t i = 0; i < warnings.count; i++)
-        fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
-    int rc = write_report(&res, &machine, &warnings);
+    int rc = report(&res, &machine);
     if (!res.verified) {
         char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
         fprintf(stderr, "psum_omp: verification failed: sum %s, expected %s\n",

@@ -14,6 +14,7 @@
 #include "limbs.h"
 #include "measure.h"
 #include "procfs.h"
+#include "ranks.h"
 #include "sum.h"
 #include "timer.h"
 
@@ -30,6 +31,7 @@ typedef struct {
     uint64_t lo, hi; /* this rank's slice */
     bool fail_here; /* PSUM_MPI_FAIL_RANK names this rank */
     bool fail_sum;  /* ... and PSUM_MPI_FAIL_STAGE=sum */
+    psum_mpi_watch watch; /* the CPUs and the load, for the verdicts */
     char *err;
     size_t errlen;
 } rank_ctx;
@@ -50,9 +52,6 @@ typedef struct {
     double *samples;   /* each repetition's time, the maximum over ranks */
     double *local_max; /* each repetition's slowest local sum */
     double *medians;   /* each rank's median local sum */
-    int *teams;        /* each rank's running threads */
-    long *cpus;        /* the logical CPUs of each rank's node */
-    int *node_of;
     char *hosts;       /* PSUM_HOST_NAME_SIZE bytes per rank */
 } root_buffers;
 
@@ -190,9 +189,6 @@ static void free_buffers(rank_times *t, root_buffers *b)
     free(b->samples);
     free(b->local_max);
     free(b->medians);
-    free(b->teams);
-    free(b->cpus);
-    free(b->node_of);
     free(b->hosts);
 }
 
@@ -209,12 +205,8 @@ static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
     b->samples = malloc(reps * sizeof *b->samples);
     b->local_max = malloc(reps * sizeof *b->local_max);
     b->medians = malloc(ranks * sizeof *b->medians);
-    b->teams = malloc(ranks * sizeof *b->teams);
-    b->cpus = malloc(ranks * sizeof *b->cpus);
-    b->node_of = malloc(ranks * sizeof *b->node_of);
     b->hosts = malloc(ranks * PSUM_HOST_NAME_SIZE);
-    if (!b->samples || !b->local_max || !b->medians || !b->teams || !b->cpus ||
-        !b->node_of || !b->hosts)
+    if (!b->samples || !b->local_max || !b->medians || !b->hosts)
         return fail(c, "cannot allocate memory for the figures of %zu ranks", ranks);
     return STATUS_OK;
 }
@@ -324,153 +316,56 @@ static int parallel_phase(rank_ctx *c, const psum_source *src, rank_times *t,
 
 /* ---- the figures across ranks ---- */
 
-typedef struct {
-    double wall, own, busy;
-    int ok;
-} load_mark;
-
-static load_mark mark_load(void)
-{
-    load_mark m;
-    m.wall = psum_now();
-    m.own = psum_process_cpu_time();
-    m.ok = psum_proc_cpu_busy(&m.busy) == 0;
-    return m;
-}
-
-/* Shorter than this, /proc/stat's 10 ms ticks say little about the load. */
-#define LOAD_MIN_SECONDS 0.25
-
-/*
- * What other processes used of each node's CPUs between two marks (the
- * node's busy time less all its ranks' own), the busiest node's share on
- * rank 0; negative when unknown.
- */
-static double background_load(rank_ctx *c, load_mark a, load_mark b)
-{
-    double own = b.own - a.own, node_own = 0, share = -1, worst = -1;
-    MPI_Reduce(&own, &node_own, 1, MPI_DOUBLE, MPI_SUM, 0, c->node);
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    double wall = b.wall - a.wall;
-    if (c->node_rank == 0 && a.ok && b.ok && wall >= LOAD_MIN_SECONDS && cpus > 0) {
-        share = ((b.busy - a.busy) - node_own) / (wall * (double)cpus);
-        share = share < 0 ? 0 : share > 1 ? 1 : share;
-    }
-    MPI_Reduce(&share, &worst, 1, MPI_DOUBLE, MPI_MAX, 0, c->comm);
-    return worst;
-}
-
-/*
- * How mpirun placed the ranks, on rank 0: whether two ranks of one node
- * may run on the same CPU (mpirun --bind-to none: OMP_PROC_BIND then pins
- * every rank's threads onto the same first CPUs), and the rank with the
- * most threads per CPU it may run on (mpirun binds one rank to one core
- * by default, whatever its threads).
- *
- * With OMP_PROC_BIND set the runtime has already bound this (initial)
- * thread to its first place, so its mask is one place of the rank's CPUs:
- * ranks whose CPUs overlap get the same first place and still overlap.
- * The rank's own CPU count is omp_get_num_procs(), which the runtime read
- * before binding.
- */
-static void check_binding(rank_ctx *c, int team, psum_mpi_result *res)
-{
-    static int mine[CPU_SETSIZE], ranks_on[CPU_SETSIZE];
-    cpu_set_t mask;
-    bool known = sched_getaffinity(0, sizeof mask, &mask) == 0;
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-        mine[cpu] = known && CPU_ISSET(cpu, &mask);
-    MPI_Allreduce(mine, ranks_on, CPU_SETSIZE, MPI_INT, MPI_SUM, c->node);
-    int shared = 0, anywhere = 0;
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-        shared |= mine[cpu] && ranks_on[cpu] > 1;
-    MPI_Reduce(&shared, &anywhere, 1, MPI_INT, MPI_LOR, 0, c->comm);
-    res->ranks_share_cpus = anywhere != 0;
-
-    /* threads / CPUs as a pair, the most crowded rank's reaching rank 0. */
-    struct {
-        double ratio;
-        int rank;
-    } in = {0, c->rank}, out = {0, 0};
-    int cpus = omp_get_num_procs(), pair[2] = {team, cpus};
-    in.ratio = cpus > 0 ? (double)team / cpus : 0;
-    MPI_Allreduce(&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, c->comm);
-    if (out.rank != 0) {
-        if (c->rank == out.rank)
-            MPI_Send(pair, 2, MPI_INT, 0, 0, c->comm);
-        if (c->rank == 0)
-            MPI_Recv(pair, 2, MPI_INT, out.rank, 0, c->comm, MPI_STATUS_IGNORE);
-    }
-    res->crowded_rank_threads = pair[0];
-    res->crowded_rank_cpus = pair[1];
-}
-
 /* Rank 0's figures from what it gathered. */
-static int figures_on_root(rank_ctx *c, root_buffers *b, psum_mpi_result *res)
+static int figures_on_root(rank_ctx *c, root_buffers *b, psum_result *res)
 {
-    psum_result *base = &res->base;
+    psum_ranks *k = &res->ranks;
     int most = 0;
-    int nodes = psum_count_nodes(b->hosts, PSUM_HOST_NAME_SIZE, c->size, b->node_of, &most);
+    int nodes = psum_count_nodes(b->hosts, PSUM_HOST_NAME_SIZE, c->size, NULL, &most);
     if (nodes < 0)
         return fail(c, "cannot allocate memory to count the nodes of %d ranks", c->size);
-    res->ranks.ranks = c->size;
-    res->ranks.nodes = nodes;
-    res->ranks.ranks_per_node = most;
-    int sum = 0, fewest = b->teams[0], most_threads = b->teams[0];
-    for (int r = 0; r < c->size; r++) {
-        sum += b->teams[r];
-        fewest = b->teams[r] < fewest ? b->teams[r] : fewest;
-        most_threads = b->teams[r] > most_threads ? b->teams[r] : most_threads;
-    }
-    base->team = sum;
-    res->threads_min = fewest;
-    res->ranks.threads_per_rank = most_threads;
-    psum_busiest_node(b->node_of, b->teams, b->cpus, c->size, &res->busiest_node_threads,
-                      &res->busiest_node_cpus);
-    psum_spread_of(b->medians, (size_t)c->size, &res->ranks.imbalance);
-    res->ranks.reduce_s = psum_reduce_share(base->parallel.samples, b->local_max,
-                                            c->cfg->repeat);
-    base->verified = base->parallel.verified && (!c->cfg->serial || base->serial.verified);
+    k->ranks = c->size;
+    k->nodes = nodes;
+    k->ranks_per_node = most;
+    psum_spread_of(b->medians, (size_t)c->size, &k->imbalance);
+    k->reduce_s = psum_reduce_share(res->parallel.samples, b->local_max, c->cfg->repeat);
+    res->verified = res->parallel.verified && (!c->cfg->serial || res->serial.verified);
     return STATUS_OK;
 }
 
-/* Gathers every rank's figures onto rank 0. */
-static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result *res,
-                   load_mark start)
+/* Gathers every rank's figures onto rank 0 and qualifies the result there. */
+static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result *res)
 {
     psum_result *base = &res->base;
     int status = STATUS_OK;
     psum_stats mine;
-    double median = 0;
+    double median = 0, fill = 0;
     if (psum_stats_compute(t->local_s, c->cfg->repeat, &mine) == 0)
         median = mine.median;
     else
         status = fail(c, "cannot allocate memory for the statistics of its local sums");
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    int huge = t->huge_advised, all_huge = 0, requested = 0;
+    int huge = t->huge_advised, all_huge = 0;
     uint64_t peak = psum_proc_kib_field("/proc/self/status", "VmHWM"), top = 0;
-    double fill = 0;
 
     MPI_Gather(&median, 1, MPI_DOUBLE, b->medians, 1, MPI_DOUBLE, 0, c->comm);
-    MPI_Gather(&t->team, 1, MPI_INT, b->teams, 1, MPI_INT, 0, c->comm);
-    MPI_Gather(&cpus, 1, MPI_LONG, b->cpus, 1, MPI_LONG, 0, c->comm);
     MPI_Gather(c->host, PSUM_HOST_NAME_SIZE, MPI_CHAR, b->hosts, PSUM_HOST_NAME_SIZE,
                MPI_CHAR, 0, c->comm);
     MPI_Reduce(&t->fill_s, &fill, 1, MPI_DOUBLE, MPI_MAX, 0, c->comm);
     MPI_Reduce(&huge, &all_huge, 1, MPI_INT, MPI_LAND, 0, c->comm);
-    MPI_Reduce(&c->threads, &requested, 1, MPI_INT, MPI_SUM, 0, c->comm);
+    MPI_Reduce(&c->threads, &base->threads_requested, 1, MPI_INT, MPI_SUM, 0, c->comm);
+    MPI_Reduce(&t->team, &base->team, 1, MPI_INT, MPI_SUM, 0, c->comm);
+    MPI_Reduce(&t->team, &res->threads_min, 1, MPI_INT, MPI_MIN, 0, c->comm);
+    MPI_Reduce(&t->team, &base->ranks.threads_per_rank, 1, MPI_INT, MPI_MAX, 0, c->comm);
     MPI_Reduce(&peak, &top, 1, MPI_UINT64_T, MPI_MAX, 0, c->comm);
-    check_binding(c, t->team, res);
-    double load = background_load(c, start, mark_load());
-    if (c->rank != 0 || status != STATUS_OK)
-        return status;
-
-    base->materialize_s = c->cfg->mode == PSUM_MODE_MATERIALIZE ? fill : -1;
-    base->huge_advised = all_huge != 0;
-    base->threads_requested = requested;
-    base->peak_rss = top;
-    base->background_load = load;
-    return figures_on_root(c, b, res);
+    if (c->rank == 0 && status == STATUS_OK) {
+        base->materialize_s = c->cfg->mode == PSUM_MODE_MATERIALIZE ? fill : -1;
+        base->huge_advised = all_huge != 0;
+        base->peak_rss = top;
+        status = figures_on_root(c, b, base);
+    }
+    /* The verdicts need the team and the phases: last. */
+    psum_mpi_qualify(&c->watch, c->comm, t->team, base, &res->placement);
+    return status;
 }
 
 /* The line a rank whose own slice summed wrong prints. */
@@ -501,9 +396,10 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     res->base.threads_requested = c.threads;
     res->base.expected = psum_expected_sum(cfg->n);
     res->base.materialize_s = -1;
-    res->base.background_load = -1;
+    res->base.qual.background_load = -1;
 
-    load_mark start = mark_load();
+    /* From here to the verdicts, the load of every node is watched. */
+    psum_mpi_watch_start(&c.watch, c.node);
     psum_array array = {0};
     psum_source src;
     rank_times t = {0};
@@ -516,12 +412,13 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     if (status == STATUS_OK) {
         fill_slice(&c, &array, &t);
         int st = parallel_phase(&c, &src, &t, &b, &res->base);
-        st = worst(st, collect(&c, &t, &b, res, start));
+        st = worst(st, collect(&c, &t, &b, res));
         /* A failure's line wins over a wrong slice's. */
         status = agree(&c, st == STATUS_OK ? local_verdict(&c, &t) : st);
     }
     psum_array_free(&array);
     free_buffers(&t, &b);
+    psum_mpi_watch_free(&c.watch);
     MPI_Comm_free(&c.node);
     if (status == STATUS_FAILED) {
         psum_result_free(&res->base);

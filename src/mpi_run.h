@@ -18,28 +18,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
-#include "ranks.h"
-#include "run.h"
+#include "config.h"
+#include "mpi_qualify.h"
+#include "result.h"
 
 typedef struct {
     /*
-     * psum_omp's figures for the whole run: threads and threads_requested
-     * count every rank's threads; the parallel phase's samples are the
-     * repetitions' times, the maximum over ranks; materialize_s is the
-     * slowest rank's fill; peak_rss the largest rank's; background_load
-     * the busiest node's.
+     * psum_omp's figures for the whole run, with base.ranks filled:
+     * threads and threads_requested count every rank's threads; the
+     * parallel phase's samples are the repetitions' times, the maximum
+     * over ranks; materialize_s is the slowest rank's fill; peak_rss the
+     * largest rank's; the verdicts are psum_mpi_qualify's.
      */
     psum_result base;
-    psum_ranks ranks;
-    /* The node with the most threads per CPU, for the oversubscription warning. */
-    int busiest_node_threads;
-    long busiest_node_cpus;
-    int threads_min;       /* fewest threads running in a rank */
-    bool ranks_share_cpus; /* two ranks on one node may run on the same CPUs */
-    /* The rank with the most threads per CPU that its binding allows. */
-    int crowded_rank_threads;
-    int crowded_rank_cpus; /* 0 if unknown */
+    psum_mpi_placement placement;
+    int threads_min; /* fewest threads running in a rank */
 } psum_mpi_result;
 
 typedef enum {

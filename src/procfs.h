@@ -1,9 +1,11 @@
 /*
- * Reading Linux /proc files: "Name:   1234 kB" fields and CPU time.
+ * Reading Linux /proc files: "Name:   1234 kB" fields and per-CPU time.
  */
 #ifndef PSUM_PROCFS_H
 #define PSUM_PROCFS_H
 
+#include <sched.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -13,10 +15,22 @@
 uint64_t psum_proc_kib_field(const char *path, const char *field);
 
 /*
- * Busy CPU time of the whole machine, summed over CPUs, from the "cpu" line
- * of /proc/stat, in seconds (user, nice, system, irq, softirq, steal).
- * Stores it in *busy and returns 0, or returns -1 if it cannot be read.
+ * Busy time of some CPUs from /proc/stat: the sum, over the "cpuN" lines of
+ * the CPUs in `cpus` (a set of `setsize` bytes, as CPU_ISSET_S takes it),
+ * of user, nice, system, irq, softirq and steal, in clock ticks
+ * (sysconf(_SC_CLK_TCK) per second).  idle and iowait are not busy; guest
+ * time is already part of user.  The machine-wide "cpu" line and the lines
+ * of other CPUs are skipped.
+ *
+ * psum_proc_stat_busy reads the text of such a file (tests pass their own),
+ * psum_proc_stat_busy_file the file at path.  Both store the sum in *ticks
+ * and return how many of the CPUs' lines were found, or return -1 (and
+ * leave *ticks alone) if none was: no such file, no line of those CPUs, or
+ * a line with fewer than seven numbers.
  */
-int psum_proc_cpu_busy(double *busy);
+int psum_proc_stat_busy(const char *text, const cpu_set_t *cpus, size_t setsize,
+                        uint64_t *ticks);
+int psum_proc_stat_busy_file(const char *path, const cpu_set_t *cpus, size_t setsize,
+                             uint64_t *ticks);
 
 #endif

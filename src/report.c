@@ -1,63 +1,19 @@
 #include "report.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "psum_config.h"
+#include "psum_build.h"
+#include "qualify.h"
 #include "text.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
-int psum_phase_noisy(const psum_phase *p)
+/* "true" or "false", as JSON and the CSV spell them. */
+static const char *bool_name(bool b)
 {
-    if (p->count < 2)
-        return 0;
-    return psum_stats_cv(&p->stats) > PSUM_NOISY_CV ||
-           p->stats.max > PSUM_NOISY_SPREAD * p->stats.min;
-}
-
-/* The next free warning line, or NULL when all are used. */
-static char *next_warning(psum_warnings *w)
-{
-    return w->count < PSUM_MAX_WARNINGS ? w->text[w->count++] : NULL;
-}
-
-void psum_add_warning(psum_warnings *w, const char *text)
-{
-    char *line = next_warning(w);
-    if (line != NULL)
-        psum_escape(text, line, WARNING_SIZE);
-}
-
-static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
-{
-    char *line = psum_phase_noisy(p) ? next_warning(w) : NULL;
-    if (line != NULL)
-        snprintf(line, WARNING_SIZE,
-                 "%s phase is noisy: coefficient of variation %.1f%%, max/min %.2f "
-                 "(is another process using the CPUs?)",
-                 name, psum_stats_cv(&p->stats) * 100, p->stats.max / p->stats.min);
-}
-
-void psum_collect_warnings(const psum_result *r, const psum_machine *m,
-                           psum_warnings *w)
-{
-    char *line;
-    w->count = 0;
-    if (m->logical_cpus > 0 && r->team > m->logical_cpus && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "%d threads on %ld logical CPUs: oversubscribed, threads share cores",
-                 r->team, m->logical_cpus);
-    if (m->omp_proc_bind == NULL && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "OMP_PROC_BIND is unset: threads may migrate and times vary more "
-                 "(try OMP_PROC_BIND=close)");
-    warn_noisy(w, "serial", &r->serial);
-    warn_noisy(w, "parallel", &r->parallel);
-    if (r->background_load > PSUM_NOISY_LOAD && (line = next_warning(w)))
-        snprintf(line, WARNING_SIZE,
-                 "other processes used %.0f%% of the CPUs during the measurement: "
-                 "the times are noisy", r->background_load * 100);
+    return b ? "true" : "false";
 }
 
 static double speedup(const psum_result *r)
@@ -81,13 +37,30 @@ static bool materialized(const psum_result *r)
     return r->cfg.mode == PSUM_MODE_MATERIALIZE;
 }
 
+/* A psum_mpi result: it carries the figures across ranks. */
+static bool across_ranks(const psum_result *r)
+{
+    return r->ranks.ranks > 0;
+}
+
 /* ---- text ---- */
 
+/* The 's' that an English count takes, or none. */
+static const char *plural(unsigned long long count)
+{
+    return count == 1 ? "" : "s";
+}
+
 static void text_phase(FILE *out, const char *name, const psum_result *r,
-                       const psum_phase *p, bool parallel)
+                       const psum_phase *p, bool parallel, bool noisy)
 {
     const psum_stats *s = &p->stats;
-    fprintf(out, "%-9s %9.4f %9.4f %9.4f %9.4f", name, s->median, s->min, s->max, s->stddev);
+    const double t[] = {s->median, s->min, s->max, s->stddev};
+    fprintf(out, "%-9s", name);
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char buf[PSUM_SECONDS_SIZE];
+        fprintf(out, " %10s", psum_format_seconds(t[i], buf));
+    }
     if (!r->verified) {
         fprintf(out, "  %7s %8s", "-", "-");
     } else {
@@ -101,7 +74,54 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
         fprintf(out, " %8.2fx %10.2f", speedup(r), speedup(r) / r->team);
     else
         fprintf(out, " %9s %10s", "-", "-");
-    fprintf(out, "%s\n", psum_phase_noisy(p) ? "  noisy" : "");
+    fprintf(out, "%s\n", noisy ? "  noisy" : "");
+}
+
+/* The verdicts in one line: what made the run noisy, and the load they rest on. */
+static void text_quality(FILE *out, const psum_qualification *q)
+{
+    const char *why[] = {q->serial_noisy ? "serial phase" : NULL,
+                         q->parallel_noisy ? "parallel phase" : NULL,
+                         q->busy ? "busy CPUs" : NULL};
+    fputs("quality   ", out);
+    if (q->noisy) {
+        fputs("noisy (", out);
+        for (size_t i = 0, n = 0; i < sizeof why / sizeof why[0]; i++) {
+            if (why[i] != NULL)
+                fprintf(out, "%s%s", n++ ? ", " : "", why[i]);
+        }
+        fputc(')', out);
+    } else {
+        fputs("steady", out);
+    }
+    fputs(q->oversubscribed ? ", oversubscribed" : "", out);
+    if (q->cpus_allowed > 0)
+        fprintf(out, "; %d allowed CPU%s", q->cpus_allowed, plural((unsigned)q->cpus_allowed));
+    if (q->background_load >= 0)
+        fprintf(out, ", background load %.0f%%\n", q->background_load * 100);
+    else
+        fputs(", background load unknown\n", out);
+}
+
+/* How the ranks were laid out, after the threads line. */
+static void text_layout(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, "ranks %d on %d node%s, at most %d per node, %d thread%s per rank "
+            "(chunks are per rank)\n", k->ranks, k->nodes, plural((unsigned)k->nodes),
+            k->ranks_per_node, k->threads_per_rank, plural((unsigned)k->threads_per_rank));
+}
+
+/* The imbalance and the reduction, after the phases. */
+static void text_ranks(FILE *out, const psum_ranks *k)
+{
+    const psum_spread *s = &k->imbalance;
+    char lo[PSUM_SECONDS_SIZE], mean[PSUM_SECONDS_SIZE], hi[PSUM_SECONDS_SIZE];
+    fprintf(out, "local sum per rank (median): min %s, mean %s, max %s, max/mean %.2f\n",
+            psum_format_seconds(s->min_s, lo), psum_format_seconds(s->mean_s, mean),
+            psum_format_seconds(s->max_s, hi), s->mean_s > 0 ? s->max_s / s->mean_s : 1.0);
+    if (k->reduce_s >= 0)
+        fprintf(out, "reduction %s per repetition (median, beyond the slowest local sum)\n",
+                psum_format_seconds(k->reduce_s, lo));
 }
 
 /* Says when a sample times several calls: the figures are per call. */
@@ -123,33 +143,44 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "psum_omp: sum of 0..N-1, N = %llu, mode %s",
-            (unsigned long long)c->n, psum_mode_name(c->mode));
+    fprintf(out, "%s: sum of 0..N-1, N = %llu, mode %s",
+            across_ranks(r) ? "psum_mpi" : "psum_omp", (unsigned long long)c->n,
+            psum_mode_name(c->mode));
     if (materialized(r))
         fprintf(out, " (%.2f GB array)", bytes_of(r) / 1e9);
-    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunks, "
-            "%llu timed repetitions after 1 warm-up\n",
+    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunk%s, "
+            "%llu timed repetition%s after 1 warm-up\n",
             r->team, r->threads_requested, psum_schedule_name(c->schedule),
-            (unsigned long long)c->chunks, (unsigned long long)c->repeat);
-    if (materialized(r))
-        fprintf(out, "fill (first touch, %s): %.3f s\n",
-                r->huge_advised ? "huge pages advised" : "no huge pages", r->materialize_s);
+            (unsigned long long)c->chunks, plural(c->chunks),
+            (unsigned long long)c->repeat, plural(c->repeat));
+    if (across_ranks(r))
+        text_layout(out, &r->ranks);
+    if (materialized(r)) {
+        char fill[PSUM_SECONDS_SIZE];
+        fprintf(out, "fill (first touch, %s): %s\n",
+                r->huge_advised ? "huge pages advised" : "no huge pages",
+                psum_format_seconds(r->materialize_s, fill));
+    }
 
     text_calls(out, r);
 
-    fprintf(out, "\n%-9s %9s %9s %9s %9s  %7s %8s %9s %10s\n", "phase", "median s",
-            "min s", "max s", "stddev s", "GB/s", "Gelem/s", "speedup", "efficiency");
+    fprintf(out, "\n%-9s %10s %10s %10s %10s  %7s %8s %9s %10s\n", "phase", "median",
+            "min", "max", "stddev", "GB/s", "Gelem/s", "speedup", "efficiency");
     if (r->serial.count > 0)
-        text_phase(out, "serial", r, &r->serial, false);
-    text_phase(out, "parallel", r, &r->parallel, true);
+        text_phase(out, "serial", r, &r->serial, false, r->qual.serial_noisy);
+    text_phase(out, "parallel", r, &r->parallel, true, r->qual.parallel_noisy);
+    if (across_ranks(r))
+        text_ranks(out, &r->ranks);
 
     fprintf(out, "\nsum       %s\nexpected  %s  %s\n",
             psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "verified" : "MISMATCH: result INVALID");
+    text_quality(out, &r->qual);
     char cpu[4 * sizeof m->cpu_model], bind[64];
-    fprintf(out, "machine   %s, %ld logical CPUs, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
-            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus, m->compiler,
+    fprintf(out, "machine   %s, %ld logical CPU%s, %s, OpenMP %d, THP %s, OMP_PROC_BIND %s\n",
+            psum_escape(m->cpu_model, cpu, sizeof cpu), m->logical_cpus,
+            plural((unsigned long long)m->logical_cpus), m->compiler,
             m->openmp_version, m->huge_pages,
             m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
     for (size_t i = 0; i < w->count; i++)
@@ -204,19 +235,66 @@ static void csv_phase(FILE *out, const psum_phase *p)
         csv_number(out, p->count > 0, v[i]);
 }
 
+/* One line: the names of the fields that psum_report_csv writes, in order. */
+static const char csv_header[] =
+    "schema_version,n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,"
+    "verified,materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
+    "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
+    "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
+    "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
+    "parallel_calls_per_sample,serial_noisy,parallel_noisy,noisy,busy,oversubscribed,"
+    "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised";
+
+/* The fields a psum_mpi result adds at the end of the row. */
+static const char csv_ranks_header[] =
+    ",ranks,threads_per_rank,nodes,ranks_per_node,imbalance_min_s,imbalance_mean_s,"
+    "imbalance_max_s,reduce_s";
+
+static void csv_ranks(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, ",%d,%d,%d,%d", k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node);
+    csv_number(out, true, k->imbalance.min_s);
+    csv_number(out, true, k->imbalance.mean_s);
+    csv_number(out, true, k->imbalance.max_s);
+    csv_number(out, k->reduce_s >= 0, k->reduce_s);
+}
+
+/* Writes ,"s" for a value that is set, a lone comma for NULL (unset). */
+static void csv_optional_string(FILE *out, const char *s)
+{
+    if (s != NULL)
+        csv_string(out, s);
+    else
+        fputc(',', out);
+}
+
+/* The verdicts, as the JSON carries them; a phase that did not run has none. */
+static void csv_qualification(FILE *out, const psum_result *r)
+{
+    const psum_qualification *q = &r->qual;
+    if (r->serial.count > 0)
+        fprintf(out, ",%s", bool_name(q->serial_noisy));
+    else
+        fputc(',', out);
+    fprintf(out, ",%s,%s,%s,%s", bool_name(q->parallel_noisy), bool_name(q->noisy),
+            bool_name(q->busy), bool_name(q->oversubscribed));
+    csv_number(out, q->background_load >= 0, q->background_load);
+    fprintf(out, ",%d", q->cpus_allowed);
+}
+
 int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
                     const psum_warnings *w)
 {
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fputs("n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,verified,"
-          "materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
-          "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
-          "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
-          "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
-          "parallel_calls_per_sample\n", out);
-    fprintf(out, "%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", (unsigned long long)c->n,
+    if (c->csv_header) {
+        fputs(csv_header, out);
+        fputs(across_ranks(r) ? csv_ranks_header : "", out);
+        fputc('\n', out);
+    }
+    fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
+            (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
             (unsigned long long)c->repeat, psum_u128_to_dec(psum_result_sum(r), sum),
@@ -239,6 +317,12 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     fputc('"', out);
     csv_count(out, &r->serial);
     csv_count(out, &r->parallel);
+    csv_qualification(out, r);
+    csv_optional_string(out, m->omp_proc_bind);
+    csv_optional_string(out, m->omp_places);
+    fprintf(out, ",%s", bool_name(r->huge_advised));
+    if (across_ranks(r))
+        csv_ranks(out, &r->ranks);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -253,7 +337,7 @@ static void json_number(FILE *out, bool present, double v)
         fputs("null", out);
 }
 
-static void json_phase(FILE *out, const char *name, const psum_phase *p)
+static void json_phase(FILE *out, const char *name, const psum_phase *p, bool noisy)
 {
     fprintf(out, "  \"%s\": ", name);
     if (p->count == 0) {
@@ -265,7 +349,7 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p)
             "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"calls_per_sample\": %llu, "
             "\"samples_s\": [",
             s->min, s->median, s->mean, s->max, s->stddev,
-            psum_phase_noisy(p) ? "true" : "false", (unsigned long long)p->calls_per_sample);
+            noisy ? "true" : "false", (unsigned long long)p->calls_per_sample);
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
     fputs("]},\n", out);
@@ -293,17 +377,41 @@ static void json_machine(FILE *out, const psum_machine *m)
     fputs("},\n", out);
 }
 
+/* psum_mpi's figures across ranks, each member ending in ",\n". */
+static void json_ranks(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, "  \"ranks\": %d,\n  \"threads_per_rank\": %d,\n  \"nodes\": %d,\n"
+            "  \"ranks_per_node\": %d,\n  \"imbalance\": {\"min_s\": %.9g, \"mean_s\": %.9g, "
+            "\"max_s\": %.9g},\n  \"reduce_s\": ",
+            k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node, k->imbalance.min_s,
+            k->imbalance.mean_s, k->imbalance.max_s);
+    json_number(out, k->reduce_s >= 0, k->reduce_s);
+    fputs(",\n", out);
+}
+
+/* The verdicts and the thresholds they were decided with. */
+static void json_qualification(FILE *out, const psum_qualification *q)
+{
+    json_number(out, q->background_load >= 0, q->background_load);
+    fprintf(out, ",\n  \"cpus_allowed\": %d,\n  \"oversubscribed\": %s,\n"
+            "  \"busy\": %s,\n  \"noisy\": %s,\n"
+            "  \"thresholds\": {\"cv\": %g, \"max_over_min\": %g, \"background_load\": %g},\n",
+            q->cpus_allowed, bool_name(q->oversubscribed), bool_name(q->busy),
+            bool_name(q->noisy), PSUM_NOISY_CV, PSUM_NOISY_MAX_OVER_MIN, PSUM_BUSY_LOAD);
+}
+
 int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w)
 {
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "{\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
+    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
             "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
             "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
             "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
-            PSUM_VERSION, (unsigned long long)c->n, psum_mode_name(c->mode), r->team,
+            PSUM_SCHEMA_VERSION, PSUM_VERSION, (unsigned long long)c->n,
+            psum_mode_name(c->mode), r->team,
             r->threads_requested, psum_schedule_name(c->schedule),
             (unsigned long long)c->chunks, (unsigned long long)c->repeat,
             psum_u128_to_dec(psum_result_sum(r), sum),
@@ -311,16 +419,17 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             r->verified ? "true" : "false");
     json_number(out, materialized(r), r->materialize_s);
     fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");
-    json_phase(out, "serial", &r->serial);
-    json_phase(out, "parallel", &r->parallel);
+    json_phase(out, "serial", &r->serial, r->qual.serial_noisy);
+    json_phase(out, "parallel", &r->parallel, r->qual.parallel_noisy);
     fputs("  \"speedup\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
     fputs(",\n  \"efficiency\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
     fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n  \"background_load\": ",
             (unsigned long long)r->peak_rss);
-    json_number(out, r->background_load >= 0, r->background_load);
-    fputs(",\n", out);
+    json_qualification(out, &r->qual);
+    if (across_ranks(r))
+        json_ranks(out, &r->ranks);
     json_machine(out, m);
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {
@@ -329,4 +438,36 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     }
     fputs("]\n}\n", out);
     return ferror(out) ? -1 : 0;
+}
+
+/* ---- dispatch ---- */
+
+typedef int (*writer)(FILE *, const psum_result *, const psum_machine *, const psum_warnings *);
+
+static const writer writers[] = {
+    [PSUM_FORMAT_TEXT] = psum_report_text,
+    [PSUM_FORMAT_CSV] = psum_report_csv,
+    [PSUM_FORMAT_JSON] = psum_report_json,
+};
+
+/* A format added to config.h without its writer stops the build here. */
+_Static_assert(sizeof writers / sizeof writers[0] == PSUM_FORMAT_COUNT,
+               "one writer per psum_format");
+
+int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
+                const psum_warnings *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (mem == NULL)
+        return -1;
+    int rc = writers[r->cfg.format](mem, r, m, w);
+    if (fclose(mem) != 0 || rc != 0) {
+        free(buf);
+        return -1;
+    }
+    fwrite(buf, 1, len, out);
+    free(buf);
+    return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * Writers of a run's result: a readable text table, one CSV row with its
- * header, or one JSON object; and the warnings that qualify a result.
+ * header, or one JSON object.  They print the verdicts of r->qual and the
+ * warnings as given; they decide nothing.
  */
 #ifndef PSUM_REPORT_H
 #define PSUM_REPORT_H
@@ -9,45 +10,26 @@
 #include <stdio.h>
 
 #include "machine.h"
-#include "run.h"
-
-/* A phase is noisy past either threshold. */
-#define PSUM_NOISY_CV 0.05
-#define PSUM_NOISY_SPREAD 1.2
-
-/* Five of psum_collect_warnings, four ignored environment values, room to spare. */
-#define PSUM_MAX_WARNINGS 12
-
-typedef struct {
-    size_t count;
-    char text[PSUM_MAX_WARNINGS][256]; /* one line of valid UTF-8, lowercase */
-} psum_warnings;
+#include "result.h"
 
 /*
- * Collects what a reader must know before trusting the figures:
- * oversubscription, OMP_PROC_BIND unset, noisy phases (coefficient of
- * variation over 5% or max/min over 1.2), other processes using the CPUs
- * meanwhile (over 10% of them).  Starts from an empty list.
+ * The version of the JSON and CSV layout, their first field.  Raised when
+ * a field is removed or renamed or changes its type, unit or meaning, so a
+ * reader can refuse what it does not know; adding a field keeps it (readers
+ * ignore fields they do not use).  docs/reference.md lists every field.
  */
-void psum_collect_warnings(const psum_result *r, const psum_machine *m,
-                           psum_warnings *w);
-
-/* Other processes using more than this share of the CPUs make a run noisy. */
-#define PSUM_NOISY_LOAD 0.10
-
-/*
- * Appends one warning, copied through psum_escape (so one line, cut at a
- * character boundary if too long); ignored when all lines are used.
- */
-void psum_add_warning(psum_warnings *w, const char *text);
-
-/* True if the phase has samples and crosses a noise threshold. */
-int psum_phase_noisy(const psum_phase *p);
+#define PSUM_SCHEMA_VERSION 1
 
 /*
  * Write the result in one format to out.  Rates, speedup and efficiency
  * are printed only for a verified result; an unverified one is marked
- * invalid.  Return 0, or -1 if out reports a write error.
+ * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
+ * so runs can be appended to one file) and one row with as many fields.
+ * A result across MPI ranks (psum_mpi: r->ranks.ranks > 0) adds its
+ * figures: JSON members "ranks", "threads_per_rank", "nodes",
+ * "ranks_per_node", "imbalance" and "reduce_s", the same as the CSV's last
+ * columns (imbalance as three), and text lines.
+ * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w);
@@ -55,5 +37,15 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
                     const psum_warnings *w);
 int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w);
+
+/*
+ * Writes the result in the format r->cfg.format names.  The whole report
+ * is formatted in memory first, then written to out in one piece, so out
+ * never receives half a result.  Returns 0, or -1 if memory for the text
+ * was refused (nothing is written); a write error on out shows in
+ * ferror(out), for the caller to report when it closes out.
+ */
+int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
+                const psum_warnings *w);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "array.h"
 #include "procfs.h"
+#include "qualify.h"
 #include "sum.h"
 #include "timer.h"
 
@@ -41,38 +42,6 @@ static uint64_t peak_rss(void)
     return psum_proc_kib_field("/proc/self/status", "VmHWM");
 }
 
-/* Shorter than this, /proc/stat's 10 ms ticks say little about the load. */
-#define LOAD_MIN_SECONDS 0.25
-
-typedef struct {
-    double wall, own, busy;
-    int ok;
-} load_mark;
-
-static load_mark mark_load(void)
-{
-    load_mark m;
-    m.wall = psum_now();
-    m.own = psum_process_cpu_time();
-    m.ok = psum_proc_cpu_busy(&m.busy) == 0;
-    return m;
-}
-
-/*
- * What others used of the CPUs between two marks: the machine's busy time
- * minus our own, over the capacity (wall time x logical CPUs).
- */
-static double background_load(load_mark a, load_mark b)
-{
-    double wall = b.wall - a.wall;
-    int cpus = omp_get_num_procs();
-    if (!a.ok || !b.ok || wall < LOAD_MIN_SECONDS || cpus < 1)
-        return -1;
-    double others = (b.busy - a.busy) - (b.own - a.own);
-    double share = others / (wall * cpus);
-    return share < 0 ? 0 : share > 1 ? 1 : share;
-}
-
 /* What a phase that did not finish means for the run. */
 static psum_run_status phase_failed(psum_measure_status st, psum_result *res,
                                     char *err, size_t errlen)
@@ -88,7 +57,6 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
                                   int threads, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
-    load_mark start = mark_load();
     if (cfg->serial) {
         psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
                                     .expected = res->expected, .repeat = cfg->repeat,
@@ -105,9 +73,30 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
     if (st != PSUM_MEASURE_DONE)
         return phase_failed(st, res, err, errlen);
     res->team = job.team;
-    res->background_load = background_load(start, mark_load());
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
+}
+
+/*
+ * The timed phases between two load marks, then the verdicts.  The CPUs
+ * are those psum_omp may run on: pinned to one CPU, the load of the others
+ * is none of its business.
+ */
+static psum_run_status run_qualified(psum_result *res, const psum_source *src,
+                                     int threads, char *err, size_t errlen)
+{
+    psum_cpus cpus;
+    psum_cpus_allowed(&cpus);
+    psum_load_mark start = psum_load_mark_now(&cpus);
+    psum_run_status st = run_phases(res, src, threads, err, errlen);
+    psum_load_mark end = psum_load_mark_now(&cpus);
+    if (st == PSUM_RUN_DONE) {
+        res->qual.cpus_allowed = cpus.count;
+        res->qual.background_load = psum_background_load(&start, &end, cpus.count);
+        psum_qualify(res);
+    }
+    psum_cpus_free(&cpus);
+    return st;
 }
 
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
@@ -144,7 +133,7 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         }
     }
 
-    psum_run_status st = run_phases(res, &src, res->threads_requested, err, errlen);
+    psum_run_status st = run_qualified(res, &src, res->threads_requested, err, errlen);
     res->peak_rss = peak_rss();
     psum_array_free(&array);
     if (st == PSUM_RUN_DONE && cancel != NULL && *cancel) {
@@ -152,16 +141,4 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         return PSUM_RUN_INTERRUPTED;
     }
     return st;
-}
-
-psum_u128 psum_result_sum(const psum_result *res)
-{
-    return res->serial.count > 0 && !res->serial.verified ? res->serial.sum
-                                                          : res->parallel.sum;
-}
-
-void psum_result_free(psum_result *res)
-{
-    psum_phase_free(&res->serial);
-    psum_phase_free(&res->parallel);
 }

@@ -176,19 +176,24 @@ static psum_u128 sum_guided(const psum_source *src, uint64_t lo, uint64_t hi,
     return total;
 }
 
+typedef psum_u128 (*parallel_kernel)(const psum_source *src, uint64_t lo, uint64_t hi,
+                                     uint64_t chunks, int threads, int *team);
+
+static const parallel_kernel kernels[] = {
+    [PSUM_SCHED_STATIC] = sum_static,
+    [PSUM_SCHED_DYNAMIC] = sum_dynamic,
+    [PSUM_SCHED_GUIDED] = sum_guided,
+};
+
+/* A schedule added to config.h without its kernel stops the build here. */
+_Static_assert(sizeof kernels / sizeof kernels[0] == PSUM_SCHED_COUNT,
+               "one kernel per psum_schedule");
+
 psum_u128 psum_sum_parallel_range(const psum_source *src, uint64_t lo, uint64_t hi,
                                   uint64_t chunks, psum_schedule schedule,
                                   int threads, int *team)
 {
-    switch (schedule) {
-    case PSUM_SCHED_STATIC:
-        return sum_static(src, lo, hi, chunks, threads, team);
-    case PSUM_SCHED_GUIDED:
-        return sum_guided(src, lo, hi, chunks, threads, team);
-    case PSUM_SCHED_DYNAMIC:
-    default:
-        return sum_dynamic(src, lo, hi, chunks, threads, team);
-    }
+    return kernels[schedule](src, lo, hi, chunks, threads, team);
 }
 
 psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,

@@ -15,13 +15,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "exact.h"
-
-typedef enum {
-    PSUM_SCHED_STATIC,
-    PSUM_SCHED_DYNAMIC,
-    PSUM_SCHED_GUIDED,
-} psum_schedule;
 
 typedef struct {
     /*
@@ -30,9 +25,9 @@ typedef struct {
      */
     const int64_t *data;
     /*
-     * Number of elements, 1 <= n <= 2^62.  Every value is below n, which
-     * bounds how long a block may be summed in 64 bits, also when only a
-     * slice of the values is summed.
+     * Number of elements, 1 <= n <= PSUM_MAX_ELEMENTS (2^62).  Every value
+     * is below n, which bounds how long a block may be summed in 64 bits,
+     * also when only a slice of the values is summed.
      */
     uint64_t n;
     /*
@@ -49,9 +44,6 @@ typedef struct {
      */
     uint64_t first;
 } psum_source;
-
-/* Largest n the kernels accept. */
-#define PSUM_MAX_ELEMENTS ((uint64_t)1 << 62)
 
 /*
  * Chunk k of `chunks` over [0, n): stores [*lo, *hi).  Consecutive chunks
@@ -72,6 +64,7 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi);
  * Sums all n elements with `#pragma omp parallel for schedule(...)` over
  * `chunks` chunks and a reduction, in a team of `threads` threads.
  * Stores the number of threads actually running in the team in *team.
+ * schedule must be below PSUM_SCHED_COUNT.
  */
 psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
                             psum_schedule schedule, int threads, int *team);

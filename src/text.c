@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The longest escape of one character: four bytes as \xNN each, and a NUL. */
@@ -166,4 +167,33 @@ char *psum_escape(const char *s, char *out, size_t outlen)
     }
     out[pos] = '\0';
     return out;
+}
+
+char *psum_format_seconds(double s, char *buf)
+{
+    static const char *const units[] = {"ns", "us", "ms", "s"};
+    /*
+     * Rounded to four digits first, so 999.96 ms becomes 1.000 s rather
+     * than 1000.0 ms: the exponent of the rounded value picks the unit.
+     */
+    char sci[24];
+    snprintf(sci, sizeof sci, "%.3e", s);
+    const char *e = strchr(sci, 'e');
+    int exp = e != NULL ? atoi(e + 1) : 0;
+    int w;
+    if (s == 0) {
+        w = snprintf(buf, PSUM_SECONDS_SIZE, "0 s");
+    } else if (e == NULL || exp >= 6) { /* inf, nan, or days on end */
+        w = snprintf(buf, PSUM_SECONDS_SIZE, "%s s", sci);
+    } else {
+        int unit = exp >= 0 ? 3 : exp < -9 ? 0 : 3 + (exp - 2) / 3;
+        int shift = exp - 3 * (unit - 3); /* digits before the point, less one */
+        int decimals = shift >= 3 ? 0 : 3 - shift;
+        double scaled = s;
+        for (int i = unit; i < 3; i++)
+            scaled *= 1e3;
+        w = snprintf(buf, PSUM_SECONDS_SIZE, "%.*f %s", decimals, scaled, units[unit]);
+    }
+    (void)w; /* every case fits PSUM_SECONDS_SIZE */
+    return buf;
 }

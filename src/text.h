@@ -1,6 +1,6 @@
 /*
- * Text that leaves psum_omp: UTF-8 validation, JSON string literals and the
- * one-line escaping of values quoted in messages.  Whatever bytes come in
+ * Text that leaves psum_omp: UTF-8 validation, JSON string literals, the
+ * one-line escaping of values quoted in messages, and durations in units.  Whatever bytes come in
  * (arguments, environment, /proc), what goes out is valid UTF-8, and a
  * message stays on one line.
  */
@@ -40,5 +40,17 @@ void psum_json_string(FILE *out, const char *s);
  * escapes and ends with "...".  Returns out, always NUL-terminated.
  */
 char *psum_escape(const char *s, char *out, size_t outlen);
+
+/* Room for psum_format_seconds at any double ("-1.798e+308 s") with a margin. */
+#define PSUM_SECONDS_SIZE 32
+
+/*
+ * Writes a duration with four significant digits in the unit that suits
+ * it, ns, us, ms or s: "45.12 us", "1.000 s", "0.5000 ns"; from 1000 s on
+ * whole seconds ("12346 s"), from 10^6 s on "1.235e+06 s"; zero is "0 s".
+ * So a table shows figures at any N instead of 0.0000.  buf has
+ * PSUM_SECONDS_SIZE bytes or more; returns buf.
+ */
+char *psum_format_seconds(double s, char *buf);
 
 #endif

@@ -4,7 +4,7 @@
 # there, and ends with one line "N passed, N failed".
 #
 # usage: tests/run.sh [CONFIG...]   CONFIG: gcc asan clang tsan fuzz (default: all)
-#   gcc    gcc release build (the default build, build/)
+#   gcc    gcc release build (the default build, build/), with the man page
 #   asan   gcc with AddressSanitizer + UndefinedBehaviorSanitizer, halting on
 #          the first report, leaks included (build-asan/)
 #   clang  clang with LLVM's libomp (build-clang/)
@@ -27,7 +27,7 @@ for c in "${configs[@]}"; do
 done
 
 ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox clang libomp-dev \
-    python3-numpy python3-numba openmpi-bin libopenmpi-dev python3-mpi4py
+    python3-numpy python3-numba help2man openmpi-bin libopenmpi-dev python3-mpi4py
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
@@ -38,7 +38,7 @@ logs=()
 for c in "${configs[@]}"; do
     echo "== $c" >&2
     case "$c" in
-        gcc)   dir=build;       CC=gcc ensure_build "$dir" ;;
+        gcc)   dir=build;       CC=gcc ensure_build "$dir" -Dman=enabled ;;
         asan)  dir=build-asan;  CC=gcc ensure_build "$dir" -Db_sanitize=address,undefined "$no_recover" ;;
         clang) dir=build-clang; CC=clang ensure_build "$dir" ;;
         tsan)  dir=build-tsan;  CC=clang ensure_build "$dir" -Db_sanitize=thread ;;
@@ -49,5 +49,5 @@ for c in "${configs[@]}"; do
     meson test -C "$dir" --print-errorlogs || status=1
     logs+=("$dir/meson-logs/testlog.json")
 done
-python3 tests/summary.py "${logs[@]}" || status=1
+python3 tests/tools/summary.py "${logs[@]}" || status=1
 exit "$status"

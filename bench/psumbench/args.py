@@ -76,3 +76,14 @@ def seconds(text):
     if not 0 < value <= 86400:
         raise argparse.ArgumentTypeError(f"invalid value '{text}': must be in (0, 86400]")
     return value
+
+
+def short(n):
+    """A count written back in the grammar above, shortest exact form:
+    1000000 -> 1e6, 2500000 -> 2.5e6, 123456 -> 123,456, 7 -> 7."""
+    mantissa, exponent = f"{n:e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    if int(exponent) < 3 or len(mantissa.replace(".", "")) > 3 or \
+            float(f"{mantissa}e{exponent}") != n:
+        return f"{n:,}"
+    return f"{mantissa}e{int(exponent)}"

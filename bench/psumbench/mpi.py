@@ -24,6 +24,9 @@ import subprocess
 from . import plots, runs, tables
 
 SWEEP = "mpi"
+# What the tables read of a psum_mpi document beyond psum_omp's keys.
+MPI_KEYS = ("ranks", "threads_per_rank", "nodes", "ranks_per_node", "imbalance", "reduce_s",
+            "peak_rss_bytes")
 KINDS = ("psum_mpi", "python_mpi")  # the jobs that run through mpirun
 
 
@@ -101,10 +104,11 @@ class MpiJob:
             raise KeyboardInterrupt
         if rc != 0:
             raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
-        doc = runs._json_doc(cmd, out)
+        doc = runs.json_doc(cmd, out, runs.PSUM_KEYS + MPI_KEYS)
         if not doc["verified"]:
             raise runs.RunFailed(f"{self.describe()} did not verify: sum {doc['sum']}, "
                                  f"expected {doc['expected']}")
+        runs.check_sum(self.describe(), self.n, doc["sum"])
         return doc
 
 
@@ -162,7 +166,10 @@ class PythonMpiJob:
             raise KeyboardInterrupt
         if rc not in (0, 3):
             raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
-        return runs._json_doc(cmd, out)
+        doc = runs.json_doc(cmd, out, ("impl", "available"))
+        if doc["available"]:
+            runs.check_sum(self.describe(), doc["n"], doc["sum"])
+        return doc
 
 
 def plan(args, cpus, build, group, pythons, reference):

@@ -3,13 +3,10 @@ file and its gnuplot script beside the images, so anyone can redraw it."""
 import os
 import subprocess
 
+from .args import short
+
 TERMINALS = (("png", "pngcairo size 960,600 font 'sans,11'"),
              ("svg", "svg size 960,600 dynamic font 'sans,11'"))
-
-
-def short(n):
-    """1000000 -> 1e6."""
-    return f"{n:.0e}".replace("e+0", "e").replace("e+", "e")
 
 
 class GnuplotMissing(RuntimeError):
@@ -52,7 +49,7 @@ def _thread_data(outdir, mode, data):
         f.write("# threads speedup speedup_of_max_time speedup_of_min_time rate "
                 "oversubscribed\n")
         for r in data["rows"]:
-            rate = float(r["rate"].split()[0])
+            rate = r["rate_value"]
             f.write(f"{r['threads']} {r['speedup']:.6f} {base / r['max_s']:.6f} "
                     f"{base / r['min_s']:.6f} {rate:.6g} {int(r['oversubscribed'])}\n")
     return dat

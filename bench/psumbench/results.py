@@ -8,7 +8,7 @@ import re
 import sys
 
 from . import machine as machine_record
-from . import runs
+from . import runs, tables
 
 
 def new_run_dir(root, machine_slug, quick):
@@ -70,14 +70,9 @@ def headline(setdir):
     path = os.path.join(setdir, "runs.jsonl")
     if not os.path.isfile(path):
         return ("–", "–", "–")
-    records = runs.read_records(path, lambda text: None)
-    best = {}
-    for r in records:
-        d = r["doc"]
-        if r["sweep"] == "threads" and d.get("verified") and \
-                d["threads"] <= d["machine"]["logical_cpus"] and \
-                d["threads"] >= best.get(d["mode"], {"threads": 0})["threads"]:
-            best[d["mode"]] = d
+    records = runs.read_records(path, lambda text: None, convert=runs.check_record)
+    threads = [r["doc"] for r in records if r["sweep"] == "threads"]
+    best = tables.at_all_cpus(threads, threads[0]["machine"]["logical_cpus"]) if threads else {}
     cells = []
     for mode, scale, unit in (("materialize", 8e-9, "GB/s"), ("stream", 1e-9, "G elem/s")):
         d = best.get(mode)
@@ -107,7 +102,8 @@ def write_index(root):
                       key=lambda m: max(r for mm, r, _ in found if mm == m), reverse=True)
     for machine in machines:
         sets = sorted(((r, meta) for m, r, meta in found if m == machine), reverse=True)
-        info = _json(os.path.join(root, machine, sets[0][0], "machine.json")) or {}
+        info = _json(os.path.join(root, machine, sets[0][0], "machine.json"))
+        info = info if isinstance(info, dict) else {}
         lines += [f"## {machine}", "",
                   f"{info.get('cpu_model', '?')}, {info.get('logical_cpus', '?')} logical CPUs, "
                   f"{(info.get('memory_bytes') or 0) / 2**30:.0f} GiB; "
@@ -119,9 +115,14 @@ def write_index(root):
                   "stream, all CPUs | article's pool vs serial whole program |",
                   "|---|---|---|---|---|---|---|"]
         for run, meta in sets:
-            mat, stream, pool = headline(os.path.join(root, machine, run))
+            try:
+                mat, stream, pool = headline(os.path.join(root, machine, run))
+            except (OSError, ValueError, KeyError, TypeError) as e:
+                print(f"sweep.py: warning: {machine}/{run}: no headline figures ({e})",
+                      file=sys.stderr)
+                mat = stream = pool = "–"
             lines.append(f"| [{run}]({machine}/{run}/summary.md) | "
-                         f"{'yes' if meta.get('complete') else 'no (interrupted)'} | "
+                         f"{'yes' if meta.get('complete') else 'no (running or interrupted)'} | "
                          f"`{(meta.get('git_commit') or '?')[:10]}` | {meta['n']:,} | "
                          f"{mat} | {stream} | {pool} |")
         limits = sorted(glob.glob(os.path.join(root, machine, "limits-*.md")), reverse=True)
@@ -141,5 +142,8 @@ def write_index(root):
         # The summary's links are relative to its own folder.
         summary = re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({rel}/{m[1]})", summary)
         lines += [f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
-    with open(os.path.join(root, "README.md"), "w") as f:
+    # Written aside, then renamed: a reader never sees a half-written index.
+    tmp = os.path.join(root, f".README.md.{os.getpid()}")
+    with open(tmp, "w") as f:
         f.write("\n".join(lines) + "\n")
+    os.replace(tmp, os.path.join(root, "README.md"))

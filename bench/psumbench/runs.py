@@ -8,12 +8,23 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
+from .args import short
+
+SWEEPS = ("threads", "schedules", "sizes", "python", "mpi")
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
-                "phase", "rep", "seconds", "materialize_s", "sum", "expected", "verified")
+                "phase", "rep", "seconds", "calls_per_sample", "materialize_s", "sum",
+                "expected", "verified")
 PYTHON_COLUMNS = ("row", "impl", "n", "workers", "chunks", "rep", "seconds", "build_s",
                   "sum", "expected", "verified", "note")
+# What the sweep reads of each document: a document without them is refused.
+PSUM_KEYS = ("schema_version", "n", "mode", "threads", "threads_requested", "schedule",
+             "chunks", "sum", "expected", "verified", "materialize_s", "serial", "parallel",
+             "noisy", "machine")
+PYTHON_KEYS = ("impl", "available", "n", "workers", "chunks", "samples_s", "median_s",
+               "min_s", "sum", "verified", "timed")
 GRACE_SECONDS = 2.0  # from SIGINT to SIGKILL when a child group must end
 
 
@@ -28,44 +39,75 @@ def _signal_group(pgid, sig):
         pass
 
 
+# Signals that end the sweep: held back while a child starts and while a
+# child's group is being ended, so no child is ever left unknown or half-ended.
+ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _end_group(p):
-    """Asks the child's group to stop (SIGINT, as Ctrl-C would), then kills
-    what is left of it after a grace period, and reaps the child."""
+    """Asks the child's group to stop (SIGINT, as Ctrl-C would), kills what
+    is left of it after a grace period, and reaps the child."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
     try:
         _signal_group(p.pid, signal.SIGINT)
         try:
             p.wait(timeout=GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             pass
-    finally:
         _signal_group(p.pid, signal.SIGKILL)
         p.wait()
-        for pipe in (p.stdout, p.stderr):
-            if pipe:
-                pipe.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
 
 
 def run_child(cmd, env):
     """Runs cmd in a new session, so it and everything it starts (a pool's
     workers) form one process group; returns (exit code, stdout, stderr).
-    Whatever ends the wait (Ctrl-C, SIGTERM turned into SystemExit, an
-    error), the whole group is gone before this returns or raises."""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=env, start_new_session=True)
-    try:
-        out, err = p.communicate()
-    except BaseException:
-        _end_group(p)
-        raise
-    _signal_group(p.pid, signal.SIGKILL)  # a straggler the child left behind
-    return p.returncode, out, err
+    The output goes to files, not pipes: a grandchild that outlives the
+    child (a pool worker whose parent was killed) would hold a pipe open
+    and the wait would never end.  Whatever ends the wait (Ctrl-C, SIGTERM
+    turned into SystemExit, an error), the whole group is gone before this
+    returns or raises.  Raises OSError if cmd cannot be started."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
+        try:
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, start_new_session=True)
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
+            raise
+        try:
+            # A signal that came while the child started is handled here.
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
+            p.wait()
+        except BaseException:
+            _end_group(p)
+            raise
+        _signal_group(p.pid, signal.SIGKILL)  # a straggler the child left behind
+        out.seek(0)
+        err.seek(0)
+        return (p.returncode, out.read().decode("utf-8", "replace"),
+                err.read().decode("utf-8", "replace"))
 
 
-def _json_doc(cmd, out):
+def json_doc(cmd, out, required=()):
+    """The JSON object cmd printed, which must hold the keys `required`;
+    RunFailed otherwise."""
     try:
-        return json.loads(out)
+        doc = json.loads(out)
     except ValueError:
         raise RunFailed(f"{' '.join(cmd)} printed no JSON document") from None
+    missing = [k for k in required if not isinstance(doc, dict) or k not in doc]
+    if missing:
+        raise RunFailed(f"{' '.join(cmd)} printed a JSON document without "
+                        f"{', '.join(missing)}")
+    return doc
+
+
+def check_sum(what, n, total):
+    """RunFailed unless total (a decimal string) is 0 + 1 + ... + (n - 1):
+    the sweep checks every sum itself, whatever the child said."""
+    if int(total) != n * (n - 1) // 2:
+        raise RunFailed(f"{what} did not verify: sum {total}, expected {n * (n - 1) // 2}")
 
 
 class PsumJob:
@@ -78,7 +120,7 @@ class PsumJob:
         self.repeat, self.schedule, self.chunks, self.serial = repeat, schedule, chunks, serial
 
     def describe(self):
-        return (f"{self.sweep}: {self.mode}, N={self.n:.0e}, {self.threads} threads, "
+        return (f"{self.sweep}: {self.mode}, N={short(self.n)}, {self.threads} threads, "
                 f"{self.schedule}/{self.chunks}")
 
     def spec(self):
@@ -110,10 +152,11 @@ class PsumJob:
             raise KeyboardInterrupt  # psum_omp got the Ctrl-C first
         if rc != 0:
             raise RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
-        doc = _json_doc(cmd, out)
+        doc = json_doc(cmd, out, PSUM_KEYS)
         if not doc["verified"]:
             raise RunFailed(f"{self.describe()} did not verify: sum {doc['sum']}, "
                             f"expected {doc['expected']}")
+        check_sum(self.describe(), self.n, doc["sum"])
         return doc
 
 
@@ -127,7 +170,9 @@ def psum_rows(sweep, doc):
                    "threads_requested": doc["threads_requested"],
                    "threads": doc["threads"], "schedule": doc["schedule"],
                    "chunks": doc["chunks"], "phase": phase, "rep": rep,
-                   "seconds": seconds, "materialize_s": doc["materialize_s"],
+                   "seconds": seconds,
+                   "calls_per_sample": doc[phase].get("calls_per_sample", 1),
+                   "materialize_s": doc["materialize_s"],
                    "sum": doc["sum"], "expected": doc["expected"],
                    "verified": doc["verified"]}
 
@@ -179,12 +224,18 @@ class PythonJob:
                "--chunks", str(self.chunks), "--workers", str(self.workers), *extra]
         rc, out, err = run_child(cmd, env)
         if rc == 3:
-            return _json_doc(cmd, out)  # unavailable: the row says why
+            return json_doc(cmd, out, ("impl", "available", "why"))  # the row says why
         if rc in (130, -signal.SIGINT):
             raise KeyboardInterrupt
         if rc != 0:
             raise RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
-        return _json_doc(cmd, out)
+        if "--calibrate-only" in extra:
+            return json_doc(cmd, out, ("impl", "available", "n"))
+        doc = json_doc(cmd, out, PYTHON_KEYS)
+        if not doc["verified"]:
+            raise RunFailed(f"{self.describe()} did not verify")
+        check_sum(self.describe(), doc["n"], doc["sum"])
+        return doc
 
     def run(self, python, script, env):
         if self.group is None:
@@ -230,6 +281,28 @@ class RecordWriter:
 
     def close(self):
         self.file.close()
+
+
+def check_record(record):
+    """record itself if it holds what the tables read of its kind; KeyError,
+    TypeError or ValueError otherwise (a damaged or foreign record)."""
+    doc = record["doc"]
+    if record["kind"] == "psum":
+        for key in PSUM_KEYS:
+            doc[key]
+        if doc["parallel"] is None:
+            raise ValueError("no parallel phase")
+        for phase in (doc["serial"], doc["parallel"]):
+            if phase is not None:
+                for key in ("min_s", "median_s", "max_s", "samples_s"):
+                    float(phase[key]) if key != "samples_s" else list(phase[key])
+        int(doc["machine"]["logical_cpus"])
+    elif record["kind"] == "python":
+        record["spec"]["row"]
+        if doc["available"]:
+            for key in PYTHON_KEYS:
+                doc[key]
+    return record
 
 
 def read_records(path, warn, convert=None):

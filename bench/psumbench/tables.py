@@ -1,5 +1,6 @@
 """From runs to rows and Markdown tables.  The row builders are shared with
 the plots, so a table and its plot always show the same numbers."""
+import collections
 import math
 
 from . import analysis
@@ -7,22 +8,26 @@ from . import analysis
 ARTICLE = {"serial_s": 20.7, "processes_s": 7.0, "n": 999_999_999}
 
 
-def _rate(mode, n, seconds):
-    """GB/s for materialized data, G elements/s for streamed."""
+def rate_value(mode, n, seconds):
+    """(value, unit): GB/s read for materialized data, G elements/s for streamed."""
     if mode == "materialize":
-        return f"{n * 8 / seconds / 1e9:.2f} GB/s"
-    return f"{n / seconds / 1e9:.2f} Gelem/s"
+        return n * 8 / seconds / 1e9, "GB/s"
+    return n / seconds / 1e9, "Gelem/s"
 
 
-NOISY_NOTE = ("† psum_omp flagged this run as noisy (a phase's coefficient of variation over "
-              "5 % or max/min over 1.2, or other processes using over 10 % of the CPUs): "
-              "read its figures with care.\n")
+def _rate(mode, n, seconds):
+    value, unit = rate_value(mode, n, seconds)
+    return f"{value:.2f} {unit}"
+
+
+NOISY_NOTE = ("† psum_omp's JSON says `noisy` for this run (a phase's coefficient of variation "
+              "or max/min, or other processes' load on its CPUs, past the thresholds it "
+              "records in `thresholds`): read its figures with care.\n")
 
 
 def _noisy(doc):
-    """psum_omp's own verdict: a noisy phase or a busy machine."""
-    phases = [doc[p] for p in ("serial", "parallel") if doc.get(p)]
-    return any(p.get("noisy") for p in phases) or (doc.get("background_load") or 0) > 0.10
+    """psum_omp's own verdict, read, never decided again here."""
+    return bool(doc["noisy"])
 
 
 def _mark(text, noisy):
@@ -75,6 +80,7 @@ def thread_rows(records, cpus):
                          "efficiency": s1 / p, "karp_flatt": analysis.karp_flatt(s1, p),
                          "ceiling": chunk_ceiling(d["chunks"], min(p, cpus)),
                          "rate": _rate(mode, d["n"], par["median_s"]),
+                         "rate_value": rate_value(mode, d["n"], par["median_s"])[0],
                          "oversubscribed": p > cpus, "noisy": _noisy(d)})
         fit = analysis.fit_amdahl([(r["threads"], r["speedup"]) for r in rows
                                    if not r["oversubscribed"]])
@@ -189,26 +195,38 @@ def size_markdown(by_mode):
 
 FAMILIES = ("Python", "Python with native code", "psum_omp", "article (reference)")
 
-# row -> (name, family)
+class PythonRow(collections.namedtuple("PythonRow", "name family impl article")):
+    """A row of the contrast run by bench/pysum.py: its table name, its
+    family, pysum.py's implementation, and whether it is one of the
+    article's rows (which share one N)."""
+
+
 PYTHON_ROWS = {
-    "list": ("Python serial, the article's program", "Python"),
-    "range": ("Python sum(range(N))", "Python"),
-    "threads": ("Python ThreadPoolExecutor", "Python"),
-    "processes": ("Python ProcessPoolExecutor, the article's", "Python"),
-    "processes_cpus": ("Python ProcessPoolExecutor, workers = CPUs", "Python"),
-    "numpy_arange": ("numpy arange + sum", "Python with native code"),
-    "numpy_sum": ("numpy sum of a built array", "Python with native code"),
-    "numba": ("numba prange over the array", "Python with native code"),
+    "list": PythonRow("Python serial, the article's program", "Python", "list", True),
+    "processes": PythonRow("Python ProcessPoolExecutor, the article's", "Python",
+                           "processes", True),
+    "processes_cpus": PythonRow("Python ProcessPoolExecutor, workers = CPUs", "Python",
+                                "processes", True),
+    "range": PythonRow("Python sum(range(N))", "Python", "range", False),
+    "threads": PythonRow("Python ThreadPoolExecutor", "Python", "threads", False),
+    "numpy_arange": PythonRow("numpy arange + sum", "Python with native code",
+                              "numpy_arange", False),
+    "numpy_sum": PythonRow("numpy sum of a built array", "Python with native code",
+                           "numpy_sum", False),
+    "numba": PythonRow("numba prange over the array", "Python with native code", "numba",
+                       False),
 }
 
 
 def sig2(x):
-    """x with two significant digits, no exponent: 3.2, 0.19, 230, 1,200."""
+    """x with two significant digits, no exponent: 3.2, 0.19, 230, 1,200,
+    and 10 (not 10.0) for 9.96."""
     if x <= 0 or math.isinf(x) or math.isnan(x):
         return "–"
     decimals = 1 - math.floor(math.log10(x))
     value = round(x, decimals)
-    return f"{value:,.{max(decimals, 0)}f}"
+    decimals = 1 - math.floor(math.log10(value))  # 9.96 rounds up a decade
+    return f"{round(value, decimals):,.{max(decimals, 0)}f}"
 
 
 def _row(name, family, timed, n, workers, median_s, min_s, note=""):
@@ -218,7 +236,7 @@ def _row(name, family, timed, n, workers, median_s, min_s, note=""):
 
 def _python_rows(record):
     spec, doc = record["spec"], record["doc"]
-    name, family = PYTHON_ROWS[spec["row"]]
+    name, family = PYTHON_ROWS[spec["row"]][:2]
     pool = spec["row"] in ("threads", "processes", "processes_cpus")
     workers = f"{doc['workers']} ({doc['chunks']} chunks)" if pool else \
         f"{doc['threads']} threads" if "threads" in doc else "1"
@@ -241,6 +259,15 @@ def _python_rows(record):
                  workers, doc["whole_median_s"], doc["whole_min_s"])]
 
 
+def at_all_cpus(docs, cpus):
+    """Per mode, the run with the most threads that are not oversubscribed."""
+    best = {}
+    for d in docs:
+        if d["threads"] <= cpus and d["threads"] >= best.get(d["mode"], {"threads": 0})["threads"]:
+            best[d["mode"]] = d
+    return best
+
+
 def contrast_rows(thread_records, python_records, cpus):
     """Rows of the contrast: Python's, then psum_omp's serial and parallel
     phases at all CPUs (not oversubscribed) in both modes, then the
@@ -248,10 +275,7 @@ def contrast_rows(thread_records, python_records, cpus):
     rows = []
     for record in python_records:
         rows += _python_rows(record)
-    best = {}
-    for d in _docs(thread_records):
-        if d["threads"] <= cpus and d["threads"] >= best.get(d["mode"], {"threads": 0})["threads"]:
-            best[d["mode"]] = d
+    best = at_all_cpus(_docs(thread_records), cpus)
     for mode in ("materialize", "stream"):
         d = best.get(mode)
         if d is None:

@@ -1,0 +1,90 @@
+/*
+ * The run configuration: what one psum_omp run does, as cli fills it and
+ * every other module reads it, with its enums, their names and its limits.
+ *
+ * Each enum ends with its count and has one name table (config.c), checked
+ * against the count at compile time; the counts, the lookups and the
+ * "static, dynamic or guided" lists of messages and help are derived from
+ * those tables.  Adding a schedule touches its enum and name table here and
+ * its kernel in sum.c, nothing else.
+ */
+#ifndef PSUM_CONFIG_H
+#define PSUM_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    PSUM_MODE_MATERIALIZE,
+    PSUM_MODE_STREAM,
+    PSUM_MODE_COUNT
+} psum_mode;
+
+/* The OpenMP schedule of the parallel loop; each has its own kernel in sum.c. */
+typedef enum {
+    PSUM_SCHED_STATIC,
+    PSUM_SCHED_DYNAMIC,
+    PSUM_SCHED_GUIDED,
+    PSUM_SCHED_COUNT
+} psum_schedule;
+
+typedef enum {
+    PSUM_FORMAT_TEXT,
+    PSUM_FORMAT_CSV,
+    PSUM_FORMAT_JSON,
+    PSUM_FORMAT_COUNT
+} psum_format;
+
+/* Largest N the kernels accept: their 128-bit totals stay exact up to here. */
+#define PSUM_MAX_ELEMENTS ((uint64_t)1 << 62)
+#define PSUM_MAX_CHUNKS ((uint64_t)1000000000)
+#define PSUM_MAX_THREADS 1024
+#define PSUM_MAX_REPEAT ((uint64_t)1000000)
+
+typedef struct {
+    uint64_t n;              /* elements, 1 .. PSUM_MAX_ELEMENTS */
+    psum_mode mode;
+    psum_schedule schedule;
+    uint64_t chunks;         /* 1 .. PSUM_MAX_CHUNKS */
+    int threads;             /* 0: as OMP_NUM_THREADS or the runtime says */
+    uint64_t repeat;         /* timed repetitions, 1 .. PSUM_MAX_REPEAT */
+    psum_format format;
+    bool serial;             /* false with --no-serial */
+    bool csv_header;         /* false with --no-header: the CSV row alone */
+} psum_config;
+
+/* Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats. */
+void psum_config_default(psum_config *cfg);
+
+/* The names of one enum's values, indexed by value. */
+typedef struct {
+    const char *const *names;
+    size_t count; /* the enum's *_COUNT */
+} psum_names;
+
+extern const psum_names psum_mode_names;
+extern const psum_names psum_schedule_names;
+extern const psum_names psum_format_names;
+
+/*
+ * The value whose name is exactly `name` (case-sensitive), or -1 if none.
+ */
+int psum_names_find(const psum_names *t, const char *name);
+
+/*
+ * Writes every name of t in table order as "a, b or c" (a single name
+ * alone) into buf (len bytes, cut if too small, always NUL-terminated).
+ * Returns buf.
+ */
+char *psum_names_list(const psum_names *t, char *buf, size_t len);
+
+/*
+ * The name of one value, as written on the command line and in the output.
+ * The value must be below the enum's count.
+ */
+const char *psum_mode_name(psum_mode m);
+const char *psum_schedule_name(psum_schedule s);
+const char *psum_format_name(psum_format f);
+
+#endif

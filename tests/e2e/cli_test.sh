@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# End to end: psum_omp's exit codes, stdout and stderr for good and bad input.
+# usage: cli_test.sh PSUM_OMP
+set -euo pipefail
+
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
+
+# run EXPECTED_RC ARGS...: runs psum_omp, captures stdout and stderr.
+run() {
+    local want=$1; shift
+    set +e
+    "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    set -e
+    [ "$rc" -eq "$want" ]
+}
+
+# usage_error MESSAGE ARGS...: exit 2, one line on stderr containing MESSAGE
+# and the hint, nothing on stdout.
+usage_error() {
+    local msg=$1; shift
+    if run 2 "$@" && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -qF -- "psum_omp: $msg" "$tmp/err" && grep -qF -- "--help" "$tmp/err"; then
+        ok "usage error for $*"
+    else
+        not_ok "usage error for $* (rc $rc, want 2 and '$msg')" "$tmp/err" "$tmp/out"
+    fi
+}
+
+usage_error "invalid value '1e9x' for --elements: trailing characters" -n 1e9x
+usage_error "invalid value '0' for --elements: must be at least 1" --elements 0
+usage_error "invalid value '-3' for --elements: must be positive" -n -3
+usage_error "invalid value '2.5' for --elements: not a whole number" -n 2.5
+usage_error "invalid value '' for --elements: empty value" --elements=
+usage_error "invalid value '4611686018427387905' for --elements: must not exceed" -n 4611686018427387905
+usage_error "invalid value '0' for --chunks: must be at least 1" --chunks 0
+usage_error "invalid value '0' for --threads: must be at least 1" --threads 0
+usage_error "invalid value '100000' for --threads: must not exceed 1024" -t 100000
+usage_error "invalid value 'x' for --repeat: not a number" --repeat x
+usage_error "invalid value 'turbo' for --mode: expected materialize or stream" --mode turbo
+usage_error "invalid value 'auto' for --schedule" --schedule auto
+usage_error "invalid value 'yaml' for --format" --format yaml
+usage_error "unknown option '--bogus'" --bogus
+usage_error "option '--repeat' needs a value" --repeat
+usage_error "unexpected argument 'stray'" stray
+# User bytes are escaped: the message stays one line of valid UTF-8.
+usage_error "invalid value '1\\n2' for --elements: trailing characters" -n $'1\n2'
+usage_error "unknown option '--\\xff\\x1b[2J'" $'--\xff\x1b[2J'
+
+# The bad-input matrix: every option with missing, empty, negative, zero,
+# overflowing, non-numeric, trailing-junk and too-large values.
+for spec in "--elements:-n:4611686018427387905" "--chunks::1000000001" \
+            "--threads:-t:1025" "--repeat:-r:1000001"; do
+    IFS=: read -r long short huge <<<"$spec"
+    for spelling in "$long" ${short:+"$short"}; do
+        usage_error "option '$long' needs a value" "$spelling"
+        usage_error "invalid value '' for $long: empty value" "$spelling" ""
+        usage_error "invalid value '-7' for $long: must be positive" "$spelling" -7
+        usage_error "invalid value '0' for $long: must be at least 1" "$spelling" 0
+        usage_error "invalid value '18446744073709551616' for $long: must not exceed" \
+            "$spelling" 18446744073709551616
+        usage_error "invalid value '1e30' for $long: must not exceed" "$spelling" 1e30
+        usage_error "invalid value 'many' for $long: not a number" "$spelling" many
+        usage_error "invalid value '12abc' for $long: trailing characters" "$spelling" 12abc
+        usage_error "invalid value '$huge' for $long: must not exceed" "$spelling" "$huge"
+    done
+    usage_error "invalid value '' for $long: empty value" "$long="
+done
+for spec in "--mode:materialize or stream" "--schedule:static, dynamic or guided" \
+            "--format:text, csv or json"; do
+    IFS=: read -r long expected <<<"$spec"
+    usage_error "option '$long' needs a value" "$long"
+    usage_error "invalid value '' for $long: expected $expected" "$long" ""
+    usage_error "invalid value 'FAST' for $long: expected $expected" "$long=FAST"
+done
+usage_error "option '--no-serial' takes no value" --no-serial=yes
+usage_error "option '--help' takes no value" --help=1
+usage_error "unknown option '---'" ---
+usage_error "unknown option '-q'" -q
+usage_error "unexpected argument '-'" -
+usage_error "unknown option '--Elements'" --Elements 5
+usage_error "unexpected argument '-n'" -- -n 5
+usage_error "ambiguous option '--no': could be --no-serial or --no-header" --no
+# An error before --help wins; --help before an error wins (left to right).
+usage_error "unknown option '--bogus'" --bogus --help
+if run 0 --help --bogus && grep -q '^Usage:' "$tmp/out"; then
+    ok "--help before a bad option prints help"
+else
+    not_ok "--help before a bad option" "$tmp/err" "$tmp/out"
+fi
+
+# getopt_long conventions reach the run: short forms, bundles, prefixes, --.
+if run 0 -m stream -s static -c 3 -fjson -n5 -r1 --no-ser --elem=7 -- &&
+    grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "stream"' "$tmp/out" &&
+    grep -q '"schedule": "static"' "$tmp/out" && grep -q '"chunks": 3,' "$tmp/out" &&
+    grep -q '"serial": null' "$tmp/out"; then
+    ok "short forms, prefixes and -- configure the run"
+else
+    not_ok "short forms, prefixes and -- (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+
+# Repeated options: the last one wins.
+if run 0 -n 5 -n 7 --mode stream --mode materialize --repeat 1 --format json &&
+    grep -q '"n": 7,' "$tmp/out" && grep -q '"mode": "materialize"' "$tmp/out"; then
+    ok "repeated options: the last one wins"
+else
+    not_ok "repeated options" "$tmp/err" "$tmp/out"
+fi
+
+# OMP_NUM_THREADS: --threads overrides it; garbage, 0 or past 1024 is
+# ignored with a warning and the runtime's default applies (all CPUs);
+# 4294967296 crashed libgomp when it reached it.
+if OMP_NUM_THREADS=1 run 0 -n 1000 --threads 2 --repeat 1 --format json &&
+    grep -q '"threads": 2,' "$tmp/out"; then
+    ok "--threads overrides OMP_NUM_THREADS"
+else
+    not_ok "--threads overrides OMP_NUM_THREADS" "$tmp/err" "$tmp/out"
+fi
+cpus=$(nproc)
+for value in garbage 0 "" -3 1025 4294967296; do
+    if OMP_NUM_THREADS=$value run 0 -n 1000 --repeat 1 --format json &&
+        grep -q "\"threads\": $cpus," "$tmp/out" &&
+        grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/err" &&
+        grep -q "ignoring OMP_NUM_THREADS='$value'" "$tmp/out"; then
+        ok "OMP_NUM_THREADS='$value' is ignored with a warning; $cpus threads run"
+    else
+        not_ok "OMP_NUM_THREADS='$value' (rc $rc)" "$tmp/err" "$tmp/out"
+    fi
+done
+
+if run 0 --help && grep -q '^Usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
+    ok "--help prints usage on stdout and exits 0"
+else
+    not_ok "--help" "$tmp/err" "$tmp/out"
+fi
+if run 0 --version && grep -Eq '^psum_omp [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"; then
+    ok "--version"
+else
+    not_ok "--version" "$tmp/err" "$tmp/out"
+fi
+
+if run 0 -n 1e6 --repeat 2 && grep -q 'verified' "$tmp/out" &&
+    grep -q '^expected  499999500000 ' "$tmp/out"; then
+    ok "a small run verifies and exits 0"
+else
+    not_ok "a small run" "$tmp/err" "$tmp/out"
+fi
+
+# 2^62 elements need 32 EiB: refused before any allocation, with both figures.
+if run 1 -n 4e18 && [ ! -s "$tmp/out" ] &&
+    grep -Eq 'needs [0-9.]+ GB but only [0-9.]+ GB is available .*--mode stream' "$tmp/err"; then
+    ok "materializing more than MemAvailable is refused up front"
+else
+    not_ok "memory refusal (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+
+set +e
+"$bin" -n 1e5 --repeat 1 >/dev/full 2>"$tmp/err"
+rc=$?
+set -e
+if [ "$rc" -eq 1 ] && grep -q 'write error' "$tmp/err"; then
+    ok "a write error on stdout exits 1"
+else
+    not_ok "write error (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+
+plan

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The generated man page, end to end: written, and listing every long
+# option that --help lists (help2man read the same program).
+# usage: man_test.sh PSUM_OMP PSUM_OMP.1
+set -euo pipefail
+
+bin=$1
+page=$2
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
+
+if [ -s "$page" ] && head -n 5 "$page" | grep -q '^\.TH PSUM_OMP "1"'; then
+    ok "the man page is written, section 1"
+else
+    not_ok "no man page at $page"
+fi
+# The option lines of --help: "  -n, --elements=N  ..." or "      --no-serial  ...".
+options=$("$bin" --help | sed -nE 's/^ +(-[A-Za-z], +)?(--[a-z][a-z-]*).*/\2/p')
+[ -n "$options" ] || not_ok "--help lists no long option"
+for option in $options; do
+    # help2man writes each dash as \-.
+    if grep -qF -- "${option//-/\\-}" "$page" 2>/dev/null; then
+        ok "the man page documents $option"
+    else
+        not_ok "the man page lacks $option"
+    fi
+done
+plan

@@ -1,0 +1,227 @@
+/*
+ * The verdicts on a result and the load arithmetic behind them, with fake
+ * phases and fake /proc/stat text: no timing, no real load.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <omp.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "qualify.h"
+
+static double flat[] = {1.0, 1.0, 1.0};
+
+static psum_phase phase(double min, double mean, double max, double stddev, size_t count)
+{
+    return (psum_phase){flat, count, {min, mean, mean, max, stddev}, 0, true, 1};
+}
+
+Test(qualify, a_phase_is_noisy_past_either_threshold)
+{
+    /* cv = stddev / mean */
+    psum_phase calm = phase(1.0, 1.0, 1.19, 0.05, 3);
+    psum_phase cv = phase(1.0, 1.0, 1.1, 0.051, 3);
+    psum_phase spread = phase(1.0, 1.0, 1.21, 0.01, 3);
+    psum_phase one_sample = phase(1.0, 1.0, 2.0, 0.5, 1);
+    cr_expect(not(psum_phase_noisy(&calm)));
+    cr_expect(psum_phase_noisy(&cv));
+    cr_expect(psum_phase_noisy(&spread));
+    cr_expect(not(psum_phase_noisy(&one_sample)), "one sample has no spread to judge");
+}
+
+static psum_result result(int team, int cpus, double load)
+{
+    psum_result r;
+    memset(&r, 0, sizeof r);
+    r.team = team;
+    r.serial = phase(2.0, 2.0, 2.0, 0, 3);
+    r.parallel = phase(1.0, 1.0, 1.0, 0, 3);
+    r.qual.cpus_allowed = cpus;
+    r.qual.background_load = load;
+    psum_qualify(&r);
+    return r;
+}
+
+Test(qualify, verdicts)
+{
+    psum_result r = result(2, 2, 0.05);
+    cr_expect(not(r.qual.oversubscribed));
+    cr_expect(not(r.qual.busy));
+    cr_expect(not(r.qual.noisy));
+
+    r = result(3, 2, 0.05);
+    cr_expect(r.qual.oversubscribed);
+    cr_expect(not(r.qual.noisy), "oversubscription alone is not noise");
+
+    r = result(3, 0, -1);
+    cr_expect(not(r.qual.oversubscribed), "unknown CPUs: no verdict");
+    cr_expect(not(r.qual.busy), "unknown load: not busy");
+
+    r = result(1, 1, 0.10);
+    cr_expect(not(r.qual.busy), "at the threshold is not over it");
+    r = result(1, 1, 0.11);
+    cr_expect(r.qual.busy);
+    cr_expect(r.qual.noisy, "busy CPUs make the run noisy");
+
+    r = result(1, 1, 0);
+    r.parallel = phase(1.0, 1.0, 1.5, 0.2, 3);
+    psum_qualify(&r);
+    cr_expect(r.qual.parallel_noisy);
+    cr_expect(not(r.qual.serial_noisy));
+    cr_expect(r.qual.noisy);
+
+    r.serial = (psum_phase){0};
+    r.parallel = phase(1.0, 1.0, 1.0, 0, 3);
+    psum_qualify(&r);
+    cr_expect(not(r.qual.serial_noisy), "no serial phase (--no-serial)");
+    cr_expect(not(r.qual.noisy));
+}
+
+Test(qualify, warnings_follow_the_verdicts)
+{
+    psum_machine m;
+    memset(&m, 0, sizeof m);
+    m.omp_proc_bind = "close";
+    psum_warnings w;
+
+    psum_result r = result(2, 2, 0.0);
+    psum_collect_warnings(&r, &m, &w);
+    cr_expect(eq(sz, w.count, 0));
+
+    r = result(16, 2, 0.0);
+    r.parallel = phase(1.0, 7.0 / 6, 1.5, 0.29, 3);
+    psum_qualify(&r);
+    psum_collect_warnings(&r, &m, &w);
+    cr_assert(eq(sz, w.count, 2));
+    cr_expect(eq(str, w.text[0], "16 threads on 2 allowed CPUs: oversubscribed, threads share cores"));
+    cr_expect(not(eq(ptr, strstr(w.text[1], "parallel phase is noisy: coefficient of variation 24.9%, max/min 1.50"), NULL)),
+              "%s", w.text[1]);
+    m.omp_proc_bind = NULL;
+    psum_collect_warnings(&r, &m, &w);
+    cr_expect(eq(sz, w.count, 3));
+
+    m.omp_proc_bind = "close";
+    r = result(2, 1, 0.625);
+    psum_collect_warnings(&r, &m, &w);
+    cr_assert(eq(sz, w.count, 2));
+    cr_expect(eq(str, w.text[0], "2 threads on 1 allowed CPU: oversubscribed, threads share cores"));
+    cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 CPU psum_omp may run on "
+                                 "during the measurement: the times are noisy"));
+}
+
+Test(qualify, background_load_arithmetic)
+{
+    /* 2 s of wall on 2 CPUs: capacity 4 CPU seconds. */
+    psum_load_mark a = {10.0, 1.0, 100.0, true};
+    psum_load_mark b = {12.0, 3.0, 104.0, true};
+    /* 4 busy seconds, 2 of them ours: others used 2 of 4. */
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &b, 2), 0.5, 4));
+    /* On 4 CPUs the same busy time is a quarter... */
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &b, 4), 0.25, 4));
+    /* ...and on 1 CPU it would exceed the capacity: clamped. */
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &b, 1), 1.0, 4));
+    /* More of our own time than the CPUs' busy time (tick rounding): 0, not negative. */
+    psum_load_mark c = {12.0, 6.0, 104.0, true};
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &c, 2), 0.0, 4));
+
+    psum_load_mark short_b = {10.2, 1.2, 100.4, true};
+    cr_expect(lt(dbl, psum_background_load(&a, &short_b, 2), 0.0), "too short to tell");
+    psum_load_mark broken = b;
+    broken.ok = false;
+    cr_expect(lt(dbl, psum_background_load(&a, &broken, 2), 0.0), "no /proc/stat");
+    cr_expect(lt(dbl, psum_background_load(&a, &b, 0), 0.0), "no CPU count");
+}
+
+/* /proc/stat with CPU 0 idle but for psum_omp and CPU 1 kept busy by another process. */
+static const char stat_before[] =
+    "cpu  1000 0 200 5000 10 0 5 0 0 0\n"
+    "cpu0 500 0 100 2500 5 0 2 0 0 0\n"
+    "cpu1 500 0 100 2500 5 0 3 0 0 0\n"
+    "intr 123456 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20\n"
+    "ctxt 99999\n";
+static const char stat_after[] =
+    "cpu  1200 0 200 5000 10 0 5 0 0 0\n"
+    "cpu0 600 0 100 2500 5 0 2 0 0 0\n"
+    "cpu1 600 0 100 2500 5 0 3 0 0 0\n"
+    "intr 123999 1 2 3\n"
+    "cpu7 999 999 999 0 0 999 999 999 0 0\n";
+
+Test(qualify, proc_stat_counts_only_the_given_cpus)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    uint64_t ticks = 0;
+    cr_assert(eq(int, psum_proc_stat_busy(stat_before, &set, sizeof set, &ticks), 1));
+    cr_expect(eq(u64, ticks, 602)); /* user + nice + system + irq + softirq + steal */
+    CPU_SET(1, &set);
+    cr_assert(eq(int, psum_proc_stat_busy(stat_before, &set, sizeof set, &ticks), 2));
+    cr_expect(eq(u64, ticks, 1205));
+    /* A "cpu7" line after the others is past the CPU lines and never read. */
+    CPU_ZERO(&set);
+    CPU_SET(7, &set);
+    cr_expect(eq(int, psum_proc_stat_busy(stat_after, &set, sizeof set, &ticks), -1));
+}
+
+Test(qualify, proc_stat_refuses_what_it_cannot_read)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    uint64_t ticks = 42;
+    cr_expect(eq(int, psum_proc_stat_busy("", &set, sizeof set, &ticks), -1));
+    cr_expect(eq(int, psum_proc_stat_busy("cpu  1 2 3 4 5 6 7 8\n", &set, sizeof set, &ticks), -1),
+              "the machine-wide line is not CPU 0's");
+    cr_expect(eq(int, psum_proc_stat_busy("cpu0 1 2 3\n", &set, sizeof set, &ticks), -1),
+              "too few fields");
+    cr_expect(eq(int, psum_proc_stat_busy("cpu1 1 2 3 4 5 6 7 8\n", &set, sizeof set, &ticks), -1));
+    cr_expect(eq(u64, ticks, 42), "untouched on failure");
+    /* Old kernels have no steal field: seven numbers are enough. */
+    cr_expect(eq(int, psum_proc_stat_busy("cpu0 1 2 3 4 5 6 7\n", &set, sizeof set, &ticks), 1));
+    cr_expect(eq(u64, ticks, 1 + 2 + 3 + 6 + 7));
+    cr_expect(eq(int, psum_proc_stat_busy_file("/nonexistent/stat", &set, sizeof set, &ticks), -1));
+}
+
+/*
+ * taskset -c 0 psum_omp while another process keeps CPU 1 busy: over the
+ * allowed CPU only, the others used nothing; over the whole machine they
+ * would seem to have used half of it.
+ */
+Test(qualify, pinned_run_ignores_load_on_other_cpus)
+{
+    const double hz = 100;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    uint64_t t0 = 0, t1 = 0;
+    cr_assert(eq(int, psum_proc_stat_busy(stat_before, &set, sizeof set, &t0), 1));
+    cr_assert(eq(int, psum_proc_stat_busy(stat_after, &set, sizeof set, &t1), 1));
+    /* One second of wall time, all of it psum_omp's on CPU 0. */
+    psum_load_mark a = {0.0, 0.0, (double)t0 / hz, true};
+    psum_load_mark b = {1.0, 1.0, (double)t1 / hz, true};
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &b, 1), 0.0, 4));
+
+    CPU_SET(1, &set);
+    cr_assert(eq(int, psum_proc_stat_busy(stat_before, &set, sizeof set, &t0), 2));
+    cr_assert(eq(int, psum_proc_stat_busy(stat_after, &set, sizeof set, &t1), 2));
+    a.busy = (double)t0 / hz;
+    b.busy = (double)t1 / hz;
+    cr_expect(ieee_ulp_eq(dbl, psum_background_load(&a, &b, 2), 0.5, 4));
+}
+
+Test(qualify, allowed_cpus_come_from_the_affinity_mask_or_the_places)
+{
+    psum_cpus c;
+    cr_assert(eq(int, psum_cpus_allowed(&c), 0));
+    cr_expect(ge(int, c.count, 1));
+    cr_expect(le(int, c.count, omp_get_num_procs()));
+    if (omp_get_num_places() == 0) {
+        cpu_set_t mask;
+        cr_assert(eq(int, sched_getaffinity(0, sizeof mask, &mask), 0));
+        cr_expect(eq(int, c.count, CPU_COUNT(&mask)));
+    }
+    psum_cpus_free(&c);
+    cr_expect(eq(ptr, c.set, NULL));
+    psum_cpus_free(&c);
+}
