@@ -27,9 +27,6 @@ if os.geteuid() == 0:
     # Open MPI refuses root without both; only these tests need them.
     ENV.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 ENV.pop("OMP_PROC_BIND", None)  # unbound ranks would pin threads onto one CPU
-if ENV.get("PSUM_SANITIZED") == "1":
-    # Open MPI keeps allocations alive past MPI_Finalize: not psum_mpi's leaks.
-    ENV["ASAN_OPTIONS"] = ENV.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
 
 count = failed = 0
 
