@@ -80,32 +80,6 @@ int psum_count_nodes(const char *names, size_t stride, int ranks, int *node_of,
     return nodes;
 }
 
-void psum_busiest_node(const int *node_of, const int *threads, const long *cpus,
-                       int ranks, int *node_threads, long *node_cpus)
-{
-    *node_threads = 0;
-    *node_cpus = 1;
-    for (int node = 0;; node++) {
-        int sum = 0, seen = 0;
-        long node_cpu_count = 1;
-        for (int r = 0; r < ranks; r++) {
-            if (node_of[r] == node) {
-                sum += threads[r];
-                node_cpu_count = cpus[r] > 0 ? cpus[r] : 1;
-                seen = 1;
-            }
-        }
-        if (!seen)
-            return;
-        /* sum / node_cpu_count > best threads / best cpus, in integers. */
-        if ((long long)sum * *node_cpus > (long long)*node_threads * node_cpu_count ||
-            *node_threads == 0) {
-            *node_threads = sum;
-            *node_cpus = node_cpu_count;
-        }
-    }
-}
-
 void psum_spread_of(const double *v, size_t n, psum_spread *out)
 {
     memset(out, 0, sizeof *out);

@@ -61,15 +61,6 @@ psum_u128 psum_slice_sum(uint64_t lo, uint64_t hi);
 int psum_count_nodes(const char *names, size_t stride, int ranks, int *node_of,
                      int *most_per_node);
 
-/*
- * The node whose CPUs are most oversubscribed: with node_of[r] and
- * threads[r] per rank and cpus[r] the logical CPUs of rank r's node,
- * stores in *node_threads and *node_cpus the threads running on the node
- * with the most threads per CPU and its CPUs.  Requires ranks >= 1.
- */
-void psum_busiest_node(const int *node_of, const int *threads, const long *cpus,
-                       int ranks, int *node_threads, long *node_cpus);
-
 /* Min, mean and max of v[0..n-1]; all 0 when n is 0. */
 void psum_spread_of(const double *v, size_t n, psum_spread *out);
 

@@ -70,18 +70,6 @@ Test(ranks, nodes_are_distinct_host_names_numbered_by_first_rank)
     cr_assert(eq(int, most, 1));
 }
 
-Test(ranks, busiest_node_has_the_most_threads_per_cpu)
-{
-    const int node_of[] = {0, 0, 1, 1, 1};
-    const int threads[] = {2, 2, 1, 1, 1};
-    const long cpus[] = {8, 8, 2, 2, 2};
-    int t = 0;
-    long c = 0;
-    psum_busiest_node(node_of, threads, cpus, 5, &t, &c);
-    cr_assert(eq(int, t, 3));
-    cr_assert(eq(i64, c, 2));
-}
-
 Test(ranks, spread_and_reduce_share)
 {
     const double v[] = {0.5, 0.25, 1.0, 0.25};
