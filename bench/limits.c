@@ -132,20 +132,20 @@ static uint64_t gen_dynamic(const int64_t *a, uint64_t n, int threads)
 static uint64_t psum_serial(const int64_t *a, uint64_t n, int threads)
 {
     (void)threads;
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     return (uint64_t)psum_sum_range(&src, 0, n);
 }
 
 static uint64_t psum_dynamic(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, threads, &team);
 }
 
 static uint64_t psum_static(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_STATIC, threads, &team);
 }
@@ -187,7 +187,7 @@ static uint64_t gpu_gen_ref(const int64_t *a, uint64_t n, int threads)
 static uint64_t gpu_psum(const int64_t *a, uint64_t n, int threads)
 {
     (void)threads;
-    psum_source src = {a, n, NULL};
+    psum_source src = {a, n, NULL, 0};
     return (uint64_t)psum_offload_sum(&src, gpu_device, 0, n, NULL, NULL);
 }
 #endif
@@ -235,7 +235,7 @@ static void json_safe(char *s)
 static void print_gpu(gpu_state *g, uint64_t n)
 {
     psum_offload_used read, gen;
-    psum_source src = {g->array.data, n, NULL};
+    psum_source src = {g->array.data, n, NULL, 0};
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &read);
     src.data = NULL;
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &gen);

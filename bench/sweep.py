@@ -15,6 +15,11 @@ Sweeps (all verified, every repetition kept as a CSV row):
              sum(range(N)), a thread pool, a pool with workers = CPUs, numpy
              and numba, each at an N chosen from its measured cost to fit its
              time budget (bench/pysum.py)
+  mpi        psum_mpi through mpirun: every split of the CPUs into ranks x
+             threads (strong scaling) and 1, 2, ... ranks at a fixed N per
+             rank (weak scaling), beside psum_omp at all CPUs, and the mpi4py
+             counterpart as a Python row (bench/psumbench/mpi.py); skipped,
+             saying why, when psum_mpi was not built or mpirun is missing
 
 Every psum_omp and pysum.py JSON document is kept in runs.jsonl, so
 `bench/sweep.py --render DIR` rebuilds a set's tables and plots; without
@@ -33,7 +38,7 @@ import subprocess
 import sys
 
 from psumbench import machine as machine_record
-from psumbench import plots, results, runs, tables
+from psumbench import mpi, plots, results, runs, tables
 from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_type,
                             count_type, seconds)
 
@@ -111,7 +116,7 @@ def parse_args(argv):
     args.stream_max = args.stream_max or (10**7 if args.quick else 10**11)
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
-    if args.render is None and {"threads", "schedules", "sizes"} & set(args.sweeps):
+    if args.render is None and {"threads", "schedules", "sizes", "mpi"} & set(args.sweeps):
         check_memory(p, args.n)
     if args.render is None and "python" in args.sweeps:
         args.python_exe = choose_python(p, args.python_exe)
@@ -183,8 +188,12 @@ def size_points(hi):
     return out if out[-1] == hi else out + [hi]
 
 
-def plan(args, cpus):
+def plan(args, cpus, python=None):
+    """The jobs of the chosen sweeps; sets args.mpi_skipped to why the mpi
+    sweep cannot run (None when it can or was not chosen)."""
     jobs = []
+    group = runs.ArticleGroup()
+    args.mpi_skipped = None
     modes = ("materialize", "stream")
     if "threads" in args.sweeps:
         jobs += [runs.PsumJob("threads", mode, args.n, t, args.repeat)
@@ -202,7 +211,6 @@ def plan(args, cpus):
                               args.repeat if n < 10**10 else min(args.repeat, 3))
                  for n in size_points(args.stream_max)]
     if "python" in args.sweeps:
-        group = runs.ArticleGroup()
         for row, info in tables.PYTHON_ROWS.items():
             if row not in args.python_rows:
                 continue
@@ -211,6 +219,11 @@ def plan(args, cpus):
                                        budget=args.python_budget, workers=workers,
                                        chunks=args.python_chunks,
                                        group=group if info.article else None))
+    if "mpi" in args.sweeps:
+        pythons = [python, args.python_exe, shutil.which("python3"), "/usr/bin/python3"]
+        found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons,
+                                           reference="threads" not in args.sweeps)
+        jobs += found
     return jobs
 
 
@@ -279,6 +292,9 @@ def execute(jobs, binary, python, env, outdir, cpus):
                 doc = job.run(python, pysum, env)
                 python_csv.write(runs.python_rows(job.row, doc))
                 sweep_name = "python"
+            elif job.kind in mpi.KINDS:
+                doc = job.run(env)  # runs.jsonl keeps it whole: no CSV rows
+                sweep_name = mpi.SWEEP
             else:
                 doc = job.run(binary, env)
                 psum_csv.write(runs.psum_rows(job.sweep, doc))
@@ -351,6 +367,7 @@ def report(done, machine, meta, outdir):
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
         gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"))
         rows += gpu_rows
+        rows = mpi.contrast_rows(rows, done.get("mpi", []))
         text = tables.contrast_markdown(rows) + gpu_note
         write(outdir, "contrast.md", text)
         sections += ["## Python against psum_omp\n", text]
@@ -368,6 +385,11 @@ def report(done, machine, meta, outdir):
         text = tables.schedule_markdown(done["schedules"])
         write(outdir, "schedules.md", text)
         sections += ["## Schedules and chunks\n", text]
+    if "mpi" in meta.get("sweeps", []):
+        text, shown = mpi.section(done["mpi"], meta.get("mpi_skipped"), outdir, draw, caption,
+                                  cpus, done["threads"])
+        sections += ["## Across MPI ranks: psum_mpi\n", text]
+        printed.append(shown)
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
                     "document), [samples.csv](samples.csv) (psum_omp, every repetition), "
                     "[python.csv](python.csv).\n")
@@ -428,7 +450,7 @@ def sweep(args):
     psum_machine = probe(binary, env)
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
-    jobs = plan(args, cpus)
+    jobs = plan(args, cpus, python)
     gpu_skipped = gpu_unusable(binary, env) if "gpu" in args.sweeps else None
     if "gpu" in args.sweeps and gpu_skipped is None:
         jobs += gpu_jobs(args)
@@ -437,7 +459,7 @@ def sweep(args):
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
-            "gpu_skipped": gpu_skipped, "complete": False}
+            "gpu_skipped": gpu_skipped, "mpi_skipped": args.mpi_skipped, "complete": False}
     print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
     try:
         write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")

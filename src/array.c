@@ -68,6 +68,12 @@ int psum_array_alloc(psum_array *a, uint64_t n)
 
 void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel)
 {
+    psum_array_fill_slice(a, 0, threads, cancel);
+}
+
+void psum_array_fill_slice(psum_array *a, uint64_t first, int threads,
+                           const volatile sig_atomic_t *cancel)
+{
     /* One block is one huge page: the array is 2 MiB aligned. */
     const uint64_t block = HUGE_ALIGN / sizeof(int64_t);
     const uint64_t n = a->n, blocks = (n + block - 1) / block;
@@ -78,7 +84,7 @@ void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *ca
             continue;
         const uint64_t hi = (b + 1) * block < n ? (b + 1) * block : n;
         for (uint64_t i = b * block; i < hi; i++)
-            data[i] = (int64_t)i;
+            data[i] = (int64_t)(first + i);
     }
 }
 

@@ -61,6 +61,14 @@ int psum_array_alloc(psum_array *a, uint64_t n);
 void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel);
 
 /*
+ * The same for a slice that starts at element `first`: writes
+ * data[i] = first + i, so the array holds [first, first + n) as a
+ * psum_source with that `first` expects (one MPI rank's share).
+ */
+void psum_array_fill_slice(psum_array *a, uint64_t first, int threads,
+                           const volatile sig_atomic_t *cancel);
+
+/*
  * Unmaps the array; a zeroed or already freed psum_array is ignored.
  */
 void psum_array_free(psum_array *a);

@@ -74,14 +74,30 @@ void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warning
  */
 void psum_cli_usage(FILE *out)
 {
-    char schedules[128], formats[128], devices[128];
-    psum_config def;
-    psum_config_default(&def);
     fputs(
         "Usage: psum_omp [OPTION]...\n"
         "Sum 0, 1, ..., N-1 serially and with an OpenMP parallel loop, check the\n"
         "exact result against N(N-1)/2 and report times, rates and speedup.\n"
+        "\n",
+        out);
+    psum_cli_usage_options(out);
+    fputs(
         "\n"
+        "Exit status:\n"
+        "  0    the sum was verified\n"
+        "  1    runtime failure or failed verification, or no usable offload device\n"
+        "         for --device gpu\n"
+        "  2    usage error\n"
+        "  130  interrupted (Ctrl-C)\n",
+        out);
+}
+
+void psum_cli_usage_options(FILE *out)
+{
+    char schedules[128], formats[128], devices[128];
+    psum_config def;
+    psum_config_default(&def);
+    fputs(
         "Options:\n"
         "  -n, --elements=N      elements to sum, 1 to 2^62 (default 1e9);\n"
         "                          1_000_000 and exact forms like 2.5e9 accepted\n"
@@ -128,14 +144,7 @@ void psum_cli_usage(FILE *out)
         "  OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC, OMP_TARGET_OFFLOAD,\n"
         "  OMP_DEFAULT_DEVICE\n"
         "                        checked before the OpenMP runtime reads them; an\n"
-        "                        invalid value is ignored with a warning\n"
-        "\n"
-        "Exit status:\n"
-        "  0    the sum was verified\n"
-        "  1    runtime failure or failed verification, or no usable offload device\n"
-        "         for --device gpu\n"
-        "  2    usage error\n"
-        "  130  interrupted (Ctrl-C)\n",
+        "                        invalid value is ignored with a warning\n",
         out);
 }
 

@@ -61,4 +61,11 @@ void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warning
 /* Writes the usage text to out. */
 void psum_cli_usage(FILE *out);
 
+/*
+ * Writes the part of the usage text that every program taking psum_omp's
+ * options shares (psum_omp, psum_mpi): the options, how they are read, and
+ * the environment, from "Options:" to the end of the environment list.
+ */
+void psum_cli_usage_options(FILE *out);
+
 #endif

@@ -100,8 +100,8 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
 
     psum_array host = {0};
     psum_device_array dev = {0};
-    psum_source src = {NULL, cfg->n, cancel};
-    gpu_job job = {{NULL, cfg->n, cancel}, res->device.number, {0}};
+    psum_source src = {NULL, cfg->n, cancel, 0};
+    gpu_job job = {{NULL, cfg->n, cancel, 0}, res->device.number, {0}};
     psum_run_status st = PSUM_RUN_ERROR;
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         /* The serial phase reads the host array, and --from-host copies it. */

@@ -54,6 +54,12 @@ static bool has_efficiency(const psum_result *r)
     return has_speedup(r) && !on_gpu(r);
 }
 
+/* A psum_mpi result: it carries the figures across ranks. */
+static bool across_ranks(const psum_result *r)
+{
+    return r->ranks.ranks > 0;
+}
+
 /* ---- text ---- */
 
 /* The 's' that an English count takes, or none. */
@@ -116,6 +122,27 @@ static void text_quality(FILE *out, const psum_qualification *q)
         fputs(", background load unknown\n", out);
 }
 
+/* How the ranks were laid out, after the threads line. */
+static void text_layout(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, "ranks %d on %d node%s, at most %d per node, %d thread%s per rank "
+            "(chunks are per rank)\n", k->ranks, k->nodes, plural((unsigned)k->nodes),
+            k->ranks_per_node, k->threads_per_rank, plural((unsigned)k->threads_per_rank));
+}
+
+/* The imbalance and the reduction, after the phases. */
+static void text_ranks(FILE *out, const psum_ranks *k)
+{
+    const psum_spread *s = &k->imbalance;
+    char lo[PSUM_SECONDS_SIZE], mean[PSUM_SECONDS_SIZE], hi[PSUM_SECONDS_SIZE];
+    fprintf(out, "local sum per rank (median): min %s, mean %s, max %s, max/mean %.2f\n",
+            psum_format_seconds(s->min_s, lo), psum_format_seconds(s->mean_s, mean),
+            psum_format_seconds(s->max_s, hi), s->mean_s > 0 ? s->max_s / s->mean_s : 1.0);
+    if (k->reduce_s >= 0)
+        fprintf(out, "reduction %s per repetition (median, beyond the slowest local sum)\n",
+                psum_format_seconds(k->reduce_s, lo));
+}
+
 /* Says when a sample times several calls: the figures are per call. */
 static void text_calls(FILE *out, const psum_result *r)
 {
@@ -156,8 +183,9 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "psum_omp: sum of 0..N-1, N = %llu, mode %s",
-            (unsigned long long)c->n, psum_mode_name(c->mode));
+    fprintf(out, "%s: sum of 0..N-1, N = %llu, mode %s",
+            across_ranks(r) ? "psum_mpi" : "psum_omp", (unsigned long long)c->n,
+            psum_mode_name(c->mode));
     if (materialized(r))
         fprintf(out, " (%.2f GB array)", bytes_of(r) / 1e9);
     if (on_gpu(r))
@@ -172,6 +200,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                 (unsigned long long)c->repeat, plural(c->repeat));
     if (on_gpu(r))
         text_device(out, r);
+    if (across_ranks(r))
+        text_layout(out, &r->ranks);
     if (host_filled(r)) {
         char fill[PSUM_SECONDS_SIZE];
         fprintf(out, "fill (first touch, %s): %s\n",
@@ -187,6 +217,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
         text_phase(out, "serial", r, &r->serial, false, r->qual.serial_noisy);
     text_phase(out, on_gpu(r) ? "gpu" : "parallel", r, &r->parallel, true,
                r->qual.parallel_noisy);
+    if (across_ranks(r))
+        text_ranks(out, &r->ranks);
 
     fprintf(out, "\nsum       %s\nexpected  %s  %s\n",
             psum_u128_to_dec(psum_result_sum(r), sum),
@@ -261,7 +293,22 @@ static const char csv_header[] =
     "parallel_calls_per_sample,serial_noisy,parallel_noisy,noisy,busy,oversubscribed,"
     "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised,"
     "device,device_name,devices,device_number,on_device,device_teams,device_threads,"
-    "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s\n";
+    "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
+
+
+/* The fields a psum_mpi result adds at the end of the row. */
+static const char csv_ranks_header[] =
+    ",ranks,threads_per_rank,nodes,ranks_per_node,imbalance_min_s,imbalance_mean_s,"
+    "imbalance_max_s,reduce_s";
+
+static void csv_ranks(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, ",%d,%d,%d,%d", k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node);
+    csv_number(out, true, k->imbalance.min_s);
+    csv_number(out, true, k->imbalance.mean_s);
+    csv_number(out, true, k->imbalance.max_s);
+    csv_number(out, k->reduce_s >= 0, k->reduce_s);
+}
 
 /* Writes ,"s" for a value that is set, a lone comma for NULL (unset). */
 static void csv_optional_string(FILE *out, const char *s)
@@ -310,8 +357,11 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    if (c->csv_header)
+    if (c->csv_header) {
         fputs(csv_header, out);
+        fputs(across_ranks(r) ? csv_ranks_header : "", out);
+        fputc('\n', out);
+    }
     fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
             (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team, r->threads_requested,
@@ -341,6 +391,8 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     csv_optional_string(out, m->omp_places);
     fprintf(out, ",%s", bool_name(r->huge_advised));
     csv_device(out, r);
+    if (across_ranks(r))
+        csv_ranks(out, &r->ranks);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -420,6 +472,18 @@ static void json_machine(FILE *out, const psum_machine *m)
     fputs("},\n", out);
 }
 
+/* psum_mpi's figures across ranks, each member ending in ",\n". */
+static void json_ranks(FILE *out, const psum_ranks *k)
+{
+    fprintf(out, "  \"ranks\": %d,\n  \"threads_per_rank\": %d,\n  \"nodes\": %d,\n"
+            "  \"ranks_per_node\": %d,\n  \"imbalance\": {\"min_s\": %.9g, \"mean_s\": %.9g, "
+            "\"max_s\": %.9g},\n  \"reduce_s\": ",
+            k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node, k->imbalance.min_s,
+            k->imbalance.mean_s, k->imbalance.max_s);
+    json_number(out, k->reduce_s >= 0, k->reduce_s);
+    fputs(",\n", out);
+}
+
 /* The verdicts and the thresholds they were decided with. */
 static void json_qualification(FILE *out, const psum_qualification *q)
 {
@@ -460,6 +524,8 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             (unsigned long long)r->peak_rss);
     json_qualification(out, &r->qual);
     json_device(out, r);
+    if (across_ranks(r))
+        json_ranks(out, &r->ranks);
     json_machine(out, m);
     fputs("  \"warnings\": [", out);
     for (size_t i = 0; i < w->count; i++) {

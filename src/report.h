@@ -25,6 +25,10 @@
  * are printed only for a verified result; an unverified one is marked
  * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
  * so runs can be appended to one file) and one row with as many fields.
+ * A result across MPI ranks (psum_mpi: r->ranks.ranks > 0) adds its
+ * figures: JSON members "ranks", "threads_per_rank", "nodes",
+ * "ranks_per_node", "imbalance" and "reduce_s", the same as the CSV's last
+ * columns (imbalance as three), and text lines.
  * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "exact.h"
 #include "measure.h"
+#include "ranks.h"
 
 /*
  * Whether the figures can be trusted, decided once (qualify.h) and carried
@@ -73,6 +74,11 @@ typedef struct {
     uint64_t peak_rss;      /* bytes, at the end of the run */
     psum_qualification qual;
     psum_device_run device;
+    /*
+     * psum_mpi's figures across MPI ranks; all zero (ranks.ranks == 0) for
+     * psum_omp, whose report then has none of them.
+     */
+    psum_ranks ranks;
 } psum_result;
 
 /*

@@ -143,7 +143,7 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
     psum_run_start(res, cfg);
 
     psum_array array = {0};
-    psum_source src = {NULL, cfg->n, cancel};
+    psum_source src = {NULL, cfg->n, cancel, 0};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         if (psum_run_host_array(res, &array, cancel, err, errlen) != 0)
             return PSUM_RUN_ERROR;

@@ -106,7 +106,7 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
         if (src->cancel != NULL && *src->cancel)
             return total;
         uint64_t end = hi - lo > block ? lo + block : hi;
-        total += src->data ? array_block(src->data, lo, end)
+        total += src->data ? array_block(src->data, lo - src->first, end - src->first)
                            : stream_block(lo, end);
         lo = end;
     }
@@ -117,21 +117,22 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
  * Once cancelled, each remaining chunk costs only this test: with 10^9
  * one-element chunks even the bounds' divisions would add up to seconds.
  */
-static psum_u128 chunk_sum(const psum_source *src, uint64_t chunks, uint64_t k)
+static psum_u128 chunk_sum(const psum_source *src, uint64_t lo, uint64_t hi,
+                           uint64_t chunks, uint64_t k)
 {
     if (src->cancel != NULL && *src->cancel)
         return 0;
-    uint64_t lo, hi;
-    psum_chunk_bounds(src->n, chunks, k, &lo, &hi);
-    return psum_sum_range(src, lo, hi);
+    uint64_t a, b;
+    psum_chunk_bounds(hi - lo, chunks, k, &a, &b);
+    return psum_sum_range(src, lo + a, lo + b);
 }
 
 /*
  * One function per schedule, so the schedule is written in the pragma as a
  * reader expects rather than chosen at run time through OMP_SCHEDULE.
  */
-static psum_u128 sum_dynamic(const psum_source *src, uint64_t chunks,
-                             int threads, int *team)
+static psum_u128 sum_dynamic(const psum_source *src, uint64_t lo, uint64_t hi,
+                             uint64_t chunks, int threads, int *team)
 {
     psum_u128 total = 0;
 #pragma omp parallel num_threads(threads)
@@ -140,13 +141,13 @@ static psum_u128 sum_dynamic(const psum_source *src, uint64_t chunks,
         *team = omp_get_num_threads();
 #pragma omp for schedule(dynamic) reduction(+ : total)
         for (uint64_t k = 0; k < chunks; k++)
-            total += chunk_sum(src, chunks, k);
+            total += chunk_sum(src, lo, hi, chunks, k);
     }
     return total;
 }
 
-static psum_u128 sum_static(const psum_source *src, uint64_t chunks,
-                            int threads, int *team)
+static psum_u128 sum_static(const psum_source *src, uint64_t lo, uint64_t hi,
+                            uint64_t chunks, int threads, int *team)
 {
     psum_u128 total = 0;
 #pragma omp parallel num_threads(threads)
@@ -155,13 +156,13 @@ static psum_u128 sum_static(const psum_source *src, uint64_t chunks,
         *team = omp_get_num_threads();
 #pragma omp for schedule(static) reduction(+ : total)
         for (uint64_t k = 0; k < chunks; k++)
-            total += chunk_sum(src, chunks, k);
+            total += chunk_sum(src, lo, hi, chunks, k);
     }
     return total;
 }
 
-static psum_u128 sum_guided(const psum_source *src, uint64_t chunks,
-                            int threads, int *team)
+static psum_u128 sum_guided(const psum_source *src, uint64_t lo, uint64_t hi,
+                            uint64_t chunks, int threads, int *team)
 {
     psum_u128 total = 0;
 #pragma omp parallel num_threads(threads)
@@ -170,13 +171,13 @@ static psum_u128 sum_guided(const psum_source *src, uint64_t chunks,
         *team = omp_get_num_threads();
 #pragma omp for schedule(guided) reduction(+ : total)
         for (uint64_t k = 0; k < chunks; k++)
-            total += chunk_sum(src, chunks, k);
+            total += chunk_sum(src, lo, hi, chunks, k);
     }
     return total;
 }
 
-typedef psum_u128 (*parallel_kernel)(const psum_source *src, uint64_t chunks,
-                                     int threads, int *team);
+typedef psum_u128 (*parallel_kernel)(const psum_source *src, uint64_t lo, uint64_t hi,
+                                     uint64_t chunks, int threads, int *team);
 
 static const parallel_kernel kernels[] = {
     [PSUM_SCHED_STATIC] = sum_static,
@@ -188,8 +189,15 @@ static const parallel_kernel kernels[] = {
 _Static_assert(sizeof kernels / sizeof kernels[0] == PSUM_SCHED_COUNT,
                "one kernel per psum_schedule");
 
+psum_u128 psum_sum_parallel_range(const psum_source *src, uint64_t lo, uint64_t hi,
+                                  uint64_t chunks, psum_schedule schedule,
+                                  int threads, int *team)
+{
+    return kernels[schedule](src, lo, hi, chunks, threads, team);
+}
+
 psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
                             psum_schedule schedule, int threads, int *team)
 {
-    return kernels[schedule](src, chunks, threads, team);
+    return psum_sum_parallel_range(src, 0, src->n, chunks, schedule, threads, team);
 }

@@ -20,11 +20,16 @@
 
 typedef struct {
     /*
-     * The materialized array, whose element i must hold i; NULL for stream
-     * mode.  Borrowed, never freed here.
+     * The materialized array, whose element i must hold i and sit at
+     * data[i - first]; NULL for stream mode.  Borrowed, never freed here.
      */
     const int64_t *data;
-    uint64_t n; /* number of elements, 1 <= n <= PSUM_MAX_ELEMENTS (2^62) */
+    /*
+     * Number of elements, 1 <= n <= PSUM_MAX_ELEMENTS (2^62).  Every value
+     * is below n, which bounds how long a block may be summed in 64 bits,
+     * also when only a slice of the values is summed.
+     */
+    uint64_t n;
     /*
      * Optional (may be NULL): when it becomes non-zero, the kernels stop
      * at the next block of at most 2^24 elements and skip every chunk not
@@ -32,6 +37,12 @@ typedef struct {
      * returned is then incomplete and the caller must discard it.
      */
     const volatile sig_atomic_t *cancel;
+    /*
+     * Index of data[0]: 0 when data holds all n elements, lo when it holds
+     * only the slice [lo, hi) that the caller sums (one MPI rank's share).
+     * Ignored in stream mode.
+     */
+    uint64_t first;
 } psum_source;
 
 /*
@@ -44,7 +55,8 @@ void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
                        uint64_t *lo, uint64_t *hi);
 
 /*
- * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n).
+ * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n; a
+ * materialized src must hold them: first <= lo).
  */
 psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi);
 
@@ -56,5 +68,15 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi);
  */
 psum_u128 psum_sum_parallel(const psum_source *src, uint64_t chunks,
                             psum_schedule schedule, int threads, int *team);
+
+/*
+ * The same over elements [lo, hi) alone (lo <= hi <= n; a materialized src
+ * must hold them): `chunks` chunks partition [lo, hi) as psum_chunk_bounds
+ * partitions [0, hi - lo), shifted by lo.  An empty range sums to 0 and
+ * still starts the team.
+ */
+psum_u128 psum_sum_parallel_range(const psum_source *src, uint64_t lo, uint64_t hi,
+                                  uint64_t chunks, psum_schedule schedule,
+                                  int threads, int *team);
 
 #endif

@@ -13,7 +13,7 @@ import time
 
 from .args import short
 
-SWEEPS = ("threads", "schedules", "sizes", "python", "gpu")
+SWEEPS = ("threads", "schedules", "sizes", "python", "gpu", "mpi")
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
                 "phase", "rep", "seconds", "calls_per_sample", "materialize_s", "sum",
                 "expected", "verified")
@@ -60,6 +60,15 @@ def _end_group(p):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
 
 
+def _unblock_ending_signals():
+    """Runs in the child between fork and exec.  The signal mask is
+    inherited across both, and run_child blocks SIGINT and SIGTERM around
+    the fork: a child left with them blocked ignores _end_group's SIGINT,
+    and what it starts in other process groups (mpirun's ranks, which also
+    inherit the mask) outlives the sweep."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
+
+
 def run_child(cmd, env):
     """Runs cmd in a new session, so it and everything it starts (a pool's
     workers) form one process group; returns (exit code, stdout, stderr).
@@ -71,7 +80,8 @@ def run_child(cmd, env):
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
         try:
-            p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, start_new_session=True)
+            p = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, start_new_session=True,
+                                 preexec_fn=_unblock_ending_signals)
         except BaseException:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
             raise

@@ -298,13 +298,17 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
         r.device = (psum_device_run){PSUM_DEVICE_GPU, "GPU, \"X\"", 1, 0, true, 132, 8,
                                      33792, 1, 3.25, -1, 0.125};
         break;
+    case 6: /* psum_mpi: the figures across ranks, the reduction time unknown */
+        r.ranks = (psum_ranks){.ranks = 2, .threads_per_rank = 1, .nodes = 1,
+                               .ranks_per_node = 2, .imbalance = {1, 1, 1}, .reduce_s = -1};
+        break;
     }
     return r;
 }
 
 Test(report, csv_rows_have_as_many_fields_as_the_header)
 {
-    for (int which = 0; which < 6; which++) {
+    for (int which = 0; which < 7; which++) {
         psum_machine m;
         psum_warnings w;
         psum_result r = variant(which, &m, &w);
@@ -452,4 +456,49 @@ Test(report, text_shows_small_times_and_counts_in_words)
     cr_expect(not(eq(ptr, strstr(text, "quality   steady; 4 allowed CPUs, background load unknown\n"),
                      NULL)), "%s", text);
     free(text);
+}
+
+Test(report, ranks_figures_only_for_a_result_across_ranks)
+{
+    psum_result r = make_result(1);
+    char *json = render(psum_report_json, &r), *text = render(psum_report_text, &r);
+    cr_expect(eq(ptr, strstr(json, "\"ranks\""), NULL), "psum_omp has no ranks: %s", json);
+    cr_expect(eq(ptr, strstr(text, "psum_mpi"), NULL), "%s", text);
+    free(json);
+    free(text);
+
+    r.ranks = (psum_ranks){.ranks = 3, .threads_per_rank = 2, .nodes = 2, .ranks_per_node = 2,
+                           .imbalance = {0.25, 0.5, 0.75}, .reduce_s = 2.5e-5};
+    json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "  \"ranks\": 3,\n  \"threads_per_rank\": 2,\n"
+                                       "  \"nodes\": 2,\n  \"ranks_per_node\": 2,\n"
+                                       "  \"imbalance\": {\"min_s\": 0.25, \"mean_s\": 0.5, "
+                                       "\"max_s\": 0.75},\n  \"reduce_s\": 2.5e-05,\n"), NULL)),
+              "%s", json);
+    free(json);
+
+    char *csv = render(psum_report_csv, &r);
+    cr_expect(eq(str, csv_field(csv, "ranks"), "3"));
+    cr_expect(eq(str, csv_field(csv, "threads_per_rank"), "2"));
+    cr_expect(eq(str, csv_field(csv, "ranks_per_node"), "2"));
+    cr_expect(eq(str, csv_field(csv, "imbalance_max_s"), "0.75"));
+    cr_expect(eq(str, csv_field(csv, "reduce_s"), "2.5e-05"));
+    free(csv);
+
+    text = render(psum_report_text, &r);
+    cr_expect(not(eq(ptr, strstr(text, "psum_mpi: sum of 0..N-1"), NULL)), "%s", text);
+    cr_expect(not(eq(ptr, strstr(text, "ranks 3 on 2 nodes, at most 2 per node, 2 threads per "
+                                       "rank"), NULL)), "%s", text);
+    cr_expect(not(eq(ptr, strstr(text, "max/mean 1.50"), NULL)), "%s", text);
+    cr_expect(not(eq(ptr, strstr(text, "reduction 25.00 us"), NULL)), "%s", text);
+    free(text);
+
+    /* An unknown reduction time is null, an empty CSV field, no text line. */
+    r.ranks.reduce_s = -1;
+    json = render(psum_report_json, &r);
+    cr_expect(not(eq(ptr, strstr(json, "\"reduce_s\": null,\n"), NULL)), "%s", json);
+    free(json);
+    csv = render(psum_report_csv, &r);
+    cr_expect(eq(str, csv_field(csv, "reduce_s"), ""));
+    free(csv);
 }

@@ -37,7 +37,7 @@ static void dec(psum_u128 v, char *buf)
 ParameterizedTest(size_case *c, sum, matches_closed_form)
 {
     psum_array array = {0};
-    psum_source src = {NULL, c->n, NULL};
+    psum_source src = {NULL, c->n, NULL, 0};
     if (c->materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, c->n), 0));
         psum_array_fill(&array, 2, NULL);
@@ -106,7 +106,7 @@ Test(sum, partition_bounds_do_not_overflow_at_the_largest_n)
 
 Test(sum, subrange_sums_are_exact)
 {
-    psum_source src = {NULL, 1000, NULL};
+    psum_source src = {NULL, 1000, NULL, 0};
     /* 10 + 11 + ... + 19 = 145; empty ranges give 0 */
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 10, 20), 145));
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 5, 5), 0));
@@ -120,7 +120,7 @@ Test(sum, stream_is_exact_past_2_63_within_one_block)
      * it and combine the blocks in 128 bits.
      */
     const uint64_t n = PSUM_MAX_ELEMENTS;
-    psum_source src = {NULL, n, NULL};
+    psum_source src = {NULL, n, NULL, 0};
     const uint64_t lo = n - 1000;
     char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
     dec(psum_expected_sum(n) - psum_expected_sum(lo), want);
@@ -135,7 +135,7 @@ Test(sum, a_wrong_element_changes_the_sum)
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
     psum_array_fill(&array, 2, NULL);
     array.data[1234] += 1;
-    psum_source src = {array.data, 4096, NULL};
+    psum_source src = {array.data, 4096, NULL, 0};
     int team = 0;
     psum_u128 want = psum_expected_sum(4096) + 1;
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 0, 4096), (uint64_t)want));
@@ -147,7 +147,7 @@ Test(sum, a_wrong_element_changes_the_sum)
 Test(sum, cancel_stops_the_kernels)
 {
     volatile sig_atomic_t cancel = 1;
-    psum_source src = {NULL, 1000000, &cancel};
+    psum_source src = {NULL, 1000000, &cancel, 0};
     int team = 0;
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 0, 1000000), 0));
     cr_assert(eq(u64, (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, 2, &team), 0));

@@ -1,0 +1,128 @@
+#include "mpi_qualify.h"
+
+#include <sched.h>
+#include <string.h>
+
+#include "timer.h"
+
+/*
+ * CPUs are exchanged as one int per CPU number below CPU_SETSIZE (1024):
+ * a machine with more CPUs has the rest left out of the counts.
+ */
+static void to_bitmap(const psum_cpus *c, int *bits)
+{
+    for (size_t i = 0; i < CPU_SETSIZE; i++)
+        bits[i] = c->set != NULL && i < 8 * c->size && CPU_ISSET_S(i, c->size, c->set);
+}
+
+/* The CPUs whose count in `ranks_on` is at least one; empty if memory is refused. */
+static void from_bitmap(const int *ranks_on, psum_cpus *c)
+{
+    cpu_set_t *set = CPU_ALLOC(CPU_SETSIZE);
+    size_t size = CPU_ALLOC_SIZE(CPU_SETSIZE);
+    *c = (psum_cpus){NULL, 0, 0};
+    if (set == NULL)
+        return;
+    CPU_ZERO_S(size, set);
+    for (size_t i = 0; i < CPU_SETSIZE; i++) {
+        if (ranks_on[i] > 0)
+            CPU_SET_S(i, size, set);
+    }
+    *c = (psum_cpus){set, size, CPU_COUNT_S(size, set)};
+}
+
+static int rank_in(MPI_Comm comm)
+{
+    int rank = 0;
+    MPI_Comm_rank(comm, &rank);
+    return rank;
+}
+
+void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node)
+{
+    int mine[CPU_SETSIZE], ranks_on[CPU_SETSIZE];
+    memset(w, 0, sizeof *w);
+    w->node = node;
+    psum_cpus_allowed(&w->mine);
+    to_bitmap(&w->mine, mine);
+    MPI_Allreduce(mine, ranks_on, CPU_SETSIZE, MPI_INT, MPI_SUM, node);
+    from_bitmap(ranks_on, &w->on_node);
+    for (size_t i = 0; i < CPU_SETSIZE; i++)
+        w->shares_cpus = w->shares_cpus || (mine[i] && ranks_on[i] > 1);
+    w->own_start = psum_process_cpu_time();
+    if (rank_in(node) == 0)
+        w->start = psum_load_mark_now(&w->on_node);
+}
+
+/*
+ * The (threads, cpus) pair of the rank whose threads / cpus is largest,
+ * on rank 0; a rank with ratio < 0 takes no part.  Collective over comm.
+ */
+static void worst_pair(MPI_Comm comm, double ratio, int threads, int cpus, int *out_threads,
+                       int *out_cpus)
+{
+    struct {
+        double ratio;
+        int rank;
+    } in = {ratio, rank_in(comm)}, out = {0, 0};
+    int pair[2] = {threads, cpus};
+    MPI_Allreduce(&in, &out, 1, MPI_DOUBLE_INT, MPI_MAXLOC, comm);
+    if (out.rank != 0 && in.rank == out.rank)
+        MPI_Send(pair, 2, MPI_INT, 0, 0, comm);
+    if (out.rank != 0 && in.rank == 0)
+        MPI_Recv(pair, 2, MPI_INT, out.rank, 0, comm, MPI_STATUS_IGNORE);
+    *out_threads = pair[0];
+    *out_cpus = pair[1];
+}
+
+static double per_cpu(int threads, int cpus)
+{
+    return cpus > 0 ? (double)threads / cpus : 0;
+}
+
+void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
+                      psum_mpi_placement *p)
+{
+    const bool leader = rank_in(w->node) == 0;
+    double own = psum_process_cpu_time() - w->own_start, node_own = 0;
+    int node_threads = 0;
+    MPI_Reduce(&own, &node_own, 1, MPI_DOUBLE, MPI_SUM, 0, w->node);
+    MPI_Reduce(&team, &node_threads, 1, MPI_INT, MPI_SUM, 0, w->node);
+
+    /* Each node's load: its CPUs' busy time less all its ranks' own. */
+    double load = -1, worst_load = -1;
+    int node_cpus = leader ? w->on_node.count : 0, total_cpus = 0;
+    if (leader) {
+        psum_load_mark start = w->start, end = psum_load_mark_now(&w->on_node);
+        start.own = 0;
+        end.own = node_own;
+        load = psum_background_load(&start, &end, node_cpus);
+    }
+    MPI_Reduce(&load, &worst_load, 1, MPI_DOUBLE, MPI_MAX, 0, comm);
+    MPI_Reduce(&node_cpus, &total_cpus, 1, MPI_INT, MPI_SUM, 0, comm);
+    worst_pair(comm, leader ? per_cpu(node_threads, node_cpus) : -1, node_threads, node_cpus,
+               &p->busiest_node_threads, &p->busiest_node_cpus);
+    worst_pair(comm, per_cpu(team, w->mine.count), team, w->mine.count,
+               &p->crowded_rank_threads, &p->crowded_rank_cpus);
+    int here = w->shares_cpus, anywhere = 0;
+    MPI_Reduce(&here, &anywhere, 1, MPI_INT, MPI_LOR, 0, comm);
+    if (rank_in(comm) != 0)
+        return;
+
+    p->ranks_share_cpus = anywhere != 0;
+    r->qual.cpus_allowed = total_cpus;
+    r->qual.background_load = worst_load;
+    psum_qualify(r);
+    /* Enough CPUs in all is not enough: each node and each rank needs its own. */
+    r->qual.oversubscribed = r->qual.oversubscribed ||
+                             (p->busiest_node_cpus > 0 &&
+                              p->busiest_node_threads > p->busiest_node_cpus) ||
+                             (p->crowded_rank_cpus > 0 &&
+                              p->crowded_rank_threads > p->crowded_rank_cpus);
+}
+
+void psum_mpi_watch_free(psum_mpi_watch *w)
+{
+    psum_cpus_free(&w->mine);
+    psum_cpus_free(&w->on_node);
+}

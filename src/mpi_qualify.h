@@ -1,0 +1,58 @@
+/*
+ * Qualifying a result across MPI ranks (qualify.h's verdicts, decided on
+ * the figures of every rank and node): the CPUs each rank may run on and
+ * their union on each node, the other processes' load on each node, and
+ * the placements that make threads share CPUs.  Collective calls: every
+ * rank of the communicator makes them, in the same order.
+ */
+#ifndef PSUM_MPI_QUALIFY_H
+#define PSUM_MPI_QUALIFY_H
+
+#include <mpi.h>
+#include <stdbool.h>
+
+#include "qualify.h"
+#include "result.h"
+
+/* What a rank keeps between the start and the end of the measurement. */
+typedef struct {
+    MPI_Comm node;        /* the ranks sharing this rank's node; borrowed */
+    psum_cpus mine;       /* the CPUs this rank's threads may run on */
+    psum_cpus on_node;    /* their union over the node's ranks */
+    psum_load_mark start; /* of on_node's CPUs, on each node's first rank */
+    double own_start;     /* this process's CPU seconds */
+    bool shares_cpus;     /* another rank of the node may run on one of mine */
+} psum_mpi_watch;
+
+/*
+ * How the ranks were placed, as rank 0 reports it beyond the verdicts:
+ * the rank and the node with the most threads per CPU they may run on,
+ * and whether ranks of one node may run on the same CPU.
+ */
+typedef struct {
+    int crowded_rank_threads, crowded_rank_cpus; /* cpus 0 if unknown */
+    int busiest_node_threads, busiest_node_cpus;
+    bool ranks_share_cpus;
+} psum_mpi_placement;
+
+/*
+ * Reads this rank's CPUs (psum_cpus_allowed), their union on its node, and
+ * starts the load watch.  Collective over `node`.  Release with
+ * psum_mpi_watch_free.
+ */
+void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node);
+
+/*
+ * Collective over comm (every rank, after the timed phases): fills on rank
+ * 0 r->qual from every rank's figures and `team` (this rank's threads) and
+ * *p.  cpus_allowed is the sum over nodes of the CPUs the node's ranks may
+ * run on, background_load the busiest node's (its ranks' own CPU time left
+ * out); psum_qualify decides the verdicts, and oversubscribed also holds
+ * when one node or one rank has more threads than CPUs.
+ */
+void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
+                      psum_mpi_placement *p);
+
+void psum_mpi_watch_free(psum_mpi_watch *w);
+
+#endif

@@ -1,0 +1,428 @@
+#include "mpi_run.h"
+
+#include <errno.h>
+#include <omp.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "array.h"
+#include "limbs.h"
+#include "measure.h"
+#include "procfs.h"
+#include "ranks.h"
+#include "sum.h"
+#include "timer.h"
+
+/* Ordered by severity: the ranks agree on the worst. */
+enum { STATUS_OK, STATUS_MISMATCH, STATUS_FAILED };
+
+typedef struct {
+    const psum_config *cfg;
+    MPI_Comm comm;
+    MPI_Comm node; /* the ranks that share this rank's node */
+    int rank, size, node_rank, node_size;
+    char host[PSUM_HOST_NAME_SIZE];
+    int threads;    /* requested in this rank */
+    uint64_t lo, hi; /* this rank's slice */
+    bool fail_here; /* PSUM_MPI_FAIL_RANK names this rank */
+    bool fail_sum;  /* ... and PSUM_MPI_FAIL_STAGE=sum */
+    psum_mpi_watch watch; /* the CPUs and the load, for the verdicts */
+    char *err;
+    size_t errlen;
+} rank_ctx;
+
+/* Per-rank figures of the timed repetitions. */
+typedef struct {
+    double *rep_s;   /* barrier exit to reduction done, on this rank */
+    double *local_s; /* this rank's local sum */
+    int team;
+    psum_u128 wrong_local; /* the first local sum that differed from its slice's */
+    bool local_ok;
+    double fill_s;
+    bool huge_advised;
+} rank_times;
+
+/* What rank 0 gathers from every rank; allocated on rank 0 alone. */
+typedef struct {
+    double *samples;   /* each repetition's time, the maximum over ranks */
+    double *local_max; /* each repetition's slowest local sum */
+    double *medians;   /* each rank's median local sum */
+    char *hosts;       /* PSUM_HOST_NAME_SIZE bytes per rank */
+} root_buffers;
+
+/* Writes this rank's one-line failure, prefixed with where it happened. */
+__attribute__((format(printf, 2, 3)))
+static int fail(rank_ctx *c, const char *fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(c->err, c->errlen, "rank %d on %s: %s", c->rank, c->host, what);
+    return STATUS_FAILED;
+}
+
+/*
+ * Every rank learns the worst status of all.  Only the lowest rank with
+ * that status keeps its message, so one line is printed whoever failed.
+ */
+static int agree(rank_ctx *c, int status)
+{
+    struct {
+        int status, rank;
+    } in = {status, c->rank}, out;
+    MPI_Allreduce(&in, &out, 1, MPI_2INT, MPI_MAXLOC, c->comm);
+    if (out.status == STATUS_OK || out.rank != c->rank)
+        c->err[0] = '\0';
+    return out.status;
+}
+
+/*
+ * A barrier that sleeps instead of spinning, for the ranks that wait while
+ * rank 0 runs the serial phase: a spinning rank would take a core from it.
+ */
+static void quiet_barrier(MPI_Comm comm)
+{
+    static const struct timespec pause = {0, 1000000};
+    MPI_Request req;
+    int done = 0;
+    MPI_Ibarrier(comm, &req);
+    MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    while (!done) {
+        nanosleep(&pause, NULL);
+        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+    }
+}
+
+static int env_rank(const char *name)
+{
+    const char *v = getenv(name);
+    char *end;
+    if (v == NULL || *v == '\0')
+        return -1;
+    long r = strtol(v, &end, 10);
+    return *end == '\0' && r >= 0 && r <= 1 << 30 ? (int)r : -1;
+}
+
+static void setup(rank_ctx *c, const psum_config *cfg, MPI_Comm comm, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    c->cfg = cfg;
+    c->comm = comm;
+    c->err = err;
+    c->errlen = errlen;
+    err[0] = '\0';
+    MPI_Comm_rank(comm, &c->rank);
+    MPI_Comm_size(comm, &c->size);
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, c->rank, MPI_INFO_NULL, &c->node);
+    MPI_Comm_rank(c->node, &c->node_rank);
+    MPI_Comm_size(c->node, &c->node_size);
+    char name[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    MPI_Get_processor_name(name, &len);
+    snprintf(c->host, sizeof c->host, "%.*s", len, name);
+    c->threads = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
+    psum_rank_slice(cfg->n, c->size, c->rank, &c->lo, &c->hi);
+    c->fail_here = env_rank("PSUM_MPI_FAIL_RANK") == c->rank;
+    const char *stage = getenv("PSUM_MPI_FAIL_STAGE");
+    c->fail_sum = c->fail_here && stage != NULL && strcmp(stage, "sum") == 0;
+    c->fail_here = c->fail_here && !c->fail_sum;
+}
+
+/* ---- the serial phase, on rank 0 ---- */
+
+static psum_u128 serial_kernel(void *ctx)
+{
+    const psum_source *src = ctx;
+    return psum_sum_range(src, 0, src->n);
+}
+
+static int serial_on_root(rank_ctx *c, psum_result *res)
+{
+    const psum_config *cfg = c->cfg;
+    psum_array array = {0};
+    psum_source src = {NULL, cfg->n, NULL, 0};
+    if (cfg->mode == PSUM_MODE_MATERIALIZE) {
+        char why[256];
+        if (psum_array_check_memory(cfg->n, psum_mem_available(), why, sizeof why) != 0)
+            return fail(c, "the serial phase needs all N elements on rank 0: %s, or --no-serial",
+                        why);
+        if (psum_array_alloc(&array, cfg->n) != 0)
+            return fail(c, "cannot allocate %.2f GB for the serial phase's %llu elements: %s "
+                        "(--no-serial skips it)", psum_array_need(cfg->n) / 1e9,
+                        (unsigned long long)cfg->n, strerror(errno));
+        psum_array_fill(&array, c->threads, NULL);
+        src.data = array.data;
+    }
+    psum_measure_spec spec = {.fn = serial_kernel, .ctx = &src, .expected = res->expected,
+                              .repeat = cfg->repeat};
+    psum_measure_status st = psum_measure(&spec, &res->serial);
+    psum_array_free(&array);
+    if (st != PSUM_MEASURE_DONE)
+        return fail(c, "cannot allocate memory for %llu timing samples",
+                    (unsigned long long)cfg->repeat);
+    return STATUS_OK;
+}
+
+static int serial_phase(rank_ctx *c, psum_result *res)
+{
+    int status = STATUS_OK;
+    if (c->cfg->serial && c->rank == 0)
+        status = serial_on_root(c, res);
+    if (c->cfg->serial)
+        quiet_barrier(c->comm);
+    return agree(c, status);
+}
+
+/* ---- the slices ---- */
+
+static void free_buffers(rank_times *t, root_buffers *b)
+{
+    free(t->rep_s);
+    free(t->local_s);
+    free(b->samples);
+    free(b->local_max);
+    free(b->medians);
+    free(b->hosts);
+}
+
+/* Allocates the timing records: reps per rank, and what rank 0 gathers. */
+static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
+{
+    const size_t reps = c->cfg->repeat, ranks = (size_t)c->size;
+    t->rep_s = malloc(reps * sizeof *t->rep_s);
+    t->local_s = malloc(reps * sizeof *t->local_s);
+    if (t->rep_s == NULL || t->local_s == NULL)
+        return fail(c, "cannot allocate memory for %zu timing samples", reps);
+    if (c->rank != 0)
+        return STATUS_OK;
+    b->samples = malloc(reps * sizeof *b->samples);
+    b->local_max = malloc(reps * sizeof *b->local_max);
+    b->medians = malloc(ranks * sizeof *b->medians);
+    b->hosts = malloc(ranks * PSUM_HOST_NAME_SIZE);
+    if (!b->samples || !b->local_max || !b->medians || !b->hosts)
+        return fail(c, "cannot allocate memory for the figures of %zu ranks", ranks);
+    return STATUS_OK;
+}
+
+static int prepare_slice(rank_ctx *c, psum_array *array, psum_source *src)
+{
+    const uint64_t n = c->hi - c->lo;
+    *src = (psum_source){NULL, c->cfg->n, NULL, c->lo};
+    if (c->cfg->mode == PSUM_MODE_STREAM)
+        return c->fail_here ? fail(c, "failure forced by PSUM_MPI_FAIL_RANK (a testing aid)")
+                            : STATUS_OK;
+
+    /* The node's memory is shared by its ranks: each may use its part. */
+    uint64_t share = psum_mem_available() / (uint64_t)c->node_size;
+    char why[256];
+    if (psum_array_check_memory(n, c->fail_here ? 1 : share, why, sizeof why) != 0)
+        return c->fail_here
+                   ? fail(c, "refusal forced by PSUM_MPI_FAIL_RANK (a testing aid): %s", why)
+                   : fail(c, "its share of the node's memory (1/%d) is too small: %s",
+                          c->node_size, why);
+    if (psum_array_alloc(array, n) != 0)
+        return fail(c, "cannot allocate %.2f GB for elements [%llu, %llu): %s",
+                    psum_array_need(n) / 1e9, (unsigned long long)c->lo,
+                    (unsigned long long)c->hi, strerror(errno));
+    src->data = array->data;
+    return STATUS_OK;
+}
+
+/* Every rank first-touches its own slice: the slowest rank's time counts. */
+static void fill_slice(rank_ctx *c, psum_array *array, rank_times *t)
+{
+    t->huge_advised = true;
+    if (c->cfg->mode != PSUM_MODE_MATERIALIZE)
+        return;
+    MPI_Barrier(c->comm);
+    double t0 = psum_now();
+    psum_array_fill_slice(array, c->lo, c->threads, NULL);
+    t->fill_s = psum_now() - t0;
+    t->huge_advised = array->huge_advised;
+}
+
+/* ---- the repetitions ---- */
+
+/*
+ * One repetition: barrier, this rank's local sum, the exact reduction of
+ * the totals onto rank 0.  Stores this rank's times (rep index i >= 0; the
+ * warm-up, i < 0, is checked but not kept) and, on rank 0, checks the
+ * total into *phase.
+ */
+static void repetition(rank_ctx *c, const psum_source *src, long i, rank_times *t,
+                       psum_phase *phase, psum_u128 expected)
+{
+    const psum_config *cfg = c->cfg;
+    MPI_Barrier(c->comm);
+    double t0 = psum_now();
+    psum_u128 local = psum_sum_parallel_range(src, c->lo, c->hi, cfg->chunks, cfg->schedule,
+                                              c->threads, &t->team);
+    double t1 = psum_now();
+    local += c->fail_sum ? 1 : 0; /* the testing aid's wrong sum */
+    psum_limbs part, sum;
+    psum_limbs_split(local, &part);
+    MPI_Reduce(part.word, sum.word, PSUM_LIMBS, MPI_UINT64_T, MPI_SUM, 0, c->comm);
+    double t2 = psum_now();
+
+    if (i >= 0) {
+        t->rep_s[i] = t2 - t0;
+        t->local_s[i] = t1 - t0;
+    }
+    if (local != psum_slice_sum(c->lo, c->hi) && t->local_ok) {
+        t->local_ok = false;
+        t->wrong_local = local;
+    }
+    if (c->rank != 0)
+        return;
+    psum_u128 total = 0;
+    bool ok = psum_limbs_join(&sum, &total) == 0 && total == expected;
+    if (phase->verified)
+        phase->sum = total;
+    phase->verified = phase->verified && ok;
+}
+
+/*
+ * One untimed warm-up, then the timed repetitions; on rank 0 the phase's
+ * samples are the repetitions' times, the maximum over ranks of each.
+ */
+static int parallel_phase(rank_ctx *c, const psum_source *src, rank_times *t,
+                          root_buffers *b, psum_result *res)
+{
+    const size_t reps = c->cfg->repeat;
+    psum_phase *p = &res->parallel;
+    p->verified = true;
+    t->local_ok = true;
+    for (long i = -1; i < (long)reps; i++)
+        repetition(c, src, i, t, p, res->expected);
+    MPI_Reduce(t->rep_s, b->samples, (int)reps, MPI_DOUBLE, MPI_MAX, 0, c->comm);
+    MPI_Reduce(t->local_s, b->local_max, (int)reps, MPI_DOUBLE, MPI_MAX, 0, c->comm);
+    if (c->rank != 0)
+        return STATUS_OK;
+    p->samples = b->samples; /* the phase owns them now */
+    b->samples = NULL;
+    p->count = reps;
+    p->calls_per_sample = 1;
+    if (psum_stats_compute(p->samples, reps, &p->stats) != 0)
+        return fail(c, "cannot allocate memory for the statistics of %zu samples", reps);
+    return STATUS_OK;
+}
+
+/* ---- the figures across ranks ---- */
+
+/* Rank 0's figures from what it gathered. */
+static int figures_on_root(rank_ctx *c, root_buffers *b, psum_result *res)
+{
+    psum_ranks *k = &res->ranks;
+    int most = 0;
+    int nodes = psum_count_nodes(b->hosts, PSUM_HOST_NAME_SIZE, c->size, NULL, &most);
+    if (nodes < 0)
+        return fail(c, "cannot allocate memory to count the nodes of %d ranks", c->size);
+    k->ranks = c->size;
+    k->nodes = nodes;
+    k->ranks_per_node = most;
+    psum_spread_of(b->medians, (size_t)c->size, &k->imbalance);
+    k->reduce_s = psum_reduce_share(res->parallel.samples, b->local_max, c->cfg->repeat);
+    res->verified = res->parallel.verified && (!c->cfg->serial || res->serial.verified);
+    return STATUS_OK;
+}
+
+/* Gathers every rank's figures onto rank 0 and qualifies the result there. */
+static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result *res)
+{
+    psum_result *base = &res->base;
+    int status = STATUS_OK;
+    psum_stats mine;
+    double median = 0, fill = 0;
+    if (psum_stats_compute(t->local_s, c->cfg->repeat, &mine) == 0)
+        median = mine.median;
+    else
+        status = fail(c, "cannot allocate memory for the statistics of its local sums");
+    int huge = t->huge_advised, all_huge = 0;
+    uint64_t peak = psum_proc_kib_field("/proc/self/status", "VmHWM"), top = 0;
+
+    MPI_Gather(&median, 1, MPI_DOUBLE, b->medians, 1, MPI_DOUBLE, 0, c->comm);
+    MPI_Gather(c->host, PSUM_HOST_NAME_SIZE, MPI_CHAR, b->hosts, PSUM_HOST_NAME_SIZE,
+               MPI_CHAR, 0, c->comm);
+    MPI_Reduce(&t->fill_s, &fill, 1, MPI_DOUBLE, MPI_MAX, 0, c->comm);
+    MPI_Reduce(&huge, &all_huge, 1, MPI_INT, MPI_LAND, 0, c->comm);
+    MPI_Reduce(&c->threads, &base->threads_requested, 1, MPI_INT, MPI_SUM, 0, c->comm);
+    MPI_Reduce(&t->team, &base->team, 1, MPI_INT, MPI_SUM, 0, c->comm);
+    MPI_Reduce(&t->team, &res->threads_min, 1, MPI_INT, MPI_MIN, 0, c->comm);
+    MPI_Reduce(&t->team, &base->ranks.threads_per_rank, 1, MPI_INT, MPI_MAX, 0, c->comm);
+    MPI_Reduce(&peak, &top, 1, MPI_UINT64_T, MPI_MAX, 0, c->comm);
+    if (c->rank == 0 && status == STATUS_OK) {
+        base->materialize_s = c->cfg->mode == PSUM_MODE_MATERIALIZE ? fill : -1;
+        base->huge_advised = all_huge != 0;
+        base->peak_rss = top;
+        status = figures_on_root(c, b, base);
+    }
+    /* The verdicts need the team and the phases: last. */
+    psum_mpi_qualify(&c->watch, c->comm, t->team, base, &res->placement);
+    return status;
+}
+
+/* The line a rank whose own slice summed wrong prints. */
+static int local_verdict(rank_ctx *c, const rank_times *t)
+{
+    if (t->local_ok)
+        return STATUS_OK;
+    char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
+    snprintf(c->err, c->errlen, "rank %d on %s: its elements [%llu, %llu) summed to %s, "
+             "expected %s", c->rank, c->host, (unsigned long long)c->lo,
+             (unsigned long long)c->hi, psum_u128_to_dec(t->wrong_local, got),
+             psum_u128_to_dec(psum_slice_sum(c->lo, c->hi), want));
+    return STATUS_MISMATCH;
+}
+
+static int worst(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_result *res,
+                             char *err, size_t errlen)
+{
+    rank_ctx c;
+    setup(&c, cfg, comm, err, errlen);
+    memset(res, 0, sizeof *res);
+    res->base.cfg = *cfg;
+    res->base.threads_requested = c.threads;
+    res->base.expected = psum_expected_sum(cfg->n);
+    res->base.materialize_s = -1;
+    res->base.qual.background_load = -1;
+
+    /* From here to the verdicts, the load of every node is watched. */
+    psum_mpi_watch_start(&c.watch, c.node);
+    psum_array array = {0};
+    psum_source src;
+    rank_times t = {0};
+    root_buffers b = {0};
+    int status = serial_phase(&c, &res->base);
+    if (status == STATUS_OK) {
+        int st = alloc_buffers(&c, &t, &b);
+        status = agree(&c, st == STATUS_OK ? prepare_slice(&c, &array, &src) : st);
+    }
+    if (status == STATUS_OK) {
+        fill_slice(&c, &array, &t);
+        int st = parallel_phase(&c, &src, &t, &b, &res->base);
+        st = worst(st, collect(&c, &t, &b, res));
+        /* A failure's line wins over a wrong slice's. */
+        status = agree(&c, st == STATUS_OK ? local_verdict(&c, &t) : st);
+    }
+    psum_array_free(&array);
+    free_buffers(&t, &b);
+    psum_mpi_watch_free(&c.watch);
+    MPI_Comm_free(&c.node);
+    if (status == STATUS_FAILED) {
+        psum_result_free(&res->base);
+        return PSUM_MPI_FAILED;
+    }
+    return PSUM_MPI_DONE;
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""End to end: psum_mpi under mpirun with 1, 2 and 3 ranks on this machine.
+Exact sums for small N, ranks > N, a slice per rank of N = 10^6 + 7 and a
+streamed N = 5e9 whose total passes 2^64, in both modes; the JSON parsed
+back; a failure forced on rank 1 ending every rank with exit 1 within
+seconds and one line; a wrong slice failing verification; a write error on
+rank 0 ending every rank with exit 1; a bad option
+reported once with exit 2 on every rank; Ctrl-C to mpirun ending every rank.
+Writes TAP.
+
+usage: mpi_test.py MPIRUN PSUM_MPI
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+MPIRUN, BIN = sys.argv[1], sys.argv[2]
+# One machine, CI: as many ranks as asked whatever the cores, no binding
+# (mpirun would bind each rank to one core), -q for mpirun's own banners.
+LAUNCH = [MPIRUN, "-q", "--oversubscribe", "--bind-to", "none"]
+TIMEOUT = 60  # no run may hang the suite: a hang fails its case
+ENV = dict(os.environ)
+if os.geteuid() == 0:
+    # Open MPI refuses root without both; only these tests need them.
+    ENV.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+ENV.pop("OMP_PROC_BIND", None)  # unbound ranks would pin threads onto one CPU
+
+count = failed = 0
+
+
+def report(ok, what, detail=""):
+    global count, failed
+    count += 1
+    failed += not ok
+    print(f"{'ok' if ok else 'not ok'} {count} - {what}")
+    if not ok and detail:
+        for line in detail.strip().splitlines()[:20]:
+            print(f"# {line}")
+
+
+def mpirun(ranks, *args, threads=1, env=None):
+    """Runs psum_mpi on `ranks` ranks; returns (exit code, stdout, stderr, seconds)."""
+    full = dict(ENV, OMP_NUM_THREADS=str(threads), **(env or {}))
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run([*LAUNCH, "-np", str(ranks), BIN, *args], capture_output=True,
+                           text=True, env=full, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        return None, e.stdout or "", f"timed out after {TIMEOUT} s", TIMEOUT
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - t0
+
+
+# Each rank's own exit code: mpirun then keeps the job going when a rank
+# exits non-zero (and itself returns 0), so every rank gets to say.
+def each_rank(stdout):
+    return ["--mca", "orte_abort_on_non_zero_status", "0", "sh", "-c",
+            f'"$0" "$@" >{stdout}; rc=$?; echo "rank $OMPI_COMM_WORLD_RANK exited $rc" >&2; '
+            'exit $rc']
+
+
+def rank_exits(ranks, *args, env=None, stdout="/dev/null"):
+    """{rank: exit code} of psum_mpi on every rank, from the wrapper's lines."""
+    full = dict(ENV, OMP_NUM_THREADS="1", **(env or {}))
+    try:
+        p = subprocess.run([*LAUNCH, "-np", str(ranks), *each_rank(stdout), BIN, *args],
+                           capture_output=True, text=True, env=full, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return {}
+    found = {}
+    for line in p.stderr.splitlines():
+        words = line.split()
+        if len(words) == 4 and words[0] == "rank" and words[2] == "exited":
+            found[int(words[1])] = int(words[3])
+    return found
+
+
+def psum_lines(err):
+    """psum_mpi's own lines on stderr, warnings apart."""
+    return [l for l in err.splitlines()
+            if l.startswith("psum_mpi:") and not l.startswith("psum_mpi: warning:")]
+
+
+def exact(ranks, n, mode, threads=1, extra=()):
+    rc, out, err, _ = mpirun(ranks, "-n", str(n), "--mode", mode, "--repeat", "2",
+                             "--format", "json", *extra, threads=threads)
+    what = f"{ranks} rank(s) x {threads} thread(s), N = {n}, {mode}: exact"
+    if rc != 0:
+        return report(False, what, f"exit {rc}\n{err}")
+    doc = json.loads(out)
+    want = n * (n - 1) // 2
+    report(doc["verified"] is True and doc["sum"] == str(want) and
+           doc["expected"] == str(want) and doc["ranks"] == ranks, what, out)
+
+
+def sizes():
+    for ranks in (1, 2, 3):
+        threads = 2 if ranks == 1 else 1
+        for n in sorted({1, 2, 101, max(ranks - 1, 1), 10**6 + 7}):
+            for mode in ("materialize", "stream"):
+                exact(ranks, n, mode, threads)
+    # Past 2^64, one slice per rank; the serial phase would only repeat it.
+    exact(2, 5 * 10**9, "stream", extra=("--no-serial",))
+
+
+def json_keys():
+    rc, out, err, _ = mpirun(2, "-n", "1e6", "--repeat", "3", "--format", "json",
+                             "--chunks", "7")
+    if rc != 0:
+        return report(False, "json parsed back", err)
+    doc = json.loads(out)
+    psum_omp_keys = {"schema_version", "version", "n", "mode", "threads", "threads_requested",
+                     "schedule", "chunks", "repeat", "sum", "expected", "verified",
+                     "materialize_s", "huge_pages_advised", "serial", "parallel", "speedup",
+                     "efficiency", "peak_rss_bytes", "background_load", "cpus_allowed",
+                     "oversubscribed", "busy", "noisy", "thresholds", "machine", "warnings"}
+    mpi_keys = {"ranks", "threads_per_rank", "nodes", "ranks_per_node", "imbalance",
+                "reduce_s"}
+    report(psum_omp_keys | mpi_keys <= set(doc), "json: every psum_omp key and the mpi keys",
+           out)
+    imb = doc["imbalance"]
+    report(doc["ranks"] == 2 and doc["threads_per_rank"] == 1 and doc["nodes"] == 1 and
+           doc["ranks_per_node"] == 2 and doc["threads"] == 2 and doc["chunks"] == 7 and
+           doc["schema_version"] == 1 and doc["cpus_allowed"] == len(os.sched_getaffinity(0)) and
+           0 <= imb["min_s"] <= imb["mean_s"] <= imb["max_s"] and doc["reduce_s"] >= 0,
+           "json: ranks, threads, nodes, imbalance and reduce_s hold", out)
+    par = doc["parallel"]
+    report(len(par["samples_s"]) == 3 and par["max_s"] == max(par["samples_s"]) and
+           par["calls_per_sample"] == 1 and len(doc["serial"]["samples_s"]) == 3,
+           "json: one sample per timed repetition, the maximum over ranks", out)
+
+
+def forced_failures():
+    for mode in ("materialize", "stream"):
+        rc, out, err, seconds = mpirun(3, "-n", "1e6", "--mode", mode,
+                                       env={"PSUM_MPI_FAIL_RANK": "1"})
+        lines = psum_lines(err)
+        report(rc == 1 and out == "" and seconds < 20 and len(lines) == 1 and
+               lines[0].startswith("psum_mpi: rank 1 on ") and "PSUM_MPI_FAIL_RANK" in lines[0],
+               f"failure forced on rank 1 ({mode}): every rank exits 1, one line, "
+               f"{seconds:.1f} s", f"exit {rc}\n{err}{out}")
+    exits = rank_exits(3, "-n", "1e6", env={"PSUM_MPI_FAIL_RANK": "1"})
+    report(exits == {0: 1, 1: 1, 2: 1}, "failure forced on rank 1: each rank's own exit is 1",
+           repr(exits))
+    exits = rank_exits(2, "-n", "1e5", "--repeat", "1", stdout="/dev/full")
+    report(exits == {0: 1, 1: 1}, "a write error on rank 0: each rank's own exit is 1",
+           repr(exits))
+    rc, out, err, _ = mpirun(3, "-n", "1e6", env={"PSUM_MPI_FAIL_RANK": "1",
+                                                  "PSUM_MPI_FAIL_STAGE": "sum"})
+    lines = psum_lines(err)
+    report(rc == 1 and "MISMATCH" in out and len(lines) == 2 and
+           lines[0].startswith("psum_mpi: rank 1 on ") and "summed to" in lines[0] and
+           lines[1].startswith("psum_mpi: verification failed"),
+           "a wrong slice on rank 1: the report marks it invalid, every rank exits 1",
+           f"exit {rc}\n{err}{out}")
+
+
+def tagged(tag):
+    """PIDs of live processes whose environment holds PSUM_TEST_TAG=tag."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if f"PSUM_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
+                    found.append(int(pid))
+        except OSError:
+            continue
+    return found
+
+
+def ctrl_c():
+    """SIGINT to mpirun, as Ctrl-C in a terminal sends it: every rank ends."""
+    tag = f"mpi-{os.getpid()}"
+    env = dict(ENV, OMP_NUM_THREADS="1", PSUM_TEST_TAG=tag)
+    p = subprocess.Popen([*LAUNCH, "-np", "2", BIN, "-n", "1e13", "--mode", "stream",
+                          "--no-serial"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         env=env, start_new_session=True)
+    time.sleep(2)
+    t0 = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    try:
+        p.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
+    seconds = time.monotonic() - t0
+    time.sleep(0.5)
+    left = tagged(tag)
+    report(p.returncode not in (0, None) and seconds < 10 and not left,
+           f"ctrl-c to mpirun: every rank ends, mpirun exits {p.returncode} in {seconds:.1f} s",
+           f"left: {left}")
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+
+
+def usage():
+    rc, out, err, _ = mpirun(3, "-n", "1e9x")
+    report(rc == 2 and out == "" and err.splitlines() == [
+        "psum_mpi: invalid value '1e9x' for --elements: trailing characters "
+        "(see psum_mpi --help)"], "a bad option: exit 2, one line from rank 0",
+        f"exit {rc}\n{err}")
+    exits = rank_exits(3, "--chunks", "0")
+    report(exits == {0: 2, 1: 2, 2: 2}, "a bad option: each rank's own exit is 2", repr(exits))
+    rc, out, err, _ = mpirun(2, "--help")
+    report(rc == 0 and out.count("Usage: mpirun -np R psum_mpi") == 1 and "--chunks" in out,
+           "--help: printed once, exit 0", f"exit {rc}\n{err}{out}")
+
+
+def text_and_csv():
+    rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1")
+    report(rc == 0 and "verified" in out and "ranks 2 on 1 node" in out,
+           "text: the ranks' lines", f"exit {rc}\n{err}{out}")
+    rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1", "--format", "csv")
+    rows = out.splitlines()
+    ok = rc == 0 and len(rows) == 2
+    if ok:
+        head, values = rows[0].split(","), rows[1].split(",")
+        ok = head[-8:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
+                           "imbalance_min_s", "imbalance_mean_s", "imbalance_max_s",
+                           "reduce_s"] and values[-8:-4] == ["2", "1", "1", "2"]
+    report(ok, "csv: one header, one row, the ranks' columns last", f"exit {rc}\n{err}{out}")
+
+
+sizes()
+json_keys()
+text_and_csv()
+forced_failures()
+ctrl_c()
+usage()
+print(f"1..{count}")
+sys.exit(1 if failed else 0)
