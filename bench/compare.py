@@ -87,8 +87,11 @@ def configurations(record):
         return [((sweep, spec["row"], int(doc["n"])), _side(doc))]
     if record["kind"] != "psum":
         raise ValueError(f"unknown kind '{record['kind']}'")
+    # A GPU run is told apart by its device and whether its data came from the host.
+    kernel = spec["schedule"] if spec.get("device", "cpu") == "cpu" else \
+        f"{spec['device']}{' from host' if spec.get('from_host') else ''}"
     common = (sweep, spec["mode"], int(doc.get("n", spec["n"])), int(spec["threads"]),
-              spec["schedule"], int(spec["chunks"]))
+              kernel, int(spec["chunks"]))
     return [(common + (phase,), _side(doc[phase])) for phase in PHASES
             if doc.get(phase) is not None]
 

@@ -18,6 +18,12 @@
  *          kernels beside it
  *   fill:  a plain parallel fill loop and psum's fill, each on a fresh
  *          mapping, in alternating order, best of 4
+ *   gpu:   when built with offload and a device is there: a plain `target
+ *          teams distribute parallel for simd reduction(+:s)` loop over an
+ *          array filled on the device, and the same loop generating i ^ k
+ *          (k a runtime zero, as in psum's kernel, so neither can become
+ *          the closed form); psum's device kernels beside them.  Without a
+ *          device the JSON says why in "gpu_skipped" and has no gpu_* keys.
  *
  * The kernels run interleaved, one warm-up each, then `repeat` rounds;
  * every sum is checked.  Prints one JSON object.
@@ -31,6 +37,10 @@
 
 #include "array.h"
 #include "exact.h"
+#include "psum_build.h"
+#if PSUM_OFFLOAD
+#include "offload.h"
+#endif
 #include "stats.h"
 #include "sum.h"
 #include "timer.h"
@@ -140,6 +150,107 @@ static uint64_t psum_static(const int64_t *a, uint64_t n, int threads)
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_STATIC, threads, &team);
 }
 
+#if PSUM_OFFLOAD
+/* ---- the GPU: plain references and psum's device kernels ---- */
+
+/* The device the GPU kernels run on, set once in main. */
+static int gpu_device;
+
+/* XORed into the generated values: zero, but no compiler can know it. */
+static volatile uint64_t gpu_key = 0;
+
+/* a: the device array.  Exact in 64 bits for n <= 4e9 (sum < 8e18). */
+static uint64_t gpu_read_ref(const int64_t *a, uint64_t n, int threads)
+{
+    (void)threads;
+    uint64_t s = 0;
+#pragma omp target teams distribute parallel for simd reduction(+ : s) \
+    device(gpu_device) is_device_ptr(a) map(tofrom : s)
+    for (uint64_t i = 0; i < n; i++)
+        s += (uint64_t)a[i];
+    return s;
+}
+
+static uint64_t gpu_gen_ref(const int64_t *a, uint64_t n, int threads)
+{
+    (void)a;
+    (void)threads;
+    const uint64_t key = gpu_key;
+    uint64_t s = 0;
+#pragma omp target teams distribute parallel for simd reduction(+ : s) \
+    device(gpu_device) map(tofrom : s)
+    for (uint64_t i = 0; i < n; i++)
+        s += i ^ key;
+    return s;
+}
+
+static uint64_t gpu_psum(const int64_t *a, uint64_t n, int threads)
+{
+    (void)threads;
+    psum_source src = {a, n, NULL, 0};
+    return (uint64_t)psum_offload_sum(&src, gpu_device, 0, n, NULL, NULL);
+}
+#endif
+
+#if PSUM_OFFLOAD
+typedef struct {
+    psum_offload_info info;
+    double warmup_s;
+    psum_device_array array; /* filled on the device */
+} gpu_state;
+
+/*
+ * Readies the GPU benches: a device that really runs target regions, the
+ * warm-up, the array filled on the device.  Returns NULL, or why the GPU
+ * rows are skipped; exits 1 if the warm-up's sums were wrong.
+ */
+static const char *gpu_open(uint64_t n, gpu_state *g)
+{
+    psum_offload_query(&g->info);
+    if (g->info.devices == 0)
+        return "no offload device: omp_get_num_devices() is 0";
+    int on_device = 0;
+    g->warmup_s = psum_offload_warmup(g->info.device, &on_device);
+    if (g->warmup_s < 0) {
+        fputs("psum_limits: the offload warm-up failed\n", stderr);
+        exit(1);
+    }
+    if (!on_device)
+        return "no offload device: target regions ran on the host";
+    if (psum_offload_alloc(&g->array, n, g->info.device) != 0)
+        return "no room on the offload device for the array";
+    gpu_device = g->info.device;
+    psum_offload_fill(&g->array, 0, NULL);
+    return NULL;
+}
+
+/* The name as a JSON string body: quotes, backslashes and controls become '?'. */
+static void json_safe(char *s)
+{
+    for (; *s; s++)
+        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+            *s = '?';
+}
+
+static void print_gpu(gpu_state *g, uint64_t n)
+{
+    psum_offload_used read, gen;
+    psum_source src = {g->array.data, n, NULL, 0};
+    psum_offload_sum(&src, gpu_device, 0, n, NULL, &read);
+    src.data = NULL;
+    psum_offload_sum(&src, gpu_device, 0, n, NULL, &gen);
+    json_safe(g->info.name);
+    printf("  \"gpu\": {\"devices\": %d, \"device\": %d, \"name\": \"%s\", "
+           "\"warmup_s\": %.9g,\n    \"read\": {\"teams\": %d, \"threads\": %d, "
+           "\"lanes\": %llu, \"launches\": %llu},\n    \"gen\": {\"teams\": %d, "
+           "\"threads\": %d, \"lanes\": %llu, \"launches\": %llu}},\n",
+           g->info.devices, g->info.device, g->info.name, g->warmup_s, read.teams,
+           read.threads, (unsigned long long)read.lanes, (unsigned long long)read.launches,
+           gen.teams, gen.threads, (unsigned long long)gen.lanes,
+           (unsigned long long)gen.launches);
+}
+#endif
+
 static uint64_t plain_fill(int64_t *a, uint64_t n, int threads)
 {
 #pragma omp parallel for schedule(static) num_threads(threads)
@@ -153,28 +264,34 @@ typedef uint64_t (*kernel)(const int64_t *a, uint64_t n, int threads);
 typedef struct {
     const char *name;
     kernel fn;
-    int materialized; /* reads the array; else generates (a may be NULL) */
+    int materialized; /* 1: reads the array, 2: the device array, 0: generates */
     int threads;      /* 0: all */
     double samples[64];
     int ok;
 } bench;
 
+/* The data a bench reads: the host array, the device array or none. */
+static const int64_t *bench_data(const bench *b, const int64_t *a, const int64_t *dev)
+{
+    return b->materialized == 1 ? a : b->materialized == 2 ? dev : NULL;
+}
+
 /*
  * Runs every bench once untimed, then `repeat` rounds in which each bench
  * runs once: interleaved, so drifts of a shared machine hit all alike.
  */
-static void run_interleaved(bench *b, size_t count, const int64_t *a, uint64_t n, int all,
-                            int repeat)
+static void run_interleaved(bench *b, size_t count, const int64_t *a, const int64_t *dev,
+                            uint64_t n, int all, int repeat)
 {
     const uint64_t want = (uint64_t)psum_expected_sum(n);
     for (size_t k = 0; k < count; k++) {
         b[k].threads = b[k].threads ? b[k].threads : all;
-        b[k].ok = b[k].fn(b[k].materialized ? a : NULL, n, b[k].threads) == want;
+        b[k].ok = b[k].fn(bench_data(&b[k], a, dev), n, b[k].threads) == want;
     }
     for (int r = 0; r < repeat; r++)
         for (size_t k = 0; k < count; k++) {
             double t0 = psum_now();
-            uint64_t got = b[k].fn(b[k].materialized ? a : NULL, n, b[k].threads);
+            uint64_t got = b[k].fn(bench_data(&b[k], a, dev), n, b[k].threads);
             b[k].samples[r] = psum_now() - t0;
             b[k].ok &= got == want;
         }
@@ -248,6 +365,14 @@ int main(int argc, char **argv)
         return 1;
     }
     plain_fill(arr.data, n, all);
+#if PSUM_OFFLOAD
+    gpu_state gpu = {0};
+    const char *gpu_skipped = gpu_open(n, &gpu);
+    const int64_t *dev = gpu.array.data;
+#else
+    const char *gpu_skipped = "no offload device: built without offload (meson -Doffload)";
+    const int64_t *dev = NULL;
+#endif
     bench b[] = {
         {"read_static_1", read_static, 1, 1, {0}, 0},
         {"read_dynamic_1", read_dynamic, 1, 1, {0}, 0},
@@ -262,14 +387,29 @@ int main(int argc, char **argv)
         {"gen_static_all", gen_static, 0, 0, {0}, 0},
         {"gen_dynamic_all", gen_dynamic, 0, 0, {0}, 0},
         {"psum_stream_dynamic", psum_dynamic, 0, 0, {0}, 0},
+#if PSUM_OFFLOAD
+        /* Last, so that without a device they are left out by the count. */
+        {"gpu_read_ref", gpu_read_ref, 2, 1, {0}, 0},
+        {"gpu_read_psum", gpu_psum, 2, 1, {0}, 0},
+        {"gpu_gen_ref", gpu_gen_ref, 0, 1, {0}, 0},
+        {"gpu_gen_psum", gpu_psum, 0, 1, {0}, 0},
+#endif
     };
-    const size_t count = sizeof b / sizeof b[0];
-    run_interleaved(b, count, arr.data, n, all, repeat);
+    const size_t gpu_benches = PSUM_OFFLOAD ? 4 : 0;
+    const size_t count = sizeof b / sizeof b[0] - (gpu_skipped ? gpu_benches : 0);
+    run_interleaved(b, count, arr.data, dev, n, all, repeat);
     psum_array_free(&arr);
 
     printf("{\n  \"n\": %llu,\n  \"repeat\": %d,\n  \"threads\": %d,\n"
            "  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n",
            (unsigned long long)n, repeat, all, fill_plain, fill_psum);
+#if PSUM_OFFLOAD
+    if (!gpu_skipped)
+        print_gpu(&gpu, n);
+    psum_offload_free(&gpu.array);
+#endif
+    if (gpu_skipped)
+        printf("  \"gpu_skipped\": \"%s\",\n", gpu_skipped);
     int ok = 1;
     for (size_t k = 0; k < count; k++) {
         print_bench(&b[k], repeat, k + 1 < count ? "," : "");

@@ -2,8 +2,10 @@
 """psum_omp's speeds as fractions of this machine's limits, measured in the
 same run by bench/psum_limits: a plain OpenMP read loop and psum's kernels
 over the same array, a hand-vectorized AVX-512 generator beside psum's
-stream kernel, a plain fill loop beside psum's fill, all interleaved in one
-process so a shared machine's drifts hit both sides alike.  Each figure
+stream kernel, a plain fill loop beside psum's fill, and, when psum_limits
+was built with offload and finds a GPU, plain `target teams distribute
+parallel for simd reduction` loops beside psum's device kernels; all
+interleaved in one process so a shared machine's drifts hit both sides alike.  Each figure
 keeps its best (minimum) time over all rounds; each reference is the best
 of its plain variants (static and dynamic schedules), and a reference that
 psum beats by more than 5 % is reported as no limit rather than as a
@@ -60,6 +62,11 @@ PSUM_KEYS = ("psum_serial", "psum_dynamic", "psum_static", "psum_stream_serial",
              "psum_stream_dynamic")
 KERNEL_KEYS = PSUM_KEYS + tuple(k for v in REFERENCES.values() for k in v.values())
 
+# The GPU figures, present only when psum_limits ran them: (psum's kernel,
+# its plain reference).
+GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "gpu_gen_ref")}
+GPU_SKIPPED = "no offload device: GPU rows skipped"
+
 # The one-thread kernels of each kind, whose fastest gives the ideal.
 SINGLE = {
     "read": ("read_static_1", "read_dynamic_1", "psum_serial"),
@@ -83,7 +90,8 @@ def measure(args):
     for r in range(args.rounds):
         print(f"limits.py: round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         ref = run_json([limits, str(args.n), str(args.repeat)])
-        for key in KERNEL_KEYS:
+        gpu_keys = [k for pair in GPU_KEYS.values() for k in pair] if "gpu" in ref else []
+        for key in KERNEL_KEYS + tuple(gpu_keys):
             if not ref[key]["verified"]:
                 sys.exit(f"limits.py: {key} did not verify")
             add_best(best, key, ref[key]["min_s"])
@@ -94,7 +102,8 @@ def measure(args):
     big = run_json([psum, "--format", "json", "--mode", "stream", "-n", str(args.stream_n),
                     "--repeat", "1", "--no-serial"])
     rss = {"materialize": mat["peak_rss_bytes"], "stream": big["peak_rss_bytes"]}
-    return best, rss, ref["threads"], mat["machine"]
+    gpu = ref.get("gpu") or {"skipped": ref.get("gpu_skipped", "psum_limits did not say")}
+    return best, rss, ref["threads"], mat["machine"], gpu
 
 
 def best_variant(best, ref):
@@ -150,10 +159,48 @@ def rows(best, n, threads, stream_n, rss):
     out.append((f"stream peak RSS at N = {stream_n:.3g} (psum_omp)",
                 f"{rss['stream'] / MIB:.1f} MiB", "16 MiB", "", f"{rss['stream'] / (16 * MIB):.3f}",
                 "<= 1", "ok" if rss["stream"] <= 16 * MIB else "MISSED"))
+    out += gpu_rows(best, n)
     return out
 
 
-def markdown(table, machine, n, rounds, repeat):
+def gpu_rows(best, n):
+    """
+    The GPU rows, when best holds the GPU figures (psum_limits found a
+    device); none otherwise.  Same thresholds as the CPU rows; no ideal,
+    since a GPU has no one-thread rate to multiply.
+    """
+    if GPU_KEYS["read"][0] not in best:
+        return []
+    out = []
+    for what, kind, unit, target in (
+            ("GPU, array filled on the device, GB/s", "read", lambda t: n * 8 / t / 1e9, 0.95),
+            ("GPU, generated on the device, G elem/s", "gen", lambda t: n / t / 1e9, 0.80)):
+        mine, ref = (best[k] for k in GPU_KEYS[kind])
+        frac = ref / mine
+        if frac > BEATEN:
+            shown, status = BEATEN_TEXT, "reference beaten"
+        else:
+            shown, status = f"{frac:.1%}", "ok" if frac >= target else "MISSED"
+        out.append((what, f"{unit(mine):.2f}", f"{unit(ref):.2f} (plain target loop)", "",
+                    shown, f">= {target:.0%}", status))
+    return out
+
+
+def gpu_note(gpu):
+    """One line on the GPU rows: the device and its warm-up, or why there are none."""
+    if gpu is None or "skipped" in gpu:
+        why = (gpu or {}).get("skipped", "")
+        reason = why.split(": ", 1)[1] if why.startswith("no offload device: ") else why
+        return GPU_SKIPPED + (f" ({reason})." if reason else ".")
+    return (f"GPU: {gpu['name']} (device {gpu['device']} of {gpu['devices']}); warm-up "
+            f"{gpu['warmup_s']:.2f} s (program load and PTX compilation, counted in no row); "
+            f"psum's kernels ran {gpu['read']['teams']} teams x {gpu['read']['threads']} "
+            f"threads x 32 lanes.  References: `target teams distribute parallel for simd "
+            f"reduction(+:s)` over the device array, and generating i ^ k with k a runtime "
+            f"zero, as psum does, so that no compiler folds the loop.")
+
+
+def markdown(table, machine, n, rounds, repeat, gpu=None):
     head = ("figure", "psum_omp", "best reference (variant)", "ideal", "fraction", "target", "")
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(r) + " |" for r in table]
@@ -172,14 +219,16 @@ def markdown(table, machine, n, rounds, repeat):
                  "any kernel of that kind.  psum_omp more than "
                  f"{BEATEN - 1:.0%} above its best reference prints "
                  f"\"{BEATEN_TEXT}\": that reference is no limit.")
+    lines.append("")
+    lines.append(gpu_note(gpu))
     return "\n".join(lines) + "\n"
 
 
 def main(argv):
     args = parse_args(argv)
-    best, rss, threads, machine = measure(args)
+    best, rss, threads, machine, gpu = measure(args)
     text = markdown(rows(best, args.n, threads, args.stream_n, rss), machine, args.n,
-                    args.rounds, args.repeat)
+                    args.rounds, args.repeat, gpu)
     print(text, end="")
     if args.markdown:
         with open(args.markdown, "w") as f:

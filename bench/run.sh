@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
 
-ensure_packages $PSUM_BUILD_PACKAGES gnuplot-nox python3-numpy python3-numba \
+ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES gnuplot-nox python3-numpy python3-numba \
     openmpi-bin libopenmpi-dev python3-mpi4py
 ensure_build build
 

@@ -8,6 +8,9 @@ Sweeps (all verified, every repetition kept as a CSV row):
   schedules  static, dynamic, guided x chunk counts, at all CPUs
   sizes      N = 10^3 ... N (materialize) and ... 10^11 (stream), serial
              against parallel, and the crossover N
+  gpu        psum_omp --device gpu at N: materialize (filled on the device and
+             --from-host) and stream, when psum_omp finds a usable device;
+             otherwise the contrast says why they were skipped
   python     the article's serial program and process pool at one shared N,
              sum(range(N)), a thread pool, a pool with workers = CPUs, numpy
              and numba, each at an N chosen from its measured cost to fit its
@@ -224,6 +227,43 @@ def plan(args, cpus, python=None):
     return jobs
 
 
+def gpu_unusable(binary, env):
+    """None when `psum_omp --device gpu` runs here (a usable offload
+    device), else psum_omp's own one-line reason."""
+    rc, _, err = runs.run_child([binary, "--device", "gpu", "-n", "1000", "--repeat", "1",
+                                 "--format", "json"], env)
+    if rc == 0:
+        return None
+    lines = [line for line in err.splitlines() if not line.startswith("psum_omp: warning:")]
+    reason = lines[-1] if lines else f"exit {rc}"
+    return reason.removeprefix("psum_omp: ")
+
+
+def gpu_jobs(args):
+    """The gpu sweep: both modes at N, materialize filled on the device and
+    copied from the host."""
+    return [runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu"),
+            runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu",
+                         from_host=True),
+            runs.PsumJob("gpu", "stream", args.n, 1, args.repeat, device="gpu")]
+
+
+def gpu_contrast(records, skipped):
+    """The contrast's psum_omp GPU rows, and the note when they were skipped."""
+    rows = []
+    for record in records:
+        d = record["doc"]
+        dev, host = d["device"], record["spec"].get("from_host")
+        what = ("values generated on the device" if d["mode"] == "stream" else
+                "array copied from the host" if host else "array filled on the device")
+        rows.append({"name": f"psum_omp GPU, {d['mode']}" + (" --from-host" if host else ""),
+                     "family": "psum_omp", "timed": what, "n": d["n"],
+                     "workers": f"{dev['name']}: {dev['teams']} teams x {dev['threads']} threads",
+                     "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
+                     "note": ""})
+    return rows, (f"\nGPU rows skipped: {skipped}\n" if skipped else "")
+
+
 def probe(binary, env):
     """psum_omp's machine object, from a tiny run."""
     rc, out, err = runs.run_child([binary, "-n", "1000", "--repeat", "1", "--format", "json"],
@@ -326,7 +366,9 @@ def report(done, machine, meta, outdir):
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
         rows = mpi.contrast_rows(rows, done.get("mpi", []))
-        text = tables.contrast_markdown(rows)
+        gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"))
+        rows += gpu_rows
+        text = tables.contrast_markdown(rows) + gpu_note
         write(outdir, "contrast.md", text)
         sections += ["## Python against psum_omp\n", text]
         if draw(plots.contrast, outdir, rows, caption):
@@ -409,12 +451,15 @@ def sweep(args):
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
     jobs = plan(args, cpus, python)
+    gpu_skipped = gpu_unusable(binary, env) if "gpu" in args.sweeps else None
+    if "gpu" in args.sweeps and gpu_skipped is None:
+        jobs += gpu_jobs(args)
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
-            "mpi_skipped": args.mpi_skipped, "complete": False}
+            "gpu_skipped": gpu_skipped, "mpi_skipped": args.mpi_skipped, "complete": False}
     print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
     try:
         write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")

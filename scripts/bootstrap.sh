@@ -5,6 +5,10 @@
 # Packages every route needs: compiler with libgomp, Meson, Ninja, pkg-config.
 PSUM_BUILD_PACKAGES="gcc libc6-dev meson ninja-build pkg-config python3"
 
+# GCC's OpenMP offloading to NVIDIA GPUs, for the offload kernels (meson
+# -Doffload, auto: built when these are installed).
+PSUM_OFFLOAD_PACKAGES="gcc-12-offload-nvptx libgomp-plugin-nvptx1"
+
 # ensure_packages PKG...: installs those of PKG that dpkg does not list as
 # installed; runs `apt-get update` once, and only when something is missing.
 ensure_packages() {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "psum_build.h"
 #include "text.h"
 
 /*
@@ -14,7 +15,7 @@
 #define QUOTED_SIZE 100
 
 /* getopt_long's codes for the long options that have no short form. */
-enum { OPT_NO_SERIAL = 256, OPT_NO_HEADER };
+enum { OPT_NO_SERIAL = 256, OPT_NO_HEADER, OPT_DEVICE, OPT_FROM_HOST };
 
 static const struct option long_options[] = {
     {"elements", required_argument, NULL, 'n'},
@@ -26,6 +27,8 @@ static const struct option long_options[] = {
     {"format", required_argument, NULL, 'f'},
     {"no-serial", no_argument, NULL, OPT_NO_SERIAL},
     {"no-header", no_argument, NULL, OPT_NO_HEADER},
+    {"device", required_argument, NULL, OPT_DEVICE},
+    {"from-host", no_argument, NULL, OPT_FROM_HOST},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -82,7 +85,8 @@ void psum_cli_usage(FILE *out)
         "\n"
         "Exit status:\n"
         "  0    the sum was verified\n"
-        "  1    runtime failure or failed verification\n"
+        "  1    runtime failure or failed verification, or no usable offload device\n"
+        "         for --device gpu\n"
         "  2    usage error\n"
         "  130  interrupted (Ctrl-C)\n",
         out);
@@ -90,7 +94,7 @@ void psum_cli_usage(FILE *out)
 
 void psum_cli_usage_options(FILE *out)
 {
-    char schedules[128], formats[128];
+    char schedules[128], formats[128], devices[128];
     psum_config def;
     psum_config_default(&def);
     fputs(
@@ -114,7 +118,20 @@ void psum_cli_usage_options(FILE *out)
         psum_format_name(def.format));
     fputs(
         "      --no-serial       skip the serial phase\n"
-        "      --no-header       csv: print the data row alone, to append to a file\n"
+        "      --no-header       csv: print the data row alone, to append to a file\n",
+        out);
+    fprintf(out,
+        "      --device=DEVICE   %s (default %s): where the parallel phase runs;\n"
+        "                          gpu: an OpenMP offload device%s, the serial phase\n"
+        "                          still on one host core; --chunks and --schedule\n"
+        "                          do not apply to it\n"
+        "      --from-host       with --device gpu, materialize: fill the array on the\n"
+        "                          host and copy it in (timed apart) instead of\n"
+        "                          filling it on the device\n",
+        psum_names_list(&psum_device_names, devices, sizeof devices),
+        psum_device_name(def.device),
+        PSUM_OFFLOAD ? "" : " (not in this build)");
+    fputs(
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"
         "\n"
@@ -124,7 +141,8 @@ void psum_cli_usage_options(FILE *out)
         "-- ends the options.  Results go to stdout, warnings and errors to stderr.\n"
         "\n"
         "Environment:\n"
-        "  OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC\n"
+        "  OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC, OMP_TARGET_OFFLOAD,\n"
+        "  OMP_DEFAULT_DEVICE\n"
         "                        checked before the OpenMP runtime reads them; an\n"
         "                        invalid value is ignored with a warning\n",
         out);
@@ -191,6 +209,16 @@ static psum_cli_status apply(int code, const char *value, psum_config *cfg,
     case OPT_NO_HEADER:
         cfg->csv_header = false;
         break;
+    case OPT_DEVICE:
+        why = pick_name(value, &psum_device_names, &pick, expected, sizeof expected);
+        if (why == NULL && pick == PSUM_DEVICE_GPU && !PSUM_OFFLOAD)
+            why = "this psum_omp was built without offload (meson -Doffload=enabled, "
+                  "with gcc-12-offload-nvptx)";
+        cfg->device = why ? cfg->device : (psum_device)pick;
+        break;
+    case OPT_FROM_HOST:
+        cfg->from_host = true;
+        break;
     case 'h':
         return PSUM_CLI_HELP;
     case 'V':
@@ -242,9 +270,36 @@ static void long_option_error(const char *word, char *err, size_t errlen)
     }
 }
 
+/*
+ * The options that depend on others, checked once all are read so their
+ * order does not matter.  chunks_given and schedule_given: whether
+ * --chunks and --schedule were on the command line.
+ */
+static psum_cli_status check_combination(const psum_config *cfg, bool chunks_given,
+                                         bool schedule_given, char *err, size_t errlen)
+{
+    const char *gpu_ignores = chunks_given ? "chunks" : schedule_given ? "schedule" : NULL;
+    if (cfg->device == PSUM_DEVICE_GPU && gpu_ignores != NULL) {
+        snprintf(err, errlen, "--%s does not apply to --device gpu: the offload kernel "
+                 "sizes its lanes to the device", gpu_ignores);
+        return PSUM_CLI_ERROR;
+    }
+    if (cfg->from_host && cfg->device != PSUM_DEVICE_GPU) {
+        snprintf(err, errlen, "--from-host needs --device gpu");
+        return PSUM_CLI_ERROR;
+    }
+    if (cfg->from_host && cfg->mode != PSUM_MODE_MATERIALIZE) {
+        snprintf(err, errlen, "--from-host needs --mode materialize: stream mode has no "
+                 "array to copy");
+        return PSUM_CLI_ERROR;
+    }
+    return PSUM_CLI_RUN;
+}
+
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen)
 {
+    bool chunks_given = false, schedule_given = false;
     psum_config_default(cfg);
     /* glibc: optind 0 restarts getopt from scratch, so every call is alike. */
     optind = 0;
@@ -271,6 +326,8 @@ psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
         psum_cli_status st = apply(code, optarg, cfg, err, errlen);
         if (st != PSUM_CLI_RUN)
             return st;
+        chunks_given = chunks_given || code == 'c';
+        schedule_given = schedule_given || code == 's';
     }
     if (optind < argc) {
         char quoted[QUOTED_SIZE];
@@ -278,5 +335,5 @@ psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                  psum_escape(argv[optind], quoted, sizeof quoted));
         return PSUM_CLI_ERROR;
     }
-    return PSUM_CLI_RUN;
+    return check_combination(cfg, chunks_given, schedule_given, err, errlen);
 }

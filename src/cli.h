@@ -31,6 +31,11 @@ typedef enum {
  * "--bogus --help" is an error.  An operand (an argument that is no option,
  * or anything after --) is an error.
  *
+ * Once all options are read, their combinations are checked: --from-host
+ * needs --device gpu and --mode materialize, and --chunks or --schedule
+ * given with --device gpu is refused (they do not apply to it).  --device
+ * gpu is refused outright in a build without offload (PSUM_OFFLOAD 0).
+ *
  * On PSUM_CLI_ERROR, err (errlen bytes) holds one line naming the option
  * and the value, such as "invalid value '1e9x' for --elements: trailing
  * characters"; the quoted value is escaped (psum_escape) and cut to 100

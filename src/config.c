@@ -20,6 +20,11 @@ static const char *const format_names[] = {
     [PSUM_FORMAT_JSON] = "json",
 };
 
+static const char *const device_names[] = {
+    [PSUM_DEVICE_CPU] = "cpu",
+    [PSUM_DEVICE_GPU] = "gpu",
+};
+
 /* A value added to an enum without its name, or the reverse, stops the build here. */
 _Static_assert(sizeof mode_names / sizeof mode_names[0] == PSUM_MODE_COUNT,
                "one name per psum_mode");
@@ -27,10 +32,13 @@ _Static_assert(sizeof schedule_names / sizeof schedule_names[0] == PSUM_SCHED_CO
                "one name per psum_schedule");
 _Static_assert(sizeof format_names / sizeof format_names[0] == PSUM_FORMAT_COUNT,
                "one name per psum_format");
+_Static_assert(sizeof device_names / sizeof device_names[0] == PSUM_DEVICE_COUNT,
+               "one name per psum_device");
 
 const psum_names psum_mode_names = {mode_names, PSUM_MODE_COUNT};
 const psum_names psum_schedule_names = {schedule_names, PSUM_SCHED_COUNT};
 const psum_names psum_format_names = {format_names, PSUM_FORMAT_COUNT};
+const psum_names psum_device_names = {device_names, PSUM_DEVICE_COUNT};
 
 void psum_config_default(psum_config *cfg)
 {
@@ -43,6 +51,8 @@ void psum_config_default(psum_config *cfg)
     cfg->format = PSUM_FORMAT_TEXT;
     cfg->serial = true;
     cfg->csv_header = true;
+    cfg->device = PSUM_DEVICE_CPU;
+    cfg->from_host = false;
 }
 
 int psum_names_find(const psum_names *t, const char *name)
@@ -81,4 +91,9 @@ const char *psum_schedule_name(psum_schedule s)
 const char *psum_format_name(psum_format f)
 {
     return format_names[f];
+}
+
+const char *psum_device_name(psum_device d)
+{
+    return device_names[d];
 }

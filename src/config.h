@@ -29,6 +29,13 @@ typedef enum {
     PSUM_SCHED_COUNT
 } psum_schedule;
 
+/* Where the parallel phase runs: the host's cores, or an offload device (offload.h). */
+typedef enum {
+    PSUM_DEVICE_CPU,
+    PSUM_DEVICE_GPU,
+    PSUM_DEVICE_COUNT
+} psum_device;
+
 typedef enum {
     PSUM_FORMAT_TEXT,
     PSUM_FORMAT_CSV,
@@ -52,9 +59,18 @@ typedef struct {
     psum_format format;
     bool serial;             /* false with --no-serial */
     bool csv_header;         /* false with --no-header: the CSV row alone */
+    psum_device device;      /* --device */
+    /*
+     * --from-host: with device GPU in materialize mode, fill the array on
+     * the host and copy it in, instead of filling it on the device
+     */
+    bool from_host;
 } psum_config;
 
-/* Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats. */
+/*
+ * Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats,
+ * device cpu.
+ */
 void psum_config_default(psum_config *cfg);
 
 /* The names of one enum's values, indexed by value. */
@@ -66,6 +82,7 @@ typedef struct {
 extern const psum_names psum_mode_names;
 extern const psum_names psum_schedule_names;
 extern const psum_names psum_format_names;
+extern const psum_names psum_device_names;
 
 /*
  * The value whose name is exactly `name` (case-sensitive), or -1 if none.
@@ -86,5 +103,6 @@ char *psum_names_list(const psum_names *t, char *buf, size_t len);
 const char *psum_mode_name(psum_mode m);
 const char *psum_schedule_name(psum_schedule s);
 const char *psum_format_name(psum_format f);
+const char *psum_device_name(psum_device d);
 
 #endif

@@ -115,6 +115,21 @@ static bool valid_boolean(const char *s)
     return (word(&s, "true") || word(&s, "false")) && at_end(&s);
 }
 
+static bool valid_target_offload(const char *s)
+{
+    skip_spaces(&s);
+    return (word(&s, "mandatory") || word(&s, "disabled") || word(&s, "default")) &&
+           at_end(&s);
+}
+
+/* A device number: what omp_set_default_device takes, an int. */
+static bool valid_device_number(const char *s)
+{
+    uint64_t n = 0;
+    skip_spaces(&s);
+    return number(&s, INT32_MAX, &n) && at_end(&s);
+}
+
 static bool valid_proc_bind(const char *s)
 {
     if (valid_boolean(s))
@@ -176,6 +191,9 @@ static const env_rule rules[] = {
      "expected threads, cores, sockets, ll_caches or numa_domains, with an optional "
      "(count), or places like {0,1},{2,3}"},
     {"OMP_DYNAMIC", valid_boolean, "expected true or false"},
+    {"OMP_TARGET_OFFLOAD", valid_target_offload, "expected mandatory, disabled or default"},
+    {"OMP_DEFAULT_DEVICE", valid_device_number,
+     "expected a device number from 0 to 2147483647"},
 };
 
 const char *psum_env_invalid(const char *name, const char *value)

@@ -29,6 +29,8 @@
  *                    as {0,1},{2:2},!{3} or {0}:4:2; numbers at most
  *                    PSUM_MAX_PLACE_NUMBER
  *   OMP_DYNAMIC      true or false
+ *   OMP_TARGET_OFFLOAD  mandatory, disabled or default
+ *   OMP_DEFAULT_DEVICE  a device number, 0..INT32_MAX
  * Empty values, other characters and control characters are refused.
  */
 const char *psum_env_invalid(const char *name, const char *value);

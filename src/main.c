@@ -11,6 +11,9 @@
 #include "interrupt.h"
 #include "machine.h"
 #include "psum_build.h"
+#if PSUM_OFFLOAD
+#include "offload_run.h"
+#endif
 #include "qualify.h"
 #include "report.h"
 #include "run.h"
@@ -88,7 +91,13 @@ int main(int argc, char **argv)
     psum_machine machine;
     psum_machine_read(&machine);
     psum_result res;
-    psum_run_status status = psum_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+    psum_run_status status;
+#if PSUM_OFFLOAD
+    if (cfg.device == PSUM_DEVICE_GPU)
+        status = psum_offload_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+    else
+#endif
+        status = psum_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
     psum_interrupt_take_exit();
     switch (status) {
     case PSUM_RUN_INTERRUPTED:

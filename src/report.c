@@ -43,6 +43,23 @@ static bool across_ranks(const psum_result *r)
     return r->ranks.ranks > 0;
 }
 
+/* A host array was filled: materialize mode, unless a GPU run needed none. */
+static bool host_filled(const psum_result *r)
+{
+    return materialized(r) && r->materialize_s >= 0;
+}
+
+static bool on_gpu(const psum_result *r)
+{
+    return r->device.kind == PSUM_DEVICE_GPU;
+}
+
+/* Efficiency divides by host threads: it has no meaning for a GPU run. */
+static bool has_efficiency(const psum_result *r)
+{
+    return has_speedup(r) && !on_gpu(r);
+}
+
 /* ---- text ---- */
 
 /* The 's' that an English count takes, or none. */
@@ -70,8 +87,10 @@ static void text_phase(FILE *out, const char *name, const psum_result *r,
             fprintf(out, "  %7s", "-");
         fprintf(out, " %8.3f", (double)r->cfg.n / s->median / 1e9);
     }
-    if (parallel && has_speedup(r))
+    if (parallel && has_efficiency(r))
         fprintf(out, " %8.2fx %10.2f", speedup(r), speedup(r) / r->team);
+    else if (parallel && has_speedup(r))
+        fprintf(out, " %8.2fx %10s", speedup(r), "-");
     else
         fprintf(out, " %9s %10s", "-", "-");
     fprintf(out, "%s\n", noisy ? "  noisy" : "");
@@ -137,6 +156,27 @@ static void text_calls(FILE *out, const psum_result *r)
             (unsigned long long)p->calls_per_sample);
 }
 
+/* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */
+static void text_device(FILE *out, const psum_result *r)
+{
+    const psum_device_run *d = &r->device;
+    char name[4 * PSUM_DEVICE_NAME_SIZE], t[PSUM_SECONDS_SIZE];
+    fprintf(out, "gpu       %s, device %d of %d, %s; last launch %d teams x %d threads, "
+            "%llu lanes; %llu launch%s per call\n",
+            psum_escape(d->name, name, sizeof name), d->number, d->devices,
+            d->on_device ? "on the device" : "ON THE HOST", d->teams, d->threads,
+            (unsigned long long)d->lanes, (unsigned long long)d->launches,
+            d->launches == 1 ? "" : "es");
+    fprintf(out, "gpu warm-up (program load, PTX compilation, not in any sum): %s\n",
+            psum_format_seconds(d->warmup_s, t));
+    if (d->fill_s >= 0)
+        fprintf(out, "gpu fill (on the device): %s\n", psum_format_seconds(d->fill_s, t));
+    if (d->copy_s >= 0)
+        fprintf(out, "gpu copy (host to device, --from-host): %s, %.2f GB/s\n",
+                psum_format_seconds(d->copy_s, t),
+                d->copy_s > 0 ? bytes_of(r) / d->copy_s / 1e9 : 0.0);
+}
+
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                      const psum_warnings *w)
 {
@@ -148,14 +188,21 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             psum_mode_name(c->mode));
     if (materialized(r))
         fprintf(out, " (%.2f GB array)", bytes_of(r) / 1e9);
-    fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunk%s, "
-            "%llu timed repetition%s after 1 warm-up\n",
-            r->team, r->threads_requested, psum_schedule_name(c->schedule),
-            (unsigned long long)c->chunks, plural(c->chunks),
-            (unsigned long long)c->repeat, plural(c->repeat));
+    if (on_gpu(r))
+        fprintf(out, "\nparallel phase on the gpu, serial phase on one host core, "
+                "%llu timed repetition%s after 1 warm-up\n",
+                (unsigned long long)c->repeat, plural(c->repeat));
+    else
+        fprintf(out, "\nthreads %d running (%d requested), schedule %s, %llu chunk%s, "
+                "%llu timed repetition%s after 1 warm-up\n",
+                r->team, r->threads_requested, psum_schedule_name(c->schedule),
+                (unsigned long long)c->chunks, plural(c->chunks),
+                (unsigned long long)c->repeat, plural(c->repeat));
+    if (on_gpu(r))
+        text_device(out, r);
     if (across_ranks(r))
         text_layout(out, &r->ranks);
-    if (materialized(r)) {
+    if (host_filled(r)) {
         char fill[PSUM_SECONDS_SIZE];
         fprintf(out, "fill (first touch, %s): %s\n",
                 r->huge_advised ? "huge pages advised" : "no huge pages",
@@ -168,7 +215,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             "min", "max", "stddev", "GB/s", "Gelem/s", "speedup", "efficiency");
     if (r->serial.count > 0)
         text_phase(out, "serial", r, &r->serial, false, r->qual.serial_noisy);
-    text_phase(out, "parallel", r, &r->parallel, true, r->qual.parallel_noisy);
+    text_phase(out, on_gpu(r) ? "gpu" : "parallel", r, &r->parallel, true,
+               r->qual.parallel_noisy);
     if (across_ranks(r))
         text_ranks(out, &r->ranks);
 
@@ -243,7 +291,9 @@ static const char csv_header[] =
     "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
     "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
     "parallel_calls_per_sample,serial_noisy,parallel_noisy,noisy,busy,oversubscribed,"
-    "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised";
+    "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised,"
+    "device,device_name,devices,device_number,on_device,device_teams,device_threads,"
+    "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
 
 /* The fields a psum_mpi result adds at the end of the row. */
 static const char csv_ranks_header[] =
@@ -266,6 +316,24 @@ static void csv_optional_string(FILE *out, const char *s)
         csv_string(out, s);
     else
         fputc(',', out);
+}
+
+/* The device columns: the kind alone on the cpu, the rest empty. */
+static void csv_device(FILE *out, const psum_result *r)
+{
+    const psum_device_run *d = &r->device;
+    fprintf(out, ",%s", psum_device_name(d->kind));
+    if (!on_gpu(r)) {
+        fputs(",,,,,,,,,,,", out);
+        return;
+    }
+    csv_string(out, d->name);
+    fprintf(out, ",%d,%d,%s,%d,%d,%llu,%llu", d->devices, d->number, bool_name(d->on_device),
+            d->teams, d->threads, (unsigned long long)d->lanes,
+            (unsigned long long)d->launches);
+    csv_number(out, true, d->warmup_s);
+    csv_number(out, d->fill_s >= 0, d->fill_s);
+    csv_number(out, d->copy_s >= 0, d->copy_s);
 }
 
 /* The verdicts, as the JSON carries them; a phase that did not run has none. */
@@ -299,11 +367,11 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
             psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
             (unsigned long long)c->repeat, psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected), r->verified ? "true" : "false");
-    csv_number(out, materialized(r), r->materialize_s);
+    csv_number(out, host_filled(r), r->materialize_s);
     csv_phase(out, &r->serial);
     csv_phase(out, &r->parallel);
     csv_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
-    csv_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
+    csv_number(out, has_efficiency(r), has_efficiency(r) ? speedup(r) / r->team : 0);
     fprintf(out, ",%llu", (unsigned long long)r->peak_rss);
     csv_string(out, m->cpu_model);
     fprintf(out, ",%ld", m->logical_cpus);
@@ -321,6 +389,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     csv_optional_string(out, m->omp_proc_bind);
     csv_optional_string(out, m->omp_places);
     fprintf(out, ",%s", bool_name(r->huge_advised));
+    csv_device(out, r);
     if (across_ranks(r))
         csv_ranks(out, &r->ranks);
     fputc('\n', out);
@@ -353,6 +422,31 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p, bool no
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
     fputs("]},\n", out);
+}
+
+/* The device object: the kind alone on the cpu, the rest null. */
+static void json_device(FILE *out, const psum_result *r)
+{
+    const psum_device_run *d = &r->device;
+    fprintf(out, "  \"device\": {\"kind\": \"%s\"", psum_device_name(d->kind));
+    if (!on_gpu(r)) {
+        fputs(", \"name\": null, \"devices\": null, \"number\": null, \"on_device\": null, "
+              "\"teams\": null, \"threads\": null, \"lanes\": null, \"launches\": null, "
+              "\"warmup_s\": null, \"fill_s\": null, \"copy_s\": null},\n", out);
+        return;
+    }
+    fputs(", \"name\": ", out);
+    psum_json_string(out, d->name);
+    fprintf(out, ", \"devices\": %d, \"number\": %d, \"on_device\": %s, \"teams\": %d, "
+            "\"threads\": %d, \"lanes\": %llu, \"launches\": %llu, \"warmup_s\": ",
+            d->devices, d->number, bool_name(d->on_device), d->teams, d->threads,
+            (unsigned long long)d->lanes, (unsigned long long)d->launches);
+    json_number(out, true, d->warmup_s);
+    fputs(", \"fill_s\": ", out);
+    json_number(out, d->fill_s >= 0, d->fill_s);
+    fputs(", \"copy_s\": ", out);
+    json_number(out, d->copy_s >= 0, d->copy_s);
+    fputs("},\n", out);
 }
 
 static void json_machine(FILE *out, const psum_machine *m)
@@ -417,17 +511,18 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             psum_u128_to_dec(psum_result_sum(r), sum),
             psum_u128_to_dec(r->expected, expected),
             r->verified ? "true" : "false");
-    json_number(out, materialized(r), r->materialize_s);
+    json_number(out, host_filled(r), r->materialize_s);
     fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");
     json_phase(out, "serial", &r->serial, r->qual.serial_noisy);
     json_phase(out, "parallel", &r->parallel, r->qual.parallel_noisy);
     fputs("  \"speedup\": ", out);
     json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
     fputs(",\n  \"efficiency\": ", out);
-    json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) / r->team : 0);
+    json_number(out, has_efficiency(r), has_efficiency(r) ? speedup(r) / r->team : 0);
     fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n  \"background_load\": ",
             (unsigned long long)r->peak_rss);
     json_qualification(out, &r->qual);
+    json_device(out, r);
     if (across_ranks(r))
         json_ranks(out, &r->ranks);
     json_machine(out, m);

@@ -34,11 +34,38 @@ typedef struct {
     bool noisy;             /* a phase is noisy or the CPUs were busy */
 } psum_qualification;
 
+/* Room for a device name and its NUL (offload.h's PSUM_OFFLOAD_NAME_SIZE). */
+#define PSUM_DEVICE_NAME_SIZE 96
+
+/*
+ * Where the parallel phase ran with --device gpu (offload_run.h); only
+ * `kind` is set on the cpu, the rest stays zero and is not reported.
+ */
+typedef struct {
+    psum_device kind;          /* cfg.device */
+    char name[PSUM_DEVICE_NAME_SIZE]; /* the GPU's model, or "unknown" */
+    int devices;               /* omp_get_num_devices() */
+    int number;                /* the device the kernels ran on */
+    bool on_device;            /* omp_is_initial_device() was 0 in the warm-up region */
+    int teams;                 /* omp_get_num_teams() in the last launch */
+    int threads;               /* omp_get_num_threads() per team in the last launch */
+    uint64_t lanes;            /* lanes of the last launch */
+    uint64_t launches;         /* target regions per call of the sum */
+    double warmup_s;           /* the warm-up: program load, PTX compilation, checks */
+    double fill_s;             /* filling the device array on the device; < 0 if not */
+    double copy_s;             /* copying the host array in (--from-host); < 0 if not */
+} psum_device_run;
+
 typedef struct {
     psum_config cfg;
     int threads_requested;  /* --threads, else what OpenMP would start */
-    int team;               /* threads counted inside the parallel region */
-    double materialize_s;   /* first-touch fill time; < 0 in stream mode */
+    /*
+     * Threads counted inside the parallel region; with --device gpu 1, the
+     * host thread that launches the kernels (their teams are in device).
+     */
+    int team;
+    /* First-touch fill time of the host array; < 0 when there is none. */
+    double materialize_s;
     bool huge_advised;      /* madvise(MADV_HUGEPAGE) accepted */
     psum_phase serial;      /* count 0 with --no-serial */
     psum_phase parallel;
@@ -46,6 +73,7 @@ typedef struct {
     bool verified;          /* every sum of every phase equals expected */
     uint64_t peak_rss;      /* bytes, at the end of the run */
     psum_qualification qual;
+    psum_device_run device;
     /*
      * psum_mpi's figures across MPI ranks; all zero (ranks.ranks == 0) for
      * psum_omp, whose report then has none of them.

@@ -16,7 +16,7 @@ typedef struct {
     uint64_t chunks;
     psum_schedule schedule;
     int threads;
-    int team;
+    int *team;
 } parallel_job;
 
 static psum_u128 serial_kernel(void *ctx)
@@ -29,7 +29,7 @@ static psum_u128 parallel_kernel(void *ctx)
 {
     parallel_job *job = ctx;
     return psum_sum_parallel(job->src, job->chunks, job->schedule,
-                             job->threads, &job->team);
+                             job->threads, job->team);
 }
 
 /*
@@ -54,7 +54,8 @@ static psum_run_status phase_failed(psum_measure_status st, psum_result *res,
 }
 
 static psum_run_status run_phases(psum_result *res, const psum_source *src,
-                                  int threads, char *err, size_t errlen)
+                                  psum_kernel_fn parallel_fn, void *ctx,
+                                  char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
     if (cfg->serial) {
@@ -65,14 +66,12 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
         if (st != PSUM_MEASURE_DONE)
             return phase_failed(st, res, err, errlen);
     }
-    parallel_job job = {src, cfg->chunks, cfg->schedule, threads, 0};
-    psum_measure_spec parallel = {.fn = parallel_kernel, .ctx = &job,
+    psum_measure_spec parallel = {.fn = parallel_fn, .ctx = ctx,
                                   .expected = res->expected, .repeat = cfg->repeat,
                                   .cancel = src->cancel};
     psum_measure_status st = psum_measure(&parallel, &res->parallel);
     if (st != PSUM_MEASURE_DONE)
         return phase_failed(st, res, err, errlen);
-    res->team = job.team;
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
 }
@@ -82,13 +81,13 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
  * are those psum_omp may run on: pinned to one CPU, the load of the others
  * is none of its business.
  */
-static psum_run_status run_qualified(psum_result *res, const psum_source *src,
-                                     int threads, char *err, size_t errlen)
+psum_run_status psum_run_phases(psum_result *res, const psum_source *src,
+                                psum_kernel_fn parallel, void *ctx, char *err, size_t errlen)
 {
     psum_cpus cpus;
     psum_cpus_allowed(&cpus);
     psum_load_mark start = psum_load_mark_now(&cpus);
-    psum_run_status st = run_phases(res, src, threads, err, errlen);
+    psum_run_status st = run_phases(res, src, parallel, ctx, err, errlen);
     psum_load_mark end = psum_load_mark_now(&cpus);
     if (st == PSUM_RUN_DONE) {
         res->qual.cpus_allowed = cpus.count;
@@ -96,36 +95,58 @@ static psum_run_status run_qualified(psum_result *res, const psum_source *src,
         psum_qualify(res);
     }
     psum_cpus_free(&cpus);
+    res->peak_rss = peak_rss();
+    if (st == PSUM_RUN_DONE && src->cancel != NULL && *src->cancel) {
+        psum_result_free(res);
+        return PSUM_RUN_INTERRUPTED;
+    }
     return st;
 }
 
-psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
-                         psum_result *res, char *err, size_t errlen)
+void psum_run_start(psum_result *res, const psum_config *cfg)
 {
     memset(res, 0, sizeof *res);
     res->cfg = *cfg;
     res->threads_requested = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     res->expected = psum_expected_sum(cfg->n);
     res->materialize_s = -1;
+    res->device.kind = cfg->device;
+    res->device.fill_s = -1;
+    res->device.copy_s = -1;
+}
+
+int psum_run_host_array(psum_result *res, psum_array *array, const volatile sig_atomic_t *cancel,
+                        char *err, size_t errlen)
+{
+    const psum_config *cfg = &res->cfg;
+    /*
+     * Refused before touching any memory: being killed by the OOM
+     * killer halfway through a fill helps nobody.
+     */
+    if (psum_array_check_memory(cfg->n, psum_mem_available(), err, errlen) != 0)
+        return -1;
+    if (psum_array_alloc(array, cfg->n) != 0) {
+        snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements: %s",
+                 psum_array_need(cfg->n) / 1e9, (unsigned long long)cfg->n, strerror(errno));
+        return -1;
+    }
+    double t0 = psum_now();
+    psum_array_fill(array, res->threads_requested, cancel);
+    res->materialize_s = psum_now() - t0;
+    res->huge_advised = array->huge_advised;
+    return 0;
+}
+
+psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
+                         psum_result *res, char *err, size_t errlen)
+{
+    psum_run_start(res, cfg);
 
     psum_array array = {0};
     psum_source src = {NULL, cfg->n, cancel, 0};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
-        /*
-         * Refused before touching any memory: being killed by the OOM
-         * killer halfway through a fill helps nobody.
-         */
-        if (psum_array_check_memory(cfg->n, psum_mem_available(), err, errlen) != 0)
+        if (psum_run_host_array(res, &array, cancel, err, errlen) != 0)
             return PSUM_RUN_ERROR;
-        if (psum_array_alloc(&array, cfg->n) != 0) {
-            snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements: %s",
-                     psum_array_need(cfg->n) / 1e9, (unsigned long long)cfg->n, strerror(errno));
-            return PSUM_RUN_ERROR;
-        }
-        double t0 = psum_now();
-        psum_array_fill(&array, res->threads_requested, cancel);
-        res->materialize_s = psum_now() - t0;
-        res->huge_advised = array.huge_advised;
         src.data = array.data;
         if (cancel != NULL && *cancel) {
             psum_array_free(&array);
@@ -133,12 +154,8 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         }
     }
 
-    psum_run_status st = run_qualified(res, &src, res->threads_requested, err, errlen);
-    res->peak_rss = peak_rss();
+    parallel_job job = {&src, cfg->chunks, cfg->schedule, res->threads_requested, &res->team};
+    psum_run_status st = psum_run_phases(res, &src, parallel_kernel, &job, err, errlen);
     psum_array_free(&array);
-    if (st == PSUM_RUN_DONE && cancel != NULL && *cancel) {
-        psum_result_free(res);
-        return PSUM_RUN_INTERRUPTED;
-    }
     return st;
 }

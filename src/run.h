@@ -9,8 +9,11 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "array.h"
 #include "config.h"
+#include "measure.h"
 #include "result.h"
+#include "sum.h"
 
 typedef enum {
     PSUM_RUN_DONE,        /* *res is filled; res->verified says if it holds */
@@ -28,5 +31,35 @@ typedef enum {
  */
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                          psum_result *res, char *err, size_t errlen);
+
+/*
+ * The pieces of psum_run, for a run whose parallel phase runs elsewhere
+ * (offload_run.h).
+ *
+ * psum_run_start: empties *res and sets what follows from cfg alone (the
+ * threads requested, the expected sum, the device kind; no fill yet).
+ */
+void psum_run_start(psum_result *res, const psum_config *cfg);
+
+/*
+ * The host array of a materialized run: checks the memory, maps it and
+ * fills it with res->threads_requested threads (first touch), timed into
+ * res->materialize_s.  Returns 0, or -1 with one line in err; free the
+ * array with psum_array_free.  `cancel` as for psum_array_fill: the caller
+ * checks it afterwards.
+ */
+int psum_run_host_array(psum_result *res, psum_array *array,
+                        const volatile sig_atomic_t *cancel, char *err, size_t errlen);
+
+/*
+ * The timed phases of a started run, between two load marks: the serial
+ * phase over src on the calling thread (unless --no-serial), then
+ * `parallel` called with ctx, every call verified; then the verdicts and
+ * the peak RSS.  res->team must hold the team by the end of the parallel
+ * phase (the kernel may write it).  Returns as psum_run does; on any status
+ * but PSUM_RUN_DONE *res is already released.
+ */
+psum_run_status psum_run_phases(psum_result *res, const psum_source *src,
+                                psum_kernel_fn parallel, void *ctx, char *err, size_t errlen);
 
 #endif

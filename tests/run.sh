@@ -26,8 +26,8 @@ for c in "${configs[@]}"; do
     esac
 done
 
-ensure_packages $PSUM_BUILD_PACKAGES libcriterion-dev valgrind gnuplot-nox clang libomp-dev \
-    python3-numpy python3-numba help2man openmpi-bin libopenmpi-dev python3-mpi4py
+ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES libcriterion-dev valgrind gnuplot-nox \
+    clang libomp-dev python3-numpy python3-numba help2man openmpi-bin libopenmpi-dev python3-mpi4py
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"

@@ -13,7 +13,7 @@ import time
 
 from .args import short
 
-SWEEPS = ("threads", "schedules", "sizes", "python", "mpi")
+SWEEPS = ("threads", "schedules", "sizes", "python", "gpu", "mpi")
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
                 "phase", "rep", "seconds", "calls_per_sample", "materialize_s", "sum",
                 "expected", "verified")
@@ -125,18 +125,22 @@ class PsumJob:
     kind = "psum"
 
     def __init__(self, sweep, mode, n, threads, repeat, schedule="dynamic", chunks=100,
-                 serial=True):
+                 serial=True, device="cpu", from_host=False):
         self.sweep, self.mode, self.n, self.threads = sweep, mode, n, threads
         self.repeat, self.schedule, self.chunks, self.serial = repeat, schedule, chunks, serial
+        self.device, self.from_host = device, from_host
 
     def describe(self):
         return (f"{self.sweep}: {self.mode}, N={short(self.n)}, {self.threads} threads, "
                 f"{self.schedule}/{self.chunks}")
 
     def spec(self):
-        return {"mode": self.mode, "n": self.n, "threads": self.threads,
+        spec = {"mode": self.mode, "n": self.n, "threads": self.threads,
                 "repeat": self.repeat, "schedule": self.schedule, "chunks": self.chunks,
                 "serial": self.serial}
+        if self.device != "cpu":
+            spec.update(device=self.device, from_host=self.from_host)
+        return spec
 
     def estimate(self, cpus):
         """Seconds this run should take, from rough rates of a 2-core machine."""
@@ -150,8 +154,11 @@ class PsumJob:
 
     def command(self, binary):
         cmd = [binary, "--format", "json", "-n", str(self.n), "--mode", self.mode,
-               "--schedule", self.schedule, "--chunks", str(self.chunks),
                "--repeat", str(self.repeat)]
+        if self.device == "cpu":  # psum_omp refuses chunks and schedules on a GPU
+            cmd += ["--schedule", self.schedule, "--chunks", str(self.chunks)]
+        else:
+            cmd += ["--device", self.device] + (["--from-host"] if self.from_host else [])
         return cmd if self.serial else cmd + ["--no-serial"]
 
     def run(self, binary, env):

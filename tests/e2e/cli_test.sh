@@ -157,6 +157,38 @@ else
     not_ok "memory refusal (rc $rc)" "$tmp/err" "$tmp/out"
 fi
 
+# --device gpu: exit 2 in a build without offload (PSUM_OFFLOAD=0, from
+# meson); in an offload build without a usable device (CI has none), exit 1
+# with one line and nothing run in its place.  PSUM_E2E_GPU=1 (a machine
+# with a GPU) expects the run to verify instead.
+usage_error "--from-host needs --device gpu" --from-host -n 1000
+if [ "${PSUM_OFFLOAD:-0}" = 0 ]; then
+    usage_error "invalid value 'gpu' for --device: this psum_omp was built without offload" \
+        --device gpu -n 1000
+elif [ "${PSUM_E2E_GPU:-0}" = 1 ]; then
+    for args in "" "--mode stream" "--from-host"; do
+        # shellcheck disable=SC2086
+        if run 0 --device gpu -n 1000 -r 1 $args && grep -q verified "$tmp/out"; then
+            ok "--device gpu $args verifies on the device"
+        else
+            not_ok "--device gpu $args (rc $rc)" "$tmp/err" "$tmp/out"
+        fi
+    done
+else
+    usage_error "--from-host needs --mode materialize" --device gpu --from-host -m stream
+    usage_error "--chunks does not apply to --device gpu" --device gpu -c 10
+    for args in "" "--mode stream" "--from-host"; do
+        # shellcheck disable=SC2086
+        if run 1 --device gpu -n 1000 -r 1 $args && [ ! -s "$tmp/out" ] &&
+            [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+            grep -q '^psum_omp: --device gpu: no usable offload device .*nothing was run on the host in its place$' "$tmp/err"; then
+            ok "--device gpu $args without a device exits 1 with one line"
+        else
+            not_ok "--device gpu $args without a device (rc $rc, want 1)" "$tmp/err" "$tmp/out"
+        fi
+    done
+fi
+
 set +e
 "$bin" -n 1e5 --repeat 1 >/dev/full 2>"$tmp/err"
 rc=$?

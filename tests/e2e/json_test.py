@@ -19,7 +19,12 @@ TOP_KEYS = {"schema_version", "version", "n", "mode", "threads", "threads_reques
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings",
             "background_load", "cpus_allowed", "oversubscribed", "busy", "noisy",
-            "thresholds"}
+            "thresholds", "device"}
+DEVICE_KEYS = ["kind", "name", "devices", "number", "on_device", "teams", "threads", "lanes",
+               "launches", "warmup_s", "fill_s", "copy_s"]
+DEVICE_COLUMNS = ["device", "device_name", "devices", "device_number", "on_device",
+                  "device_teams", "device_threads", "device_lanes", "device_launches",
+                  "device_warmup_s", "device_fill_s", "device_copy_s"]
 MACHINE_KEYS = {"cpu_model", "logical_cpus", "compiler", "openmp_version", "omp_proc_bind",
                 "omp_places", "huge_pages"}
 MIB = 1 << 20
@@ -51,6 +56,8 @@ class JsonOutput(unittest.TestCase):
         doc, _ = run_json("-n", "1e6", "--repeat", "3", "--threads", "2")
         self.assertLessEqual(TOP_KEYS, set(doc))
         self.assertLessEqual(MACHINE_KEYS, set(doc["machine"]))
+        self.assertEqual(list(doc["device"]), DEVICE_KEYS)
+        self.assertEqual(doc["device"], {"kind": "cpu", **{k: None for k in DEVICE_KEYS[1:]}})
         self.assertEqual(doc["n"], 1000000)
         self.assertEqual(doc["mode"], "materialize")
         self.assertEqual(doc["schedule"], "dynamic")
@@ -180,6 +187,10 @@ class Csv(unittest.TestCase):
         self.assertEqual(p.stdout.split(",", 1)[0], "schema_version")
         self.assertEqual(row["schema_version"], "1")
         self.assertEqual(row["cpus_allowed"], str(len(os.sched_getaffinity(0))))
+        header = p.stdout.split("\n", 1)[0].split(",")
+        self.assertEqual(header[-len(DEVICE_COLUMNS):], DEVICE_COLUMNS)
+        self.assertEqual(row["device"], "cpu")
+        self.assertEqual({row[k] for k in DEVICE_COLUMNS[1:]}, {""})
 
     def test_rows_without_header_append_to_one_file(self):
         first = run("--format", "csv", "-n", "1e4", "--repeat", "1")

@@ -2,6 +2,7 @@
 #include <criterion/new/assert.h>
 
 #include "cli.h"
+#include "psum_build.h"
 
 static char err[256];
 
@@ -240,4 +241,65 @@ Test(cli, every_call_starts_afresh)
     cr_expect(eq(int, parse_list(&c, stopped), PSUM_CLI_ERROR));
     cr_expect(eq(int, parse_list(&c, fine), PSUM_CLI_RUN), "%s", err);
     cr_expect(eq(u64, c.n, 9));
+}
+
+Test(cli, device_and_from_host)
+{
+    char *plain[] = {"psum_omp", "--device", "cpu"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 3, plain), PSUM_CLI_RUN), "%s", err);
+    cr_assert(eq(int, c.device, PSUM_DEVICE_CPU));
+    char *gpu[] = {"psum_omp", "--from-host", "--device=gpu", "-r", "2"};
+#if PSUM_OFFLOAD
+    cr_assert(eq(int, parse(&c, 5, gpu), PSUM_CLI_RUN), "%s", err);
+    cr_assert(eq(int, c.device, PSUM_DEVICE_GPU));
+    cr_assert(c.from_host);
+    char *stream[] = {"psum_omp", "--device", "gpu", "--mode", "stream"};
+    cr_assert(eq(int, parse(&c, 5, stream), PSUM_CLI_RUN), "%s", err);
+    cr_assert(not(c.from_host));
+#else
+    cr_assert(eq(int, parse(&c, 5, gpu), PSUM_CLI_ERROR));
+    cr_assert(eq(str, err, "invalid value 'gpu' for --device: this psum_omp was built without "
+                           "offload (meson -Doffload=enabled, with gcc-12-offload-nvptx)"));
+#endif
+}
+
+typedef struct {
+    char *args[6];
+    const char *message;
+} combination_case;
+
+/* Refused whatever the order of the options; only offload builds reach the gpu cases. */
+Test(cli, device_combinations_are_refused)
+{
+    static const combination_case cases[] = {
+        {{"--from-host"}, "--from-host needs --device gpu"},
+        {{"--from-host", "--device", "cpu", "--mode", "stream"},
+         "--from-host needs --device gpu"},
+#if PSUM_OFFLOAD
+        {{"--from-host", "--mode", "stream", "--device", "gpu"},
+         "--from-host needs --mode materialize: stream mode has no array to copy"},
+        {{"--chunks", "10", "--device", "gpu"},
+         "--chunks does not apply to --device gpu: the offload kernel sizes its lanes to "
+         "the device"},
+        {{"--device", "gpu", "-s", "static"},
+         "--schedule does not apply to --device gpu: the offload kernel sizes its lanes to "
+         "the device"},
+#endif
+        {{"--device", "tpu"}, "invalid value 'tpu' for --device: expected cpu or gpu"},
+        {{"--device", "GPU"}, "invalid value 'GPU' for --device: expected cpu or gpu"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[7] = {"psum_omp"};
+        int argc = 1;
+        for (size_t j = 0; j < 6 && cases[i].args[j] != NULL; j++)
+            argv[argc++] = cases[i].args[j];
+        psum_config c;
+        cr_expect(eq(int, parse(&c, argc, argv), PSUM_CLI_ERROR), "case %zu", i);
+        cr_expect(eq(str, err, (char *)cases[i].message), "case %zu", i);
+    }
+    /* --chunks and --schedule still apply to the cpu. */
+    char *cpu[] = {"psum_omp", "--device", "cpu", "-c", "7", "-s", "guided"};
+    psum_config c;
+    cr_assert(eq(int, parse(&c, 7, cpu), PSUM_CLI_RUN), "%s", err);
 }

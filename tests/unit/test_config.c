@@ -20,13 +20,17 @@ Test(config, defaults)
     cr_assert(eq(u64, c.repeat, 5));
     cr_assert(eq(int, c.format, PSUM_FORMAT_TEXT));
     cr_assert(c.serial);
+    cr_assert(eq(int, c.device, PSUM_DEVICE_CPU));
+    cr_assert(not(c.from_host));
 }
 
 Test(config, every_value_has_a_name_that_finds_it)
 {
-    const psum_names *tables[] = {&psum_mode_names, &psum_schedule_names, &psum_format_names};
-    const size_t counts[] = {PSUM_MODE_COUNT, PSUM_SCHED_COUNT, PSUM_FORMAT_COUNT};
-    for (size_t t = 0; t < 3; t++) {
+    const psum_names *tables[] = {&psum_mode_names, &psum_schedule_names, &psum_format_names,
+                                  &psum_device_names};
+    const size_t counts[] = {PSUM_MODE_COUNT, PSUM_SCHED_COUNT, PSUM_FORMAT_COUNT,
+                             PSUM_DEVICE_COUNT};
+    for (size_t t = 0; t < 4; t++) {
         cr_assert(eq(sz, tables[t]->count, counts[t]));
         for (size_t i = 0; i < tables[t]->count; i++) {
             const char *name = tables[t]->names[i];
@@ -37,6 +41,7 @@ Test(config, every_value_has_a_name_that_finds_it)
     cr_expect(eq(str, (char *)psum_schedule_name(PSUM_SCHED_GUIDED), "guided"));
     cr_expect(eq(str, (char *)psum_mode_name(PSUM_MODE_STREAM), "stream"));
     cr_expect(eq(str, (char *)psum_format_name(PSUM_FORMAT_CSV), "csv"));
+    cr_expect(eq(str, (char *)psum_device_name(PSUM_DEVICE_GPU), "gpu"));
 }
 
 Test(config, lookups_are_exact)
@@ -56,6 +61,7 @@ Test(config, lists_come_from_the_tables)
                  "materialize or stream"));
     cr_expect(eq(str, psum_names_list(&psum_format_names, buf, sizeof buf),
                  "text, csv or json"));
+    cr_expect(eq(str, psum_names_list(&psum_device_names, buf, sizeof buf), "cpu or gpu"));
 
     static const char *const one[] = {"only"};
     static const char *const four[] = {"a", "b", "c", "d"};

@@ -293,7 +293,12 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
                                       .oversubscribed = true, .busy = true, .noisy = true};
         m->omp_proc_bind = NULL;
         break;
-    case 5: /* psum_mpi: the figures across ranks, the reduction time unknown */
+    case 5: /* a gpu run from a host copy: the device fields, no efficiency */
+        r.team = 1;
+        r.device = (psum_device_run){PSUM_DEVICE_GPU, "GPU, \"X\"", 1, 0, true, 132, 8,
+                                     33792, 1, 3.25, -1, 0.125};
+        break;
+    case 6: /* psum_mpi: the figures across ranks, the reduction time unknown */
         r.ranks = (psum_ranks){.ranks = 2, .threads_per_rank = 1, .nodes = 1,
                                .ranks_per_node = 2, .imbalance = {1, 1, 1}, .reduce_s = -1};
         break;
@@ -303,7 +308,7 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
 
 Test(report, csv_rows_have_as_many_fields_as_the_header)
 {
-    for (int which = 0; which < 6; which++) {
+    for (int which = 0; which < 7; which++) {
         psum_machine m;
         psum_warnings w;
         psum_result r = variant(which, &m, &w);
@@ -361,6 +366,42 @@ Test(report, csv_carries_the_verdicts_and_the_environment)
     csv = render_with(psum_report_csv, &r, &m);
     cr_expect(eq(str, csv_field(csv, "serial_noisy"), ""), "no serial phase, no verdict");
     free(csv);
+}
+
+Test(report, device_fields_in_csv_and_json)
+{
+    psum_machine m;
+    psum_warnings w;
+    psum_result r = variant(5, &m, &w);
+    char *csv = render_with(psum_report_csv, &r, &m);
+    static const char *const want[][2] = {
+        {"device", "gpu"}, {"device_name", "GPU, \"X\""}, {"devices", "1"},
+        {"device_number", "0"}, {"on_device", "true"}, {"device_teams", "132"},
+        {"device_threads", "8"}, {"device_lanes", "33792"}, {"device_launches", "1"},
+        {"device_warmup_s", "3.25"}, {"device_fill_s", ""}, {"device_copy_s", "0.125"},
+        {"efficiency", ""}, {"speedup", "2"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(eq(str, csv_field(csv, want[i][0]), (char *)want[i][1]), "%s", want[i][0]);
+    free(csv);
+    char *json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"device\": {\"kind\": \"gpu\", \"name\": \"GPU, "
+                                      "\\\"X\\\"\", \"devices\": 1, \"number\": 0, "
+                                      "\"on_device\": true, \"teams\": 132, \"threads\": 8, "
+                                      "\"lanes\": 33792, \"launches\": 1, \"warmup_s\": 3.25, "
+                                      "\"fill_s\": null, \"copy_s\": 0.125},"), NULL)), "%s", json);
+    cr_expect(not(eq(ptr, strstr(json, "\"efficiency\": null"), NULL)));
+    free(json);
+
+    r = variant(0, &m, &w);
+    csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(eq(str, csv_field(csv, "device"), "cpu"));
+    cr_expect(eq(str, csv_field(csv, "device_warmup_s"), ""));
+    free(csv);
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"device\": {\"kind\": \"cpu\", \"name\": null, "
+                                      "\"devices\": null"), NULL)), "%s", json);
+    free(json);
 }
 
 Test(report, csv_without_header_is_the_row_alone)

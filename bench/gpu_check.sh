@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The device checks of psum_omp's GPU offload kernels, for a machine with an
+# NVIDIA GPU: what the runtime sees, the warm-up, a sweep of small sums on
+# the device, then the kernels at N (default 1e9) on an array filled on the
+# device, one filled on the host and copied in, and generated values, every
+# sum verified (bench/psum_gpu_check); then psum_omp --device gpu at N in
+# both modes and with --from-host; then psum_limits' GPU rows, its plain
+# target loops beside psum's kernels.  Needs only the build folder, and
+# python3 for the limits rows.
+#
+# usage: bench/gpu_check.sh BUILD [N]
+#   PSUM_GPU_LIBS=DIR  put DIR first on LD_LIBRARY_PATH (a libgomp.so.1 and
+#                      libgomp-plugin-nvptx.so.1 carried with the binaries)
+#   PSUM_GPU_LIMITS=0  leave out the psum_limits rows
+# Exit status: 0 when every sum was right, 1 when one was wrong, a program
+# failed or there is no device ("no offload device"), 2 for a usage error.
+set -euo pipefail
+
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: bench/gpu_check.sh BUILD [N]" >&2
+    exit 2
+fi
+build=$1
+n=${2:-1000000000}
+case "$n" in
+    ''|*[!0-9]*) echo "gpu_check.sh: invalid N '$n': expected a whole number" >&2; exit 2 ;;
+esac
+check=$build/bench/psum_gpu_check
+limits=$build/bench/psum_limits
+if [ ! -x "$check" ]; then
+    echo "gpu_check.sh: no $check: '$build' was built without offload (meson -Doffload)" >&2
+    echo "no offload device: GPU checks skipped"
+    exit 1
+fi
+if [ -n "${PSUM_GPU_LIBS:-}" ]; then
+    export LD_LIBRARY_PATH="$PSUM_GPU_LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
+
+echo "== machine"
+if command -v nvidia-smi >/dev/null 2>&1; then
+    nvidia-smi -L || true
+else
+    echo "nvidia-smi: not found"
+fi
+if [ -r /proc/driver/nvidia/version ]; then
+    head -n 1 /proc/driver/nvidia/version
+else
+    echo "NVIDIA driver: /proc/driver/nvidia/version missing"
+fi
+ldd "$check" | grep -E 'libgomp' || echo "libgomp: not found by ldd"
+plugin=""
+for dir in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }} /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
+    if [ -e "$dir/libgomp-plugin-nvptx.so.1" ]; then plugin=$dir/libgomp-plugin-nvptx.so.1; break; fi
+done
+echo "libgomp nvptx plugin: ${plugin:-not found (libgomp then sees no device)}"
+ldconfig -p 2>/dev/null | grep -m1 'libcuda.so.1' || echo "libcuda.so.1: not in the ldconfig cache"
+
+echo "== psum_gpu_check $n"
+status=0
+out=$("$check" "$n") || status=$?
+echo "$out"
+if grep -q '^no offload device' <<<"$out"; then
+    echo "== why: libgomp's own account (GOMP_DEBUG=1, last lines)"
+    why=$(GOMP_DEBUG=1 "$check" 1 2>&1 >/dev/null | tail -n 25) || true
+    echo "${why:-(nothing: the nvptx plugin did not load, or it found no libcuda.so.1)}"
+    exit 1
+fi
+
+omp=$build/src/psum_omp
+for args in "--mode materialize" "--mode materialize --from-host" "--mode stream"; do
+    echo "== psum_omp --device gpu -n $n $args"
+    # shellcheck disable=SC2086
+    "$omp" --device gpu -n "$n" --repeat 5 $args || status=1
+done
+
+if [ "${PSUM_GPU_LIMITS:-1}" != 0 ]; then
+    echo "== psum_limits $n 3: GPU rows"
+    if [ "$n" -gt 4000000000 ]; then
+        echo "skipped: psum_limits takes N up to 4e9"
+    elif ! grep -q avx512f /proc/cpuinfo; then
+        echo "skipped: psum_limits needs AVX-512F on the CPU"
+    elif json=$("$limits" "$n" 3); then
+        PSUM_LIMITS_JSON=$json python3 - "$n" <<'EOF' || status=1
+import json, os, sys
+n = int(sys.argv[1])
+d = json.loads(os.environ["PSUM_LIMITS_JSON"])
+if "gpu" not in d:
+    sys.exit(f"psum_limits: {d.get('gpu_skipped', 'no GPU rows')}")
+print(json.dumps(d["gpu"]))
+for kind, per in (("read", lambda t: f"{n * 8 / t / 1e9:.1f} GB/s"),
+                  ("gen", lambda t: f"{n / t / 1e9:.1f} G elem/s")):
+    ref, mine = d[f"gpu_{kind}_ref"], d[f"gpu_{kind}_psum"]
+    print(f"{kind}: plain target loop {ref['min_s']:.6f} s ({per(ref['min_s'])}), "
+          f"psum {mine['min_s']:.6f} s ({per(mine['min_s'])}), psum reaches "
+          f"{ref['min_s'] / mine['min_s']:.1%} of the plain loop; verified "
+          f"{ref['verified'] and mine['verified']}")
+    if not (ref["verified"] and mine["verified"]):
+        sys.exit(1)
+EOF
+    else
+        echo "psum_limits failed"
+        status=1
+    fi
+fi
+exit "$status"

@@ -1,0 +1,132 @@
+#include "offload_run.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "offload.h"
+#include "timer.h"
+
+/* What each timed call of the parallel phase needs. */
+typedef struct {
+    psum_source src; /* data: the device array, or NULL to generate */
+    int device;
+    psum_offload_used used; /* of the last call */
+} gpu_job;
+
+static psum_u128 gpu_kernel(void *ctx)
+{
+    gpu_job *job = ctx;
+    return psum_offload_sum(&job->src, job->device, 0, job->src.n, NULL, &job->used);
+}
+
+/* Says "nothing was run" in each refusal, since libgomp would have run it on the host. */
+#define NOTHING_RAN "nothing was run on the host in its place"
+
+/*
+ * Finds the device and warms it up into res->device; 0, or -1 with the
+ * reason in err.
+ */
+static int open_device(psum_result *res, char *err, size_t errlen)
+{
+    psum_device_run *d = &res->device;
+    psum_offload_info info;
+    psum_offload_query(&info);
+    d->devices = info.devices;
+    d->number = info.device;
+    snprintf(d->name, sizeof d->name, "%s", info.name);
+    if (info.devices == 0) {
+        snprintf(err, errlen, "--device gpu: no usable offload device "
+                 "(omp_get_num_devices() = 0); " NOTHING_RAN);
+        return -1;
+    }
+    if (info.device != info.default_device) {
+        snprintf(err, errlen, "--device gpu: OMP_DEFAULT_DEVICE=%d is not one of the %d "
+                 "offload devices (0 to %d); " NOTHING_RAN, info.default_device,
+                 info.devices, info.devices - 1);
+        return -1;
+    }
+    int on_device = 0;
+    d->warmup_s = psum_offload_warmup(info.device, &on_device);
+    d->on_device = on_device == 1;
+    if (d->warmup_s >= 0 && !d->on_device) {
+        snprintf(err, errlen, "--device gpu: no usable offload device (the warm-up region "
+                 "ran on the host); " NOTHING_RAN);
+        return -1;
+    }
+    if (d->warmup_s < 0) {
+        snprintf(err, errlen, "--device gpu: the warm-up on device %d failed (the device "
+                 "refused a few bytes or summed them wrong)", info.device);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The device array: filled on the device, or copied in from host (not
+ * NULL with --from-host), each timed into res->device.  0, or -1 with err.
+ */
+static int device_array(psum_result *res, psum_device_array *dev, const int64_t *host,
+                        const volatile sig_atomic_t *cancel, char *err, size_t errlen)
+{
+    uint64_t n = res->cfg.n;
+    if (psum_offload_alloc(dev, n, res->device.number) != 0) {
+        snprintf(err, errlen, "cannot allocate %.2f GB for %llu elements on device %d",
+                 (double)n * 8 / 1e9, (unsigned long long)n, res->device.number);
+        return -1;
+    }
+    double t0 = psum_now();
+    if (host == NULL) {
+        psum_offload_fill(dev, 0, cancel);
+        res->device.fill_s = psum_now() - t0;
+        return 0;
+    }
+    if (psum_offload_copy_in(dev, host, 0, cancel) != 0) {
+        snprintf(err, errlen, "copying %.2f GB to device %d failed", (double)n * 8 / 1e9,
+                 res->device.number);
+        return -1;
+    }
+    res->device.copy_s = psum_now() - t0;
+    return 0;
+}
+
+psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
+                                 psum_result *res, char *err, size_t errlen)
+{
+    psum_run_start(res, cfg);
+    /* The launches come from this one host thread. */
+    res->team = 1;
+    if (open_device(res, err, errlen) != 0)
+        return PSUM_RUN_ERROR;
+
+    psum_array host = {0};
+    psum_device_array dev = {0};
+    psum_source src = {NULL, cfg->n, cancel, 0};
+    gpu_job job = {{NULL, cfg->n, cancel, 0}, res->device.number, {0}};
+    psum_run_status st = PSUM_RUN_ERROR;
+    if (cfg->mode == PSUM_MODE_MATERIALIZE) {
+        /* The serial phase reads the host array, and --from-host copies it. */
+        if ((cfg->serial || cfg->from_host) &&
+            psum_run_host_array(res, &host, cancel, err, errlen) != 0)
+            goto done;
+        if (!(cancel != NULL && *cancel) &&
+            device_array(res, &dev, cfg->from_host ? host.data : NULL, cancel, err, errlen) != 0)
+            goto done;
+        if (cancel != NULL && *cancel) {
+            st = PSUM_RUN_INTERRUPTED;
+            goto done;
+        }
+        src.data = host.data;
+        job.src.data = dev.data;
+    }
+    st = psum_run_phases(res, &src, gpu_kernel, &job, err, errlen);
+    if (st == PSUM_RUN_DONE) {
+        res->device.teams = job.used.teams;
+        res->device.threads = job.used.threads;
+        res->device.lanes = job.used.lanes;
+        res->device.launches = job.used.launches;
+    }
+done:
+    psum_offload_free(&dev);
+    psum_array_free(&host);
+    return st;
+}

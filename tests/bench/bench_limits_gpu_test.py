@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The GPU rows of bench/limits.py on synthetic best times: present only when
+psum_limits measured a device, the fractions and thresholds, and the note
+that says which device it was or why there are no GPU rows."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import limits  # noqa: E402
+
+N = 1_000_000_000
+RSS = {"materialize": 7000 * (1 << 20), "stream": 2 * (1 << 20)}
+CPU = {
+    "read_static_1": 1.0, "read_dynamic_1": 1.1, "psum_serial": 1.0,
+    "read_static_all": 0.5, "read_dynamic_all": 0.4, "psum_dynamic": 0.4, "psum_static": 0.4,
+    "gen_static_1": 0.1, "gen_dynamic_1": 0.1, "psum_stream_serial": 0.1,
+    "gen_static_all": 0.05, "gen_dynamic_all": 0.025, "psum_stream_dynamic": 0.025,
+    "fill_plain": 0.3, "fill_psum": 0.3,
+}
+GPU = {"gpu_read_ref": 0.0045, "gpu_read_psum": 0.0045,
+       "gpu_gen_ref": 0.00145, "gpu_gen_psum": 0.00145}
+DEVICE = {"devices": 1, "device": 0, "name": "NVIDIA H100 80GB HBM3", "warmup_s": 3.3,
+          "read": {"teams": 1056, "threads": 8, "lanes": 270336, "launches": 1},
+          "gen": {"teams": 1056, "threads": 8, "lanes": 270336, "launches": 1}}
+MACHINE = {"cpu_model": "Test CPU", "logical_cpus": 4, "compiler": "gcc 1",
+           "huge_pages": "madvise", "omp_proc_bind": "close"}
+
+
+def gpu_table(**over):
+    best = dict(CPU, **GPU)
+    best.update(over)
+    return {r[0]: r for r in limits.rows(best, N, 4, 10**12, RSS) if r[0].startswith("GPU")}
+
+
+class Rows(unittest.TestCase):
+    def test_no_gpu_figures_no_gpu_rows(self):
+        self.assertEqual(len(limits.rows(dict(CPU), N, 4, 10**12, RSS)), 8)
+        self.assertEqual(limits.gpu_rows(dict(CPU), N), [])
+
+    def test_rows_and_units(self):
+        tab = gpu_table()
+        self.assertEqual(len(tab), 2)
+        read = tab["GPU, array filled on the device, GB/s"]
+        self.assertEqual(read[1], "1777.78")                # 8 GB / 4.5 ms
+        self.assertEqual(read[2], "1777.78 (plain target loop)")
+        self.assertEqual((read[4], read[6]), ("100.0%", "ok"))
+        gen = tab["GPU, generated on the device, G elem/s"]
+        self.assertEqual(gen[1], "689.66")                  # 1e9 / 1.45 ms
+
+    def test_thresholds(self):
+        tab = gpu_table(gpu_read_psum=0.0045 / 0.94, gpu_gen_psum=0.00145 / 0.81)
+        self.assertEqual(tab["GPU, array filled on the device, GB/s"][6], "MISSED")
+        self.assertEqual(tab["GPU, generated on the device, G elem/s"][6], "ok")
+        tab = gpu_table(gpu_gen_psum=0.00145 / 1.2)
+        self.assertEqual(tab["GPU, generated on the device, G elem/s"][6], "reference beaten")
+
+
+class Note(unittest.TestCase):
+    def test_skipped_says_why(self):
+        note = limits.gpu_note({"skipped": "no offload device: omp_get_num_devices() is 0"})
+        self.assertEqual(note, "no offload device: GPU rows skipped "
+                               "(omp_get_num_devices() is 0).")
+        self.assertEqual(limits.gpu_note(None), "no offload device: GPU rows skipped.")
+
+    def test_device_and_warmup(self):
+        note = limits.gpu_note(DEVICE)
+        self.assertIn("NVIDIA H100 80GB HBM3 (device 0 of 1)", note)
+        self.assertIn("warm-up 3.30 s", note)
+        self.assertIn("1056 teams x 8 threads x 32 lanes", note)
+
+    def test_markdown_carries_the_note(self):
+        best = dict(CPU, **GPU)
+        text = limits.markdown(limits.rows(best, N, 4, 10**12, RSS), MACHINE, N, 3, 5, DEVICE)
+        self.assertEqual(sum(ln.startswith("| ") for ln in text.splitlines()), 11)
+        self.assertIn("GPU: NVIDIA H100", text)
+        text = limits.markdown(limits.rows(dict(CPU), N, 4, 10**12, RSS), MACHINE, N, 3, 5)
+        self.assertIn(limits.GPU_SKIPPED, text)
+
+
+if __name__ == "__main__":
+    unittest.main()
