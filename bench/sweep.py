@@ -365,9 +365,9 @@ def report(done, machine, meta, outdir):
         printed.append("Speedup against threads\n\n" + text)
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
+        rows = mpi.contrast_rows(rows, done.get("mpi", []))
         gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"))
         rows += gpu_rows
-        rows = mpi.contrast_rows(rows, done.get("mpi", []))
         text = tables.contrast_markdown(rows) + gpu_note
         write(outdir, "contrast.md", text)
         sections += ["## Python against psum_omp\n", text]

@@ -93,6 +93,7 @@ static void usage(FILE *out)
           "an OpenMP parallel loop; check the exact result against N(N-1)/2 and report\n"
           "times, rates and speedup.  The options are psum_omp's; --chunks counts the\n"
           "chunks of each rank, and each rank runs --threads or OMP_NUM_THREADS threads.\n"
+          "The ranks sum on their CPUs: --device gpu is psum_omp's alone.\n"
           "\n", out);
     psum_cli_usage_options(out);
     fputs("  PSUM_MPI_FAIL_RANK, PSUM_MPI_FAIL_STAGE\n"
@@ -202,11 +203,9 @@ static int run(int argc, char **argv, int rank)
         break;
     }
     if (cfg.device != PSUM_DEVICE_CPU) {
-        /* The ranks' kernels are the CPU ones; offload across ranks is not built. */
         if (rank == 0)
-            fprintf(stderr, "psum_mpi: invalid value '%s' for --device: psum_mpi sums on "
-                    "the CPUs of its ranks only (see psum_mpi --help)\n",
-                    psum_device_name(cfg.device));
+            fprintf(stderr, "psum_mpi: invalid value '%s' for --device: psum_mpi sums on the "
+                    "ranks' CPUs only (see psum_mpi --help)\n", psum_device_name(cfg.device));
         return 2;
     }
 

@@ -183,7 +183,8 @@ typedef struct {
  * with `target teams distribute parallel for simd reduction(+ : ...)`
  * launches, cut as `plan` says (NULL: all defaults), and returns the exact
  * sum.  src->data is a psum_device_array's data on that device, or NULL to
- * generate the values on the device.  src->cancel is read before each
+ * generate the values on the device; src->first must be 0 (the device
+ * array holds every element).  src->cancel is read before each
  * launch; once it is non-zero the sum returned is incomplete and must be
  * discarded.  Fills *used (may be NULL); teams and threads stay 0 if no
  * launch ran.  Cannot fail short of the runtime aborting, except that if

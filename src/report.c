@@ -37,6 +37,12 @@ static bool materialized(const psum_result *r)
     return r->cfg.mode == PSUM_MODE_MATERIALIZE;
 }
 
+/* A psum_mpi result: it carries the figures across ranks. */
+static bool across_ranks(const psum_result *r)
+{
+    return r->ranks.ranks > 0;
+}
+
 /* A host array was filled: materialize mode, unless a GPU run needed none. */
 static bool host_filled(const psum_result *r)
 {
@@ -52,12 +58,6 @@ static bool on_gpu(const psum_result *r)
 static bool has_efficiency(const psum_result *r)
 {
     return has_speedup(r) && !on_gpu(r);
-}
-
-/* A psum_mpi result: it carries the figures across ranks. */
-static bool across_ranks(const psum_result *r)
-{
-    return r->ranks.ranks > 0;
 }
 
 /* ---- text ---- */
@@ -294,7 +294,6 @@ static const char csv_header[] =
     "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised,"
     "device,device_name,devices,device_number,on_device,device_teams,device_threads,"
     "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
-
 
 /* The fields a psum_mpi result adds at the end of the row. */
 static const char csv_ranks_header[] =
