@@ -238,6 +238,8 @@ static psum_cli_status apply(int code, const char *value, psum_config *cfg,
  * tells why from the word itself ("--name" or "--name=value"), matching
  * names as getopt_long does: exactly, else by unambiguous prefix.
  */
+#define AMBIGUOUS_SHOWN 3
+
 static void long_option_error(const char *word, char *err, size_t errlen)
 {
     char quoted[QUOTED_SIZE];
@@ -257,16 +259,20 @@ static void long_option_error(const char *word, char *err, size_t errlen)
         match[count++] = &long_options[i];
     }
     psum_escape(word, quoted, sizeof quoted);
-    if (count == 0) {
+    if (count == 0 || len == 0) { /* "--=x" names no option, though "" prefixes all */
         snprintf(err, errlen, "unknown option '%s'", quoted);
     } else if (count == 1) {
         snprintf(err, errlen, "option '--%s' takes no value, got '%s'", match[0]->name, quoted);
     } else {
+        /* At most three candidates, so the line fits the caller's buffer. */
+        const size_t shown = count < AMBIGUOUS_SHOWN ? count : AMBIGUOUS_SHOWN;
         size_t used = (size_t)snprintf(err, errlen, "ambiguous option '%s': could be", quoted);
-        for (size_t i = 0; i < count && used < errlen; i++) {
+        for (size_t i = 0; i < shown && used < errlen; i++) {
             const char *sep = i == 0 ? " " : i + 1 == count ? " or " : ", ";
             used += (size_t)snprintf(err + used, errlen - used, "%s--%s", sep, match[i]->name);
         }
+        if (shown < count && used < errlen)
+            snprintf(err + used, errlen - used, " or %zu more", count - shown);
     }
 }
 

@@ -90,6 +90,8 @@ Test(cli, errors_name_the_option_and_the_value)
         {{"-n", "1\n2"}, "invalid value '1\\n2' for --elements: trailing characters"},
         {{"--mode", "\xff\tx"}, "invalid value '\\xff\\tx' for --mode: expected materialize or stream"},
         {{"\x1b[2J"}, "unexpected argument '\\x1b[2J'"},
+        {{"--=x"}, "unknown option '--=x'"}, /* "" prefixes every name: none is named */
+        {{"--no"}, "ambiguous option '--no': could be --no-serial or --no-header"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *argv[4] = {"psum_omp", cases[i].args[0], cases[i].args[1], NULL};
