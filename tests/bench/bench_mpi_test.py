@@ -24,6 +24,9 @@ SWEEP = os.path.join(HERE, "..", "..", "bench", "sweep.py")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 from psumbench import mpi, tables  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from procs import command_of, tagged_processes  # noqa: E402
+
 BUILD = None
 
 
@@ -189,38 +192,18 @@ class Interrupted(unittest.TestCase):
                                  env=env)
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and not any(
-                    "psum_mpi" in cmdline(pid) for pid in tagged(tag)):
+                    "psum_mpi" in command_of(pid) for pid in tagged_processes(tag)):
                 time.sleep(0.2)
-            self.assertTrue(any("psum_mpi" in cmdline(pid) for pid in tagged(tag)),
+            self.assertTrue(any("psum_mpi" in command_of(pid) for pid in tagged_processes(tag)),
                             "no psum_mpi rank started")
             p.send_signal(signal.SIGINT)
             _, err = p.communicate(timeout=60)
             self.assertEqual(p.returncode, 130, err)
             time.sleep(0.5)
-            left = tagged(tag)
+            left = tagged_processes(tag)
             for pid in left:
                 os.kill(pid, signal.SIGKILL)
             self.assertEqual(left, [], "processes of the sweep outlived it")
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def tagged(tag):
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if f"PSUM_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
 
 
 if __name__ == "__main__":

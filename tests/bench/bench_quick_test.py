@@ -26,6 +26,9 @@ SWEEP = os.path.join(HERE, "..", "..", "bench", "sweep.py")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 from psumbench import runs  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from procs import command_of, tagged_processes  # noqa: E402
+
 BUILD = None
 
 
@@ -34,35 +37,12 @@ def sweep(out, *args, **kw):
                           capture_output=True, text=True, timeout=180, **kw)
 
 
-def tagged_processes(tag):
-    """PIDs of live processes whose environment holds PSUM_TEST_TAG=tag."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if f"PSUM_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
-
-
 def parent_of(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return int(f.read().rsplit(")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
-
-
-def command_of(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def path_without_gnuplot():

@@ -17,6 +17,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from procs import tagged_processes  # noqa: E402
+
 MPIRUN, BIN = sys.argv[1], sys.argv[2]
 # One machine, CI: as many ranks as asked whatever the cores, no binding
 # (mpirun would bind each rank to one core), -q for mpirun's own banners.
@@ -157,19 +160,6 @@ def forced_failures():
            f"exit {rc}\n{err}{out}")
 
 
-def tagged(tag):
-    """PIDs of live processes whose environment holds PSUM_TEST_TAG=tag."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/environ", "rb") as f:
-                if f"PSUM_TEST_TAG={tag}".encode() in f.read().split(b"\0"):
-                    found.append(int(pid))
-        except OSError:
-            continue
-    return found
-
-
 def ctrl_c():
     """SIGINT to mpirun, as Ctrl-C in a terminal sends it: every rank ends."""
     tag = f"mpi-{os.getpid()}"
@@ -187,7 +177,7 @@ def ctrl_c():
         p.communicate()
     seconds = time.monotonic() - t0
     time.sleep(0.5)
-    left = tagged(tag)
+    left = tagged_processes(tag)
     report(p.returncode not in (0, None) and seconds < 10 and not left,
            f"ctrl-c to mpirun: every rank ends, mpirun exits {p.returncode} in {seconds:.1f} s",
            f"left: {left}")
