@@ -14,6 +14,15 @@ programmers do, each sum checked against N(N-1)/2.
   numpy_sum     .sum() of an int64 numpy array built beforehand (untimed)
   numba         a numba @njit(parallel=True) prange reduction over that
                 array: threads without the GIL (compiled before timing)
+  cupy_arange   cupy.arange(N).sum() on the GPU, timed whole (the values
+                made on the device, summed, the total copied back)
+  cupy_sum      .sum() of an int64 CuPy array built on the GPU beforehand
+                (untimed): CuPy's reduction (CUB), the vendor's answer
+
+The CuPy rows run only where CuPy is installed and sees a GPU (it is no
+Debian package: bench/README.md says why it is used where it is found);
+their timer waits for the device, and the total is copied back as a
+Python int, as a user of the sum needs it.
 
 threads, processes and numpy_arange are timed whole (pool start included).
 The numpy and numba sums run in blocks whose totals fit in int64, so they
@@ -44,7 +53,8 @@ import time
 from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, count_type, seconds
 from psumbench.machine import meminfo_bytes
 
-IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba")
+IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba",
+         "cupy_arange", "cupy_sum")
 LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int object
 PROCESS_OVERHEAD = 40 << 20    # one worker interpreter
 FIRST_N = 10**4                # where a budgeted calibration starts
@@ -234,6 +244,104 @@ class NumbaSum(ArraySum):
                 "threading_layer": self.numba.threading_layer()}
 
 
+def import_cupy():
+    """CuPy, once it has shown that it sees a GPU; Unavailable otherwise."""
+    try:
+        import cupy
+    except ImportError as e:
+        raise Unavailable(f"CuPy is not importable by {sys.executable} ({e})") from None
+    try:
+        devices = cupy.cuda.runtime.getDeviceCount()
+    except Exception as e:  # CuPy raises its own CUDARuntimeError without a driver
+        raise Unavailable(f"CuPy finds no GPU ({type(e).__name__}: {e})") from None
+    if devices < 1:
+        raise Unavailable("CuPy finds no GPU (0 devices)")
+    return cupy
+
+
+class CupyRow:
+    """The GPU rows: blocks as numpy's, so they stay exact past 2^63; each
+    sum is turned into a Python int, which waits for the device."""
+
+    def __init__(self, args):
+        self.np = import_numpy()
+        self.cp = import_cupy()
+        self.array = None
+        t0 = time.perf_counter()
+        probe = self.cp.arange(1000, dtype=self.cp.int64)
+        probe[7] = 0
+        # The first call loads CuPy's kernels: a warm-up, never timed.  A
+        # reduction that did not read the array would miss the hole at 7.
+        if int(probe.sum()) != 499500 - 7:
+            raise RuntimeError("CuPy's sum did not read the array")
+        self.warmup_s = time.perf_counter() - t0
+
+    def bytes(self, n):
+        return 0  # host memory: the arrays live on the device
+
+    def device_bytes(self, n):
+        raise NotImplementedError
+
+    def device_fits(self, n):
+        free, _ = self.cp.cuda.runtime.memGetInfo()
+        return self.device_bytes(n) <= free * MEMORY_SHARE
+
+    def extra(self):
+        props = self.cp.cuda.runtime.getDeviceProperties(self.cp.cuda.Device().id)
+        name = props["name"]
+        return {"cupy": self.cp.__version__, "warmup_s": self.warmup_s,
+                "device": name.decode() if isinstance(name, bytes) else str(name)}
+
+
+def device_errors(run_once):
+    """run_once, with CuPy's own errors (out of memory, a CUDA failure)
+    turned into RuntimeError: one line and exit 1, not a traceback."""
+    def guarded(self, n):
+        try:
+            return run_once(self, n)
+        except (MemoryError, RuntimeError) as e:
+            raise RuntimeError(f"at N = {n:,}: {type(e).__name__}: {e}") from None
+    return guarded
+
+
+class CupyArange(CupyRow):
+    timed = "whole: cupy.arange(N) made on the GPU and summed"
+
+    def device_bytes(self, n):
+        return 8 * min(n, exact_block_length(n))
+
+    @device_errors
+    def run_once(self, n):
+        cp = self.cp
+        cp.cuda.Device().synchronize()
+        t0 = time.perf_counter()
+        total = 0
+        for lo, hi in exact_blocks(n):
+            total += int(cp.arange(lo, hi, dtype=cp.int64).sum())
+        return total, {"seconds": time.perf_counter() - t0}
+
+
+class CupySum(CupyRow):
+    timed = ".sum() of an int64 CuPy array on the GPU (made untimed)"
+
+    def device_bytes(self, n):
+        return 8 * n
+
+    @device_errors
+    def run_once(self, n):
+        cp = self.cp
+        if self.array is None or len(self.array) != n:
+            self.array = None
+            cp.get_default_memory_pool().free_all_blocks()
+            self.array = cp.arange(n, dtype=cp.int64)
+        cp.cuda.Device().synchronize()
+        t0 = time.perf_counter()
+        total = 0
+        for lo, hi in exact_blocks(n):
+            total += int(self.array[lo:hi].sum())
+        return total, {"seconds": time.perf_counter() - t0}
+
+
 def make(impl, args):
     if impl == "list":
         return ListSum(args)
@@ -247,6 +355,10 @@ def make(impl, args):
         return NumpyArange(args)
     if impl == "numpy_sum":
         return NumpySum(args)
+    if impl == "cupy_arange":
+        return CupyArange(args)
+    if impl == "cupy_sum":
+        return CupySum(args)
     return NumbaSum(args)
 
 
@@ -357,10 +469,16 @@ def main(argv):
            "chunks": args.chunks, "workers": args.workers, "repeat": args.repeat}
     try:
         impl = make(args.impl, args)
+    except RuntimeError as e:
+        print(f"pysum.py: {args.impl}: {e}", file=sys.stderr)
+        return 1
     except Unavailable as e:
-        doc.update(available=False, why=str(e),
-                   how="install python3-numpy and python3-numba (bench/run.sh does), or pass "
-                       "--python with an interpreter that has them")
+        how = ("CuPy is no Debian package: these rows run where it is installed beside a "
+               "GPU, or pass --python with an interpreter that has it"
+               if args.impl.startswith("cupy") else
+               "install python3-numpy and python3-numba (bench/run.sh does), or pass "
+               "--python with an interpreter that has them")
+        doc.update(available=False, why=str(e), how=how)
         print(json.dumps(doc))
         return 3
     doc["available"] = True
@@ -368,7 +486,8 @@ def main(argv):
     if "numpy" in sys.modules:
         doc["numpy"] = sys.modules["numpy"].__version__
     budget_mem = (meminfo_bytes("MemAvailable") or 0) * MEMORY_SHARE
-    fits = (lambda n: impl.bytes(n) <= budget_mem) if budget_mem else (lambda n: True)
+    on_device = getattr(impl, "device_fits", lambda n: True)
+    fits = (lambda n: impl.bytes(n) <= budget_mem and on_device(n)) if budget_mem else on_device
     try:
         if args.n is not None:
             if not fits(args.n):
@@ -380,9 +499,17 @@ def main(argv):
         if not args.calibrate_only:
             doc.update(measure(impl, n, args.repeat))
     except TooBig as e:
-        print(f"pysum.py: {args.impl} at N = {e.n:,} needs about "
-              f"{impl.bytes(e.n) / 1e9:.3g} GB, more than {MEMORY_SHARE:.0%} of the "
-              f"{budget_mem / MEMORY_SHARE / 1e9:.3g} GB available", file=sys.stderr)
+        if hasattr(impl, "device_fits") and not impl.device_fits(e.n):
+            print(f"pysum.py: {args.impl} at N = {e.n:,} needs about "
+                  f"{impl.device_bytes(e.n) / 1e9:.3g} GB of GPU memory, more than "
+                  f"{MEMORY_SHARE:.0%} of what is free there", file=sys.stderr)
+        else:
+            print(f"pysum.py: {args.impl} at N = {e.n:,} needs about "
+                  f"{impl.bytes(e.n) / 1e9:.3g} GB, more than {MEMORY_SHARE:.0%} of the "
+                  f"{budget_mem / MEMORY_SHARE / 1e9:.3g} GB available", file=sys.stderr)
+        return 1
+    except RuntimeError as e:
+        print(f"pysum.py: {args.impl}: {e}", file=sys.stderr)
         return 1
     except Mismatch as e:
         doc.update(n=e.n, sum=str(e.total), expected=str(e.expected), verified=False)
