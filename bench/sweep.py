@@ -9,8 +9,9 @@ Sweeps (all verified, every repetition kept as a CSV row):
   sizes      N = 10^3 ... N (materialize) and ... 10^11 (stream), serial
              against parallel, and the crossover N
   gpu        psum_omp --device gpu at N: materialize (filled on the device and
-             --from-host) and stream, when psum_omp finds a usable device;
-             otherwise the contrast says why they were skipped
+             --from-host) and stream, and CuPy's arange + sum and sum of a
+             device array where CuPy is installed, when psum_omp finds a
+             usable device; otherwise the contrast says why they were skipped
   python     the article's serial program and process pool at one shared N,
              sum(range(N)), a thread pool, a pool with workers = CPUs, numpy
              and numba, each at an N chosen from its measured cost to fit its
@@ -21,7 +22,8 @@ Sweeps (all verified, every repetition kept as a CSV row):
              counterpart as a Python row (bench/psumbench/mpi.py); skipped,
              saying why, when psum_mpi was not built or mpirun is missing
 
-Every psum_omp and pysum.py JSON document is kept in runs.jsonl, so
+The sweeps run in the order --sweeps names them.  Every psum_omp and
+pysum.py JSON document is kept in runs.jsonl, so
 `bench/sweep.py --render DIR` rebuilds a set's tables and plots; without
 gnuplot the tables are written and the plots skipped with one warning.
 Every child runs in its own process group, ended on every exit path.
@@ -118,7 +120,7 @@ def parse_args(argv):
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
     if args.render is None and {"threads", "schedules", "sizes", "mpi"} & set(args.sweeps):
         check_memory(p, args.n)
-    if args.render is None and "python" in args.sweeps:
+    if args.render is None and {"python", "gpu"} & set(args.sweeps):
         args.python_exe = choose_python(p, args.python_exe)
     return args
 
@@ -188,43 +190,48 @@ def size_points(hi):
     return out if out[-1] == hi else out + [hi]
 
 
-def plan(args, cpus, python=None):
-    """The jobs of the chosen sweeps; sets args.mpi_skipped to why the mpi
+def plan(args, cpus, python=None, gpu_usable=False):
+    """The jobs of the chosen sweeps, sweep by sweep in the order --sweeps
+    names them (so a run stopped at a deadline has done the first ones); the
+    gpu sweep only when gpu_usable.  Sets args.mpi_skipped to why the mpi
     sweep cannot run (None when it can or was not chosen)."""
-    jobs = []
+    by_sweep = {s: [] for s in SWEEPS}
     group = runs.ArticleGroup()
     args.mpi_skipped = None
     modes = ("materialize", "stream")
     if "threads" in args.sweeps:
-        jobs += [runs.PsumJob("threads", mode, args.n, t, args.repeat)
-                 for mode in modes for t in thread_points(cpus)]
+        by_sweep["threads"] = [runs.PsumJob("threads", mode, args.n, t, args.repeat)
+                               for mode in modes for t in thread_points(cpus)]
     if "schedules" in args.sweeps:
-        jobs += [runs.PsumJob("schedules", mode, args.n, cpus, args.repeat, sched, c,
-                              serial=False)
-                 for mode in modes for c in args.chunk_counts
-                 for sched in ("static", "dynamic", "guided")]
+        by_sweep["schedules"] = [runs.PsumJob("schedules", mode, args.n, cpus, args.repeat,
+                                              sched, c, serial=False)
+                                 for mode in modes for c in args.chunk_counts
+                                 for sched in ("static", "dynamic", "guided")]
     if "sizes" in args.sweeps:
-        jobs += [runs.PsumJob("sizes", "materialize", n, cpus, args.repeat)
+        sizes = [runs.PsumJob("sizes", "materialize", n, cpus, args.repeat)
                  for n in size_points(args.n)]
         # The largest stream sizes take seconds per repetition: three suffice.
-        jobs += [runs.PsumJob("sizes", "stream", n, cpus,
-                              args.repeat if n < 10**10 else min(args.repeat, 3))
-                 for n in size_points(args.stream_max)]
+        sizes += [runs.PsumJob("sizes", "stream", n, cpus,
+                               args.repeat if n < 10**10 else min(args.repeat, 3))
+                  for n in size_points(args.stream_max)]
+        by_sweep["sizes"] = sizes
     if "python" in args.sweeps:
         for row, info in tables.PYTHON_ROWS.items():
             if row not in args.python_rows:
                 continue
             workers = cpus if row == "processes_cpus" else args.workers
-            jobs.append(runs.PythonJob(row, info.impl, args.python_n, args.python_repeat,
-                                       budget=args.python_budget, workers=workers,
-                                       chunks=args.python_chunks,
-                                       group=group if info.article else None))
+            by_sweep["python"].append(runs.PythonJob(
+                row, info.impl, args.python_n, args.python_repeat, budget=args.python_budget,
+                workers=workers, chunks=args.python_chunks,
+                group=group if info.article else None))
     if "mpi" in args.sweeps:
         pythons = [python, args.python_exe, shutil.which("python3"), "/usr/bin/python3"]
         found, args.mpi_skipped = mpi.plan(args, cpus, args.build, group, pythons,
                                            reference="threads" not in args.sweeps)
-        jobs += found
-    return jobs
+        by_sweep["mpi"] = found
+    if "gpu" in args.sweeps and gpu_usable:
+        by_sweep["gpu"] = gpu_jobs(args, python)
+    return [job for sweep in args.sweeps for job in by_sweep[sweep]]
 
 
 def gpu_unusable(binary, env):
@@ -239,17 +246,24 @@ def gpu_unusable(binary, env):
     return reason.removeprefix("psum_omp: ")
 
 
-def gpu_jobs(args):
+def gpu_jobs(args, python):
     """The gpu sweep: both modes at N, materialize filled on the device and
-    copied from the host."""
-    return [runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu"),
+    copied from the host; then, with an interpreter, CuPy's two rows at N
+    at most (optional: they say why where CuPy is missing or fails)."""
+    jobs = [runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu"),
             runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu",
                          from_host=True),
             runs.PsumJob("gpu", "stream", args.n, 1, args.repeat, device="gpu")]
+    if python is not None:
+        jobs += [runs.PythonJob(row, info.impl, args.n, args.python_repeat,
+                                budget=args.python_budget, optional=True)
+                 for row, info in tables.GPU_PYTHON_ROWS.items()]
+    return jobs
 
 
-def gpu_contrast(records, skipped):
-    """The contrast's psum_omp GPU rows, and the note when they were skipped."""
+def gpu_contrast(records, skipped, python_records=()):
+    """The contrast's psum_omp GPU rows, and a note: why they were skipped,
+    or how psum's array sum compares with CuPy's at the same N."""
     rows = []
     for record in records:
         d = record["doc"]
@@ -261,7 +275,24 @@ def gpu_contrast(records, skipped):
                      "workers": f"{dev['name']}: {dev['teams']} teams x {dev['threads']} threads",
                      "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
                      "note": ""})
-    return rows, (f"\nGPU rows skipped: {skipped}\n" if skipped else "")
+    if skipped:
+        return rows, f"\nGPU rows skipped: {skipped}\n"
+    return rows, vendor_note(records, python_records)
+
+
+def vendor_note(records, python_records):
+    """One line: psum_omp's sum of an array filled on the device against
+    CuPy's sum of one at the same N, by their medians; "" without both."""
+    psum = next((r["doc"] for r in records if r["doc"]["mode"] == "materialize"
+                 and not r["spec"].get("from_host")), None)
+    cupy = next((r["doc"] for r in python_records if r["spec"]["row"] == "cupy_sum"
+                 and r["doc"].get("available")), None)
+    if psum is None or cupy is None or psum["n"] != cupy["n"]:
+        return ""
+    ratio = cupy["median_s"] / psum["parallel"]["median_s"]
+    return (f"\npsum_omp's GPU sum of an array filled on the device runs at {ratio:.0%} of "
+            f"CuPy's `.sum()` speed at N = {psum['n']:,} (medians, same run; CuPy's "
+            "reduction is NVIDIA's CUB).\n")
 
 
 def probe(binary, env):
@@ -366,7 +397,8 @@ def report(done, machine, meta, outdir):
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
         rows = mpi.contrast_rows(rows, done.get("mpi", []))
-        gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"))
+        gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"),
+                                          done["python"])
         rows += gpu_rows
         text = tables.contrast_markdown(rows) + gpu_note
         write(outdir, "contrast.md", text)
@@ -445,15 +477,13 @@ def sweep(args):
         return 1
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "close")
-    python = args.python_exe if "python" in args.sweeps else None
+    python = args.python_exe if {"python", "gpu"} & set(args.sweeps) else None
 
     psum_machine = probe(binary, env)
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
-    jobs = plan(args, cpus, python)
     gpu_skipped = gpu_unusable(binary, env) if "gpu" in args.sweeps else None
-    if "gpu" in args.sweeps and gpu_skipped is None:
-        jobs += gpu_jobs(args)
+    jobs = plan(args, cpus, python, gpu_usable="gpu" in args.sweeps and gpu_skipped is None)
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,

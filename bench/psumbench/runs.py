@@ -217,9 +217,13 @@ class PythonJob:
     kind = "python"
 
     def __init__(self, row, impl, max_n, repeat, budget=None, workers=1, chunks=100,
-                 group=None):
+                 group=None, optional=False):
         self.row, self.impl, self.max_n, self.repeat = row, impl, max_n, repeat
         self.budget, self.workers, self.chunks, self.group = budget, workers, chunks, group
+        # An optional row (a vendor's library beside psum_omp) that fails
+        # without printing a sum is shown as not run, with pysum.py's reason,
+        # instead of stopping the sweep; a wrong sum still stops it.
+        self.optional = optional
         if group is not None:
             group.members.append(self)
 
@@ -244,6 +248,10 @@ class PythonJob:
             return json_doc(cmd, out, ("impl", "available", "why"))  # the row says why
         if rc in (130, -signal.SIGINT):
             raise KeyboardInterrupt
+        if rc != 0 and self.optional and not out.strip():
+            lines = err.strip().splitlines()
+            return {"impl": self.impl, "available": False,
+                    "why": f"failed (exit {rc}): {lines[-1] if lines else 'no message'}"}
         if rc != 0:
             raise RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
         if "--calibrate-only" in extra:

@@ -217,6 +217,19 @@ PYTHON_ROWS = {
                        False),
 }
 
+# The Python rows of the gpu sweep, run when psum_omp finds a device.
+GPU_PYTHON_ROWS = {
+    "cupy_arange": PythonRow("CuPy arange + sum on the GPU", "Python with native code",
+                             "cupy_arange", False),
+    "cupy_sum": PythonRow("CuPy sum of an array on the GPU", "Python with native code",
+                          "cupy_sum", False),
+}
+
+
+def python_row(row):
+    """The PythonRow of a row name, a CPU or a GPU one; KeyError if unknown."""
+    return PYTHON_ROWS[row] if row in PYTHON_ROWS else GPU_PYTHON_ROWS[row]
+
 
 def sig2(x):
     """x with two significant digits, no exponent: 3.2, 0.19, 230, 1,200,
@@ -236,10 +249,11 @@ def _row(name, family, timed, n, workers, median_s, min_s, note=""):
 
 def _python_rows(record):
     spec, doc = record["spec"], record["doc"]
-    name, family = PYTHON_ROWS[spec["row"]][:2]
+    name, family = python_row(spec["row"])[:2]
     pool = spec["row"] in ("threads", "processes", "processes_cpus")
     workers = f"{doc['workers']} ({doc['chunks']} chunks)" if pool else \
-        f"{doc['threads']} threads" if "threads" in doc else "1"
+        f"{doc['threads']} threads" if "threads" in doc else \
+        f"GPU: {doc['device']}" if "device" in doc else "1"
     if not doc.get("available"):
         return [_row(name, family, "–", None, workers, None, None,
                      f"not run: {doc.get('why', '?')}; {doc.get('how', '')}".rstrip("; "))]
@@ -248,6 +262,9 @@ def _python_rows(record):
         note = "; ".join(filter(None, [note, f"compiled in {doc['compile_s']:.2g} s, untimed; "
                                        f"numba {doc['numba']}, {doc['threading_layer']} "
                                        "threading layer"]))
+    if spec["row"] in GPU_PYTHON_ROWS:
+        note = "; ".join(filter(None, [note, f"CuPy {doc['cupy']}, warm-up "
+                                       f"{doc['warmup_s']:.2g} s untimed"]))
     if spec["row"] != "list":
         return [_row(name, family, doc["timed"], doc["n"], workers, doc["median_s"],
                      doc["min_s"], note)]
