@@ -5,20 +5,25 @@ over the same array, a hand-vectorized AVX-512 generator beside psum's
 stream kernel, a plain fill loop beside psum's fill, and, when psum_limits
 was built with offload and finds a GPU, plain `target teams distribute
 parallel for simd reduction` loops beside psum's device kernels; all
-interleaved in one process so a shared machine's drifts hit both sides alike.  Each figure
+interleaved in one process so a shared machine's drifts hit both sides alike.
+Beside the GPU rows, where CuPy is installed, CuPy's `.sum()` of the same
+array (bench/pysum.py cupy_sum, NVIDIA's CUB underneath) runs in each round
+too: a vendor library, not plain code, so it is a comparison, not a limit.  Each figure
 keeps its best (minimum) time over all rounds; each reference is the best
 of its plain variants (static and dynamic schedules), and a reference that
 psum beats by more than 5 % is reported as no limit rather than as a
 fraction.  Peak memory comes from psum_omp itself, through its JSON.
 
 usage: bench/limits.py [--build DIR] [-n N] [--rounds R] [--repeat R]
-                       [--stream-n N] [--markdown FILE]
+                       [--stream-n N] [--cupy-python PATH] [--markdown FILE]
 """
 import argparse
 import json
 import os
 import subprocess
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 from psumbench.args import count
 
@@ -33,6 +38,8 @@ def parse_args(argv):
     p.add_argument("--repeat", type=count, default=5, help="repetitions per run (default 5)")
     p.add_argument("--stream-n", type=count, default=10**12,
                    help="N for the stream memory check (default 1e12)")
+    p.add_argument("--cupy-python", default=sys.executable, metavar="PATH",
+                   help="interpreter for CuPy's row beside the GPU rows (default: this one)")
     p.add_argument("--markdown", help="also write the table to this file")
     return p.parse_args(argv)
 
@@ -66,6 +73,7 @@ KERNEL_KEYS = PSUM_KEYS + tuple(k for v in REFERENCES.values() for k in v.values
 # its plain reference).
 GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "gpu_gen_ref")}
 GPU_SKIPPED = "no offload device: GPU rows skipped"
+CUPY_AIM = 0.90  # the issue's aim for psum's device sum against CuPy's
 
 # The one-thread kernels of each kind, whose fastest gives the ideal.
 SINGLE = {
@@ -86,7 +94,7 @@ def add_best(best, name, seconds):
 def measure(args):
     limits = os.path.join(args.build, "bench", "psum_limits")
     psum = os.path.join(args.build, "src", "psum_omp")
-    best = {}
+    best, cupy_skipped = {}, None
     for r in range(args.rounds):
         print(f"limits.py: round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         ref = run_json([limits, str(args.n), str(args.repeat)])
@@ -97,13 +105,40 @@ def measure(args):
             add_best(best, key, ref[key]["min_s"])
         add_best(best, "fill_plain", ref["fill_plain_s"])
         add_best(best, "fill_psum", ref["fill_psum_s"])
+        if "gpu" in ref and cupy_skipped is None:
+            seconds, cupy_skipped = cupy_sum(args)
+            if seconds is not None:
+                add_best(best, "gpu_read_cupy", seconds)
     print("limits.py: psum_omp's own peak memory", file=sys.stderr, flush=True)
     mat = run_json([psum, "--format", "json", "-n", str(args.n), "--repeat", "1"])
     big = run_json([psum, "--format", "json", "--mode", "stream", "-n", str(args.stream_n),
                     "--repeat", "1", "--no-serial"])
     rss = {"materialize": mat["peak_rss_bytes"], "stream": big["peak_rss_bytes"]}
     gpu = ref.get("gpu") or {"skipped": ref.get("gpu_skipped", "psum_limits did not say")}
+    if "skipped" not in gpu and cupy_skipped is not None:
+        gpu = dict(gpu, cupy_skipped=cupy_skipped)
     return best, rss, ref["threads"], mat["machine"], gpu
+
+
+def cupy_sum(args):
+    """(best time, None) of CuPy's `.sum()` of a device array of N int64,
+    or (None, why) where CuPy is missing (pysum.py exit 3) or fails; a
+    wrong sum ends limits.py."""
+    cmd = [args.cupy_python, os.path.join(HERE, "pysum.py"), "cupy_sum", "--n", str(args.n),
+           "--repeat", str(args.repeat)]
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True)
+    except OSError as e:
+        return None, f"{args.cupy_python}: {e.strerror}"
+    doc = json.loads(p.stdout) if p.stdout.strip().startswith("{") else {}
+    if p.returncode == 3:
+        return None, doc.get("why", "CuPy is unavailable")
+    if doc.get("verified") is False:
+        sys.exit(f"limits.py: CuPy's sum did not verify: {p.stderr.strip()}")
+    if p.returncode != 0:
+        lines = p.stderr.strip().splitlines()
+        return None, f"CuPy's row failed: {lines[-1] if lines else f'exit {p.returncode}'}"
+    return doc["min_s"], None
 
 
 def best_variant(best, ref):
@@ -183,6 +218,14 @@ def gpu_rows(best, n):
             shown, status = f"{frac:.1%}", "ok" if frac >= target else "MISSED"
         out.append((what, f"{unit(mine):.2f}", f"{unit(ref):.2f} (plain target loop)", "",
                     shown, f">= {target:.0%}", status))
+    if "gpu_read_cupy" in best:
+        # A vendor's library, not plain code: psum may beat it, and that is
+        # no verdict on a limit.
+        mine, cupy = best[GPU_KEYS["read"][0]], best["gpu_read_cupy"]
+        frac = cupy / mine
+        out.append(("GPU, array on the device, against CuPy's sum, GB/s",
+                    f"{n * 8 / mine / 1e9:.2f}", f"{n * 8 / cupy / 1e9:.2f} (CuPy .sum())", "",
+                    f"{frac:.1%}", f">= {CUPY_AIM:.0%}", "ok" if frac >= CUPY_AIM else "MISSED"))
     return out
 
 
@@ -197,7 +240,9 @@ def gpu_note(gpu):
             f"psum's kernels ran {gpu['read']['teams']} teams x {gpu['read']['threads']} "
             f"threads x 32 lanes.  References: `target teams distribute parallel for simd "
             f"reduction(+:s)` over the device array, and generating i ^ k with k a runtime "
-            f"zero, as psum does, so that no compiler folds the loop.")
+            f"zero, as psum does, so that no compiler folds the loop."
+            + (f"  CuPy's row skipped: {gpu['cupy_skipped']}." if gpu.get("cupy_skipped")
+               else ""))
 
 
 def markdown(table, machine, n, rounds, repeat, gpu=None):

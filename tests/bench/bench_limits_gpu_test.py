@@ -3,6 +3,7 @@
 psum_limits measured a device, the fractions and thresholds, and the note
 that says which device it was or why there are no GPU rows."""
 import os
+import subprocess
 import sys
 import unittest
 
@@ -54,6 +55,56 @@ class Rows(unittest.TestCase):
         self.assertEqual(tab["GPU, generated on the device, G elem/s"][6], "ok")
         tab = gpu_table(gpu_gen_psum=0.00145 / 1.2)
         self.assertEqual(tab["GPU, generated on the device, G elem/s"][6], "reference beaten")
+
+
+class Cupy(unittest.TestCase):
+    def test_row_only_with_a_cupy_time(self):
+        self.assertNotIn("GPU, array on the device, against CuPy's sum, GB/s", gpu_table())
+        row = gpu_table(gpu_read_cupy=0.0045 * 0.9)[
+            "GPU, array on the device, against CuPy's sum, GB/s"]
+        self.assertEqual(row[2], "1975.31 (CuPy .sum())")   # 8 GB / 4.05 ms
+        self.assertEqual((row[4], row[6]), ("90.0%", "ok"))
+        row = gpu_table(gpu_read_cupy=0.0045 * 0.8)[
+            "GPU, array on the device, against CuPy's sum, GB/s"]
+        self.assertEqual((row[4], row[6]), ("80.0%", "MISSED"))
+        # Faster than CuPy is no "reference beaten": CuPy is no limit.
+        row = gpu_table(gpu_read_cupy=0.0045 * 1.2)[
+            "GPU, array on the device, against CuPy's sum, GB/s"]
+        self.assertEqual((row[4], row[6]), ("120.0%", "ok"))
+
+    def test_note_says_why_cupy_is_missing(self):
+        note = limits.gpu_note(dict(DEVICE, cupy_skipped="CuPy finds no GPU"))
+        self.assertTrue(note.endswith("CuPy's row skipped: CuPy finds no GPU."), note)
+        self.assertNotIn("CuPy", limits.gpu_note(DEVICE))
+
+    def test_cupy_sum_through_a_stand_in(self):
+        python = next((p for p in (sys.executable, "/usr/bin/python3")
+                       if subprocess.run([p, "-c", "import numpy"],
+                                         capture_output=True).returncode == 0), None)
+        if python is None:
+            self.skipTest("no interpreter with numpy (bench/run.sh installs it)")
+        args = limits.parse_args(["-n", "1e5", "--repeat", "2", "--cupy-python", python])
+        fake = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_cupy")
+        old = os.environ.get("PYTHONPATH")
+        try:
+            os.environ["PYTHONPATH"] = fake
+            seconds, why = limits.cupy_sum(args)
+            self.assertIsNone(why)
+            self.assertGreater(seconds, 0)
+            os.environ["FAKE_CUPY_DEVICES"] = "0"
+            self.assertEqual(limits.cupy_sum(args), (None, "CuPy finds no GPU (0 devices)"))
+            os.environ["FAKE_CUPY_DEVICES"] = "1"
+            os.environ["FAKE_CUPY_FREE"] = "1000"
+            seconds, why = limits.cupy_sum(args)
+            self.assertIsNone(seconds)
+            self.assertIn("CuPy's row failed", why)
+        finally:
+            for k in ("FAKE_CUPY_DEVICES", "FAKE_CUPY_FREE"):
+                os.environ.pop(k, None)
+            if old is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = old
 
 
 class Note(unittest.TestCase):
