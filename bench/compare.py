@@ -3,6 +3,13 @@
 as Google Benchmark's tools/compare.py compares two benchmark runs; usable as
 a regression check.
 
+A configuration is a psum_omp run's phase (the mpi sweep's reference run
+too), an available bench/pysum.py row, and from the mpi sweep a psum_mpi
+run's phase (its study, strong or weak, mode, N, ranks x threads per rank,
+schedule and chunks) and an available mpi4py row (its ranks and N).  Each
+is timed by the samples, median and minimum its program reported; for
+psum_mpi and mpi4py a sample is a repetition's slowest rank.
+
 For each configuration measured in both sets: the medians and their ratio
 B/A (and the ratio of the minima), each side's spread, a two-sided
 Mann-Whitney U test when both sides have 3 samples or more, and a verdict:
@@ -71,22 +78,7 @@ def _side(figures):
                 float(figures["min_s"]), figures.get("noisy"))
 
 
-def configurations(record):
-    """[(key, Side), ...] of one runs.jsonl record: one per timed phase of a
-    psum_omp run, one for an available pysum.py row, none for an
-    unavailable one or a record of the mpi sweep.  Raises KeyError, TypeError or ValueError on a record
-    that lacks what it should hold."""
-    sweep, spec, doc = record["sweep"], record["spec"], record["doc"]
-    if sweep == "mpi":
-        return []  # psum_mpi's runs are not compared yet
-    if sweep not in SWEEPS:
-        raise ValueError(f"unknown sweep '{sweep}'")
-    if record["kind"] == "python":
-        if not doc["available"]:
-            return []
-        return [((sweep, spec["row"], int(doc["n"])), _side(doc))]
-    if record["kind"] != "psum":
-        raise ValueError(f"unknown kind '{record['kind']}'")
+def _psum(sweep, spec, doc):
     # A GPU run is told apart by its device and whether its data came from the host.
     kernel = spec["schedule"] if spec.get("device", "cpu") == "cpu" else \
         f"{spec['device']}{' from host' if spec.get('from_host') else ''}"
@@ -94,6 +86,54 @@ def configurations(record):
               kernel, int(spec["chunks"]))
     return [(common + (phase,), _side(doc[phase])) for phase in PHASES
             if doc.get(phase) is not None]
+
+
+def _python(sweep, spec, doc):
+    if not doc["available"]:
+        return []
+    return [((sweep, spec["row"], int(doc["n"])), _side(doc))]
+
+
+def _psum_mpi(sweep, spec, doc):
+    # The study is part of the key: weak scaling's largest run can repeat a
+    # strong split (same N, ranks and threads), and each is its own row.
+    common = (sweep, "psum_mpi", spec["study"], spec["mode"], int(doc.get("n", spec["n"])),
+              int(spec["ranks"]), int(spec["threads"]), spec["schedule"], int(spec["chunks"]))
+    return [(common + (phase,), _side(doc[phase])) for phase in PHASES
+            if doc.get(phase) is not None]
+
+
+def _python_mpi(sweep, spec, doc):
+    if not doc["available"]:
+        return []
+    return [((sweep, "python_mpi", int(spec["ranks"]), int(doc["n"])), _side(doc))]
+
+
+# The configurations of a record, by its kind; a psum_mpi or python_mpi key
+# names its kind second, where psum_omp's has its mode.
+CONVERT = {"psum": _psum, "python": _python, "psum_mpi": _psum_mpi,
+           "python_mpi": _python_mpi}
+MPI_KINDS = ("psum_mpi", "python_mpi")
+
+
+def configurations(record):
+    """[(key, Side), ...] of one runs.jsonl record: one per timed phase of a
+    psum_omp or psum_mpi run, one for an available pysum.py or mpi4py row,
+    none for an unavailable one.  Raises KeyError, TypeError or ValueError
+    on a record that lacks what it should hold."""
+    sweep, kind = record["sweep"], record["kind"]
+    if sweep not in SWEEPS:
+        raise ValueError(f"unknown sweep '{sweep}'")
+    if kind not in CONVERT:
+        raise ValueError(f"unknown kind '{kind}'")
+    return CONVERT[kind](sweep, record["spec"], record["doc"])
+
+
+def kind_of(key):
+    """The kind of record a configuration key comes from."""
+    if key[0] == "python":
+        return "python"
+    return key[1] if key[1] in MPI_KINDS else "psum"
 
 
 def read_records(path):
@@ -249,11 +289,17 @@ def compare(a, b, noise, threshold):
 
 # -- naming and printing ---------------------------------------------------
 
+KIND_ORDER = ("psum", "psum_mpi", "python", "python_mpi")
+
+
 def order(key):
-    """Sweep order first, then the key's fields, serial before parallel."""
-    if key[0] == "python":
-        return (SWEEPS.index(key[0]), key[1:])
-    return (SWEEPS.index(key[0]), key[1:-1], PHASES.index(key[-1]))
+    """Sweep order first, then psum_omp before psum_mpi and Python, then the
+    key's fields, serial before parallel."""
+    kind = kind_of(key)
+    first = (SWEEPS.index(key[0]), KIND_ORDER.index(kind))
+    if kind in ("python", "python_mpi"):
+        return first + (key[1:],)
+    return first + (key[1:-1], PHASES.index(key[-1]))
 
 
 def fmt_n(n):
@@ -263,8 +309,15 @@ def fmt_n(n):
 
 
 def label(key):
-    if key[0] == "python":
+    kind = kind_of(key)
+    if kind == "python":
         return f"python: {key[1]}, N={fmt_n(key[2])}"
+    if kind == "python_mpi":
+        return f"{key[0]}: mpi4py, {key[2]} ranks, N={fmt_n(key[3])}"
+    if kind == "psum_mpi":
+        sweep, _, study, mode, n, ranks, threads, schedule, chunks, phase = key
+        return (f"{sweep}: psum_mpi {study}, {mode}, N={fmt_n(n)}, {ranks} ranks x "
+                f"{threads} threads, {schedule}/{chunks}, {phase}")
     sweep, mode, n, threads, schedule, chunks, phase = key
     return (f"{sweep}: {mode}, N={fmt_n(n)}, {threads} threads, {schedule}/{chunks}, "
             f"{phase}")
@@ -330,8 +383,15 @@ def summary(rows, only_a, only_b, threshold, noise):
 
 
 def key_fields(key):
-    if key[0] == "python":
+    kind = kind_of(key)
+    if kind == "python":
         return {"sweep": "python", "row": key[1], "n": key[2]}
+    if kind == "python_mpi":
+        return {"sweep": key[0], "kind": kind, "row": "mpi4py", "ranks": key[2], "n": key[3]}
+    if kind == "psum_mpi":
+        names = ("sweep", "kind", "study", "mode", "n", "ranks", "threads", "schedule",
+                 "chunks", "phase")
+        return dict(zip(names, key))
     names = ("sweep", "mode", "n", "threads", "schedule", "chunks", "phase")
     return dict(zip(names, key))
 

@@ -55,14 +55,55 @@ def unavailable(row):
             "doc": {"available": False, "why": "numpy is not importable"}}
 
 
+def psum_mpi(study, samples, mode="materialize", n=10**6, ranks=2, threads=1, reduce_s=1e-7):
+    """A psum_mpi record of the mpi sweep, shaped as bench/sweep.py writes it
+    (a tiny real set's, less the machine and device blocks)."""
+    spec = {"study": study, "mode": mode, "n": n, "ranks": ranks, "threads": threads,
+            "repeat": len(samples), "schedule": "dynamic", "chunks": 100, "serial": False}
+    doc = {"schema_version": 1, "n": n, "mode": mode, "threads": ranks * threads,
+           "threads_requested": ranks * threads, "schedule": "dynamic", "chunks": 100,
+           "verified": True, "materialize_s": 6e-4, "serial": None,
+           "parallel": dict(phase(samples), calls_per_sample=1), "noisy": False,
+           "ranks": ranks, "threads_per_rank": threads, "nodes": 1, "ranks_per_node": ranks,
+           "imbalance": {"min_s": samples[0], "mean_s": samples[0], "max_s": samples[0]},
+           "reduce_s": reduce_s, "peak_rss_bytes": 12017664}
+    return {"sweep": "mpi", "kind": "psum_mpi", "spec": spec, "doc": doc}
+
+
+def python_mpi(samples, ranks=2, n=10**5):
+    """bench/pysum_mpi.py's row of the mpi sweep, as recorded."""
+    spec = {"row": "mpi4py", "ranks": ranks, "n": n, "max_n": n, "repeat": len(samples),
+            "budget_s": 0.5}
+    ordered = sorted(samples)
+    doc = {"impl": "mpi4py", "available": True, "n": n, "ranks": ranks, "workers": ranks,
+           "chunks": ranks, "repeat": len(samples), "samples_s": samples,
+           "median_s": ordered[len(ordered) // 2], "min_s": ordered[0],
+           "imbalance": {"min_s": 0.1, "mean_s": 0.1, "max_s": 0.1},
+           "sum": str(n * (n - 1) // 2), "expected": str(n * (n - 1) // 2), "verified": True}
+    return {"sweep": "mpi", "kind": "python_mpi", "spec": spec, "doc": doc}
+
+
+def mpi_records(factor=1.0):
+    """The mpi sweep of a 2-CPU machine, one mode: psum_omp at 2 threads (the
+    reference), the strong splits 1 x 2 and 2 x 1, the weak runs at 1 and 2
+    ranks (the 2-rank one has the 2 x 1 split's N), the mpi4py row."""
+    return [psum("mpi", scaled(factor), threads=2, serial=False),
+            psum_mpi("strong", scaled(factor), ranks=1, threads=2),
+            psum_mpi("strong", scaled(factor), ranks=2, threads=1),
+            psum_mpi("weak", scaled(factor), n=5 * 10**5, ranks=1, threads=1),
+            psum_mpi("weak", scaled(factor), ranks=2, threads=1),
+            python_mpi(scaled(factor))]
+
+
 def records(factor=1.0):
-    """A small set: two thread counts, a schedule, a size, a Python row."""
+    """A small set: two thread counts, a schedule, a size, a Python row, the
+    mpi sweep."""
     return [psum("threads", scaled(factor), threads=1),
             psum("threads", scaled(factor), threads=2),
             psum("schedules", scaled(factor), schedule="guided", chunks=10, serial=False),
             psum("sizes", scaled(factor, [1e-3, 1.1e-3, 1.2e-3]), mode="stream", n=10**9),
             python("serial", scaled(factor)),
-            unavailable("numpy")]
+            unavailable("numpy")] + mpi_records(factor)
 
 
 def write_set(folder, recs, machine=None, run=None, tail=""):
@@ -157,6 +198,56 @@ class Format(unittest.TestCase):
         self.assertEqual(compare.label(("python", "list", 12345)), "python: list, N=12,345")
 
 
+class MpiConfigurations(unittest.TestCase):
+    """The mpi sweep's records: each a configuration of its own, keyed by
+    what was run and not by what was measured."""
+
+    def keys(self, recs):
+        return [key for rec in recs for key, _ in compare.configurations(rec)]
+
+    def test_each_run_of_the_sweep_is_one_configuration(self):
+        keys = self.keys(mpi_records())
+        self.assertEqual(len(keys), 6)
+        self.assertEqual(len(set(keys)), 6)  # weak 2 x 1 is not strong 2 x 1
+        self.assertEqual([compare.label(k) for k in sorted(keys, key=compare.order)],
+                         ["mpi: materialize, N=1e6, 2 threads, dynamic/100, parallel",
+                          "mpi: psum_mpi strong, materialize, N=1e6, 1 ranks x 2 threads, "
+                          "dynamic/100, parallel",
+                          "mpi: psum_mpi strong, materialize, N=1e6, 2 ranks x 1 threads, "
+                          "dynamic/100, parallel",
+                          "mpi: psum_mpi weak, materialize, N=500,000, 1 ranks x 1 threads, "
+                          "dynamic/100, parallel",
+                          "mpi: psum_mpi weak, materialize, N=1e6, 2 ranks x 1 threads, "
+                          "dynamic/100, parallel",
+                          "mpi: mpi4py, 2 ranks, N=1e5"])
+
+    def test_timed_by_the_samples_the_program_reported(self):
+        [(_, side)] = compare.configurations(psum_mpi("strong", [3.0, 1.0, 2.0]))
+        self.assertEqual((side.samples, side.median, side.min), ([3.0, 1.0, 2.0], 2.0, 1.0))
+        [(_, side)] = compare.configurations(python_mpi([0.5, 0.7, 0.6]))
+        self.assertEqual((side.samples, side.median, side.min), ([0.5, 0.7, 0.6], 0.6, 0.5))
+
+    def test_keys_hold_the_configuration_not_the_measurement(self):
+        base = psum_mpi("strong", BASE)
+        other = psum_mpi("strong", scaled(2), reduce_s=5e-6)
+        other["doc"].update(peak_rss_bytes=1, imbalance={"min_s": 1, "mean_s": 2, "max_s": 3})
+        self.assertEqual(self.keys([base]), self.keys([other]))
+        changed = [psum_mpi("weak", BASE), psum_mpi("strong", BASE, mode="stream"),
+                   psum_mpi("strong", BASE, n=10**7), psum_mpi("strong", BASE, ranks=4),
+                   psum_mpi("strong", BASE, threads=2)]
+        self.assertEqual(len(set(self.keys([base] + changed))), 6)
+        self.assertNotEqual(self.keys([python_mpi(BASE, ranks=2)]),
+                            self.keys([python_mpi(BASE, ranks=4)]))
+
+    def test_an_unavailable_mpi4py_row_is_left_out(self):
+        rec = {"sweep": "mpi", "kind": "python_mpi",
+               "spec": {"row": "mpi4py", "ranks": 2, "n": 10, "max_n": 10, "repeat": 3,
+                        "budget_s": 0.5},
+               "doc": {"impl": "mpi4py", "available": False,
+                       "why": "mpi4py is not importable", "how": "install python3-mpi4py"}}
+        self.assertEqual(compare.configurations(rec), [])
+
+
 class Command(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
@@ -175,8 +266,9 @@ class Command(unittest.TestCase):
         p, doc = self.compare_json(a, b)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(p.stderr, "")
-        # 2 x 2 phases of the thread sweep, 1 schedule, 2 size phases, 1 Python row.
-        self.assertEqual(len(doc["configurations"]), 8)
+        # 2 x 2 phases of the thread sweep, 1 schedule, 2 size phases, 1 Python row;
+        # the mpi sweep's psum_omp reference, 4 psum_mpi runs, the mpi4py row.
+        self.assertEqual(len(doc["configurations"]), 14)
         self.assertEqual({c["verdict"] for c in doc["configurations"]}, {"same"})
         self.assertEqual((doc["only_a"], doc["only_b"]), ([], []))
 
@@ -191,10 +283,27 @@ class Command(unittest.TestCase):
             self.assertAlmostEqual(c["ratio"], 1.3)
             self.assertAlmostEqual(c["ratio_min"], 1.3)
         self.assertEqual(len(p.stderr.splitlines()), 1)
-        self.assertIn("8 configurations slower beyond 10 %", p.stderr)
+        self.assertIn("14 configurations slower beyond 10 %", p.stderr)
         p, doc = self.compare_json(a, b, "--threshold", "50")
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual({c["verdict"] for c in doc["configurations"]}, {"slower"})
+
+    def test_a_slower_psum_mpi_run_fails_alone(self):
+        recs = records()
+        slow = records(1.3)
+        b = recs[:8] + [slow[8]] + recs[9:]          # the strong 2 x 1 split only
+        p, doc = self.compare_json(write_set(self.path("a"), recs),
+                                   write_set(self.path("b"), b))
+        self.assertEqual(p.returncode, 1, p.stderr)
+        worse = [c for c in doc["configurations"] if c["regression"]]
+        self.assertEqual([{k: c[k] for k in ("sweep", "kind", "study", "mode", "n", "ranks",
+                                              "threads", "schedule", "chunks", "phase")}
+                          for c in worse],
+                         [{"sweep": "mpi", "kind": "psum_mpi", "study": "strong",
+                           "mode": "materialize", "n": 10**6, "ranks": 2, "threads": 1,
+                           "schedule": "dynamic", "chunks": 100, "phase": "parallel"}])
+        self.assertIn("1 configurations slower beyond 10 %", p.stderr)
+        self.assertIn("psum_mpi strong, materialize, N=1e6, 2 ranks x 1 threads", p.stderr)
 
     def test_faster_passes(self):
         a = write_set(self.path("a"), records())
@@ -210,11 +319,12 @@ class Command(unittest.TestCase):
         self.assertEqual(p.returncode, 1)
         rows = [line for line in p.stdout.splitlines() if line.startswith("| ")][1:]
         self.assertEqual([r.split("|")[1].split(":")[0].strip() for r in rows],
-                         ["threads"] * 4 + ["schedules"] + ["sizes"] * 2 + ["python"])
+                         ["threads"] * 4 + ["schedules"] + ["sizes"] * 2 + ["python"] +
+                         ["mpi"] * 6)
         self.assertTrue(all(r.rstrip().endswith("| **slower** |") for r in rows))
         self.assertIn("| 1.300 |", rows[0])
         self.assertTrue(p.stdout.rstrip().splitlines()[-1].startswith(
-            "8 configurations compared: 0 same, 0 faster, 8 slower, 8 of them beyond"))
+            "14 configurations compared: 0 same, 0 faster, 14 slower, 14 of them beyond"))
 
     def test_damaged_lines_are_skipped_with_a_warning(self):
         a = write_set(self.path("a"), records())
@@ -226,9 +336,9 @@ class Command(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         warnings = p.stderr.splitlines()
         self.assertEqual(len(warnings), 2, p.stderr)
-        self.assertIn("runs.jsonl:6: damaged line skipped", warnings[0])
-        self.assertIn("runs.jsonl:7: damaged line skipped", warnings[1])
-        self.assertEqual(len(doc["configurations"]), 6)
+        self.assertIn("runs.jsonl:12: damaged line skipped", warnings[0])
+        self.assertIn("runs.jsonl:13: damaged line skipped", warnings[1])
+        self.assertEqual(len(doc["configurations"]), 12)
         self.assertEqual([c["label"] for c in doc["only_a"]],
                          ["threads: materialize, N=1e6, 1 threads, dynamic/100, serial",
                           "threads: materialize, N=1e6, 1 threads, dynamic/100, parallel"])
