@@ -100,7 +100,8 @@ def parse_args(argv):
     p.add_argument("--machine", help="folder name for this machine (default from the CPU)")
     p.add_argument("--render", metavar="DIR",
                    help="run nothing: rebuild the tables, plots and summary.md of the result "
-                        "set DIR (a partial one too) from its runs.jsonl")
+                        "set DIR (a partial one too) from its runs.jsonl, and the index of "
+                        "--out when DIR lies under it")
     args = p.parse_args(argv)
     if args.render is not None and not os.path.isdir(args.render):
         p.error(f"invalid value '{args.render}' for --render: not a folder")
@@ -433,9 +434,11 @@ def warn(text):
     print(f"sweep.py: warning: {text}", file=sys.stderr)
 
 
-def render(path):
-    """--render: rebuilds a set's tables, plots and summary from its files;
-    damaged records are skipped with a warning."""
+def render(path, root):
+    """--render: rebuilds a set's tables, plots and summary from its files,
+    and the index of the results root when the set lies under it (a set
+    brought back from another machine); damaged records are skipped with a
+    warning."""
     try:
         with open(os.path.join(path, "machine.json")) as f:
             machine = json.load(f)
@@ -447,6 +450,9 @@ def render(path):
                                     convert=runs.check_record)
         done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
         text = report(done, machine, meta, path)
+        inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+        if not inside.startswith(os.pardir):
+            results.write_index(root)
     except (OSError, ValueError, KeyError, TypeError) as e:
         print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
         return 1
@@ -460,7 +466,7 @@ def main(argv):
     # SIGTERM ends a run as Ctrl-C does: through the same clean-up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        return render(args.render) if args.render is not None else sweep(args)
+        return render(args.render, args.out) if args.render is not None else sweep(args)
     except KeyboardInterrupt:
         print("sweep.py: interrupted", file=sys.stderr)
         return 130

@@ -106,6 +106,10 @@ def record(psum_machine, binary, build_dir, repo, env, python=None):
     the driver knows: memory, flags, runtime, OMP_* variables, the Python
     rows' interpreter, commit, date."""
     commit, dirty = _git(repo)
+    if commit is None and env.get("PSUM_GIT_COMMIT"):
+        # A copy of the project without .git (a lent GPU machine): the commit
+        # bench/device_pack.sh built the binaries from, as it recorded it.
+        commit, dirty = env["PSUM_GIT_COMMIT"], env.get("PSUM_GIT_DIRTY") == "true"
     return {
         "cpu_model": psum_machine["cpu_model"],
         "logical_cpus": psum_machine["logical_cpus"],

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Packs what a lent GPU machine needs to run bench/device_run.sh, built here
+# because that machine cannot install GCC's nvptx offload compiler: psum_omp,
+# psum_limits and psum_gpu_check with offload, for two x86-64 levels (v4 =
+# AVX-512, v3 = AVX2: device_run.sh picks the best its CPU runs, since
+# -march=native here could use instructions that CPU lacks), Debian's
+# libgomp.so.1 and libgomp-plugin-nvptx.so.1 to put on LD_LIBRARY_PATH there,
+# and the commit the binaries were built from.
+#
+# usage: bench/device_pack.sh [PACK]      (default .device, which git ignores)
+# Then, through the device tool: run bench/device_run.sh PACK "$OUT" with
+# PACK carried (bench/README.md, "On a lent GPU machine").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/bootstrap.sh
+. scripts/bootstrap.sh
+
+pack=${1:-.device}
+case "$pack" in
+    /*|..*|*/..*) echo "device_pack.sh: PACK '$pack' must be a folder inside the checkout" >&2; exit 2 ;;
+esac
+# shellcheck disable=SC2086 # package lists, split on purpose
+ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES
+
+rm -rf "$pack"
+mkdir -p "$pack/lib"
+for level in x86-64-v4 x86-64-v3; do
+    build=build-pack-$level
+    ensure_build "$build" -Dnative=false "-Dc_args=-march=$level" -Doffload=enabled \
+        -Dtests=disabled -Dmpi=disabled -Dman=disabled
+    mkdir -p "$pack/$level/src" "$pack/$level/bench"
+    cp "$build/src/psum_omp" "$pack/$level/src/"
+    cp "$build/bench/psum_limits" "$build/bench/psum_gpu_check" "$pack/$level/bench/"
+    cp "$build/compile_commands.json" "$pack/$level/"
+done
+
+# The libgomp these binaries were linked against, and its nvptx plugin.
+for lib in libgomp.so.1 libgomp-plugin-nvptx.so.1; do
+    path=$(gcc -print-file-name="$lib")
+    if [ "$path" = "$lib" ]; then
+        path=$(ldconfig -p | awk -v l="$lib" '$1 == l && /x86-64/ { print $NF; exit }')
+    fi
+    if [ -z "$path" ] || [ ! -e "$path" ]; then
+        echo "device_pack.sh: $lib not found (package libgomp1 / libgomp-plugin-nvptx1)" >&2
+        exit 1
+    fi
+    cp -L "$path" "$pack/lib/$lib"
+done
+
+commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+dirty=$([ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
+printf 'commit %s\ndirty %s\n' "$commit" "$dirty" >"$pack/source"
+du -sh "$pack" | sed 's/^/device_pack.sh: /'
+echo "device_pack.sh: packed $commit (dirty $dirty) into $pack"

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""bench/device_run.sh, the prepared run for a lent GPU machine, here where
+there is none: over a pack assembled from this build, it records the
+machine's facts, reports the missing device as a failed step (exit 1) and
+still runs the limits and the sweep, and writes its log and a tarball of
+the result set (facts and device log inside, the index left out); at a
+short deadline it stops the sweep and the set is tabulated as partial;
+usage errors exit 2 with one line.  Also: a copy without .git records the
+pack's commit.
+
+usage: bench_device_run_test.py BUILD_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUN = os.path.join(HERE, "..", "..", "bench", "device_run.sh")
+sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
+from psumbench import machine as machine_record  # noqa: E402
+
+BUILD = None
+
+
+def make_pack(root):
+    """A pack as bench/device_pack.sh lays it out, from this build's binaries."""
+    pack = os.path.join(root, "pack")
+    for level in ("x86-64-v4", "x86-64-v3"):
+        for sub, name in (("src", "psum_omp"), ("bench", "psum_limits"),
+                          ("bench", "psum_gpu_check")):
+            src = os.path.join(BUILD, sub, name)
+            if os.path.exists(src):
+                os.makedirs(os.path.join(pack, level, sub), exist_ok=True)
+                os.symlink(src, os.path.join(pack, level, sub, name))
+        shutil.copy(os.path.join(BUILD, "compile_commands.json"), os.path.join(pack, level))
+    os.makedirs(os.path.join(pack, "lib"))
+    with open(os.path.join(pack, "source"), "w") as f:
+        f.write("commit 0123456789abcdef0123456789abcdef01234567\ndirty false\n")
+    return pack
+
+
+def device_run(pack, out, budget, sweep_args, n="1e5"):
+    env = dict(os.environ, PSUM_DEVICE_N=n, PSUM_DEVICE_BUDGET=str(budget),
+               PSUM_DEVICE_SWEEP_ARGS=sweep_args)
+    t0 = time.monotonic()
+    p = subprocess.run(["bash", RUN, pack, out], capture_output=True, text=True, env=env,
+                       timeout=budget + 120)
+    return p, time.monotonic() - t0
+
+
+def members(out):
+    with tarfile.open(os.path.join(out, "device-results.tgz")) as tar:
+        return tar.getnames(), {m: tar.extractfile(m).read().decode()
+                                for m in tar.getnames()
+                                if m.endswith(("summary.md", "machine.json", "facts.txt"))}
+
+
+class DeviceRun(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp()
+        cls.pack = make_pack(cls.tmp)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_whole_run_without_a_device(self):
+        out = os.path.join(self.tmp, "out1")
+        p, _ = device_run(self.pack, out, 120, "--quick --python-rows range")
+        log = p.stdout
+        self.assertIn(p.returncode, (0, 1), p.stderr)
+        if "no offload device" in log:
+            self.assertEqual(p.returncode, 1)
+            self.assertIn("FAILED: gpu_check.sh exited 1", log)
+        with open(os.path.join(out, "device_run.log")) as f:
+            self.assertEqual(f.read(), log)
+        names, texts = members(out)
+        sets = {os.path.dirname(m) for m in names if m.endswith("/runs.jsonl")}
+        self.assertEqual(len(sets), 1, names)
+        setdir = sets.pop()
+        for name in ("machine.json", "run.json", "summary.md", "facts.txt", "gpu_check.log",
+                     "contrast.md", "speedup.md"):
+            self.assertIn(f"{setdir}/{name}", names)
+        self.assertNotIn("results/README.md", names)
+        if "FAILED: limits" not in log:
+            self.assertTrue(any(os.path.basename(m).startswith("limits-") for m in names))
+        self.assertIn("binaries for x86-64-v", texts[f"{setdir}/facts.txt"])
+        self.assertNotIn("Partial set", texts[f"{setdir}/summary.md"])
+        machine = json.loads(texts[f"{setdir}/machine.json"])
+        self.assertIn("src/sum.c", machine["compile_command"])  # from the pack's record
+        self.assertIsNotNone(machine["git_commit"])
+
+    def test_the_set_brought_back_renders_into_the_index(self):
+        out = os.path.join(self.tmp, "out4")
+        device_run(self.pack, out, 120, "--quick --python-rows range")
+        home = os.path.join(self.tmp, "home")
+        with tarfile.open(os.path.join(out, "device-results.tgz")) as tar:
+            tar.extractall(home)
+        root = os.path.join(home, "results")
+        setdir = next(os.path.join(d, n) for d, subs, files in os.walk(root) for n in subs
+                      if os.path.exists(os.path.join(d, n, "runs.jsonl")))
+        sweep = os.path.join(HERE, "..", "..", "bench", "sweep.py")
+        elsewhere = os.path.join(self.tmp, "elsewhere")
+        p = subprocess.run([sys.executable, sweep, "--render", setdir, "--out", elsewhere],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(root, "README.md")))
+        self.assertFalse(os.path.exists(elsewhere))
+        p = subprocess.run([sys.executable, sweep, "--render", setdir, "--out", root],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(os.path.join(root, "README.md")) as f:
+            self.assertIn(os.path.basename(setdir), f.read())
+
+    def test_deadline_stops_the_sweep_and_keeps_a_partial_set(self):
+        out = os.path.join(self.tmp, "out2")
+        # The sweep gets the budget less 20 s; its Python rows alone need 30 s.
+        p, seconds = device_run(self.pack, out, 40, "--python-budget 3")
+        self.assertEqual(p.returncode, 1)
+        self.assertLess(seconds, 40 + 30)  # the budget, then 10 s of grace and the packing
+        self.assertIn("the sweep stopped", p.stdout)
+        names, texts = members(out)
+        summary = next(t for m, t in texts.items() if m.endswith("summary.md"))
+        self.assertIn("Partial set", summary)
+
+    def test_usage_errors(self):
+        out = os.path.join(self.tmp, "out3")
+        cases = [([], {}), ([self.tmp, out], {}), ([self.pack, out], {"PSUM_DEVICE_N": "1x"}),
+                 ([self.pack, out], {"PSUM_DEVICE_BUDGET": "0"})]
+        for args, env in cases:
+            p = subprocess.run(["bash", RUN, *args], capture_output=True, text=True,
+                               env=dict(os.environ, **env), timeout=30)
+            self.assertEqual(p.returncode, 2, (args, env, p.stderr))
+            self.assertEqual(p.stderr.count("\n"), 1, p.stderr)
+            self.assertEqual(p.stdout, "")
+        self.assertFalse(os.path.exists(out))
+
+
+class Commit(unittest.TestCase):
+    def test_a_copy_without_git_records_the_packed_commit(self):
+        psum = {"cpu_model": "x", "logical_cpus": 1, "huge_pages": "never", "compiler": "gcc",
+                "build": "", "openmp_version": 201511}
+        with tempfile.TemporaryDirectory() as copy:
+            env = {"PSUM_GIT_COMMIT": "abc123", "PSUM_GIT_DIRTY": "true"}
+            rec = machine_record.record(psum, "/bin/true", copy, copy, env)
+            self.assertEqual((rec["git_commit"], rec["git_dirty"]), ("abc123", True))
+            rec = machine_record.record(psum, "/bin/true", copy, copy, {})
+            self.assertIsNone(rec["git_commit"])
+
+
+if __name__ == "__main__":
+    BUILD = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
