@@ -50,7 +50,7 @@ psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
  * Removes from envp (main's environment block, or environ) every OMP_*
  * value that env.h refuses, and appends each removal to *dropped, which
  * the caller zeroes once.  Safe to call from .preinit_array, before libc
- * and the OpenMP runtime start (see main.c), and again later: the second
+ * and the OpenMP runtime start (see env_early.h), and again later: the second
  * call finds nothing more.
  */
 void psum_cli_check_environment(char **envp, psum_env_dropped *dropped);

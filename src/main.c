@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "env_early.h"
 #include "interrupt.h"
 #include "machine.h"
 #include "psum_build.h"
@@ -17,26 +18,6 @@
 #include "qualify.h"
 #include "report.h"
 #include "run.h"
-
-static psum_env_dropped env_dropped;
-
-/*
- * Runs from .preinit_array, which the dynamic loader calls before any
- * shared library's constructor: libgomp reads OMP_* in its constructor,
- * before main, so only from here does an invalid value never reach it.
- * libc is not initialized yet (getenv would see nothing): envp is the
- * environment block itself, and editing it edits what getenv sees later.
- */
-static void check_environment_early(int argc, char **argv, char **envp)
-{
-    (void)argc;
-    (void)argv;
-    psum_cli_check_environment(envp, &env_dropped);
-}
-
-__attribute__((section(".preinit_array"), used))
-static void (*const check_environment_early_entry)(int, char **, char **) =
-    check_environment_early;
 
 /* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
 static int close_stdout(void)
@@ -53,7 +34,7 @@ static int report(const psum_result *res, const psum_machine *machine)
 {
     psum_warnings warnings;
     psum_collect_warnings(res, machine, &warnings);
-    psum_cli_environment_warnings(&env_dropped, &warnings);
+    psum_cli_environment_warnings(psum_env_early_dropped(), &warnings);
     for (size_t i = 0; i < warnings.count; i++)
         fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
     if (psum_report(stdout, res, machine, &warnings) != 0) {
@@ -86,7 +67,7 @@ int main(int argc, char **argv)
      * Where .preinit_array is not run (a static or non-glibc build), LLVM's
      * libomp still reads OMP_* only later, at the first parallel region.
      */
-    psum_cli_check_environment(environ, &env_dropped);
+    psum_env_early_check(environ);
     psum_interrupt_install();
     psum_machine machine;
     psum_machine_read(&machine);

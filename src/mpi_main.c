@@ -13,29 +13,12 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "env_early.h"
 #include "machine.h"
 #include "mpi_run.h"
 #include "psum_build.h"
 #include "qualify.h"
 #include "report.h"
-
-static psum_env_dropped env_dropped;
-
-/*
- * As in psum_omp's main: libgomp reads OMP_* in a library constructor,
- * before main, so an invalid value is removed from .preinit_array, which
- * runs before any shared library's constructor.
- */
-static void check_environment_early(int argc, char **argv, char **envp)
-{
-    (void)argc;
-    (void)argv;
-    psum_cli_check_environment(envp, &env_dropped);
-}
-
-__attribute__((section(".preinit_array"), used))
-static void (*const check_environment_early_entry)(int, char **, char **) =
-    check_environment_early;
 
 #if defined(__SANITIZE_ADDRESS__)
 #define PSUM_ASAN 1
@@ -151,7 +134,7 @@ static void collect_warnings(const psum_mpi_result *res, const psum_machine *m,
                               : "OMP_PROC_BIND pins every rank's threads onto the same CPUs");
         psum_add_warning(w, line);
     }
-    psum_cli_environment_warnings(&env_dropped, w);
+    psum_cli_environment_warnings(psum_env_early_dropped(), w);
 }
 
 /* Rank 0's part once the run is done: warnings, the report, the verdict. */
@@ -209,7 +192,7 @@ static int run(int argc, char **argv, int rank)
         return 2;
     }
 
-    psum_cli_check_environment(environ, &env_dropped);
+    psum_env_early_check(environ);
     psum_mpi_result res;
     psum_mpi_status status = psum_mpi_run(&cfg, MPI_COMM_WORLD, &res, err, sizeof err);
     if (err[0] != '\0')

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The generated man page, end to end: written, and listing every long
 # option that --help lists (help2man read the same program).
-# usage: man_test.sh PSUM_OMP PSUM_OMP.1
+# usage: man_test.sh PROGRAM PROGRAM.1   (psum_omp or psum_mpi)
 set -euo pipefail
 
 bin=$1
 page=$2
 . "$(dirname "${BASH_SOURCE[0]}")/../tools/tap.sh"
 
-if [ -s "$page" ] && head -n 5 "$page" | grep -q '^\.TH PSUM_OMP "1"'; then
+# help2man titles the page with the program's name, upper-cased.
+title=$(basename "$bin" | tr '[:lower:]' '[:upper:]')
+if [ -s "$page" ] && head -n 5 "$page" | grep -q "^\\.TH $title \"1\""; then
     ok "the man page is written, section 1"
 else
     not_ok "no man page at $page"

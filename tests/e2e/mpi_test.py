@@ -2,10 +2,11 @@
 """End to end: psum_mpi under mpirun with 1, 2 and 3 ranks on this machine.
 Exact sums for small N, ranks > N, a slice per rank of N = 10^6 + 7 and a
 streamed N = 5e9 whose total passes 2^64, in both modes; the JSON parsed
-back; a failure forced on rank 1 ending every rank with exit 1 within
-seconds and one line; a wrong slice failing verification; a write error on
-rank 0 ending every rank with exit 1; a bad option
-reported once with exit 2 on every rank; Ctrl-C to mpirun ending every rank.
+back; an invalid OMP_NUM_THREADS ignored with one warning; a failure forced
+on rank 1 ending every rank with exit 1 within seconds and one line; a wrong
+slice failing verification; a write error on rank 0 ending every rank with
+exit 1; a bad option reported once with exit 2 on every rank; Ctrl-C to
+mpirun ending every rank.
 Writes TAP.
 
 usage: mpi_test.py MPIRUN PSUM_MPI
@@ -203,6 +204,14 @@ def usage():
            "--help: printed once, exit 0", f"exit {rc}\n{err}{out}")
 
 
+def environment():
+    """An invalid OMP_* value is removed before libgomp reads it (env_early.h)."""
+    rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1", threads=4294967296)
+    line = "psum_mpi: warning: ignoring OMP_NUM_THREADS='4294967296'"
+    report(rc == 0 and "verified" in out and err.count(line) == 1,
+           "OMP_NUM_THREADS=4294967296: ignored, one warning, exit 0", f"exit {rc}\n{err}{out}")
+
+
 def text_and_csv():
     rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1")
     report(rc == 0 and "verified" in out and "ranks 2 on 1 node" in out,
@@ -221,6 +230,7 @@ def text_and_csv():
 sizes()
 json_keys()
 text_and_csv()
+environment()
 forced_failures()
 ctrl_c()
 usage()
