@@ -120,6 +120,12 @@ class Note(unittest.TestCase):
         self.assertIn("warm-up 3.30 s", note)
         self.assertIn("1056 teams x 8 threads x 32 lanes", note)
 
+    def test_markdown_names_the_generator_isa(self):
+        rows = limits.rows(dict(CPU), N, 4, 10**12, RSS)
+        self.assertIn("generator (AVX-512, eight lanes", limits.markdown(rows, MACHINE, N, 3, 5))
+        text = limits.markdown(rows, dict(MACHINE, generator_isa="avx2"), N, 3, 5)
+        self.assertIn("generator (AVX2, four lanes: no AVX-512 here", text)
+
     def test_markdown_carries_the_note(self):
         best = dict(CPU, **GPU)
         text = limits.markdown(limits.rows(best, N, 4, 10**12, RSS), MACHINE, N, 3, 5, DEVICE)
