@@ -26,7 +26,12 @@ rm -rf "$pack"
 mkdir -p "$pack/lib"
 for level in x86-64-v4 x86-64-v3; do
     build=build-pack-$level
-    ensure_build "$build" -Dnative=false "-Dc_args=-march=$level" -Doffload=enabled \
+    # DT_RPATH (not RUNPATH: --disable-new-dtags) to ../../lib beside the
+    # binaries, so they, and libgomp when it dlopens its nvptx plugin, find
+    # the packed libraries there without LD_LIBRARY_PATH, which would also
+    # hand GCC 12's libgomp to the machine's Python (numba).
+    ensure_build "$build" -Dnative=false "-Dc_args=-march=$level" \
+        "-Dc_link_args=-Wl,--disable-new-dtags,-rpath,\$ORIGIN/../../lib" -Doffload=enabled \
         -Dtests=disabled -Dmpi=disabled -Dman=disabled
     mkdir -p "$pack/$level/src" "$pack/$level/bench"
     cp "$build/src/psum_omp" "$pack/$level/src/"
@@ -49,6 +54,12 @@ done
 
 commit=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 dirty=$([ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && echo true || echo false)
+if [ "$dirty" = true ]; then
+    echo "device_pack.sh: warning: the checkout has uncommitted changes; the result set will say dirty" >&2
+fi
 printf 'commit %s\ndirty %s\n' "$commit" "$dirty" >"$pack/source"
+# The scripts that will drive these binaries there: device_run.sh checks
+# that the copy it runs from is the one packed, else it records "dirty".
+sha256sum bench/*.sh bench/*.py bench/psumbench/*.py >"$pack/scripts.sha256"
 du -sh "$pack" | sed 's/^/device_pack.sh: /'
 echo "device_pack.sh: packed $commit (dirty $dirty) into $pack"

@@ -2,13 +2,16 @@
 # The one prepared run for a lent GPU machine, in the order that matters if
 # time runs out: the machine's facts; the device checks (bench/gpu_check.sh:
 # every offload kernel verified, psum_omp --device gpu in both modes and
-# --from-host); the limits (bench/limits.py: the CPU references at all the
-# machine's cores, the plain target loops beside psum's device kernels, and
-# CuPy's sum of the same array); then the sweep (bench/sweep.py: gpu with
-# CuPy's rows, threads, the Python contrast, sizes, schedules) until the
-# deadline, which stops it with what it finished kept and tabulated.  Runs
-# the binaries bench/device_pack.sh built here, the x86-64 level the CPU
-# runs (v4 with AVX-512, else v3), with the packed libgomp and nvptx plugin.
+# --from-host), after which a failure ends the run at once, with libgomp's
+# own account, so that a fixed rerun still fits the session; the limits
+# (bench/limits.py: the CPU references at all the machine's cores, the
+# plain target loops beside psum's device kernels, and CuPy's sum of the
+# same array); then the sweep (bench/sweep.py: gpu with CuPy's rows,
+# threads, the Python contrast, sizes, schedules) until the deadline, which
+# stops it with what it finished kept and tabulated as a partial set.  Runs
+# the binaries bench/device_pack.sh built here, for the x86-64 level the
+# CPU runs (v4 with AVX-512, else v3); they find the packed libgomp and its
+# nvptx plugin through their RPATH.
 #
 # usage: bench/device_run.sh PACK OUT
 #   PACK  the folder bench/device_pack.sh made, carried to the machine
@@ -19,10 +22,14 @@
 #                               limits-<date>.md
 #   PSUM_DEVICE_N=N            elements (default 1e9)
 #   PSUM_DEVICE_BUDGET=SECONDS the whole run (default 330; give the device
-#                              tool a timeout about 60 s longer)
+#                              tool a timeout about 70 s longer)
+#   PSUM_DEVICE_KEEP_GOING=1   go on to the CPU limits and sweep after the
+#                              device checks failed (a rerun that cannot fix
+#                              the GPU but can still measure the cores)
 #   PSUM_DEVICE_SWEEP_ARGS     replaces the sweep's size options (tests:
 #                              "--quick")
-# Exit status: 0 when every step ran on a GPU and verified; 1 when a step
+# Exit status: 0 when every step ran on a GPU and verified (the sweep may
+# have stopped at the deadline: its set says "partial"); 1 when a step
 # failed, did not verify or found no GPU (the results are written all the
 # same, the log says which); 2 for a usage error.
 set -uo pipefail
@@ -54,6 +61,8 @@ out=$(cd "$out" && pwd)
 cd "$(dirname "$0")/.." || exit 2
 
 exec > >(tee "$out/device_run.log") 2>&1
+tee_pid=$!
+export PYTHONUNBUFFERED=1
 start=$(date +%s)
 deadline=$((start + budget))
 left() { echo $((deadline - $(date +%s))); }
@@ -70,19 +79,22 @@ if [ -d "$pack/x86-64-v4" ]; then
     done
 fi
 build=$pack/$level
-export LD_LIBRARY_PATH="$pack/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export OMP_PROC_BIND=${OMP_PROC_BIND:-close}
 PSUM_GIT_COMMIT=$(awk '$1 == "commit" { print $2 }' "$pack/source")
 PSUM_GIT_DIRTY=$(awk '$1 == "dirty" { print $2 }' "$pack/source")
+scripts="the scripts are the packed ones"
+if [ ! -f "$pack/scripts.sha256" ] || ! sha256sum --quiet -c "$pack/scripts.sha256" >/dev/null 2>&1; then
+    scripts="the scripts differ from the packed ones: recorded as dirty"
+    PSUM_GIT_DIRTY=true
+fi
 export PSUM_GIT_COMMIT PSUM_GIT_DIRTY
 python=$(command -v python3 || echo /usr/bin/python3)
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
 step "facts"
 {
     echo "date: $(date -u +%FT%TZ)"
-    echo "pack: $(tr '\n' ' ' <"$pack/source"), binaries for $level"
+    echo "pack: $(tr '\n' ' ' <"$pack/source")($scripts), binaries for $level"
     echo "kernel: $(uname -srm)"
     echo "cpus: $(nproc)"
     lscpu 2>/dev/null | grep -E '^(Model name|Socket|Core|Thread|NUMA node\(s\)|L3)' || true
@@ -105,50 +117,63 @@ EOF
 } | tee "$work/facts.txt"
 
 step "device checks: bench/gpu_check.sh $level $n"
-# Its psum_omp and limits rows are left to the sweep and limits.py below,
-# which keep them in the result set.
-PSUM_GPU_PSUM=0 PSUM_GPU_LIMITS=0 timeout -k 10 -s INT 120 bench/gpu_check.sh "$build" "$n" \
-    >"$work/gpu_check.log" 2>&1
-rc=$?
-cat "$work/gpu_check.log"
-[ "$rc" -eq 0 ] || fail "gpu_check.sh exited $rc"
-
-step "limits: bench/limits.py -n $n"
-limit_s=$(( $(left) * 2 / 5 ))
-[ "$limit_s" -le 120 ] || limit_s=120
-if [ "$limit_s" -lt 20 ]; then
-    fail "limits skipped: $(left) s left"
-else
-    timeout -k 10 -s INT "$limit_s" "$python" bench/limits.py --build "$build" -n "$n" \
-        --rounds 2 --repeat 5 --stream-n 1e11 --cupy-python "$python" \
-        --markdown "$work/limits.md" || fail "limits.py exited $? (timeout 124 or 130: its $limit_s s ran out)"
+# Its limits rows are left to limits.py below, which keeps them in the set.
+PSUM_GPU_LIBS=$pack/lib PSUM_GPU_LIMITS=0 timeout -k 10 -s INT 150 \
+    bash bench/gpu_check.sh "$build" "$n" 2>&1 | tee "$work/gpu_check.log"
+rc=${PIPESTATUS[0]}
+gpu_ok=true
+if [ "$rc" -ne 0 ]; then
+    fail "gpu_check.sh exited $rc"
+    gpu_ok=false
 fi
 
-step "sweep: bench/sweep.py, stopped at the deadline"
-sweep_s=$(( $(left) - 20 ))
-# shellcheck disable=SC2086
-sizes=${PSUM_DEVICE_SWEEP_ARGS:---repeat 3 --python-budget 4 --stream-max 1e10 --chunk-counts 1,100,1e4}
-if [ "$sweep_s" -lt 10 ]; then
-    fail "sweep skipped: $(left) s left"
+if [ "$gpu_ok" = false ] && [ "${PSUM_DEVICE_KEEP_GOING:-0}" != 1 ]; then
+    echo "device_run.sh: stopping after the failed device checks, to leave time for a fixed"
+    echo "rerun (PSUM_DEVICE_KEEP_GOING=1 goes on to the CPU limits and the sweep)"
 else
-    # shellcheck disable=SC2086
-    timeout -k 10 -s INT "$sweep_s" "$python" bench/sweep.py --build "$build" \
-        --out "$work/results" -n "$n" --sweeps gpu,threads,python,sizes,schedules \
-        --python "$python" $sizes
-    rc=$?
-    set_dir=$(find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1)
-    if [ "$rc" -ne 0 ] && [ -n "$set_dir" ] && [ -f "$set_dir/runs.jsonl" ]; then
-        echo "device_run.sh: the sweep stopped (exit $rc); tabulating what it finished"
-        "$python" bench/sweep.py --render "$set_dir" >/dev/null || fail "render of $set_dir"
+    step "limits: bench/limits.py -n $n"
+    limit_s=$(( $(left) * 2 / 5 ))
+    [ "$limit_s" -le 120 ] || limit_s=120
+    if [ "$limit_s" -lt 20 ]; then
+        fail "limits skipped: $(left) s left"
+    else
+        timeout -k 10 -s INT "$limit_s" "$python" bench/limits.py --build "$build" -n "$n" \
+            --rounds 2 --repeat 5 --stream-n 1e10 --cupy-python "$python" \
+            --markdown "$work/limits.md" \
+            || fail "limits.py exited $? (124 or 130: its $limit_s s ran out)"
     fi
-    [ "$rc" -eq 0 ] || fail "sweep.py exited $rc (124 or 130: stopped at the deadline)"
+
+    step "sweep: bench/sweep.py, stopped at the deadline"
+    sweep_s=$(( $(left) - 20 ))
+    sizes=${PSUM_DEVICE_SWEEP_ARGS:---repeat 3 --python-budget 4 --stream-max 1e10 --chunk-counts 1,100,1e4}
+    if [ "$sweep_s" -lt 10 ]; then
+        fail "sweep skipped: $(left) s left"
+    else
+        # shellcheck disable=SC2086 # the size options, split on purpose
+        timeout -k 10 -s INT "$sweep_s" "$python" bench/sweep.py --build "$build" \
+            --out "$work/results" -n "$n" --sweeps gpu,threads,python,sizes,schedules \
+            --python "$python" $sizes
+        rc=$?
+        set_dir=$(find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1)
+        if [ "$rc" -ne 0 ] && [ -n "$set_dir" ] && [ -f "$set_dir/runs.jsonl" ]; then
+            echo "device_run.sh: the sweep stopped (exit $rc); tabulating what it finished"
+            "$python" bench/sweep.py --render "$set_dir" --out "$work/results" >/dev/null \
+                || fail "render of $set_dir"
+        fi
+        case "$rc" in
+            0) ;;
+            124|130) echo "device_run.sh: the sweep stopped at the deadline: a partial set" ;;
+            *) fail "sweep.py exited $rc" ;;
+        esac
+    fi
 fi
 
 step "packing"
 set_dir=$(find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1)
 if [ -z "$set_dir" ]; then
     # No set: keep the logs and the limits in a folder of their own.
-    set_dir=$work/results/$(hostname -s 2>/dev/null || echo machine)/no-sweep
+    host=$(hostname -s 2>/dev/null || true)
+    set_dir=$work/results/${host:-machine}/no-sweep
     mkdir -p "$set_dir"
 fi
 cp "$work/facts.txt" "$work/gpu_check.log" "$set_dir/"
@@ -158,6 +183,10 @@ fi
 # Not the index results/README.md: the one here is rebuilt from every set.
 tar -czf "$out/device-results.tgz" -C "$work" --exclude=results/README.md results || fail "tar"
 tar -tzf "$out/device-results.tgz"
+rm -rf "$work"
 echo
 echo "device_run.sh: $(( $(date +%s) - start )) s; $([ $status -eq 0 ] && echo "every step verified on the GPU" || echo "some steps failed: see FAILED above")"
+# Let tee write the last lines before the device tool ends what is left.
+exec >&- 2>&-
+wait "$tee_pid" 2>/dev/null
 exit "$status"

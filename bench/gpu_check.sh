@@ -56,14 +56,27 @@ done
 echo "libgomp nvptx plugin: ${plugin:-not found (libgomp then sees no device)}"
 ldconfig -p 2>/dev/null | grep -m1 'libcuda.so.1' || echo "libcuda.so.1: not in the ldconfig cache"
 
+# libgomp's own account of a failure: what it tried, from GOMP_DEBUG=1.
+why() {
+    echo "== why: libgomp's own account (GOMP_DEBUG=1, last lines)"
+    local text
+    text=$(GOMP_DEBUG=1 timeout -k 5 60 "$check" 1000 2>&1 >/dev/null | tail -n 40) || true
+    echo "${text:-(nothing: the nvptx plugin did not load, or it found no libcuda.so.1)}"
+}
+
 echo "== psum_gpu_check $n"
 status=0
-out=$("$check" "$n") || status=$?
-echo "$out"
-if grep -q '^no offload device' <<<"$out"; then
-    echo "== why: libgomp's own account (GOMP_DEBUG=1, last lines)"
-    why=$(GOMP_DEBUG=1 "$check" 1 2>&1 >/dev/null | tail -n 25) || true
-    echo "${why:-(nothing: the nvptx plugin did not load, or it found no libcuda.so.1)}"
+# Line by line as it runs (a run stopped by a timeout keeps what it printed).
+"$check" "$n" | tee "${TMPDIR:-/tmp}/psum_gpu_check.$$" || status=$?
+if grep -q '^no offload device' "${TMPDIR:-/tmp}/psum_gpu_check.$$"; then
+    rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
+    why
+    exit 1
+fi
+rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
+if [ "$status" -ne 0 ]; then
+    echo "psum_gpu_check exited $status"
+    why
     exit 1
 fi
 
@@ -71,9 +84,10 @@ omp=$build/src/psum_omp
 runs=("--mode materialize" "--mode materialize --from-host" "--mode stream")
 [ "${PSUM_GPU_PSUM:-1}" != 0 ] || runs=()
 for args in "${runs[@]}"; do
-    echo "== psum_omp --device gpu -n $n $args"
+    # The device path only: the serial phase is host work, the sweep times it.
+    echo "== psum_omp --device gpu -n $n --repeat 3 --no-serial $args"
     # shellcheck disable=SC2086
-    "$omp" --device gpu -n "$n" --repeat 5 $args || status=1
+    "$omp" --device gpu -n "$n" --repeat 3 --no-serial $args || { status=1; why; }
 done
 
 if [ "${PSUM_GPU_LIMITS:-1}" != 0 ]; then

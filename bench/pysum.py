@@ -268,11 +268,15 @@ class CupyRow:
         self.cp = import_cupy()
         self.array = None
         t0 = time.perf_counter()
-        probe = self.cp.arange(1000, dtype=self.cp.int64)
-        probe[7] = 0
+        try:
+            probe = self.cp.arange(1000, dtype=self.cp.int64)
+            probe[7] = 0
+            total = int(probe.sum())
+        except Exception as e:  # CuPy's CompileException is no RuntimeError
+            raise RuntimeError(f"CuPy's first kernels failed: {type(e).__name__}: {e}") from None
         # The first call loads CuPy's kernels: a warm-up, never timed.  A
         # reduction that did not read the array would miss the hole at 7.
-        if int(probe.sum()) != 499500 - 7:
+        if total != 499500 - 7:
             raise RuntimeError("CuPy's sum did not read the array")
         self.warmup_s = time.perf_counter() - t0
 
@@ -294,12 +298,13 @@ class CupyRow:
 
 
 def device_errors(run_once):
-    """run_once, with CuPy's own errors (out of memory, a CUDA failure)
-    turned into RuntimeError: one line and exit 1, not a traceback."""
+    """run_once, with CuPy's own errors (out of memory, a CUDA or NVRTC
+    failure) turned into RuntimeError: one line and exit 1, not a
+    traceback."""
     def guarded(self, n):
         try:
             return run_once(self, n)
-        except (MemoryError, RuntimeError) as e:
+        except Exception as e:  # run_once raises nothing of pysum's own
             raise RuntimeError(f"at N = {n:,}: {type(e).__name__}: {e}") from None
     return guarded
 

@@ -231,7 +231,7 @@ def plan(args, cpus, python=None, gpu_usable=False):
                                            reference="threads" not in args.sweeps)
         by_sweep["mpi"] = found
     if "gpu" in args.sweeps and gpu_usable:
-        by_sweep["gpu"] = gpu_jobs(args, python)
+        by_sweep["gpu"] = gpu_jobs(args, cpus, python)
     return [job for sweep in args.sweeps for job in by_sweep[sweep]]
 
 
@@ -247,14 +247,19 @@ def gpu_unusable(binary, env):
     return reason.removeprefix("psum_omp: ")
 
 
-def gpu_jobs(args, python):
+def gpu_jobs(args, cpus, python):
     """The gpu sweep: both modes at N, materialize filled on the device and
-    copied from the host; then, with an interpreter, CuPy's two rows at N
-    at most (optional: they say why where CuPy is missing or fails)."""
-    jobs = [runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu"),
-            runs.PsumJob("gpu", "materialize", args.n, 1, args.repeat, device="gpu",
-                         from_host=True),
-            runs.PsumJob("gpu", "stream", args.n, 1, args.repeat, device="gpu")]
+    copied from the host, without the serial phase (host work, which the
+    threads sweep times; skipping it spares a device-filled run the host
+    array altogether), all CPUs for a host fill; then, with an interpreter,
+    CuPy's two rows at N at most (optional: they say why where CuPy is
+    missing or fails)."""
+    jobs = [runs.PsumJob("gpu", "materialize", args.n, cpus, args.repeat, serial=False,
+                         device="gpu"),
+            runs.PsumJob("gpu", "materialize", args.n, cpus, args.repeat, serial=False,
+                         device="gpu", from_host=True),
+            runs.PsumJob("gpu", "stream", args.n, cpus, args.repeat, serial=False,
+                         device="gpu")]
     if python is not None:
         jobs += [runs.PythonJob(row, info.impl, args.n, args.python_repeat,
                                 budget=args.python_budget, optional=True)
@@ -269,16 +274,35 @@ def gpu_contrast(records, skipped, python_records=()):
     for record in records:
         d = record["doc"]
         dev, host = d["device"], record["spec"].get("from_host")
-        what = ("values generated on the device" if d["mode"] == "stream" else
-                "array copied from the host" if host else "array filled on the device")
+        what = ("sum of values generated on the device" if d["mode"] == "stream" else
+                "sum of a device array copied from the host (copy untimed)" if host else
+                "sum of an array filled on the device (fill untimed)")
         rows.append({"name": f"psum_omp GPU, {d['mode']}" + (" --from-host" if host else ""),
                      "family": "psum_omp", "timed": what, "n": d["n"],
-                     "workers": f"{dev['name']}: {dev['teams']} teams x {dev['threads']} threads",
+                     "workers": f"{dev['name']}: {dev['teams']} teams x {dev['threads']} "
+                                "threads x 32 lanes",
                      "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
-                     "note": ""})
+                     "note": untimed_note(d["n"], dev)})
     if skipped:
         return rows, f"\nGPU rows skipped: {skipped}\n"
     return rows, vendor_note(records, python_records)
+
+
+def untimed_note(n, dev):
+    """What a GPU run did outside its timed sums: the fill on the device,
+    the copy from the host (with its rate) and the warm-up."""
+    def seconds(key):
+        value = dev.get(key)
+        return value if isinstance(value, (int, float)) and value >= 0 else None
+    parts = []
+    if seconds("fill_s") is not None:
+        parts.append(f"fill {dev['fill_s']:.3g} s")
+    if seconds("copy_s") is not None:
+        rate = f" ({n * 8 / dev['copy_s'] / 1e9:.3g} GB/s)" if dev["copy_s"] > 0 else ""
+        parts.append(f"copy {dev['copy_s']:.3g} s{rate}")
+    if seconds("warmup_s") is not None:
+        parts.append(f"warm-up {dev['warmup_s']:.3g} s")
+    return ", ".join(parts) + ": not in the time" if parts else ""
 
 
 def vendor_note(records, python_records):
@@ -493,6 +517,8 @@ def sweep(args):
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
+            "chunk_counts": args.chunk_counts, "stream_max": args.stream_max,
+            "python_repeat": args.python_repeat,
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
             "gpu_skipped": gpu_skipped, "mpi_skipped": args.mpi_skipped, "complete": False}

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """bench/device_run.sh, the prepared run for a lent GPU machine, here where
 there is none: over a pack assembled from this build, it records the
-machine's facts, reports the missing device as a failed step (exit 1) and
-still runs the limits and the sweep, and writes its log and a tarball of
-the result set (facts and device log inside, the index left out); at a
-short deadline it stops the sweep and the set is tabulated as partial;
-usage errors exit 2 with one line.  Also: a copy without .git records the
-pack's commit.
+machine's facts and whether the scripts are the packed ones, reports the
+missing device as a failed step (exit 1) and stops there at once, or with
+PSUM_DEVICE_KEEP_GOING=1 still runs the limits and the sweep; it writes its
+log and a tarball of the result set (facts and device log inside, the
+index left out); at a short deadline it stops the sweep, which is no
+failure, and the set is tabulated as partial; usage errors exit 2 with one
+line.  Also: a copy without .git records the pack's commit.
 
 usage: bench_device_run_test.py BUILD_DIR
 """
@@ -21,7 +22,8 @@ import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUN = os.path.join(HERE, "..", "..", "bench", "device_run.sh")
+REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
+RUN = os.path.join(REPO, "bench", "device_run.sh")
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 from psumbench import machine as machine_record  # noqa: E402
 
@@ -42,12 +44,18 @@ def make_pack(root):
     os.makedirs(os.path.join(pack, "lib"))
     with open(os.path.join(pack, "source"), "w") as f:
         f.write("commit 0123456789abcdef0123456789abcdef01234567\ndirty false\n")
+    # As device_pack.sh records the scripts, from the checkout's top.
+    scripts = subprocess.run("sha256sum bench/*.sh bench/*.py bench/psumbench/*.py",
+                             shell=True, cwd=REPO, capture_output=True, text=True, check=True)
+    with open(os.path.join(pack, "scripts.sha256"), "w") as f:
+        f.write(scripts.stdout)
     return pack
 
 
-def device_run(pack, out, budget, sweep_args, n="1e5"):
+def device_run(pack, out, budget, sweep_args, n="1e5", keep_going=True):
     env = dict(os.environ, PSUM_DEVICE_N=n, PSUM_DEVICE_BUDGET=str(budget),
-               PSUM_DEVICE_SWEEP_ARGS=sweep_args)
+               PSUM_DEVICE_SWEEP_ARGS=sweep_args,
+               PSUM_DEVICE_KEEP_GOING="1" if keep_going else "0")
     t0 = time.monotonic()
     p = subprocess.run(["bash", RUN, pack, out], capture_output=True, text=True, env=env,
                        timeout=budget + 120)
@@ -70,6 +78,32 @@ class DeviceRun(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_failed_device_checks_end_the_run_at_once(self):
+        out = os.path.join(self.tmp, "out0")
+        p, seconds = device_run(self.pack, out, 300, "--quick", keep_going=False)
+        if "no offload device" not in p.stdout:
+            self.skipTest("this machine has a GPU")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("stopping after the failed device checks", p.stdout)
+        self.assertNotIn("== limits", p.stdout)
+        self.assertNotIn("== sweep", p.stdout)
+        self.assertLess(seconds, 60)
+        names, _ = members(out)
+        self.assertTrue(any(m.endswith("/facts.txt") for m in names), names)
+        self.assertTrue(any(m.endswith("/gpu_check.log") for m in names), names)
+
+    def test_the_packed_scripts_are_checked(self):
+        out = os.path.join(self.tmp, "out5")
+        p, _ = device_run(self.pack, out, 300, "--quick", keep_going=False)
+        self.assertIn("(the scripts are the packed ones)", p.stdout)
+        stale = os.path.join(self.tmp, "stale")
+        shutil.copytree(self.pack, stale, symlinks=True)
+        with open(os.path.join(stale, "scripts.sha256"), "a") as f:
+            f.write("0" * 64 + "  bench/sweep.py\n")
+        p, _ = device_run(stale, os.path.join(self.tmp, "out6"), 300, "--quick",
+                          keep_going=False)
+        self.assertIn("(the scripts differ from the packed ones: recorded as dirty)", p.stdout)
 
     def test_whole_run_without_a_device(self):
         out = os.path.join(self.tmp, "out1")
@@ -123,9 +157,9 @@ class DeviceRun(unittest.TestCase):
         out = os.path.join(self.tmp, "out2")
         # The sweep gets the budget less 20 s; its Python rows alone need 30 s.
         p, seconds = device_run(self.pack, out, 40, "--python-budget 3")
-        self.assertEqual(p.returncode, 1)
         self.assertLess(seconds, 40 + 30)  # the budget, then 10 s of grace and the packing
-        self.assertIn("the sweep stopped", p.stdout)
+        self.assertIn("the sweep stopped at the deadline: a partial set", p.stdout)
+        self.assertNotIn("FAILED: sweep", p.stdout)
         names, texts = members(out)
         summary = next(t for m, t in texts.items() if m.endswith("summary.md"))
         self.assertIn("Partial set", summary)

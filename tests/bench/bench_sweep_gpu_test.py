@@ -29,7 +29,9 @@ def describe(jobs):
 def psum_record(mode, n, median, from_host=False):
     spec = {"sweep": "gpu", "mode": mode, "from_host": from_host}
     doc = {"mode": mode, "n": n, "parallel": {"median_s": median, "min_s": median},
-           "device": {"name": "Test GPU", "teams": 132, "threads": 8}}
+           "device": {"name": "Test GPU", "teams": 132, "threads": 8, "warmup_s": 3.3,
+                      "fill_s": None if from_host or mode == "stream" else 0.002,
+                      "copy_s": 1.25 if from_host else None}}
     return {"sweep": "gpu", "kind": "psum", "spec": spec, "doc": doc}
 
 
@@ -59,6 +61,8 @@ class Plan(unittest.TestCase):
         self.assertEqual([(j.mode, j.device, bool(j.from_host)) for j in jobs[:3]],
                          [("materialize", "gpu", False), ("materialize", "gpu", True),
                           ("stream", "gpu", False)])
+        # No serial phase (host work), all CPUs for a host fill.
+        self.assertTrue(all(not j.serial and j.threads == 2 for j in jobs[:3]))
         self.assertEqual([j.row for j in jobs[3:]], ["cupy_arange", "cupy_sum"])
         self.assertTrue(all(j.optional and j.max_n == a.n for j in jobs[3:]))
         # Without an interpreter, psum_omp's rows alone.
@@ -117,6 +121,11 @@ class Contrast(unittest.TestCase):
                psum_record("stream", 10**9, 0.0015)]
         rows, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0.0026)])
         self.assertEqual(len(rows), 3)
+        self.assertEqual(rows[0]["timed"],
+                         "sum of a device array copied from the host (copy untimed)")
+        self.assertEqual(rows[0]["note"], "copy 1.25 s (6.4 GB/s), warm-up 3.3 s: not in the time")
+        self.assertEqual(rows[1]["note"], "fill 0.002 s, warm-up 3.3 s: not in the time")
+        self.assertEqual(rows[1]["workers"], "Test GPU: 132 teams x 8 threads x 32 lanes")
         self.assertIn("runs at 90% of CuPy's `.sum()` speed at N = 1,000,000,000", note)
         _, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**8, 0.0026)])
         self.assertEqual(note, "")
