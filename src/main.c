@@ -19,16 +19,6 @@
 #include "report.h"
 #include "run.h"
 
-/* Flushes and closes stdout; a write error (disk full, closed pipe) is a failure. */
-static int close_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        perror("psum_omp: write error on standard output");
-        return 1;
-    }
-    return 0;
-}
-
 /* Warnings on stderr, the report on stdout; 0, or 1 if it could not be written. */
 static int report(const psum_result *res, const psum_machine *machine)
 {
@@ -41,7 +31,7 @@ static int report(const psum_result *res, const psum_machine *machine)
         fputs("psum_omp: cannot format the report\n", stderr);
         return 1;
     }
-    return close_stdout();
+    return psum_close_output(stdout, "psum_omp");
 }
 
 int main(int argc, char **argv)
@@ -52,10 +42,10 @@ int main(int argc, char **argv)
     switch (psum_cli_parse(argc, argv, &cfg, err, sizeof err)) {
     case PSUM_CLI_HELP:
         psum_cli_usage(stdout);
-        return close_stdout();
+        return psum_close_output(stdout, "psum_omp");
     case PSUM_CLI_VERSION:
         printf("psum_omp %s\n", PSUM_VERSION);
-        return close_stdout();
+        return psum_close_output(stdout, "psum_omp");
     case PSUM_CLI_ERROR:
         fprintf(stderr, "psum_omp: %s (see psum_omp --help)\n", err);
         return 2;

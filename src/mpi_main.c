@@ -60,15 +60,6 @@ const char *__lsan_default_suppressions(void)
 }
 #endif
 
-static int close_stdout(void)
-{
-    if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
-        perror("psum_mpi: write error on standard output");
-        return 1;
-    }
-    return 0;
-}
-
 static void usage(FILE *out)
 {
     fputs("Usage: mpirun -np R psum_mpi [OPTION]...\n"
@@ -151,7 +142,7 @@ static int report_on_root(const psum_mpi_result *res)
         fputs("psum_mpi: cannot format the report\n", stderr);
         rc = 1;
     }
-    rc |= close_stdout();
+    rc |= psum_close_output(stdout, "psum_mpi");
     if (!res->base.verified) {
         char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
         fprintf(stderr, "psum_mpi: verification failed: sum %s, expected %s\n",
@@ -171,12 +162,12 @@ static int run(int argc, char **argv, int rank)
         if (rank != 0)
             return 0;
         usage(stdout);
-        return close_stdout();
+        return psum_close_output(stdout, "psum_mpi");
     case PSUM_CLI_VERSION:
         if (rank != 0)
             return 0;
         printf("psum_mpi %s\n", PSUM_VERSION);
-        return close_stdout();
+        return psum_close_output(stdout, "psum_mpi");
     case PSUM_CLI_ERROR:
         /* Every rank parsed the same arguments: one of them says so. */
         if (rank == 0)

@@ -566,3 +566,14 @@ int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
     free(buf);
     return 0;
 }
+
+int psum_close_output(FILE *out, const char *program)
+{
+    if (fflush(out) != 0 || ferror(out) || fclose(out) != 0) {
+        char what[96];
+        snprintf(what, sizeof what, "%s: write error on standard output", program);
+        perror(what);
+        return 1;
+    }
+    return 0;
+}

@@ -48,4 +48,12 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
 int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
                 const psum_warnings *w);
 
+/*
+ * Flushes and closes out (the report's stream, stdout) once everything is
+ * written.  A write error there (disk full, a closed pipe) is a failure:
+ * "PROGRAM: write error on standard output: REASON" on stderr, return 1;
+ * else 0.
+ */
+int psum_close_output(FILE *out, const char *program);
+
 #endif
