@@ -25,6 +25,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+from psumbench import runs
 from psumbench.args import count
 
 MIB = 1 << 20
@@ -126,26 +127,20 @@ def measure(args):
 def cupy_sum(args):
     """(best time, None) of CuPy's `.sum()` of a device array of N int64,
     or (None, why) where CuPy is missing (pysum.py exit 3) or fails; a
-    wrong sum ends limits.py."""
-    cmd = [args.cupy_python, os.path.join(HERE, "pysum.py"), "cupy_sum", "--n", str(args.n),
-           "--repeat", str(args.repeat)]
+    wrong sum ends limits.py.  Run as the sweep runs its optional rows."""
+    job = runs.PythonJob("cupy_sum", "cupy_sum", args.n, args.repeat, optional=True)
     try:
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        doc = job.call(args.cupy_python, os.path.join(HERE, "pysum.py"), dict(os.environ),
+                       timeout=300)
     except OSError as e:
         return None, f"{args.cupy_python}: {e.strerror}"
     except subprocess.TimeoutExpired:
         return None, "CuPy's row took over 300 s"
-    try:
-        doc = json.loads(p.stdout)
-    except ValueError:
-        doc = {}
-    if p.returncode == 3:
-        return None, doc.get("why", "CuPy is unavailable")
-    if doc.get("verified") is False:
-        sys.exit(f"limits.py: CuPy's sum did not verify: {p.stderr.strip()}")
-    if p.returncode != 0:
-        lines = p.stderr.strip().splitlines()
-        return None, f"CuPy's row failed: {lines[-1] if lines else f'exit {p.returncode}'}"
+    except runs.RunFailed as e:
+        sys.exit(f"limits.py: CuPy's sum: {e}")
+    if not doc["available"]:
+        why = doc["why"]
+        return None, f"CuPy's row {why}" if why.startswith("failed") else why
     return doc["min_s"], None
 
 

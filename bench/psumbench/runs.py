@@ -69,14 +69,15 @@ def _unblock_ending_signals():
     signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
 
 
-def run_child(cmd, env):
+def run_child(cmd, env, timeout=None):
     """Runs cmd in a new session, so it and everything it starts (a pool's
     workers) form one process group; returns (exit code, stdout, stderr).
     The output goes to files, not pipes: a grandchild that outlives the
     child (a pool worker whose parent was killed) would hold a pipe open
     and the wait would never end.  Whatever ends the wait (Ctrl-C, SIGTERM
-    turned into SystemExit, an error), the whole group is gone before this
-    returns or raises.  Raises OSError if cmd cannot be started."""
+    turned into SystemExit, an error, subprocess.TimeoutExpired after
+    `timeout` seconds), the whole group is gone before this returns or
+    raises.  Raises OSError if cmd cannot be started."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
         try:
@@ -88,7 +89,7 @@ def run_child(cmd, env):
         try:
             # A signal that came while the child started is handled here.
             signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
-            p.wait()
+            p.wait(timeout=timeout)
         except BaseException:
             _end_group(p)
             raise
@@ -238,12 +239,15 @@ class PythonJob:
     def estimate(self, cpus):
         return (self.budget or 1.0) * 1.3 + 0.5
 
-    def call(self, python, script, env, extra=()):
+    def call(self, python, script, env, extra=(), timeout=None):
+        """pysum.py's document: a verified sum, or a row that says why it
+        did not run (exit 3; an optional row's failure).  RunFailed for a
+        failure or a wrong sum; subprocess.TimeoutExpired after `timeout`."""
         size = ["--budget", str(self.budget), "--max-n", str(self.max_n)] \
             if self.budget else ["--n", str(self.max_n)]
         cmd = [python, script, self.impl, *size, "--repeat", str(self.repeat),
                "--chunks", str(self.chunks), "--workers", str(self.workers), *extra]
-        rc, out, err = run_child(cmd, env)
+        rc, out, err = run_child(cmd, env, timeout)
         if rc == 3:
             return json_doc(cmd, out, ("impl", "available", "why"))  # the row says why
         if rc in (130, -signal.SIGINT):
