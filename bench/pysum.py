@@ -156,29 +156,39 @@ def import_numpy():
     return numpy
 
 
-class NumpyArange:
+class ArrayRow:
+    """A row over an array module, `xp`: numpy here, CuPy on the GPU (same
+    calls), so both are measured by one procedure."""
+
+    def settle(self):
+        """Waits, before a timer starts, for work still running behind the
+        host's back: none with numpy."""
+
+
+class NumpyArange(ArrayRow):
     timed = "whole: numpy.arange(N) built and summed"
 
     def __init__(self, args):
-        self.np = import_numpy()
+        self.xp = import_numpy()
 
     def bytes(self, n):
         return 8 * min(n, exact_block_length(n))
 
     def run_once(self, n):
-        np = self.np
+        xp = self.xp
+        self.settle()
         t0 = time.perf_counter()
         total = 0
         for lo, hi in exact_blocks(n):
-            total += int(np.arange(lo, hi, dtype=np.int64).sum())
+            total += int(xp.arange(lo, hi, dtype=xp.int64).sum())
         return total, {"seconds": time.perf_counter() - t0}
 
 
-class ArraySum:
+class ArraySum(ArrayRow):
     """A kernel over an int64 array built beforehand, untimed."""
 
     def __init__(self, args):
-        self.np = import_numpy()
+        self.xp = import_numpy()
         self.array = None
 
     def bytes(self, n):
@@ -187,10 +197,14 @@ class ArraySum:
     def kernel(self, array, lo, hi):
         raise NotImplementedError
 
+    def drop_array(self):
+        self.array = None
+
     def run_once(self, n):
         if self.array is None or len(self.array) != n:
-            self.array = None
-            self.array = self.np.arange(n, dtype=self.np.int64)
+            self.drop_array()
+            self.array = self.xp.arange(n, dtype=self.xp.int64)
+        self.settle()
         t0 = time.perf_counter()
         total = 0
         for lo, hi in exact_blocks(n):
@@ -226,7 +240,7 @@ class NumbaSum(ArraySum):
             return s
 
         t0 = time.perf_counter()
-        probe = self.np.arange(1000, dtype=self.np.int64)
+        probe = self.xp.arange(1000, dtype=self.xp.int64)
         probe[7] = 0
         # A kernel that did not read the array (folded into a formula) would
         # miss the hole at 7.
@@ -260,16 +274,17 @@ def import_cupy():
 
 
 class CupyRow:
-    """The GPU rows: blocks as numpy's, so they stay exact past 2^63; each
-    sum is turned into a Python int, which waits for the device."""
+    """What the GPU rows change in the numpy rows they reuse (blocks as
+    numpy's, so they stay exact past 2^63): the array module is CuPy, the
+    timer starts once the device is idle, and each block's sum, turned into
+    a Python int, waits for the device."""
 
     def __init__(self, args):
-        self.np = import_numpy()
-        self.cp = import_cupy()
+        self.xp = import_cupy()
         self.array = None
         t0 = time.perf_counter()
         try:
-            probe = self.cp.arange(1000, dtype=self.cp.int64)
+            probe = self.xp.arange(1000, dtype=self.xp.int64)
             probe[7] = 0
             total = int(probe.sum())
         except Exception as e:  # CuPy's CompileException is no RuntimeError
@@ -287,13 +302,20 @@ class CupyRow:
         raise NotImplementedError
 
     def device_fits(self, n):
-        free, _ = self.cp.cuda.runtime.memGetInfo()
+        free, _ = self.xp.cuda.runtime.memGetInfo()
         return self.device_bytes(n) <= free * MEMORY_SHARE
 
+    def settle(self):
+        self.xp.cuda.Device().synchronize()
+
+    def drop_array(self):
+        self.array = None
+        self.xp.get_default_memory_pool().free_all_blocks()
+
     def extra(self):
-        props = self.cp.cuda.runtime.getDeviceProperties(self.cp.cuda.Device().id)
+        props = self.xp.cuda.runtime.getDeviceProperties(self.xp.cuda.Device().id)
         name = props["name"]
-        return {"cupy": self.cp.__version__, "warmup_s": self.warmup_s,
+        return {"cupy": self.xp.__version__, "warmup_s": self.warmup_s,
                 "device": name.decode() if isinstance(name, bytes) else str(name)}
 
 
@@ -309,42 +331,20 @@ def device_errors(run_once):
     return guarded
 
 
-class CupyArange(CupyRow):
+class CupyArange(CupyRow, NumpyArange):
     timed = "whole: cupy.arange(N) made on the GPU and summed"
+    run_once = device_errors(NumpyArange.run_once)
 
     def device_bytes(self, n):
         return 8 * min(n, exact_block_length(n))
 
-    @device_errors
-    def run_once(self, n):
-        cp = self.cp
-        cp.cuda.Device().synchronize()
-        t0 = time.perf_counter()
-        total = 0
-        for lo, hi in exact_blocks(n):
-            total += int(cp.arange(lo, hi, dtype=cp.int64).sum())
-        return total, {"seconds": time.perf_counter() - t0}
 
-
-class CupySum(CupyRow):
+class CupySum(CupyRow, NumpySum):
     timed = ".sum() of an int64 CuPy array on the GPU (made untimed)"
+    run_once = device_errors(ArraySum.run_once)
 
     def device_bytes(self, n):
         return 8 * n
-
-    @device_errors
-    def run_once(self, n):
-        cp = self.cp
-        if self.array is None or len(self.array) != n:
-            self.array = None
-            cp.get_default_memory_pool().free_all_blocks()
-            self.array = cp.arange(n, dtype=cp.int64)
-        cp.cuda.Device().synchronize()
-        t0 = time.perf_counter()
-        total = 0
-        for lo, hi in exact_blocks(n):
-            total += int(self.array[lo:hi].sum())
-        return total, {"seconds": time.perf_counter() - t0}
 
 
 def make(impl, args):
