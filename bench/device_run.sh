@@ -69,6 +69,8 @@ left() { echo $((deadline - $(date +%s))); }
 step() { echo; echo "== $1 (at $(($(date +%s) - start)) s of $budget)"; }
 status=0
 fail() { echo "device_run.sh: FAILED: $1"; status=1; }
+# The sweep's result set, results/<machine>/<set>, once it has made one.
+find_set() { find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1; }
 
 flags=$(grep -m1 '^flags' /proc/cpuinfo || true)
 level=x86-64-v3
@@ -154,7 +156,7 @@ else
             --out "$work/results" -n "$n" --sweeps gpu,threads,python,sizes,schedules \
             --python "$python" $sizes
         rc=$?
-        set_dir=$(find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1)
+        set_dir=$(find_set)
         if [ "$rc" -ne 0 ] && [ -n "$set_dir" ] && [ -f "$set_dir/runs.jsonl" ]; then
             echo "device_run.sh: the sweep stopped (exit $rc); tabulating what it finished"
             "$python" bench/sweep.py --render "$set_dir" --out "$work/results" >/dev/null \
@@ -169,7 +171,7 @@ else
 fi
 
 step "packing"
-set_dir=$(find "$work/results" -mindepth 2 -maxdepth 2 -type d 2>/dev/null | head -n 1)
+set_dir=$(find_set)
 if [ -z "$set_dir" ]; then
     # No set: keep the logs and the limits in a folder of their own.
     host=$(hostname -s 2>/dev/null || true)
