@@ -3,12 +3,14 @@
 psum_limits measured a device, the fractions and thresholds, and the note
 that says which device it was or why there are no GPU rows."""
 import os
-import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 import limits  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from pythons import numpy_python  # noqa: E402
 
 N = 1_000_000_000
 RSS = {"materialize": 7000 * (1 << 20), "stream": 2 * (1 << 20)}
@@ -78,9 +80,7 @@ class Cupy(unittest.TestCase):
         self.assertNotIn("CuPy", limits.gpu_note(DEVICE))
 
     def test_cupy_sum_through_a_stand_in(self):
-        python = next((p for p in (sys.executable, "/usr/bin/python3")
-                       if subprocess.run([p, "-c", "import numpy"],
-                                         capture_output=True).returncode == 0), None)
+        python = numpy_python()
         if python is None:
             self.skipTest("no interpreter with numpy (bench/run.sh installs it)")
         args = limits.parse_args(["-n", "1e5", "--repeat", "2", "--cupy-python", python])

@@ -13,15 +13,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYSUM = os.path.join(HERE, "..", "..", "bench", "pysum.py")
 FAKE = os.path.join(HERE, "fake_cupy")
-
-
-def numpy_python():
-    """An interpreter that imports numpy (the stand-in is built on it)."""
-    for exe in (sys.executable, "/usr/bin/python3"):
-        if os.access(exe, os.X_OK) and subprocess.run(
-                [exe, "-c", "import numpy"], capture_output=True).returncode == 0:
-            return exe
-    return None
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from pythons import numpy_python  # noqa: E402
 
 
 PYTHON = numpy_python()

@@ -13,6 +13,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 import sweep  # noqa: E402
 from psumbench import runs, tables  # noqa: E402
 
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from pythons import numpy_python  # noqa: E402
+
 FAKE = os.path.join(HERE, "fake_cupy")
 PYSUM = os.path.join(HERE, "..", "..", "bench", "pysum.py")
 
@@ -76,11 +79,10 @@ class Plan(unittest.TestCase):
 
 class OptionalRows(unittest.TestCase):
     def python(self):
-        for exe in (sys.executable, "/usr/bin/python3"):
-            if os.access(exe, os.X_OK) and runs.run_child(
-                    [exe, "-c", "import numpy"], dict(os.environ))[0] == 0:
-                return exe
-        self.skipTest("no interpreter with numpy (bench/run.sh installs it)")
+        exe = numpy_python()
+        if exe is None:
+            self.skipTest("no interpreter with numpy (bench/run.sh installs it)")
+        return exe
 
     def env(self, **over):
         e = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_CUPY")}
