@@ -22,6 +22,7 @@ import sys
 import time
 
 from psumbench.args import MAX_ELEMENTS, count_type
+from psumbench.machine import meminfo_bytes
 
 LIST_BYTES_PER_ELEMENT = 40   # as bench/pysum.py: a pointer and an int object
 MEMORY_SHARE = 0.8            # of the node's MemAvailable, for all its ranks' lists
@@ -34,17 +35,6 @@ def parse_args(argv):
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")
     return p.parse_args(argv)
-
-
-def mem_available():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 def launcher_rank():
@@ -87,7 +77,8 @@ def main(argv):
     lo, hi = rank * n // ranks, (rank + 1) * n // ranks
     node = comm.Split_type(MPI.COMM_TYPE_SHARED)
     need = node.allreduce((hi - lo) * LIST_BYTES_PER_ELEMENT)
-    fits = comm.allreduce(not mem_available() or need <= mem_available() * MEMORY_SHARE,
+    available = meminfo_bytes("MemAvailable")
+    fits = comm.allreduce(not available or need <= available * MEMORY_SHARE,
                           op=MPI.LAND)
     if not fits:
         return unavailable(f"the lists of N = {n:,} need about {need / 1e9:.3g} GB on a node, "
