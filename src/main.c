@@ -19,19 +19,13 @@
 #include "report.h"
 #include "run.h"
 
-/* Warnings on stderr, the report on stdout; 0, or 1 if it could not be written. */
+/* Warnings, the report and the verdict (psum_report_finish); 0 or 1. */
 static int report(const psum_result *res, const psum_machine *machine)
 {
     psum_warnings warnings;
     psum_collect_warnings(res, machine, &warnings);
     psum_cli_environment_warnings(psum_env_early_dropped(), &warnings);
-    for (size_t i = 0; i < warnings.count; i++)
-        fprintf(stderr, "psum_omp: warning: %s\n", warnings.text[i]);
-    if (psum_report(stdout, res, machine, &warnings) != 0) {
-        fputs("psum_omp: cannot format the report\n", stderr);
-        return 1;
-    }
-    return psum_close_output(stdout, "psum_omp");
+    return psum_report_finish("psum_omp", res, machine, &warnings);
 }
 
 int main(int argc, char **argv)
@@ -82,13 +76,6 @@ int main(int argc, char **argv)
     }
 
     int rc = report(&res, &machine);
-    if (!res.verified) {
-        char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
-        fprintf(stderr, "psum_omp: verification failed: sum %s, expected %s\n",
-                psum_u128_to_dec(psum_result_sum(&res), got),
-                psum_u128_to_dec(res.expected, want));
-        rc = 1;
-    }
     psum_result_free(&res);
     return rc;
 }

@@ -135,22 +135,7 @@ static int report_on_root(const psum_mpi_result *res)
     psum_machine_read(&machine);
     psum_warnings warnings;
     collect_warnings(res, &machine, &warnings);
-    for (size_t i = 0; i < warnings.count; i++)
-        fprintf(stderr, "psum_mpi: warning: %s\n", warnings.text[i]);
-    int rc = 0;
-    if (psum_report(stdout, &res->base, &machine, &warnings) != 0) {
-        fputs("psum_mpi: cannot format the report\n", stderr);
-        rc = 1;
-    }
-    rc |= psum_close_output(stdout, "psum_mpi");
-    if (!res->base.verified) {
-        char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
-        fprintf(stderr, "psum_mpi: verification failed: sum %s, expected %s\n",
-                psum_u128_to_dec(psum_result_sum(&res->base), got),
-                psum_u128_to_dec(res->base.expected, want));
-        rc = 1;
-    }
-    return rc;
+    return psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
 }
 
 static int run(int argc, char **argv, int rank)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exact.h"
 #include "psum_build.h"
 #include "qualify.h"
 #include "text.h"
@@ -576,4 +577,25 @@ int psum_close_output(FILE *out, const char *program)
         return 1;
     }
     return 0;
+}
+
+int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
+                       const psum_warnings *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        fprintf(stderr, "%s: warning: %s\n", program, w->text[i]);
+    int rc = 0;
+    if (psum_report(stdout, r, m, w) != 0) {
+        fprintf(stderr, "%s: cannot format the report\n", program);
+        rc = 1;
+    }
+    rc |= psum_close_output(stdout, program);
+    if (!r->verified) {
+        char got[PSUM_U128_DEC_SIZE], want[PSUM_U128_DEC_SIZE];
+        fprintf(stderr, "%s: verification failed: sum %s, expected %s\n", program,
+                psum_u128_to_dec(psum_result_sum(r), got),
+                psum_u128_to_dec(r->expected, want));
+        rc = 1;
+    }
+    return rc;
 }

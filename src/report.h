@@ -56,4 +56,15 @@ int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
  */
 int psum_close_output(FILE *out, const char *program);
 
+/*
+ * The end of a run of PROGRAM (psum_omp, psum_mpi): each warning on stderr
+ * as "PROGRAM: warning: TEXT", the report on stdout, stdout closed
+ * (psum_close_output), and for an unverified result
+ * "PROGRAM: verification failed: sum S, expected E".  Returns 0, or 1 when
+ * the report could not be formatted or written or the result is not
+ * verified.
+ */
+int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
+                       const psum_warnings *w);
+
 #endif
