@@ -158,12 +158,13 @@ COLOURS = {"Python": "#3b75af", "Python with native code": "#ef8636",
 def contrast(outdir, rows, caption):
     """Nanoseconds per element of every measured row as horizontal bars,
     coloured by family, the article's two figures as grey reference bars;
-    log scale, fastest at the bottom."""
+    log scale, in the contrast table's order from the top, the key below
+    the plot where no bar can run into it."""
     dat = "contrast.dat"
     measured = [r for r in rows if r["median_s"]]
     families = list(COLOURS)
     low = min(r["median_s"] / r["n"] * 1e9 for r in measured) / 3
-    high = max(r["median_s"] / r["n"] * 1e9 for r in measured) * 300  # room for the key
+    high = max(r["median_s"] / r["n"] * 1e9 for r in measured) * 5  # room for the values
     with open(os.path.join(outdir, dat), "w") as f:
         f.write("# label ns_per_element family_index\n")
         for r in reversed(measured):
@@ -182,7 +183,8 @@ set yrange [-0.7:{len(measured) - 0.3}]
 set style fill solid 0.8 border -1
 set ytics font 'sans,9'
 set lmargin 44
-set key bottom right box opaque
+set bmargin 8
+set key at screen 0.5, screen 0.05 center bottom horizontal maxrows 1 width -1 box
 plot '{dat}' using 2:0:({low:.6g}):2:($0 - 0.35):($0 + 0.35):3:ytic(1) with boxxyerror \\
          lc variable notitle, \\
      '' using 2:0:(sprintf(" %.3g", $2)) with labels left font 'sans,8' notitle, \\
