@@ -110,6 +110,27 @@ class Thresholds(unittest.TestCase):
         self.assertEqual(row(table(fill_psum=0.3), "first-touch")[6], "ok")
         self.assertEqual(row(table(fill_psum=0.31), "first-touch")[6], "MISSED")
 
+    def test_a_miss_inside_the_references_spread_is_noise(self):
+        # fill_plain varied 5 % between rounds: 1.04 is within it, 1.06 not.
+        noise = limits.spread({"fill_plain": [0.3, 0.315, 0.31], "fill_psum": [0.312]})
+        self.assertAlmostEqual(noise["fill_plain"], 0.05)
+        self.assertNotIn("fill_psum", noise)  # one round tells no spread
+
+        def status(fill_psum, psum_dynamic=0.4):
+            tab = {r[0]: r for r in limits.rows(times(fill_psum=fill_psum,
+                                                      psum_dynamic=psum_dynamic),
+                                                N, THREADS, 10**12, RSS, noise)}
+            return row(tab, "first-touch")[6], row(tab, "materialized time")[6]
+
+        self.assertEqual(status(0.3), ("ok", "ok"))
+        self.assertEqual(status(0.312), ("within noise (5.0%)", "ok"))
+        self.assertEqual(status(0.318), ("MISSED", "ok"))
+        # psum_static has no spread here: its ratio row keeps the plain verdict.
+        self.assertEqual(status(0.3, psum_dynamic=0.413), ("ok", "MISSED"))
+
+    def test_spread_is_slowest_over_fastest(self):
+        self.assertEqual(limits.spread({"a": [2.0, 1.0, 1.5], "b": [1.0]}), {"a": 1.0})
+
     def test_peak_rss(self):
         tab = {r[0]: r for r in limits.rows(times(), N, THREADS, 10**12,
                                             {"materialize": N * 8 + 65 * MIB,
@@ -129,6 +150,7 @@ class Markdown(unittest.TestCase):
         self.assertIn("schedule(dynamic, 262144)", text)
         self.assertIn("one range per thread", text)
         self.assertIn("20.00 (dynamic)", text)
+        self.assertIn("reads \"within noise (spread)\"", text)
         self.assertEqual(sum(ln.startswith("| ") for ln in text.splitlines()), 9)  # head + 8
 
 
