@@ -88,6 +88,14 @@ def headline(setdir):
     return tuple(cells)
 
 
+def limits_tables(folder):
+    """The limits-*.md tables in folder, newest first by the date and time
+    in their names: "limits-<date>.md" (no time) after that date's
+    "limits-<date>-<HHMM>.md"."""
+    return sorted(glob.glob(os.path.join(folder, "limits-*.md")),
+                  key=lambda p: os.path.basename(p)[:-len(".md")], reverse=True)
+
+
 def write_index(root):
     """Rewrites root/README.md from the result sets found under root: per
     machine its description and sets, newest first, then the newest full
@@ -125,7 +133,7 @@ def write_index(root):
                          f"{'yes' if meta.get('complete') else 'no (running or interrupted)'} | "
                          f"`{(meta.get('git_commit') or '?')[:10]}` | {meta['n']:,} | "
                          f"{mat} | {stream} | {pool} |")
-        limits = sorted(glob.glob(os.path.join(root, machine, "limits-*.md")), reverse=True)
+        limits = limits_tables(os.path.join(root, machine))
         if limits:
             lines += ["", "Fractions of this machine's limits (`bench/limits.py --markdown "
                       "FILE`): " + ", ".join(f"[{os.path.basename(p)}]"

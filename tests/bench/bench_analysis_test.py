@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The speedup laws and the crossover of bench/psumbench/analysis.py on
-synthetic inputs with known answers."""
+synthetic inputs with known answers, and the order of the limits tables in
+the results index (psumbench/results.py)."""
 import os
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
-from psumbench import analysis  # noqa: E402
+from psumbench import analysis, results  # noqa: E402
 
 
 class KarpFlatt(unittest.TestCase):
@@ -76,6 +78,19 @@ class Crossover(unittest.TestCase):
                          (None, None, 10))
         self.assertEqual(analysis.crossover([(10, 1.0, 2.0), (100, 1.0, 1.0)]),
                          (None, 100, None))
+
+
+class LimitsTables(unittest.TestCase):
+    def test_newest_first_a_dated_name_after_its_days_times(self):
+        names = ["limits-2026-11-25.md", "limits-2026-11-26.md", "limits-2026-11-26-1800.md",
+                 "limits-2026-11-26-1857.md", "limits-2026-11-25-1717.md", "summary.md"]
+        with tempfile.TemporaryDirectory() as d:
+            for name in names:
+                open(os.path.join(d, name), "w").close()
+            got = [os.path.basename(p) for p in results.limits_tables(d)]
+        self.assertEqual(got, ["limits-2026-11-26-1857.md", "limits-2026-11-26-1800.md",
+                               "limits-2026-11-26.md", "limits-2026-11-25-1717.md",
+                               "limits-2026-11-25.md"])
 
 
 if __name__ == "__main__":
