@@ -1,6 +1,6 @@
 /*
  * psum_gpu_check: psum_omp's offload kernels on a real device, for
- * bench/gpu_check.sh.  Not a test (tests/test_offload.c runs the same
+ * bench/gpu_check.sh.  Not a test (tests/unit/test_offload.c runs the same
  * kernels on the host fallback) and not part of psum_omp.
  *
  *   1. the device: count, default, name, and whether a target region really
@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "bench_args.h"
 #include "exact.h"
 #include "offload.h"
 #include "stats.h"
@@ -172,13 +173,13 @@ int main(int argc, char **argv)
     const int host_ok = argc > 1 && strcmp(argv[1], "--host") == 0;
     argc -= host_ok;
     argv += host_ok;
-    const uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000000;
-    const int repeat = argc > 2 ? atoi(argv[2]) : 5;
-    if (n < 1 || n > PSUM_MAX_ELEMENTS || repeat < 1 || repeat > 64) {
-        fputs("psum_gpu_check: usage: psum_gpu_check [--host] [N (1..2^62) [REPEAT (1..64)]]\n",
-              stderr);
+    psum_bench_count counts[] = {{"N", PSUM_MAX_ELEMENTS, 1000000000}, {"REPEAT", 64, 5}};
+    if (psum_bench_counts("psum_gpu_check",
+                          "psum_gpu_check [--host] [N (1..2^62) [REPEAT (1..64)]]", argc - 1,
+                          argv + 1, counts, 2) != 0)
         return 2;
-    }
+    const uint64_t n = counts[0].value;
+    const int repeat = (int)counts[1].value;
     psum_offload_info info;
     double t0 = psum_now();
     psum_offload_query(&info);

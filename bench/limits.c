@@ -37,6 +37,7 @@
 #include <stdlib.h>
 
 #include "array.h"
+#include "bench_args.h"
 #include "exact.h"
 #include "psum_build.h"
 #if PSUM_OFFLOAD
@@ -44,6 +45,7 @@
 #endif
 #include "stats.h"
 #include "sum.h"
+#include "text.h"
 #include "timer.h"
 
 /*
@@ -103,8 +105,10 @@ __attribute__((target("avx512f"))) static uint64_t gen_range_avx512(uint64_t lo,
     return s;
 }
 
-/* The same with AVX2 (four lanes per instruction), for CPUs without
- * AVX-512 (AMD before Zen 4): the best plain generator such a CPU runs. */
+/*
+ * The same with AVX2 (four lanes per instruction), for CPUs without
+ * AVX-512 (AMD before Zen 4): the best plain generator such a CPU runs.
+ */
 __attribute__((target("avx2"))) static uint64_t gen_range_avx2(uint64_t lo, uint64_t hi)
 {
     const __m256i step = _mm256_set1_epi64x(16);
@@ -261,14 +265,6 @@ static const char *gpu_open(uint64_t n, gpu_state *g)
     return NULL;
 }
 
-/* The name as a JSON string body: quotes, backslashes and controls become '?'. */
-static void json_safe(char *s)
-{
-    for (; *s; s++)
-        if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
-            *s = '?';
-}
-
 static void print_gpu(gpu_state *g, uint64_t n)
 {
     psum_offload_used read, gen;
@@ -276,15 +272,15 @@ static void print_gpu(gpu_state *g, uint64_t n)
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &read);
     src.data = NULL;
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &gen);
-    json_safe(g->info.name);
-    printf("  \"gpu\": {\"devices\": %d, \"device\": %d, \"name\": \"%s\", "
-           "\"warmup_s\": %.9g,\n    \"read\": {\"teams\": %d, \"threads\": %d, "
+    printf("  \"gpu\": {\"devices\": %d, \"device\": %d, \"name\": ", g->info.devices,
+           g->info.device);
+    psum_json_string(stdout, g->info.name);
+    printf(", \"warmup_s\": %.9g,\n    \"read\": {\"teams\": %d, \"threads\": %d, "
            "\"lanes\": %llu, \"launches\": %llu},\n    \"gen\": {\"teams\": %d, "
            "\"threads\": %d, \"lanes\": %llu, \"launches\": %llu}},\n",
-           g->info.devices, g->info.device, g->info.name, g->warmup_s, read.teams,
-           read.threads, (unsigned long long)read.lanes, (unsigned long long)read.launches,
-           gen.teams, gen.threads, (unsigned long long)gen.lanes,
-           (unsigned long long)gen.launches);
+           g->warmup_s, read.teams, read.threads, (unsigned long long)read.lanes,
+           (unsigned long long)read.launches, gen.teams, gen.threads,
+           (unsigned long long)gen.lanes, (unsigned long long)gen.launches);
 }
 #endif
 
@@ -361,12 +357,12 @@ static void print_bench(const bench *b, int repeat, const char *sep)
 
 int main(int argc, char **argv)
 {
-    uint64_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000000;
-    int repeat = argc > 2 ? atoi(argv[2]) : 5;
-    if (n < 1 || n > 4000000000ULL || repeat < 1 || repeat > 64) {
-        fputs("psum_limits: usage: psum_limits [N (1..4e9) [REPEAT (1..64)]]\n", stderr);
+    psum_bench_count counts[] = {{"N", 4000000000ULL, 1000000000}, {"REPEAT", 64, 5}};
+    if (psum_bench_counts("psum_limits", "psum_limits [N (1..4e9) [REPEAT (1..64)]]",
+                          argc - 1, argv + 1, counts, 2) != 0)
         return 2;
-    }
+    const uint64_t n = counts[0].value;
+    const int repeat = (int)counts[1].value;
     if (__builtin_cpu_supports("avx512f")) {
         gen_range = gen_range_avx512;
         gen_isa = "avx512f";
