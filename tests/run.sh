@@ -13,6 +13,10 @@
 #   fuzz   the libFuzzer target over the argument and number parsers, for
 #          PSUM_FUZZ_SECONDS (default 60) seconds (build-fuzz/)
 set -euo pipefail
+case "${1:-}" in
+    -h|--help) sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
+
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
 
