@@ -17,7 +17,6 @@ fraction.  Peak memory comes from psum_omp itself, through its JSON.
 usage: bench/limits.py [--build DIR] [-n N] [--rounds R] [--repeat R]
                        [--stream-n N] [--cupy-python PATH] [--markdown FILE]
 """
-import argparse
 import json
 import os
 import subprocess
@@ -26,17 +25,23 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 from psumbench import runs
-from psumbench.args import count
+from psumbench.args import Parser, count, count_type
 
 MIB = 1 << 20
+# psum_limits' own bounds (bench/limits.c): a value past them is refused
+# here, before anything runs, not by psum_limits once the first round starts.
+MAX_N = 4 * 10**9
+MAX_REPEAT = 64
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = Parser(prog="bench/limits.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--build", default="build", help="Meson build folder (default: build)")
-    p.add_argument("-n", type=count, default=1_000_000_000, help="elements (default 1e9)")
+    p.add_argument("-n", type=count_type(MAX_N), default=1_000_000_000,
+                   help="elements, at most 4e9 (default 1e9)")
     p.add_argument("--rounds", type=count, default=3, help="alternating rounds (default 3)")
-    p.add_argument("--repeat", type=count, default=5, help="repetitions per run (default 5)")
+    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=5,
+                   help=f"repetitions per run, at most {MAX_REPEAT} (default 5)")
     p.add_argument("--stream-n", type=count, default=10**12,
                    help="N for the stream memory check (default 1e12)")
     p.add_argument("--cupy-python", default=sys.executable, metavar="PATH",

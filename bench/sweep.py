@@ -30,7 +30,6 @@ Every child runs in its own process group, ended on every exit path.
 
 usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 """
-import argparse
 import json
 import os
 import re
@@ -41,8 +40,8 @@ import sys
 
 from psumbench import machine as machine_record
 from psumbench import mpi, plots, results, runs, tables
-from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_type,
-                            count_type, seconds)
+from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
+                            count_list_type, count_type, seconds)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -50,14 +49,6 @@ SWEEPS = runs.SWEEPS
 ROW_NAMES = tuple(tables.PYTHON_ROWS)
 MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with psum_omp's convention for usage errors: one line on
-    stderr naming the option and the value, then exit 2."""
-
-    def error(self, message):
-        self.exit(2, f"sweep.py: {message} (see bench/sweep.py --help)\n")
 
 
 def parse_args(argv):
