@@ -25,6 +25,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 from psumbench import runs
+from psumbench.files import write_atomic
 from psumbench.args import Parser, count, count_type
 
 MIB = 1 << 20
@@ -46,8 +47,26 @@ def parse_args(argv):
                    help="N for the stream memory check (default 1e12)")
     p.add_argument("--cupy-python", default=sys.executable, metavar="PATH",
                    help="interpreter for CuPy's row beside the GPU rows (default: this one)")
-    p.add_argument("--markdown", help="also write the table to this file")
-    return p.parse_args(argv)
+    p.add_argument("--markdown", metavar="FILE", help="also write the table to this file")
+    args = p.parse_args(argv)
+    if args.markdown is not None:
+        why = unwritable(args.markdown)
+        if why:
+            p.error(f"invalid value '{args.markdown}' for --markdown: {why}")
+    return args
+
+
+def unwritable(path):
+    """Why a file cannot be written at path, checked before minutes of
+    measuring rather than after; None when it can."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if path == "" or path.endswith(os.sep) or os.path.isdir(path):
+        return "not a file name"
+    if not os.path.isdir(folder):
+        return f"no folder {folder}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in {folder}"
+    return None
 
 
 def run_json(cmd):
@@ -307,10 +326,14 @@ def main(argv):
     best, noise, rss, threads, machine, gpu = measure(args)
     text = markdown(rows(best, args.n, threads, args.stream_n, rss, noise), machine, args.n,
                     args.rounds, args.repeat, gpu)
-    print(text, end="")
+    print(text, end="", flush=True)
     if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text)
+        try:
+            write_atomic(args.markdown, text)
+        except OSError as e:
+            print(f"limits.py: cannot write '{args.markdown}': {e.strerror or e}",
+                  file=sys.stderr)
+            return 1
     return 0
 
 

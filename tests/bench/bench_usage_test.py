@@ -20,6 +20,8 @@ CASES = (
     ("limits.py", ["-n", "5e9"], "argument -n: invalid value '5e9': must not exceed"),
     ("limits.py", ["--repeat", "100"], "argument --repeat: invalid value '100'"),
     ("limits.py", ["--rounds", "x"], "argument --rounds: invalid value 'x'"),
+    ("limits.py", ["--markdown", "/nonexistent/x.md"],
+     "invalid value '/nonexistent/x.md' for --markdown: no folder /nonexistent"),
     ("compare.py", ["--threshold", "ten", "a", "b"], "argument --threshold: invalid value 'ten'"),
     ("compare.py", [], "the following arguments are required: A, B"),
     ("pysum.py", ["range", "--n", "0"], "argument --n: invalid value '0'"),
