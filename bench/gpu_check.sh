@@ -66,14 +66,18 @@ why() {
 
 echo "== psum_gpu_check $n"
 status=0
+# A copy of its output to look into; removed on every way out, the timeout
+# that device_run.sh puts on this script (SIGINT) included.
+log=$(mktemp "${TMPDIR:-/tmp}/psum_gpu_check.XXXXXX")
+trap 'rm -f "$log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # Line by line as it runs (a run stopped by a timeout keeps what it printed).
-"$check" "$n" | tee "${TMPDIR:-/tmp}/psum_gpu_check.$$" || status=$?
-if grep -q '^no offload device' "${TMPDIR:-/tmp}/psum_gpu_check.$$"; then
-    rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
+"$check" "$n" | tee "$log" || status=$?
+if grep -q '^no offload device' "$log"; then
     why
     exit 1
 fi
-rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
 if [ "$status" -ne 0 ]; then
     echo "psum_gpu_check exited $status"
     why
