@@ -6,7 +6,6 @@ does not verify or gets a wrong sum ends limits.py with one line and exit
 left), and a write that fails is one line and exit 1 after the table was
 printed; a bad --markdown, -n or --repeat is refused before anything runs;
 Ctrl-C leaves no process of the child's group behind."""
-import json
 import os
 import signal
 import subprocess
