@@ -9,7 +9,7 @@ import argparse
 import os
 import re
 
-# psum_omp's limits (src/sum.h, src/cli.h).
+# psum_omp's limits (PSUM_MAX_* in src/config.h).
 MAX_ELEMENTS = 2**62
 MAX_CHUNKS = 10**9
 MAX_REPEAT = 10**6
