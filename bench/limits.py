@@ -244,7 +244,9 @@ def rows(best, n, threads, stream_n, rss, noise=None):
     reference, ideal, fraction, target, status).  A ratio row that misses
     its target by less than its reference's own spread reads "within
     noise (x %)" instead of "MISSED": the two sides are alike, and the
-    rounds cannot tell them apart.
+    rounds cannot tell them apart.  That verdict is made here and nowhere
+    else, and is the limits table's own: not psum_omp's per-run `noisy`
+    flag, which limits.py does not read.
     """
     noise = noise or {}
     gbs = lambda t: n * 8 / t / 1e9
