@@ -28,6 +28,7 @@ import os
 import sys
 
 from psumbench import runs
+from psumbench.args import Parser
 
 SWEEPS = runs.SWEEPS
 PHASES = ("serial", "parallel")
@@ -427,7 +428,7 @@ def percent(text):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog="bench/compare.py",
         description="Compare two result sets of bench/sweep.py configuration by "
                     "configuration; exit 1 if B is slower than A beyond the threshold.")

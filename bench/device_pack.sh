@@ -4,8 +4,9 @@
 # psum_limits and psum_gpu_check with offload, for two x86-64 levels (v4 =
 # AVX-512, v3 = AVX2: device_run.sh picks the best its CPU runs, since
 # -march=native here could use instructions that CPU lacks), Debian's
-# libgomp.so.1 and libgomp-plugin-nvptx.so.1 to put on LD_LIBRARY_PATH there,
-# and the commit the binaries were built from.
+# libgomp.so.1 and libgomp-plugin-nvptx.so.1 in PACK/lib, which the binaries
+# find through their RPATH ($ORIGIN/../../lib) with no LD_LIBRARY_PATH, and
+# the commit the binaries were built from.
 #
 # usage: bench/device_pack.sh [PACK]      (default .device, which git ignores)
 # Then, through the device tool: run bench/device_run.sh PACK "$OUT" with

@@ -19,7 +19,7 @@
 #         device_run.log        everything printed
 #         device-results.tgz    results/<machine>/: the result set (with
 #                               facts.txt and gpu_check.log in it) and
-#                               limits-<date>.md
+#                               limits-<UTC date>-<HHMM>.md
 #   PSUM_DEVICE_N=N            elements (default 1e9)
 #   PSUM_DEVICE_BUDGET=SECONDS the whole run (default 330; give the device
 #                              tool a timeout about 70 s longer)
@@ -120,7 +120,9 @@ EOF
 
 step "device checks: bench/gpu_check.sh $level $n"
 # Its limits rows are left to limits.py below, which keeps them in the set.
-PSUM_GPU_LIBS=$pack/lib PSUM_GPU_LIMITS=0 timeout -k 10 -s INT 150 \
+# No PSUM_GPU_LIBS: the binaries find the packed libgomp through their RPATH,
+# as in every later step, so this check loads the libraries those steps will.
+PSUM_GPU_LIMITS=0 timeout -k 10 -s INT 150 \
     bash bench/gpu_check.sh "$build" "$n" 2>&1 | tee "$work/gpu_check.log"
 rc=${PIPESTATUS[0]}
 gpu_ok=true
@@ -180,7 +182,9 @@ if [ -z "$set_dir" ]; then
 fi
 cp "$work/facts.txt" "$work/gpu_check.log" "$set_dir/"
 if [ -f "$work/limits.md" ]; then
-    cp "$work/limits.md" "$(dirname "$set_dir")/limits-$(date -u +%F).md"
+    # Dated to the minute, as the project names its tables: a second table
+    # from the same day must not overwrite the first when unpacked here.
+    cp "$work/limits.md" "$(dirname "$set_dir")/limits-$(date -u +%F-%H%M).md"
 fi
 # Not the index results/README.md: the one here is rebuilt from every set.
 tar -czf "$out/device-results.tgz" -C "$work" --exclude=results/README.md results || fail "tar"

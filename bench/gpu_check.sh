@@ -10,7 +10,13 @@
 #
 # usage: bench/gpu_check.sh BUILD [N]
 #   PSUM_GPU_LIBS=DIR  put DIR first on LD_LIBRARY_PATH (a libgomp.so.1 and
-#                      libgomp-plugin-nvptx.so.1 carried with the binaries)
+#                      libgomp-plugin-nvptx.so.1 carried with the binaries).
+#                      Needed by neither a plain build (Debian's libgomp) nor
+#                      bench/device_pack.sh's binaries (their DT_RPATH,
+#                      $ORIGIN/../../lib, finds the packed libgomp and its
+#                      plugin), so device_run.sh sets none: the check then
+#                      loads libgomp as limits.py and the sweep will.  Kept
+#                      for binaries carried without that RPATH.
 #   PSUM_GPU_PSUM=0    leave out the psum_omp --device gpu runs
 #   PSUM_GPU_LIMITS=0  leave out the psum_limits rows
 # Exit status: 0 when every sum was right, 1 when one was wrong, a program
@@ -49,8 +55,13 @@ else
     echo "NVIDIA driver: /proc/driver/nvidia/version missing"
 fi
 ldd "$check" | grep -E 'libgomp' || echo "libgomp: not found by ldd"
+# libgomp dlopens its plugin through the same RPATH and LD_LIBRARY_PATH that
+# found libgomp itself: look beside that libgomp first.
+gomp=$(ldd "$check" 2>/dev/null |
+    awk '!found && $1 == "libgomp.so.1" && $3 ~ /^\// { print $3; found = 1 }') || gomp=""
 plugin=""
-for dir in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }} /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
+for dir in ${gomp:+"$(dirname "$gomp")"} ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }} \
+        /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib; do
     if [ -e "$dir/libgomp-plugin-nvptx.so.1" ]; then plugin=$dir/libgomp-plugin-nvptx.so.1; break; fi
 done
 echo "libgomp nvptx plugin: ${plugin:-not found (libgomp then sees no device)}"
@@ -66,14 +77,18 @@ why() {
 
 echo "== psum_gpu_check $n"
 status=0
+# A copy of its output to look into; removed on every way out, the timeout
+# that device_run.sh puts on this script (SIGINT) included.
+log=$(mktemp "${TMPDIR:-/tmp}/psum_gpu_check.XXXXXX")
+trap 'rm -f "$log"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 # Line by line as it runs (a run stopped by a timeout keeps what it printed).
-"$check" "$n" | tee "${TMPDIR:-/tmp}/psum_gpu_check.$$" || status=$?
-if grep -q '^no offload device' "${TMPDIR:-/tmp}/psum_gpu_check.$$"; then
-    rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
+"$check" "$n" | tee "$log" || status=$?
+if grep -q '^no offload device' "$log"; then
     why
     exit 1
 fi
-rm -f "${TMPDIR:-/tmp}/psum_gpu_check.$$"
 if [ "$status" -ne 0 ]; then
     echo "psum_gpu_check exited $status"
     why

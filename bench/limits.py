@@ -17,43 +17,85 @@ fraction.  Peak memory comes from psum_omp itself, through its JSON.
 usage: bench/limits.py [--build DIR] [-n N] [--rounds R] [--repeat R]
                        [--stream-n N] [--cupy-python PATH] [--markdown FILE]
 """
-import argparse
-import json
 import os
+import signal
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 from psumbench import runs
-from psumbench.args import count
+from psumbench.files import write_atomic
+from psumbench.args import Parser, count, count_type
 
 MIB = 1 << 20
+# psum_limits' own bounds (bench/limits.c): a value past them is refused
+# here, before anything runs, not by psum_limits once the first round starts.
+MAX_N = 4 * 10**9
+MAX_REPEAT = 64
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p = Parser(prog="bench/limits.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--build", default="build", help="Meson build folder (default: build)")
-    p.add_argument("-n", type=count, default=1_000_000_000, help="elements (default 1e9)")
+    p.add_argument("-n", type=count_type(MAX_N), default=1_000_000_000,
+                   help="elements, at most 4e9 (default 1e9)")
     p.add_argument("--rounds", type=count, default=3, help="alternating rounds (default 3)")
-    p.add_argument("--repeat", type=count, default=5, help="repetitions per run (default 5)")
+    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=5,
+                   help=f"repetitions per run, at most {MAX_REPEAT} (default 5)")
     p.add_argument("--stream-n", type=count, default=10**12,
                    help="N for the stream memory check (default 1e12)")
     p.add_argument("--cupy-python", default=sys.executable, metavar="PATH",
                    help="interpreter for CuPy's row beside the GPU rows (default: this one)")
-    p.add_argument("--markdown", help="also write the table to this file")
-    return p.parse_args(argv)
+    p.add_argument("--markdown", metavar="FILE", help="also write the table to this file")
+    args = p.parse_args(argv)
+    if args.markdown is not None:
+        why = unwritable(args.markdown)
+        if why:
+            p.error(f"invalid value '{args.markdown}' for --markdown: {why}")
+    return args
 
 
-def run_json(cmd):
+def unwritable(path):
+    """Why a file cannot be written at path, checked before minutes of
+    measuring rather than after; None when it can."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if path == "" or path.endswith(os.sep) or os.path.isdir(path):
+        return "not a file name"
+    if not os.path.isdir(folder):
+        return f"no folder {folder}"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in {folder}"
+    return None
+
+
+# What limits.py reads of each program's document: one without it is refused.
+LIMITS_KEYS = ("threads", "fill_plain_s", "fill_psum_s")
+OMP_KEYS = ("n", "sum", "verified", "peak_rss_bytes", "machine")
+
+
+def run_json(cmd, required):
+    """The JSON document cmd printed, holding the keys `required`: run as
+    the sweep runs its children (bench/psumbench/runs.py: in a session of
+    its own, its whole process group ended whatever ends the wait), with
+    OMP_PROC_BIND=close unless set.  KeyboardInterrupt when the child got
+    the Ctrl-C; runs.RunFailed, with one line, when it failed, printed no
+    such document, did not verify or, where it prints one, got a wrong
+    sum; OSError when it cannot start."""
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "close")
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    if p.returncode != 0:
-        sys.exit(f"limits.py: {' '.join(cmd)} failed with exit {p.returncode}: {p.stderr.strip()}")
-    doc = json.loads(p.stdout)
+    rc, out, err = runs.run_child(cmd, env)
+    if rc in (130, -signal.SIGINT):
+        raise KeyboardInterrupt
+    if rc != 0:
+        lines = [ln for ln in err.splitlines() if ln.strip() and ": warning: " not in ln]
+        raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: "
+                             f"{lines[-1].strip() if lines else 'no message'}")
+    doc = runs.json_doc(cmd, out, required)
     if doc.get("verified") is False:
-        sys.exit(f"limits.py: {' '.join(cmd)} did not verify")
+        raise runs.RunFailed(f"{' '.join(cmd)} did not verify")
+    if "sum" in doc:
+        runs.check_sum(" ".join(cmd), doc["n"], doc["sum"])
     return doc
 
 
@@ -103,29 +145,53 @@ def spread(seen):
     return {k: max(v) / min(v) - 1 for k, v in seen.items() if len(v) > 1}
 
 
+def kernel_time(ref, key):
+    """The best time psum_limits reports for kernel `key`, in seconds;
+    runs.RunFailed when that kernel did not verify or is not there."""
+    try:
+        verified, seconds = ref[key]["verified"], float(ref[key]["min_s"])
+    except (KeyError, TypeError, ValueError):
+        raise runs.RunFailed(f"psum_limits printed no usable '{key}'") from None
+    if verified is not True:
+        raise runs.RunFailed(f"psum_limits: {key} did not verify")
+    return seconds
+
+
+def fill_time(ref, key):
+    """psum_limits' fill time `key` in seconds; runs.RunFailed if it is no number."""
+    try:
+        return float(ref[key])
+    except (TypeError, ValueError):
+        raise runs.RunFailed(f"psum_limits printed no usable '{key}'") from None
+
+
 def measure(args):
+    """Every round's figures, and psum_omp's own peak memory: (best times,
+    their spreads, peak RSS, threads, machine record, GPU record).
+    runs.RunFailed, OSError or KeyboardInterrupt as run_json raises them."""
     limits = os.path.join(args.build, "bench", "psum_limits")
     psum = os.path.join(args.build, "src", "psum_omp")
+    for binary in (limits, psum):
+        if not os.access(binary, os.X_OK):
+            raise runs.RunFailed(f"no {binary}: build first (meson compile -C {args.build})")
     best, seen, cupy_skipped = {}, {}, None
     for r in range(args.rounds):
         print(f"limits.py: round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
-        ref = run_json([limits, str(args.n), str(args.repeat)])
+        ref = run_json([limits, str(args.n), str(args.repeat)], LIMITS_KEYS)
         gpu_keys = [k for pair in GPU_KEYS.values() for k in pair] if "gpu" in ref else []
         for key in KERNEL_KEYS + tuple(gpu_keys):
-            if not ref[key]["verified"]:
-                sys.exit(f"limits.py: {key} did not verify")
-            add_best(best, key, ref[key]["min_s"], seen)
-        add_best(best, "fill_plain", ref["fill_plain_s"], seen)
-        add_best(best, "fill_psum", ref["fill_psum_s"], seen)
+            add_best(best, key, kernel_time(ref, key), seen)
+        for name in ("fill_plain", "fill_psum"):
+            add_best(best, name, fill_time(ref, name + "_s"), seen)
         if "gpu" in ref and cupy_skipped is None:
             seconds, cupy_skipped = cupy_sum(args)
             if seconds is not None:
                 add_best(best, "gpu_read_cupy", seconds)
     print("limits.py: psum_omp's own peak memory", file=sys.stderr, flush=True)
     mat = run_json([psum, "--format", "json", "-n", str(args.n), "--repeat", "1",
-                    "--no-serial"])
+                    "--no-serial"], OMP_KEYS)
     big = run_json([psum, "--format", "json", "--mode", "stream", "-n", str(args.stream_n),
-                    "--repeat", "1", "--no-serial"])
+                    "--repeat", "1", "--no-serial"], OMP_KEYS)
     rss = {"materialize": mat["peak_rss_bytes"], "stream": big["peak_rss_bytes"]}
     gpu = ref.get("gpu") or {"skipped": ref.get("gpu_skipped", "psum_limits did not say")}
     if "skipped" not in gpu and cupy_skipped is not None:
@@ -137,7 +203,7 @@ def measure(args):
 def cupy_sum(args):
     """(best time, None) of CuPy's `.sum()` of a device array of N int64,
     or (None, why) where CuPy is missing (pysum.py exit 3) or fails; a
-    wrong sum ends limits.py.  Run as the sweep runs its optional rows."""
+    wrong sum raises runs.RunFailed.  Run as the sweep runs its optional rows."""
     job = runs.PythonJob("cupy_sum", "cupy_sum", args.n, args.repeat, optional=True)
     try:
         doc = job.call(args.cupy_python, os.path.join(HERE, "pysum.py"), dict(os.environ),
@@ -147,7 +213,7 @@ def cupy_sum(args):
     except subprocess.TimeoutExpired:
         return None, "CuPy's row took over 300 s"
     except runs.RunFailed as e:
-        sys.exit(f"limits.py: CuPy's sum: {e}")
+        raise runs.RunFailed(f"CuPy's sum: {e}") from None
     if not doc["available"]:
         why = doc["why"]
         return None, f"CuPy's row {why}" if why.startswith("failed") else why
@@ -157,6 +223,15 @@ def cupy_sum(args):
 def best_variant(best, ref):
     """The fastest variant of reference `ref`: (variant name, seconds)."""
     return min(((v, best[k]) for v, k in REFERENCES[ref].items()), key=lambda vt: vt[1])
+
+
+def verdict(frac, target):
+    """How a speed row reads psum's fraction of its plain reference (the
+    reference's time over psum's): (fraction shown, status).  More than
+    BEATEN: the reference is no limit, and no fraction is shown."""
+    if frac > BEATEN:
+        return BEATEN_TEXT, "reference beaten"
+    return f"{frac:.1%}", "ok" if frac >= target else "MISSED"
 
 
 def rows(best, n, threads, stream_n, rss, noise=None):
@@ -169,7 +244,9 @@ def rows(best, n, threads, stream_n, rss, noise=None):
     reference, ideal, fraction, target, status).  A ratio row that misses
     its target by less than its reference's own spread reads "within
     noise (x %)" instead of "MISSED": the two sides are alike, and the
-    rounds cannot tell them apart.
+    rounds cannot tell them apart.  That verdict is made here and nowhere
+    else, and is the limits table's own: not psum_omp's per-run `noisy`
+    flag, which limits.py does not read.
     """
     noise = noise or {}
     gbs = lambda t: n * 8 / t / 1e9
@@ -179,11 +256,7 @@ def rows(best, n, threads, stream_n, rss, noise=None):
     def speed(what, unit, kind, mine, ref, team, target):
         variant, ref_s = best_variant(best, ref)
         single = max(unit(best[k]) for k in SINGLE[kind])
-        frac = ref_s / best[mine]  # reference time over psum's time
-        if frac > BEATEN:
-            shown, status = BEATEN_TEXT, "reference beaten"
-        else:
-            shown, status = f"{frac:.1%}", "ok" if frac >= target else "MISSED"
+        shown, status = verdict(ref_s / best[mine], target)
         out.append((what, f"{unit(best[mine]):.2f}", f"{unit(ref_s):.2f} ({variant})",
                     f"{team * single:.2f} ({team} x {single:.2f})", shown, f">= {target:.0%}",
                     status))
@@ -235,11 +308,7 @@ def gpu_rows(best, n):
             ("GPU, array filled on the device, GB/s", "read", lambda t: n * 8 / t / 1e9, 0.95),
             ("GPU, generated on the device, G elem/s", "gen", lambda t: n / t / 1e9, 0.80)):
         mine, ref = (best[k] for k in GPU_KEYS[kind])
-        frac = ref / mine
-        if frac > BEATEN:
-            shown, status = BEATEN_TEXT, "reference beaten"
-        else:
-            shown, status = f"{frac:.1%}", "ok" if frac >= target else "MISSED"
+        shown, status = verdict(ref / mine, target)
         out.append((what, f"{unit(mine):.2f}", f"{unit(ref):.2f} (plain target loop)", "",
                     shown, f">= {target:.0%}", status))
     if "gpu_read_cupy" in best:
@@ -299,13 +368,37 @@ def markdown(table, machine, n, rounds, repeat, gpu=None):
 
 def main(argv):
     args = parse_args(argv)
-    best, noise, rss, threads, machine, gpu = measure(args)
-    text = markdown(rows(best, args.n, threads, args.stream_n, rss, noise), machine, args.n,
-                    args.rounds, args.repeat, gpu)
-    print(text, end="")
+    # SIGTERM ends a run as Ctrl-C does: through run_child's clean-up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        best, noise, rss, threads, machine, gpu = measure(args)
+    except KeyboardInterrupt:
+        print("limits.py: interrupted", file=sys.stderr)
+        return 130
+    except runs.RunFailed as e:
+        print(f"limits.py: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"limits.py: cannot run {e.filename or 'a child'}: {e.strerror or e}",
+              file=sys.stderr)
+        return 1
+    try:
+        text = markdown(rows(best, args.n, threads, args.stream_n, rss, noise), machine,
+                        args.n, args.rounds, args.repeat, gpu)
+    except (KeyError, TypeError, ValueError) as e:
+        # A document that passed run_json's checks yet lacks a field the
+        # table reads (psum_omp's machine record names the CPU, compiler...).
+        print(f"limits.py: the measurements cannot be tabulated ({type(e).__name__}: {e})",
+              file=sys.stderr)
+        return 1
+    print(text, end="", flush=True)
     if args.markdown:
-        with open(args.markdown, "w") as f:
-            f.write(text)
+        try:
+            write_atomic(args.markdown, text)
+        except OSError as e:
+            print(f"limits.py: cannot write '{args.markdown}': {e.strerror or e}",
+                  file=sys.stderr)
+            return 1
     return 0
 
 

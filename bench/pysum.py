@@ -41,7 +41,6 @@ Prints one JSON object.  Exit 0 verified, 1 not verified, 2 usage error,
 usage: pysum.py IMPL (--n N | --budget SECONDS [--max-n N]) [--repeat R]
                 [--chunks C] [--workers W] [--calibrate-only]
 """
-import argparse
 import concurrent.futures
 import json
 import math
@@ -50,7 +49,7 @@ import statistics
 import sys
 import time
 
-from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, count_type, seconds
+from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, Parser, count_type, seconds
 from psumbench.machine import meminfo_bytes
 
 IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba",
@@ -448,7 +447,7 @@ def measure(impl, n, repeat):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="pysum.py", description="Sum 0..N-1 in Python, one way.")
+    p = Parser(prog="bench/pysum.py", description="Sum 0..N-1 in Python, one way.")
     p.add_argument("impl", choices=IMPLS)
     size = p.add_mutually_exclusive_group(required=True)
     size.add_argument("--n", type=count_type(MAX_ELEMENTS), help="N, fixed")

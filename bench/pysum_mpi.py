@@ -14,14 +14,13 @@ for memory (the JSON says why).
 
 usage: mpirun -np R pysum_mpi.py --n N [--repeat K]
 """
-import argparse
 import json
 import os
 import statistics
 import sys
 import time
 
-from psumbench.args import MAX_ELEMENTS, count_type
+from psumbench.args import MAX_ELEMENTS, Parser, count_type
 from psumbench.machine import meminfo_bytes
 
 LIST_BYTES_PER_ELEMENT = 40   # as bench/pysum.py: a pointer and an int object
@@ -29,8 +28,7 @@ MEMORY_SHARE = 0.8            # of the node's MemAvailable, for all its ranks' l
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog="pysum_mpi.py",
-                                description="Sum 0..N-1 over MPI ranks with mpi4py.")
+    p = Parser(prog="bench/pysum_mpi.py", description="Sum 0..N-1 over MPI ranks with mpi4py.")
     p.add_argument("--n", type=count_type(MAX_ELEMENTS), required=True, help="N")
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")

@@ -30,7 +30,6 @@ Every child runs in its own process group, ended on every exit path.
 
 usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 """
-import argparse
 import json
 import os
 import re
@@ -41,8 +40,9 @@ import sys
 
 from psumbench import machine as machine_record
 from psumbench import mpi, plots, results, runs, tables
-from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, count_list_type,
-                            count_type, seconds)
+from psumbench.files import write_atomic
+from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
+                            count_list_type, count_type, seconds)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -50,14 +50,6 @@ SWEEPS = runs.SWEEPS
 ROW_NAMES = tuple(tables.PYTHON_ROWS)
 MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with psum_omp's convention for usage errors: one line on
-    stderr naming the option and the value, then exit 2."""
-
-    def error(self, message):
-        self.exit(2, f"sweep.py: {message} (see bench/sweep.py --help)\n")
 
 
 def parse_args(argv):
@@ -367,8 +359,9 @@ def execute(jobs, binary, python, env, outdir, cpus):
 
 
 def write(outdir, name, text):
-    with open(os.path.join(outdir, name), "w") as f:
-        f.write(text)
+    """outdir/name holds text whole, or its old content: never a file cut
+    short that a reader would take for the whole."""
+    write_atomic(os.path.join(outdir, name), text)
 
 
 class Plotter:
@@ -394,10 +387,19 @@ class Plotter:
         return False
 
 
+# What a record that passed runs.check_record can still raise in the tables
+# (a field of the wrong shape): turned into one line and exit 1, never a
+# traceback.
+TABLE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError)
+
+
 def report(done, machine, meta, outdir):
-    """Tables, plots and summary.md from the records alone, so a set renders
-    the same when it is measured and when it is rendered again; returns the
-    text printed at the end."""
+    """Tables and plots from the records alone, so a set renders the same
+    when it is measured and when it is rendered again; returns the text
+    printed at the end and that of summary.md, which the caller writes
+    last (sweep() only once run.json says whether the set is complete).
+    Raises OSError, or one of TABLE_ERRORS for a record the tables cannot
+    read."""
     cpus = machine["logical_cpus"]
     caption = (f"{machine['cpu_model']}, {cpus} logical CPUs, {machine['compiler']}, "
                f"THP {machine['huge_pages']}; {machine['date'][:10]}, commit "
@@ -450,8 +452,7 @@ def report(done, machine, meta, outdir):
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
                     "document), [samples.csv](samples.csv) (psum_omp, every repetition), "
                     "[python.csv](python.csv).\n")
-    write(outdir, "summary.md", "\n".join(sections))
-    return "\n".join(printed)
+    return "\n".join(printed), "\n".join(sections)
 
 
 def warn(text):
@@ -473,11 +474,12 @@ def render(path, root):
         records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
                                     convert=runs.check_record)
         done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
-        text = report(done, machine, meta, path)
+        text, summary = report(done, machine, meta, path)
+        write(path, "summary.md", summary)
         inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
         if not inside.startswith(os.pardir):
             results.write_index(root)
-    except (OSError, ValueError, KeyError, TypeError) as e:
+    except (OSError,) + TABLE_ERRORS as e:
         print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
         return 1
     print(text)
@@ -527,9 +529,17 @@ def sweep(args):
         write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
         write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
         done = execute(jobs, binary, python, env, outdir, cpus)
-        meta["complete"] = True  # what the report says; run.json says so once it is written
-        printed = report(done, machine, meta, outdir)
+        meta["complete"] = True
+        try:
+            printed, summary = report(done, machine, meta, outdir)
+        except TABLE_ERRORS as e:
+            raise runs.RunFailed(f"cannot tabulate the runs ({type(e).__name__}: {e})") \
+                from None
+        # run.json says complete before summary.md is written without the
+        # "Partial set" banner: an interrupt in between leaves no summary,
+        # never one that looks whole beside a run.json that says partial.
         write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
+        write(outdir, "summary.md", summary)
         results.write_index(args.out)
     except (KeyboardInterrupt, SystemExit):
         print(f"sweep.py: stopped; {outdir} holds every finished configuration "

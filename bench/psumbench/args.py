@@ -1,4 +1,4 @@
-"""Argument types shared by the bench scripts.
+"""The argument parser and argument types shared by the bench scripts.
 
 Counts follow psum_omp's own grammar (src/parse.h): decimal digits with
 single underscores between digits (1_000_000), exact scientific forms whose
@@ -6,9 +6,10 @@ value is whole (1e9, 2.5e9, 1.25E+3); no signs, white space, fractions or
 trailing characters.  Each option checks psum_omp's own limit, so a value
 psum_omp would refuse is refused here, before anything runs or is written."""
 import argparse
+import os
 import re
 
-# psum_omp's limits (src/sum.h, src/cli.h).
+# psum_omp's limits (PSUM_MAX_* in src/config.h).
 MAX_ELEMENTS = 2**62
 MAX_CHUNKS = 10**9
 MAX_REPEAT = 10**6
@@ -16,6 +17,27 @@ MAX_THREADS = 1024
 
 _NUMBER = re.compile(r"(?P<int>[0-9](?:_?[0-9])*)(?:\.(?P<frac>[0-9](?:_?[0-9])*))?"
                      r"(?:[eE]\+?(?P<exp>[0-9]+))?")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with psum_omp's convention for usage errors: one line on
+    stderr naming the option and the value, then exit 2 (plain argparse
+    prints its usage first, several lines).  prog names the script as it
+    is run from the checkout's top (bench/sweep.py): the line starts with
+    its file name and ends with the --help hint."""
+
+    def error(self, message):
+        name = os.path.basename(self.prog)
+        self.exit(2, f"{name}: {one_line(message)} (see {self.prog} --help)\n")
+
+
+def one_line(text):
+    """text with its control characters escaped as psum_omp escapes them
+    (a newline as \\n, others as \\xNN), so a value that holds one still
+    makes one line."""
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    return "".join(named.get(c, f"\\x{ord(c):02x}") if ord(c) < 32 or ord(c) == 127 else c
+                   for c in text)
 
 
 def parse_count(text, maximum):

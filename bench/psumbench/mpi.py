@@ -234,7 +234,7 @@ def strong_rows(records, others=()):
                  "max_s": d["parallel"]["max_s"],
                  "vs_omp": d["parallel"]["median_s"] / base if base else None,
                  "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                 "peak_rss": d["peak_rss_bytes"], "noisy": tables._noisy(d)} for d in docs]
+                 "peak_rss": d["peak_rss_bytes"], "noisy": tables.is_noisy(d)} for d in docs]
         out[mode] = {"rows": rows, "ref": ref, "n": docs[0]["n"]}
     return out
 
@@ -255,13 +255,9 @@ def weak_rows(records):
                  "efficiency": one["parallel"]["median_s"] / d["parallel"]["median_s"]
                  if one else None,
                  "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                 "noisy": tables._noisy(d)} for d in docs]
+                 "noisy": tables.is_noisy(d)} for d in docs]
         out[mode] = {"rows": rows}
     return out
-
-
-def _mark(text, noisy):
-    return f"{text} †" if noisy else text
 
 
 def strong_markdown(strong, cpus):
@@ -271,23 +267,24 @@ def strong_markdown(strong, cpus):
         rows = []
         if ref:
             par = ref["parallel"]
-            rows.append((f"psum_omp, {ref['threads']} threads", _mark(f"{par['median_s']:.4g}",
-                                                                       tables._noisy(ref)),
+            rows.append((f"psum_omp, {ref['threads']} threads",
+                         tables.mark(f"{par['median_s']:.4g}", tables.is_noisy(ref)),
                          f"{par['min_s']:.4g}–{par['max_s']:.4g}",
-                         tables._rate(mode, ref["n"], par["median_s"]), "1 (reference)",
+                         tables.rate_text(mode, ref["n"], par["median_s"]), "1 (reference)",
                          "–", "–", f"{ref['peak_rss_bytes'] / 2**20:.0f}"))
         for r in data["rows"]:
-            rows.append((r["label"], _mark(f"{r['median_s']:.4g}", r["noisy"]),
+            rows.append((r["label"], tables.mark(f"{r['median_s']:.4g}", r["noisy"]),
                          f"{r['min_s']:.4g}–{r['max_s']:.4g}",
-                         tables._rate(mode, r["n"], r["median_s"]), _fmt(r["vs_omp"], ".3f"),
+                         tables.rate_text(mode, r["n"], r["median_s"]), _fmt(r["vs_omp"], ".3f"),
                          _fmt(r["imbalance"], ".3f"),
                          _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"),
                          f"{r['peak_rss'] / 2**20:.0f}"))
         parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, 100 chunks per rank, "
                      f"R ranks × T threads = {cpus} CPUs\n")
-        parts.append(tables._table(("ranks × threads", "median s", "min–max s", "rate",
-                                    "time / psum_omp's", "local sum max / mean",
-                                    "reduction µs", "peak RSS MiB (largest rank)"), rows))
+        parts.append(tables.markdown_table(("ranks × threads", "median s", "min–max s",
+                                            "rate", "time / psum_omp's",
+                                            "local sum max / mean", "reduction µs",
+                                            "peak RSS MiB (largest rank)"), rows))
     parts.append("Time / psum_omp's: the median repetition of psum_mpi (barrier, local sums, "
                  "reduction: the slowest rank's time) over psum_omp's median at all CPUs, "
                  "above 1 slower. Local sum max / mean: the slowest rank's median local sum "
@@ -300,15 +297,15 @@ def weak_markdown(weak):
     parts = []
     for mode, data in weak.items():
         rows = [(r["ranks"], f"{r['n']:,}", f"{r['per_rank']:,}",
-                 _mark(f"{r['median_s']:.4g}", r["noisy"]),
+                 tables.mark(f"{r['median_s']:.4g}", r["noisy"]),
                  f"{r['min_s']:.4g}–{r['max_s']:.4g}", _fmt(r["efficiency"], ".3f"),
                  _fmt(r["imbalance"], ".3f"),
                  _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"))
                 for r in data["rows"]]
         parts.append(f"**{mode}**, one thread per rank, N per rank fixed\n")
-        parts.append(tables._table(("ranks", "N", "N per rank", "median s", "min–max s",
-                                    "efficiency", "local sum max / mean", "reduction µs"),
-                                   rows))
+        parts.append(tables.markdown_table(("ranks", "N", "N per rank", "median s",
+                                            "min–max s", "efficiency", "local sum max / mean",
+                                            "reduction µs"), rows))
     parts.append("Efficiency: the 1-rank median over this median (1 = perfect weak "
                  "scaling).\n")
     return "\n".join(parts)
@@ -324,13 +321,14 @@ def contrast_rows(rows, records):
     doc = found[-1]["doc"]
     name = f"Python mpi4py, {found[-1]['spec']['ranks']} ranks"
     if doc.get("available"):
-        row = tables._row(name, "Python", doc["timed"], doc["n"], f"{doc['ranks']} ranks",
-                          doc["median_s"], doc["min_s"], "bench/pysum_mpi.py under mpirun; "
-                          "timed as psum_mpi: barrier, local build and sum, reduce, the "
-                          "slowest rank")
+        row = tables.contrast_row(name, "Python", doc["timed"], doc["n"],
+                                  f"{doc['ranks']} ranks", doc["median_s"], doc["min_s"],
+                                  "bench/pysum_mpi.py under mpirun; timed as psum_mpi: "
+                                  "barrier, local build and sum, reduce, the slowest rank")
     else:
-        row = tables._row(name, "Python", "–", None, "–", None, None,
-                          f"not run: {doc.get('why', '?')}; {doc.get('how', '')}".rstrip("; "))
+        row = tables.contrast_row(name, "Python", "–", None, "–", None, None,
+                                  f"not run: {doc.get('why', '?')}; "
+                                  f"{doc.get('how', '')}".rstrip("; "))
     at = next((i for i, r in enumerate(rows) if r["family"] != "Python"), len(rows))
     return rows[:at] + [row] + rows[at:]
 
@@ -362,7 +360,7 @@ set xrange [-0.5:{len(labels) - 0.5}]
 set yrange [0:{top:.3g}]
 plot 1 with lines lc rgb 'gray60' lw 3 title 'psum\\_omp at all CPUs', {', '.join(lines)}
 """
-    return plots._render(outdir, "mpi_strong", script, caption)
+    return plots.render(outdir, "mpi_strong", script, caption)
 
 
 def plot_weak(outdir, weak, caption):
@@ -387,7 +385,7 @@ set xtics 1
 set yrange [0:1.2]
 plot 1 with lines lc rgb 'gray60' lw 3 title 'ideal', {', '.join(lines)}
 """
-    return plots._render(outdir, "mpi_weak", script, caption)
+    return plots.render(outdir, "mpi_weak", script, caption)
 
 
 def section(records, skipped, outdir, draw, caption, cpus, others=()):

@@ -13,7 +13,7 @@ class GnuplotMissing(RuntimeError):
     """gnuplot is not installed: the data and scripts are written, no image."""
 
 
-def _render(outdir, name, script, caption):
+def render(outdir, name, script, caption):
     """Writes NAME.gp, a script that draws NAME.png and NAME.svg by itself
     (`gnuplot NAME.gp` in the set's folder), and runs it.  Returns the image
     paths; raises GnuplotMissing (the script is still written) or
@@ -92,7 +92,7 @@ set samples 200
 plot x with lines lc rgb 'gray60' lw 3 title 'ideal (speedup = threads)', \\
      {', '.join(lines)}
 """
-    return _render(outdir, "speedup", script, caption)
+    return render(outdir, "speedup", script, caption)
 
 
 def rates(outdir, by_mode, cpus, caption):
@@ -118,7 +118,7 @@ set yrange [0:*]
 set y2range [0:*]
 {axis}plot {', '.join(lines)}
 """
-    return _render(outdir, "rates", script, caption)
+    return render(outdir, "rates", script, caption)
 
 
 def sizes(outdir, by_mode, caption):
@@ -148,7 +148,7 @@ set format x "10^{{%L}}"
 set format y "10^{{%L}}"
 plot {', '.join(lines)}
 """
-    return _render(outdir, "sizes", script, caption)
+    return render(outdir, "sizes", script, caption)
 
 
 COLOURS = {"Python": "#3b75af", "Python with native code": "#ef8636",
@@ -190,4 +190,4 @@ plot '{dat}' using 2:0:({low:.6g}):2:($0 - 0.35):($0 + 0.35):3:ytic(1) with boxx
      '' using 2:0:(sprintf(" %.3g", $2)) with labels left font 'sans,8' notitle, \\
      {keys}
 """
-    return _render(outdir, "contrast", script, caption)
+    return render(outdir, "contrast", script, caption)

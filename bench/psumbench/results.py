@@ -9,6 +9,7 @@ import sys
 
 from . import machine as machine_record
 from . import runs, tables
+from .files import write_atomic
 
 
 def new_run_dir(root, machine_slug, quick):
@@ -151,7 +152,4 @@ def write_index(root):
         summary = re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({rel}/{m[1]})", summary)
         lines += [f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
     # Written aside, then renamed: a reader never sees a half-written index.
-    tmp = os.path.join(root, f".README.md.{os.getpid()}")
-    with open(tmp, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(tmp, os.path.join(root, "README.md"))
+    write_atomic(os.path.join(root, "README.md"), "\n".join(lines) + "\n")

@@ -15,7 +15,8 @@ def rate_value(mode, n, seconds):
     return n / seconds / 1e9, "Gelem/s"
 
 
-def _rate(mode, n, seconds):
+def rate_text(mode, n, seconds):
+    """rate_value() as a table cell: "12.34 GB/s"."""
     value, unit = rate_value(mode, n, seconds)
     return f"{value:.2f} {unit}"
 
@@ -25,16 +26,19 @@ NOISY_NOTE = ("† psum_omp's JSON says `noisy` for this run (a phase's coeffici
               "records in `thresholds`): read its figures with care.\n")
 
 
-def _noisy(doc):
-    """psum_omp's own verdict, read, never decided again here."""
+def is_noisy(doc):
+    """psum_omp's own verdict on a run, read from its JSON, never decided
+    again here: every table (the mpi section's too) asks this."""
     return bool(doc["noisy"])
 
 
-def _mark(text, noisy):
+def mark(text, noisy):
+    """A table cell's text, with the † of NOISY_NOTE when noisy."""
     return f"{text} †" if noisy else text
 
 
-def _table(head, rows):
+def markdown_table(head, rows):
+    """A Markdown table of the column names head and rows of cells."""
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
@@ -79,9 +83,9 @@ def thread_rows(records, cpus):
                          "speedup_serial": d["serial"]["median_s"] / par["median_s"],
                          "efficiency": s1 / p, "karp_flatt": analysis.karp_flatt(s1, p),
                          "ceiling": chunk_ceiling(d["chunks"], min(p, cpus)),
-                         "rate": _rate(mode, d["n"], par["median_s"]),
+                         "rate": rate_text(mode, d["n"], par["median_s"]),
                          "rate_value": rate_value(mode, d["n"], par["median_s"])[0],
-                         "oversubscribed": p > cpus, "noisy": _noisy(d)})
+                         "oversubscribed": p > cpus, "noisy": is_noisy(d)})
         fit = analysis.fit_amdahl([(r["threads"], r["speedup"]) for r in rows
                                    if not r["oversubscribed"]])
         out[mode] = {"rows": rows, "fit": fit, "n": docs[0]["n"], "chunks": docs[0]["chunks"]}
@@ -93,11 +97,11 @@ def speedup_markdown(by_mode):
     for mode, data in by_mode.items():
         f, rmse, r2 = data["fit"]
         parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, {data['chunks']} chunks\n")
-        parts.append(_table(
+        parts.append(markdown_table(
             ("threads", "median s", "min–max s", "speedup vs 1 thread", "speedup vs serial",
              "efficiency", "chunk ceiling", "Karp–Flatt e", "rate"),
             [(f"{r['threads']}{' (oversubscribed)' if r['oversubscribed'] else ''}",
-              _mark(f"{r['median_s']:.4g}", r["noisy"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+              mark(f"{r['median_s']:.4g}", r["noisy"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
               f"{r['speedup']:.2f}", f"{r['speedup_serial']:.2f}", f"{r['efficiency']:.2f}",
               f"{r['ceiling']:.2f}",
               "–" if r["karp_flatt"] is None else f"{r['karp_flatt']:.3f}", r["rate"])
@@ -126,7 +130,7 @@ def schedule_markdown(records):
         times = {(d["schedule"], d["chunks"]): d["parallel"]["median_s"]
                  for d in runs if d["mode"] == mode}
         noisy = {(d["schedule"], d["chunks"]) for d in runs
-                 if d["mode"] == mode and _noisy(d)}
+                 if d["mode"] == mode and is_noisy(d)}
         chunks = sorted({c for _, c in times})
         n = next(d["n"] for d in runs if d["mode"] == mode)
         rows = []
@@ -135,12 +139,12 @@ def schedule_markdown(records):
             row = [f"{c:,}"]
             for sched in ("static", "dynamic", "guided"):
                 t = times.get((sched, c))
-                row.append("–" if t is None else _mark(
+                row.append("–" if t is None else mark(
                     f"{t:.4g} s ({t / static:.3f})" if static else f"{t:.4g} s",
                     (sched, c) in noisy))
             rows.append(row)
         parts.append(f"**{mode}**, N = {n:,}, median parallel time (relative to static)\n")
-        parts.append(_table(("chunks", "static", "dynamic", "guided"), rows))
+        parts.append(markdown_table(("chunks", "static", "dynamic", "guided"), rows))
         if noisy:
             parts.append(NOISY_NOTE)
     return "\n".join(parts)
@@ -157,7 +161,7 @@ def size_rows(records):
         calls = [(d["serial"].get("calls_per_sample", 1), d["parallel"].get("calls_per_sample", 1))
                  for d in docs]
         out[mode] = {"points": points, "crossover": analysis.crossover(points),
-                     "threads": docs[0]["threads"], "noisy": [_noisy(d) for d in docs],
+                     "threads": docs[0]["threads"], "noisy": [is_noisy(d) for d in docs],
                      "calls": calls}
     return out
 
@@ -175,13 +179,14 @@ def crossover_text(cross):
 def size_markdown(by_mode):
     parts = []
     for mode, data in by_mode.items():
-        rows = [(_mark(f"{n:,}", noisy), f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
+        rows = [(mark(f"{n:,}", noisy), f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
                  "parallel" if p < s else "serial", f"{cs:,} / {cp:,}")
                 for (n, s, p), noisy, (cs, cp) in zip(data["points"], data["noisy"],
                                                       data["calls"])]
         parts.append(f"**{mode}**, {data['threads']} threads, dynamic, 100 chunks\n")
-        parts.append(_table(("N", "serial median s", "parallel median s", "speedup",
-                             "faster", "kernel calls per sample (serial / parallel)"), rows))
+        parts.append(markdown_table(("N", "serial median s", "parallel median s", "speedup",
+                                     "faster", "kernel calls per sample (serial / parallel)"),
+                                    rows))
         if any(data["noisy"]):
             parts.append(NOISY_NOTE)
         parts.append(f"\nCrossover: {crossover_text(data['crossover'])}.\n")
@@ -242,7 +247,8 @@ def sig2(x):
     return f"{round(value, decimals):,.{max(decimals, 0)}f}"
 
 
-def _row(name, family, timed, n, workers, median_s, min_s, note=""):
+def contrast_row(name, family, timed, n, workers, median_s, min_s, note=""):
+    """One row of the contrast table (contrast_markdown), as a dict."""
     return {"name": name, "family": family, "timed": timed, "n": n, "workers": workers,
             "median_s": median_s, "min_s": min_s, "note": note}
 
@@ -255,8 +261,8 @@ def _python_rows(record):
         f"{doc['threads']} threads" if "threads" in doc else \
         f"GPU: {doc['device']}" if "device" in doc else "1"
     if not doc.get("available"):
-        return [_row(name, family, "–", None, workers, None, None,
-                     f"not run: {doc.get('why', '?')}; {doc.get('how', '')}".rstrip("; "))]
+        return [contrast_row(name, family, "–", None, workers, None, None,
+                             f"not run: {doc.get('why', '?')}; {doc.get('how', '')}".rstrip("; "))]
     note = doc.get("n_note", "")
     if spec["row"] == "numba":
         note = "; ".join(filter(None, [note, f"compiled in {doc['compile_s']:.2g} s, untimed; "
@@ -266,14 +272,14 @@ def _python_rows(record):
         note = "; ".join(filter(None, [note, f"CuPy {doc['cupy']}, warm-up "
                                        f"{doc['warmup_s']:.2g} s untimed"]))
     if spec["row"] != "list":
-        return [_row(name, family, doc["timed"], doc["n"], workers, doc["median_s"],
-                     doc["min_s"], note)]
-    return [_row(name + ": sum() only", family, "sum() of a built list: the article's timer",
-                 doc["n"], workers, doc["median_s"], doc["min_s"],
-                 "; ".join(filter(None, [note, f"building the list took a median "
-                                         f"{doc['build_median_s']:.3g} s, not in this row"]))),
-            _row(name + ": whole", family, "list built + sum(): the baseline", doc["n"],
-                 workers, doc["whole_median_s"], doc["whole_min_s"])]
+        return [contrast_row(name, family, doc["timed"], doc["n"], workers, doc["median_s"],
+                             doc["min_s"], note)]
+    built = f"building the list took a median {doc['build_median_s']:.3g} s, not in this row"
+    return [contrast_row(name + ": sum() only", family,
+                         "sum() of a built list: the article's timer", doc["n"], workers,
+                         doc["median_s"], doc["min_s"], "; ".join(filter(None, [note, built]))),
+            contrast_row(name + ": whole", family, "list built + sum(): the baseline", doc["n"],
+                         workers, doc["whole_median_s"], doc["whole_min_s"])]
 
 
 def at_all_cpus(docs, cpus):
@@ -298,18 +304,19 @@ def contrast_rows(thread_records, python_records, cpus):
         if d is None:
             continue
         what = "sum of the filled array" if mode == "materialize" else "sum of generated values"
-        rows.append(_row(f"psum_omp serial, {mode}", "psum_omp", what, d["n"], "1",
-                         d["serial"]["median_s"], d["serial"]["min_s"]))
-        rows.append(_row(f"psum_omp parallel, {mode}", "psum_omp", what, d["n"],
-                         f"{d['threads']} threads (dynamic, {d['chunks']} chunks)",
-                         d["parallel"]["median_s"], d["parallel"]["min_s"]))
+        rows.append(contrast_row(f"psum_omp serial, {mode}", "psum_omp", what, d["n"], "1",
+                                 d["serial"]["median_s"], d["serial"]["min_s"]))
+        rows.append(contrast_row(f"psum_omp parallel, {mode}", "psum_omp", what, d["n"],
+                                 f"{d['threads']} threads (dynamic, {d['chunks']} chunks)",
+                                 d["parallel"]["median_s"], d["parallel"]["min_s"]))
     a = ARTICLE
-    rows.append(_row("article: serial, sum() only", "article (reference)",
-                     "sum() of a built list", a["n"], "1", a["serial_s"], None,
-                     "the author's machine, not measured here"))
-    rows.append(_row("article: ProcessPoolExecutor", "article (reference)",
-                     "whole: pool, lists built and summed", a["n"], "20 (100 chunks)",
-                     a["processes_s"], None, "the author's machine, not measured here: \"3x\""))
+    rows.append(contrast_row("article: serial, sum() only", "article (reference)",
+                             "sum() of a built list", a["n"], "1", a["serial_s"], None,
+                             "the author's machine, not measured here"))
+    rows.append(contrast_row("article: ProcessPoolExecutor", "article (reference)",
+                             "whole: pool, lists built and summed", a["n"], "20 (100 chunks)",
+                             a["processes_s"], None,
+                             "the author's machine, not measured here: \"3x\""))
     return rows
 
 
@@ -340,8 +347,9 @@ def contrast_markdown(rows):
             notes.append(f"{len(notes) + 1}. {r['name']}: {r['note']}.")
             name += f" [{len(notes)}]"
         table.append((name, r["timed"], cells[0], r["workers"], *cells[1:]))
-    text = _table(("implementation", "what is timed", "N", "workers", "median s", "min s",
-                   "ns per element", "vs serial whole program", "vs serial sum() only"), table)
+    text = markdown_table(("implementation", "what is timed", "N", "workers", "median s",
+                           "min s", "ns per element", "vs serial whole program",
+                           "vs serial sum() only"), table)
     text += ("\nSpeedups compare per-element rates (N differs where a row's time budget or "
              "memory chose it), with two significant digits. \"vs serial whole program\" "
              "divides by the Python serial program timed whole (list built and summed), the "

@@ -13,6 +13,7 @@ usage: bench_device_run_test.py BUILD_DIR
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -124,7 +125,10 @@ class DeviceRun(unittest.TestCase):
             self.assertIn(f"{setdir}/{name}", names)
         self.assertNotIn("results/README.md", names)
         if "FAILED: limits" not in log:
-            self.assertTrue(any(os.path.basename(m).startswith("limits-") for m in names))
+            # Dated to the minute, as the index sorts them: a second table from
+            # the same day must not overwrite the first when unpacked.
+            self.assertTrue(any(re.fullmatch(r"limits-\d{4}-\d\d-\d\d-\d{4}\.md",
+                                             os.path.basename(m)) for m in names), names)
         self.assertIn("binaries for x86-64-v", texts[f"{setdir}/facts.txt"])
         self.assertNotIn("Partial set", texts[f"{setdir}/summary.md"])
         machine = json.loads(texts[f"{setdir}/machine.json"])

@@ -71,6 +71,14 @@ class Beaten(unittest.TestCase):
         self.assertEqual(r[6], "MISSED")
 
 
+class Verdict(unittest.TestCase):
+    def test_one_verdict_for_cpu_and_gpu_rows(self):
+        self.assertEqual(limits.verdict(1.06, 0.95), (limits.BEATEN_TEXT, "reference beaten"))
+        self.assertEqual(limits.verdict(1.05, 0.95), ("105.0%", "ok"))
+        self.assertEqual(limits.verdict(0.95, 0.95), ("95.0%", "ok"))
+        self.assertEqual(limits.verdict(0.79, 0.80), ("79.0%", "MISSED"))
+
+
 class Ideal(unittest.TestCase):
     def test_threads_times_best_single_thread_rate(self):
         r = row(table(), "materialized, 4 threads")

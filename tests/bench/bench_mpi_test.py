@@ -101,8 +101,8 @@ class Tables(unittest.TestCase):
         self.assertIn("| 2 | 1,000 | 500 |", mpi.weak_markdown(mpi.weak_rows(self.RECORDS)))
 
     def test_mpi4py_row_follows_the_python_rows(self):
-        rows = [tables._row("py", "Python", "t", 10, "1", 1.0, 1.0),
-                tables._row("c", "psum_omp", "t", 10, "1", 1.0, 1.0)]
+        rows = [tables.contrast_row("py", "Python", "t", 10, "1", 1.0, 1.0),
+                tables.contrast_row("c", "psum_omp", "t", 10, "1", 1.0, 1.0)]
         record = {"kind": "python_mpi", "spec": {"ranks": 2},
                   "doc": {"available": True, "timed": "whole", "n": 10, "ranks": 2,
                           "median_s": 0.5, "min_s": 0.4}}
