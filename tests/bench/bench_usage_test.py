@@ -2,7 +2,12 @@
 """Every bench script that takes arguments answers a usage error the way
 psum_omp does: exit 2, one line on stderr that names the option and the
 value (psumbench.args.Parser), nothing on stdout and nothing run.  Checks
-the wiring only: which values each option refuses is the parser's matter."""
+the wiring only: which values each option refuses is the parser's matter.
+Given the build folder, the same for the bench programs psum_limits and
+psum_gpu_check (bench/bench_args.h), whose N and REPEAT follow psum_omp's
+number grammar.
+
+usage: bench_usage_test.py [BUILD]"""
 import os
 import subprocess
 import sys
@@ -12,6 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "..", "..", "bench")
 sys.path.insert(0, BENCH)
 from psumbench.args import one_line  # noqa: E402
+
+BUILD = None  # the build folder, from the command line
 
 # (script, arguments, what the one line must hold)
 CASES = (
@@ -53,10 +60,42 @@ class OneLine(unittest.TestCase):
         self.assertEqual(len(p.stderr.splitlines()), 1, p.stderr)
         self.assertIn("invalid value '1\\n2'", p.stderr)
 
+    def test_bench_programs_exit_2_with_one_line(self):
+        if not BUILD:
+            self.skipTest("no build folder given")
+        programs = [("psum_limits", [])]
+        if os.path.exists(os.path.join(BUILD, "bench", "psum_gpu_check")):
+            programs.append(("psum_gpu_check", ["--host"]))
+        for program, lead in programs:
+            for args, message in ((["1x"], "N '1x': trailing characters"),
+                                  (["0"], "N '0': must be at least 1"),
+                                  (["1e9", "65"], "REPEAT '65': must not exceed 64"),
+                                  (["1e9", "2.5"], "REPEAT '2.5'"),
+                                  (["1e3", "1", "1"], "too many arguments")):
+                with self.subTest(program=program, args=args):
+                    p = subprocess.run([os.path.join(BUILD, "bench", program), *lead, *args],
+                                       capture_output=True, text=True, timeout=60)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    self.assertEqual(p.stdout, "")
+                    lines = p.stderr.splitlines()
+                    self.assertEqual(len(lines), 1, p.stderr)
+                    self.assertTrue(lines[0].startswith(f"{program}: {message}"), lines[0])
+                    self.assertIn("; usage: ", lines[0])
+
+    def test_psum_limits_takes_psum_omps_number_forms(self):
+        if not BUILD:
+            self.skipTest("no build folder given")
+        # 1e3 was read as 1 by strtoull; the JSON must say 1000.
+        p = subprocess.run([os.path.join(BUILD, "bench", "psum_limits"), "1e3", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('"n": 1000,', p.stdout)
+
     def test_one_line_escapes_control_characters(self):
         self.assertEqual(one_line("a\nb\tc\x1bd\x7f"), "a\\nb\\tc\\x1bd\\x7f")
         self.assertEqual(one_line("plain 'text' é"), "plain 'text' é")
 
 
 if __name__ == "__main__":
+    BUILD = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else None
     unittest.main(verbosity=2)
