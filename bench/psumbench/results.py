@@ -100,12 +100,15 @@ def limits_tables(folder):
 def write_index(root):
     """Rewrites root/README.md from the result sets found under root: per
     machine its description and sets, newest first, then the newest full
-    set of all inline."""
-    found = _runs(root)
+    set of all inline.  Smoke runs (--quick) are left out: their in-cache
+    figures at small N are no results, and a smoke run must leave a
+    checkout's index as it was (git ignores their folders)."""
+    found = [r for r in _runs(root) if not r[2].get("quick")]
     lines = ["# Published results", "",
              "Every result set was produced by `bench/sweep.py` (the README's main-job command,",
              "`bench/run.sh`) from the commit it names, on the machine it describes.",
-             "Folders: `<machine>/<UTC date and time>/`; `-quick` sets are smoke runs at small N.",
+             "Folders: `<machine>/<UTC date and time>/`; smoke runs (`--quick`) write",
+             "`-quick` folders, which git ignores and this page leaves out.",
              "This page is written by the sweep; do not edit it by hand.", ""]
     machines = sorted({m for m, _, _ in found},
                       key=lambda m: max(r for mm, r, _ in found if mm == m), reverse=True)
@@ -140,7 +143,7 @@ def write_index(root):
                       "FILE`): " + ", ".join(f"[{os.path.basename(p)}]"
                                              f"({os.path.relpath(p, root)})" for p in limits)]
         lines.append("")
-    full = [r for r in found if r[2].get("complete") and not r[2].get("quick")
+    full = [r for r in found if r[2].get("complete")
             and os.path.isfile(os.path.join(root, r[0], r[1], "summary.md"))]
     if full:
         # The newest by date (folders are named by their UTC start), whatever the machine.

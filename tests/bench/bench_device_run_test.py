@@ -137,7 +137,9 @@ class DeviceRun(unittest.TestCase):
 
     def test_the_set_brought_back_renders_into_the_index(self):
         out = os.path.join(self.tmp, "out4")
-        device_run(self.pack, out, 120, "--quick --python-rows range")
+        # A smoke run (--quick) is left out of the index: small settings instead.
+        device_run(self.pack, out, 120, "-n 1e6 --repeat 2 --workers 4 --chunk-counts 1,10 "
+                   "--stream-max 1e7 --python-n 1e5 --python-budget 0.5 --python-rows range")
         home = os.path.join(self.tmp, "home")
         with tarfile.open(os.path.join(out, "device-results.tgz")) as tar:
             tar.extractall(home)
