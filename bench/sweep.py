@@ -37,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 from psumbench import machine as machine_record
 from psumbench import mpi, plots, results, runs, tables
@@ -528,8 +529,10 @@ def sweep(args):
     try:
         write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
         write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
+        started = time.monotonic()
         done = execute(jobs, binary, python, env, outdir, cpus)
         meta["complete"] = True
+        meta["elapsed_s"] = round(time.monotonic() - started, 1)
         try:
             printed, summary = report(done, machine, meta, outdir)
         except TABLE_ERRORS as e:

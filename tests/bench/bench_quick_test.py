@@ -199,7 +199,9 @@ class QuickSweep(unittest.TestCase):
                     "compiler", "compile_command", "openmp_runtime", "omp_env",
                     "git_commit", "date"):
             self.assertIn(key, machine)
-        self.assertTrue(json.loads(self.read("run.json"))["complete"])
+        meta = json.loads(self.read("run.json"))
+        self.assertTrue(meta["complete"])
+        self.assertGreater(meta["elapsed_s"], 0)
         # A smoke run's set is no result: the index is written but leaves it out.
         with open(os.path.join(self.out, "README.md")) as f:
             index = f.read()
