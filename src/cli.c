@@ -53,20 +53,6 @@ static const struct option *by_code(int val)
     return &long_options[0];
 }
 
-void psum_cli_check_environment(char **envp, psum_env_dropped *dropped)
-{
-    psum_env_drop_invalid(envp, dropped);
-}
-
-void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w)
-{
-    for (size_t i = 0; i < dropped->count; i++) {
-        char line[sizeof w->text[0]];
-        psum_env_warning(&dropped->item[i], line, sizeof line);
-        psum_add_warning(w, line);
-    }
-}
-
 /*
  * Laid out for help2man, which turns it into the man page: "Usage:",
  * sections ending in ':', options indented with their descriptions in a

@@ -1,8 +1,7 @@
 /*
- * What the user gives psum_omp: the command line, parsed and validated into
- * a psum_config, and the OMP_* environment, validated (env.h) before the
- * OpenMP runtime reads it.  Nothing here allocates the array or starts
- * threads.
+ * What the user gives psum_omp on the command line, parsed and validated
+ * into a psum_config (the OMP_* environment is env.h's).  Nothing here
+ * allocates the array or starts threads.
  */
 #ifndef PSUM_CLI_H
 #define PSUM_CLI_H
@@ -11,8 +10,6 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "env.h"
-#include "result.h"
 
 typedef enum {
     PSUM_CLI_RUN,     /* *cfg is filled and valid */
@@ -45,18 +42,6 @@ typedef enum {
  */
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen);
-
-/*
- * Removes from envp (main's environment block, or environ) every OMP_*
- * value that env.h refuses, and appends each removal to *dropped, which
- * the caller zeroes once.  Safe to call from .preinit_array, before libc
- * and the OpenMP runtime start (see env_early.h), and again later: the second
- * call finds nothing more.
- */
-void psum_cli_check_environment(char **envp, psum_env_dropped *dropped);
-
-/* Appends one warning to w for each value in *dropped ("ignoring OMP_..."). */
-void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w);
 
 /* Writes the usage text to out. */
 void psum_cli_usage(FILE *out);

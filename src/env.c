@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "result.h"
 #include "text.h"
 
 /*
@@ -240,4 +241,13 @@ void psum_env_warning(const psum_env_drop *d, char *buf, size_t len)
     char quoted[48];
     snprintf(buf, len, "ignoring %s='%s': %s; the OpenMP runtime's default applies", d->name,
              psum_escape(d->value, quoted, sizeof quoted), d->why);
+}
+
+void psum_env_warnings(const psum_env_dropped *dropped, psum_warnings *w)
+{
+    for (size_t i = 0; i < dropped->count; i++) {
+        char line[sizeof w->text[0]];
+        psum_env_warning(&dropped->item[i], line, sizeof line);
+        psum_add_warning(w, line);
+    }
 }

@@ -49,7 +49,8 @@ typedef struct {
 
 /*
  * Removes from envp, a NULL-terminated environment block such as main's or
- * environ, every checked variable whose value psum_env_invalid refuses:
+ * environ, every checked variable whose value psum_env_invalid refuses
+ * (env_early.h calls it before libc and the OpenMP runtime start):
  * the array is compacted in place, the strings are left where they are.
  * Appends each removal to *dropped, which the caller zeroes once.  Calls
  * no libc function that needs libc initialized, so it may run from
@@ -63,5 +64,14 @@ void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped);
  * applies", the value escaped and cut to 48 bytes.
  */
 void psum_env_warning(const psum_env_drop *d, char *buf, size_t len);
+
+/* result.h's list of warnings; declared here so this header stays a leaf. */
+struct psum_warnings;
+
+/*
+ * Appends to w, in order, one warning (psum_env_warning) for each removal
+ * in *dropped.
+ */
+void psum_env_warnings(const psum_env_dropped *dropped, struct psum_warnings *w);
 
 #endif

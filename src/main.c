@@ -24,7 +24,7 @@ static int report(const psum_result *res, const psum_machine *machine)
 {
     psum_warnings warnings;
     psum_collect_warnings(res, machine, &warnings);
-    psum_cli_environment_warnings(psum_env_early_dropped(), &warnings);
+    psum_env_warnings(psum_env_early_dropped(), &warnings);
     return psum_report_finish("psum_omp", res, machine, &warnings);
 }
 

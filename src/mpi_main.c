@@ -125,7 +125,7 @@ static void collect_warnings(const psum_mpi_result *res, const psum_machine *m,
                               : "OMP_PROC_BIND pins every rank's threads onto the same CPUs");
         psum_add_warning(w, line);
     }
-    psum_cli_environment_warnings(psum_env_early_dropped(), w);
+    psum_env_warnings(psum_env_early_dropped(), w);
 }
 
 /* Rank 0's part once the run is done: warnings, the report, the verdict. */

@@ -93,8 +93,11 @@ void psum_result_free(psum_result *res);
 /* Qualification's, four ignored environment values, room to spare. */
 #define PSUM_MAX_WARNINGS 12
 
-/* What a reader must know before trusting the figures, one line each. */
-typedef struct {
+/*
+ * What a reader must know before trusting the figures, one line each.
+ * Tagged so env.h can name it without including this header.
+ */
+typedef struct psum_warnings {
     size_t count;
     char text[PSUM_MAX_WARNINGS][256]; /* one line of valid UTF-8, lowercase */
 } psum_warnings;

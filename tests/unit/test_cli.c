@@ -115,30 +115,6 @@ Test(cli, a_long_value_is_cut_and_the_message_stays_whole)
     cr_expect(not(eq(ptr, strstr(err, "...' for --repeat: trailing characters"), NULL)), "%s", err);
 }
 
-Test(cli, invalid_environment_values_are_removed_and_become_warnings)
-{
-    char bad_threads[] = "OMP_NUM_THREADS=0", good_bind[] = "OMP_PROC_BIND=close",
-         other[] = "HOME=/root", bad_places[] = "OMP_PLACES=\xff";
-    char *envp[] = {bad_threads, good_bind, other, bad_places, NULL};
-    psum_env_dropped dropped = {0};
-    psum_cli_check_environment(envp, &dropped);
-    cr_assert(eq(sz, dropped.count, 2));
-    cr_expect(eq(str, envp[0], good_bind));
-    cr_expect(eq(str, envp[1], other));
-    cr_expect(eq(ptr, envp[2], NULL));
-    psum_cli_check_environment(envp, &dropped);
-    cr_expect(eq(sz, dropped.count, 2), "a second check finds nothing more");
-
-    psum_warnings w = {0};
-    psum_add_warning(&w, "earlier warning");
-    psum_cli_environment_warnings(&dropped, &w);
-    cr_assert(eq(sz, w.count, 3));
-    cr_expect(eq(str, w.text[1], "ignoring OMP_NUM_THREADS='0': expected whole numbers from 1 "
-                                 "to 1024, separated by commas; the OpenMP runtime's default "
-                                 "applies"));
-    cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s", w.text[2]);
-}
-
 /* Runs the parser on a NULL-terminated list of arguments after argv[0]. */
 static psum_cli_status parse_list(psum_config *cfg, char **args)
 {
