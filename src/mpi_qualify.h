@@ -11,6 +11,7 @@
 #include <mpi.h>
 #include <stdbool.h>
 
+#include "machine.h"
 #include "qualify.h"
 #include "result.h"
 
@@ -27,11 +28,14 @@ typedef struct {
 /*
  * How the ranks were placed, as rank 0 reports it beyond the verdicts:
  * the rank and the node with the most threads per CPU they may run on,
- * and whether ranks of one node may run on the same CPU.
+ * whether either has more threads than CPUs (decided once, with the
+ * verdicts), and whether ranks of one node may run on the same CPU.
  */
 typedef struct {
     int crowded_rank_threads, crowded_rank_cpus; /* cpus 0 if unknown */
     int busiest_node_threads, busiest_node_cpus;
+    bool rank_crowded;        /* crowded_rank_threads > crowded_rank_cpus, cpus known */
+    bool node_oversubscribed; /* busiest_node_threads > busiest_node_cpus, cpus known */
     bool ranks_share_cpus;
 } psum_mpi_placement;
 
@@ -52,6 +56,21 @@ void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node);
  */
 void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
                       psum_mpi_placement *p);
+
+/*
+ * Rank 0's warnings for a result that psum_mpi_qualify qualified into r
+ * and *p, starting from an empty list (no MPI call, so any process may
+ * make it): psum_collect_warnings's, told for the whole run or, when a
+ * node is oversubscribed, for that node (only a crowded rank: that rank's
+ * line instead); then psum_mpi's own, at most one each: ranks running
+ * different numbers of threads (threads_min, the fewest, below
+ * r->ranks.threads_per_rank, the most), a rank with more threads than the
+ * CPUs it may run on, and ranks of a node sharing CPUs while threads
+ * migrate or OMP_PROC_BIND pins them all onto the same ones (m's
+ * omp_proc_bind).  m is read, not changed.
+ */
+void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p,
+                               int threads_min, const psum_machine *m, psum_warnings *w);
 
 void psum_mpi_watch_free(psum_mpi_watch *w);
 

@@ -150,8 +150,8 @@ void psum_collect_warnings(const psum_result *r, const psum_machine *m, psum_war
         warn_noisy(w, "parallel", &r->parallel);
     if (q->busy) {
         snprintf(line, sizeof line,
-                 "other processes used %.0f%% of the %d CPU%s psum_omp may run on during "
-                 "the measurement: the times are noisy",
+                 "other processes used %.0f%% of the %d allowed CPU%s during the "
+                 "measurement: the times are noisy",
                  q->background_load * 100, q->cpus_allowed, q->cpus_allowed == 1 ? "" : "s");
         psum_add_warning(w, line);
     }

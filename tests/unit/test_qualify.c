@@ -106,8 +106,8 @@ Test(qualify, warnings_follow_the_verdicts)
     psum_collect_warnings(&r, &m, &w);
     cr_assert(eq(sz, w.count, 2));
     cr_expect(eq(str, w.text[0], "2 threads on 1 allowed CPU: oversubscribed, threads share cores"));
-    cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 CPU psum_omp may run on "
-                                 "during the measurement: the times are noisy"));
+    cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 allowed CPU during the "
+                                 "measurement: the times are noisy"));
 }
 
 Test(qualify, background_load_arithmetic)
