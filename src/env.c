@@ -197,6 +197,9 @@ static const env_rule rules[] = {
      "expected a device number from 0 to 2147483647"},
 };
 
+_Static_assert(sizeof rules / sizeof rules[0] == PSUM_ENV_CHECKED,
+               "PSUM_ENV_CHECKED (env.h) counts the rules: the warnings are sized by it");
+
 const char *psum_env_invalid(const char *name, const char *value)
 {
     if (value == NULL)
@@ -219,6 +222,16 @@ static const env_rule *rule_of(const char *entry)
     return NULL;
 }
 
+/* Whether a removal of the variable `name` is already listed. */
+static bool recorded(const psum_env_dropped *dropped, const char *name)
+{
+    for (size_t i = 0; i < dropped->count; i++) {
+        if (strcmp(dropped->item[i].name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped)
 {
     char **kept = envp;
@@ -229,8 +242,7 @@ void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped)
             *kept++ = *e;
             continue;
         }
-        size_t capacity = sizeof dropped->item / sizeof dropped->item[0];
-        if (dropped->count < capacity)
+        if (!recorded(dropped, rule->name))
             dropped->item[dropped->count++] = (psum_env_drop){rule->name, value, rule->expected};
     }
     *kept = NULL;

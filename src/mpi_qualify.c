@@ -5,7 +5,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "env.h"
 #include "timer.h"
+
+/* psum_mpi's warnings: the verdicts', its own and one per removed OMP_* value. */
+_Static_assert(PSUM_MAX_WARNINGS >=
+                   PSUM_QUALIFY_MAX_WARNINGS + PSUM_MPI_MAX_WARNINGS + PSUM_ENV_CHECKED,
+               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_mpi can give");
 
 /*
  * CPUs are exchanged as one int per CPU number below CPU_SETSIZE (1024):

@@ -57,6 +57,9 @@ void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node);
 void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
                       psum_mpi_placement *p);
 
+/* The most lines psum_mpi_collect_warnings adds beyond psum_collect_warnings's. */
+#define PSUM_MPI_MAX_WARNINGS 3
+
 /*
  * Rank 0's warnings for a result that psum_mpi_qualify qualified into r
  * and *p, starting from an empty list (no MPI call, so any process may

@@ -6,8 +6,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "procfs.h"
 #include "timer.h"
+
+/* psum_omp's warnings: its verdicts' and one per removed OMP_* value. */
+_Static_assert(PSUM_MAX_WARNINGS >= PSUM_QUALIFY_MAX_WARNINGS + PSUM_ENV_CHECKED,
+               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_omp can give");
 
 bool psum_phase_noisy(const psum_phase *p)
 {

@@ -197,3 +197,22 @@ Test(env, removals_become_warnings_after_the_earlier_ones)
     cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s",
               w.text[2]);
 }
+
+Test(env, every_variable_is_recorded_once_so_the_record_never_fills)
+{
+    char *envp[] = {"OMP_NUM_THREADS=0", "OMP_PROC_BIND=x", "OMP_PLACES=x", "OMP_DYNAMIC=x",
+                    "OMP_TARGET_OFFLOAD=x", "OMP_DEFAULT_DEVICE=x", "OMP_DYNAMIC=y",
+                    "OMP_NUM_THREADS=1", "OMP_NUM_THREADS=-1", "HOME=/root", NULL};
+    psum_env_dropped dropped = {0};
+    psum_env_drop_invalid(envp, &dropped);
+    cr_assert(eq(sz, dropped.count, PSUM_ENV_CHECKED), "one removal listed per variable");
+    cr_expect(eq(str, (char *)dropped.item[3].name, "OMP_DYNAMIC"));
+    cr_expect(eq(str, (char *)dropped.item[3].value, "x"), "the first value removed");
+    cr_expect(eq(str, envp[0], "OMP_NUM_THREADS=1"), "each invalid copy is removed");
+    cr_expect(eq(str, envp[1], "HOME=/root"));
+    cr_expect(eq(ptr, envp[2], NULL));
+    for (size_t i = 0; i < PSUM_ENV_CHECKED; i++) {
+        cr_expect(not(eq(ptr, (void *)psum_env_invalid(dropped.item[i].name, "x\x01"), NULL)),
+                  "%s is a checked variable", dropped.item[i].name);
+    }
+}
