@@ -197,9 +197,6 @@ static psum_cli_status apply(int code, const char *value, psum_config *cfg,
         break;
     case OPT_DEVICE:
         why = pick_name(value, &psum_device_names, &pick, expected, sizeof expected);
-        if (why == NULL && pick == PSUM_DEVICE_GPU && !PSUM_OFFLOAD)
-            why = "this psum_omp was built without offload (meson -Doffload=enabled, "
-                  "with gcc-12-offload-nvptx)";
         cfg->device = why ? cfg->device : (psum_device)pick;
         break;
     case OPT_FROM_HOST:

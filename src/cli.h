@@ -30,8 +30,11 @@ typedef enum {
  *
  * Once all options are read, their combinations are checked: --from-host
  * needs --device gpu and --mode materialize, and --chunks or --schedule
- * given with --device gpu is refused (they do not apply to it).  --device
- * gpu is refused outright in a build without offload (PSUM_OFFLOAD 0).
+ * given with --device gpu is refused (they do not apply to it).  The
+ * parser is the same in every build and for every program: whether the
+ * program can run --device gpu (psum_omp built with offload can; psum_omp
+ * without it and psum_mpi refuse it, each in its own words) is for its
+ * main to say.
  *
  * On PSUM_CLI_ERROR, err (errlen bytes) holds one line naming the option
  * and the value, such as "invalid value '1e9x' for --elements: trailing

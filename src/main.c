@@ -46,6 +46,12 @@ int main(int argc, char **argv)
     case PSUM_CLI_RUN:
         break;
     }
+    if (cfg.device == PSUM_DEVICE_GPU && !PSUM_OFFLOAD) {
+        fputs("psum_omp: invalid value 'gpu' for --device: this psum_omp was built without "
+              "offload (meson -Doffload=enabled, with gcc-12-offload-nvptx) "
+              "(see psum_omp --help)\n", stderr);
+        return 2;
+    }
 
     /*
      * Where .preinit_array is not run (a static or non-glibc build), LLVM's
