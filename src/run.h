@@ -34,12 +34,18 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
 
 /*
  * The pieces of psum_run, for a run whose parallel phase runs elsewhere
- * (offload_run.h).
+ * (offload_run.h) or is split over ranks (mpi_run.h).
  *
  * psum_run_start: empties *res and sets what follows from cfg alone (the
  * threads requested, the expected sum, the device kind; no fill yet).
  */
 void psum_run_start(psum_result *res, const psum_config *cfg);
+
+/*
+ * The serial phase's kernel, a psum_kernel_fn (measure.h): sums all n
+ * elements of the psum_source that src points to on the calling thread.
+ */
+psum_u128 psum_run_serial_kernel(void *src);
 
 /*
  * The host array of a materialized run: checks the memory, maps it and

@@ -6,6 +6,7 @@
 #include <criterion/new/assert.h>
 #include <omp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "env.h"
@@ -194,6 +195,22 @@ static const char stat_after[] =
     "cpu1 600 0 100 2500 5 0 3 0 0 0\n"
     "intr 123999 1 2 3\n"
     "cpu7 999 999 999 0 0 999 999 999 0 0\n";
+
+Test(qualify, peak_rss_is_this_process_s_high_water_mark)
+{
+    uint64_t before = psum_peak_rss();
+    cr_assert(gt(u64, before, 0));
+    /* Touch 64 MiB more than ever before: the mark rises at least that much. */
+    size_t bytes = (size_t)64 << 20;
+    char *block = malloc(bytes);
+    cr_assert(not(eq(ptr, block, NULL)));
+    memset(block, 1, bytes);
+    __asm__ volatile("" : : "r"(block) : "memory"); /* the stores must happen */
+    uint64_t after = psum_peak_rss();
+    free(block);
+    cr_expect(ge(u64, after, before + bytes / 2), "%llu then %llu", (unsigned long long)before,
+              (unsigned long long)after);
+}
 
 Test(qualify, proc_stat_counts_only_the_given_cpus)
 {
