@@ -1,7 +1,8 @@
 /*
- * What one run produced, shared by the modules that fill it (run, qualify)
- * and those that read it (report, main): the result with its verdicts, and
- * the warnings that go with it.
+ * What one run produced, shared by the modules that fill it (run,
+ * offload_run, mpi_run, qualify, mpi_qualify) and those that read it
+ * (report, the mains): the result with its verdicts, and the warnings that
+ * go with it.
  */
 #ifndef PSUM_RESULT_H
 #define PSUM_RESULT_H
@@ -87,7 +88,10 @@ typedef struct {
  */
 psum_u128 psum_result_sum(const psum_result *res);
 
-/* Releases the samples that psum_run allocated in *res; a zeroed result is ignored. */
+/*
+ * Releases the samples that the run which filled *res allocated (psum_run,
+ * psum_offload_run, psum_mpi_run); a zeroed result is ignored.
+ */
 void psum_result_free(psum_result *res);
 
 /*

@@ -25,9 +25,10 @@ typedef enum {
  * Runs the benchmark that cfg describes.  `cancel` (may be NULL) is polled
  * by the fill, the kernels and the timing loop: once it is non-zero the
  * run stops at the next block, chunk or call and returns
- * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE res->qual holds the verdicts.  On PSUM_RUN_DONE release *res with psum_result_free; on
- * the other statuses nothing is left to free.  err (errlen bytes) receives
- * a one-line message on PSUM_RUN_ERROR.
+ * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE res->qual holds the verdicts,
+ * and the caller releases *res with psum_result_free; on the other
+ * statuses nothing is left to free.  err (errlen bytes) receives a
+ * one-line message on PSUM_RUN_ERROR.
  */
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                          psum_result *res, char *err, size_t errlen);
