@@ -93,7 +93,8 @@ void psum_cli_usage_options(FILE *out)
     fprintf(out,
         "  -s, --schedule=SCHED  %s (default %s)\n"
         "  -c, --chunks=K        chunks of the parallel loop, 1 to 1e9 (default 100)\n"
-        "  -t, --threads=T       threads, 1 to 1024 (default: OMP_NUM_THREADS, else\n"
+        "  -t, --threads=T       threads, 1 to " PSUM_MAX_THREADS_TEXT
+        " (default: OMP_NUM_THREADS, else\n"
         "                          one per CPU)\n"
         "  -r, --repeat=R        timed repetitions after one warm-up, 1 to 1e6\n"
         "                          (default 5)\n"

@@ -185,7 +185,7 @@ typedef struct {
 
 static const env_rule rules[] = {
     {"OMP_NUM_THREADS", valid_thread_list,
-     "expected whole numbers from 1 to 1024, separated by commas"},
+     "expected whole numbers from 1 to " PSUM_MAX_THREADS_TEXT ", separated by commas"},
     {"OMP_PROC_BIND", valid_proc_bind,
      "expected true, false, or a list of primary, master, close and spread"},
     {"OMP_PLACES", valid_places,

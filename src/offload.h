@@ -26,7 +26,7 @@
 #include "exact.h"
 #include "sum.h"
 
-/* Room for a device name and its NUL. */
+/* Room for a device name and its NUL; result.h's PSUM_DEVICE_NAME_SIZE is equal. */
 #define PSUM_OFFLOAD_NAME_SIZE 96
 
 /* Lanes per OpenMP thread on nvptx: each thread is one warp. */

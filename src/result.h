@@ -35,7 +35,10 @@ typedef struct {
     bool noisy;             /* a phase is noisy or the CPUs were busy */
 } psum_qualification;
 
-/* Room for a device name and its NUL (offload.h's PSUM_OFFLOAD_NAME_SIZE). */
+/*
+ * Room for a device name and its NUL: equal to offload.h's
+ * PSUM_OFFLOAD_NAME_SIZE, which offload_run.c asserts.
+ */
 #define PSUM_DEVICE_NAME_SIZE 96
 
 /*
