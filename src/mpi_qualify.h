@@ -62,19 +62,23 @@ void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r
 
 /*
  * Rank 0's warnings for a result that psum_mpi_qualify qualified into r
- * and *p, starting from an empty list (no MPI call, so any process may
- * make it): psum_collect_warnings's, told for the whole run or, when a
- * node is oversubscribed, for that node (only a crowded rank: that rank's
- * line instead); then psum_mpi's own, at most one each: ranks running
- * different numbers of threads (threads_min, the fewest, below
- * r->ranks.threads_per_rank, the most), a rank with more threads than the
- * CPUs it may run on, and ranks of a node sharing CPUs while threads
- * migrate or OMP_PROC_BIND pins them all onto the same ones (m's
- * omp_proc_bind).  m is read, not changed.
+ * and *p, into w from empty.  Makes no MPI call, so any process may make
+ * it.  First psum_collect_warnings's lines, with two changes: the
+ * oversubscription line tells the busiest node's threads and CPUs when
+ * that node is oversubscribed, and is left out when only a rank is crowded
+ * (that rank's own line says how); and "OMP_PROC_BIND is unset" gives way
+ * to the shared-CPUs line below.  Then psum_mpi's own lines, at most one
+ * of each (PSUM_MPI_MAX_WARNINGS): ranks running different numbers of
+ * threads (threads_min, the fewest, below r->ranks.threads_per_rank, the
+ * most), a rank with more threads than the CPUs it may run on, and ranks
+ * of a node sharing CPUs while their threads migrate or OMP_PROC_BIND
+ * (m->omp_proc_bind) pins them all onto the same ones.  r, p and m are
+ * only read.
  */
 void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p,
                                int threads_min, const psum_machine *m, psum_warnings *w);
 
+/* Frees the CPU sets that psum_mpi_watch_start read into *w. */
 void psum_mpi_watch_free(psum_mpi_watch *w);
 
 #endif
