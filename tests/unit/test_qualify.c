@@ -113,12 +113,12 @@ Test(qualify, warnings_follow_the_verdicts)
                                  "measurement: the times are noisy"));
 }
 
-/* Six invalid OMP_* values, one per variable env.h checks. */
+/* Six invalid OMP_* values, one per variable env.h checks; the record points into them. */
 static void drop_every_variable(psum_env_dropped *dropped)
 {
-    char threads[] = "OMP_NUM_THREADS=0", bind[] = "OMP_PROC_BIND=x", places[] = "OMP_PLACES=x",
-         dynamic[] = "OMP_DYNAMIC=x", offload[] = "OMP_TARGET_OFFLOAD=x",
-         device[] = "OMP_DEFAULT_DEVICE=x";
+    static char threads[] = "OMP_NUM_THREADS=0", bind[] = "OMP_PROC_BIND=x",
+                places[] = "OMP_PLACES=x", dynamic[] = "OMP_DYNAMIC=x",
+                offload[] = "OMP_TARGET_OFFLOAD=x", device[] = "OMP_DEFAULT_DEVICE=x";
     char *envp[] = {threads, bind, places, dynamic, offload, device, NULL};
     memset(dropped, 0, sizeof *dropped);
     psum_env_drop_invalid(envp, dropped);
