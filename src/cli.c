@@ -53,20 +53,6 @@ static const struct option *by_code(int val)
     return &long_options[0];
 }
 
-void psum_cli_check_environment(char **envp, psum_env_dropped *dropped)
-{
-    psum_env_drop_invalid(envp, dropped);
-}
-
-void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w)
-{
-    for (size_t i = 0; i < dropped->count; i++) {
-        char line[sizeof w->text[0]];
-        psum_env_warning(&dropped->item[i], line, sizeof line);
-        psum_add_warning(w, line);
-    }
-}
-
 /*
  * Laid out for help2man, which turns it into the man page: "Usage:",
  * sections ending in ':', options indented with their descriptions in a
@@ -107,7 +93,8 @@ void psum_cli_usage_options(FILE *out)
     fprintf(out,
         "  -s, --schedule=SCHED  %s (default %s)\n"
         "  -c, --chunks=K        chunks of the parallel loop, 1 to 1e9 (default 100)\n"
-        "  -t, --threads=T       threads, 1 to 1024 (default: OMP_NUM_THREADS, else\n"
+        "  -t, --threads=T       threads, 1 to " PSUM_MAX_THREADS_TEXT
+        " (default: OMP_NUM_THREADS, else\n"
         "                          one per CPU)\n"
         "  -r, --repeat=R        timed repetitions after one warm-up, 1 to 1e6\n"
         "                          (default 5)\n"
@@ -211,9 +198,6 @@ static psum_cli_status apply(int code, const char *value, psum_config *cfg,
         break;
     case OPT_DEVICE:
         why = pick_name(value, &psum_device_names, &pick, expected, sizeof expected);
-        if (why == NULL && pick == PSUM_DEVICE_GPU && !PSUM_OFFLOAD)
-            why = "this psum_omp was built without offload (meson -Doffload=enabled, "
-                  "with gcc-12-offload-nvptx)";
         cfg->device = why ? cfg->device : (psum_device)pick;
         break;
     case OPT_FROM_HOST:

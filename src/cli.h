@@ -1,8 +1,7 @@
 /*
- * What the user gives psum_omp: the command line, parsed and validated into
- * a psum_config, and the OMP_* environment, validated (env.h) before the
- * OpenMP runtime reads it.  Nothing here allocates the array or starts
- * threads.
+ * What the user gives psum_omp on the command line, parsed and validated
+ * into a psum_config (the OMP_* environment is env.h's).  Nothing here
+ * allocates the array or starts threads.
  */
 #ifndef PSUM_CLI_H
 #define PSUM_CLI_H
@@ -11,8 +10,6 @@
 #include <stdio.h>
 
 #include "config.h"
-#include "env.h"
-#include "result.h"
 
 typedef enum {
     PSUM_CLI_RUN,     /* *cfg is filled and valid */
@@ -33,8 +30,11 @@ typedef enum {
  *
  * Once all options are read, their combinations are checked: --from-host
  * needs --device gpu and --mode materialize, and --chunks or --schedule
- * given with --device gpu is refused (they do not apply to it).  --device
- * gpu is refused outright in a build without offload (PSUM_OFFLOAD 0).
+ * given with --device gpu is refused (they do not apply to it).  The
+ * parser is the same in every build and for every program: whether the
+ * program can run --device gpu (psum_omp built with offload can; psum_omp
+ * without it and psum_mpi refuse it, each in its own words) is for its
+ * main to say.
  *
  * On PSUM_CLI_ERROR, err (errlen bytes) holds one line naming the option
  * and the value, such as "invalid value '1e9x' for --elements: trailing
@@ -45,18 +45,6 @@ typedef enum {
  */
 psum_cli_status psum_cli_parse(int argc, char **argv, psum_config *cfg,
                                char *err, size_t errlen);
-
-/*
- * Removes from envp (main's environment block, or environ) every OMP_*
- * value that env.h refuses, and appends each removal to *dropped, which
- * the caller zeroes once.  Safe to call from .preinit_array, before libc
- * and the OpenMP runtime start (see env_early.h), and again later: the second
- * call finds nothing more.
- */
-void psum_cli_check_environment(char **envp, psum_env_dropped *dropped);
-
-/* Appends one warning to w for each value in *dropped ("ignoring OMP_..."). */
-void psum_cli_environment_warnings(const psum_env_dropped *dropped, psum_warnings *w);
 
 /* Writes the usage text to out. */
 void psum_cli_usage(FILE *out);

@@ -46,8 +46,14 @@ typedef enum {
 /* Largest N the kernels accept: their 128-bit totals stay exact up to here. */
 #define PSUM_MAX_ELEMENTS ((uint64_t)1 << 62)
 #define PSUM_MAX_CHUNKS ((uint64_t)1000000000)
+/* A plain decimal number: messages spell it out with PSUM_MAX_THREADS_TEXT. */
 #define PSUM_MAX_THREADS 1024
 #define PSUM_MAX_REPEAT ((uint64_t)1000000)
+
+#define PSUM_STRINGIFY_(x) #x
+#define PSUM_STRINGIFY(x) PSUM_STRINGIFY_(x)
+/* "1024": PSUM_MAX_THREADS as a string literal, for messages and help. */
+#define PSUM_MAX_THREADS_TEXT PSUM_STRINGIFY(PSUM_MAX_THREADS)
 
 typedef struct {
     uint64_t n;              /* elements, 1 .. PSUM_MAX_ELEMENTS */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "result.h"
 #include "text.h"
 
 /*
@@ -184,7 +185,7 @@ typedef struct {
 
 static const env_rule rules[] = {
     {"OMP_NUM_THREADS", valid_thread_list,
-     "expected whole numbers from 1 to 1024, separated by commas"},
+     "expected whole numbers from 1 to " PSUM_MAX_THREADS_TEXT ", separated by commas"},
     {"OMP_PROC_BIND", valid_proc_bind,
      "expected true, false, or a list of primary, master, close and spread"},
     {"OMP_PLACES", valid_places,
@@ -195,6 +196,9 @@ static const env_rule rules[] = {
     {"OMP_DEFAULT_DEVICE", valid_device_number,
      "expected a device number from 0 to 2147483647"},
 };
+
+_Static_assert(sizeof rules / sizeof rules[0] == PSUM_ENV_CHECKED,
+               "PSUM_ENV_CHECKED (env.h) counts the rules: the warnings are sized by it");
 
 const char *psum_env_invalid(const char *name, const char *value)
 {
@@ -218,6 +222,16 @@ static const env_rule *rule_of(const char *entry)
     return NULL;
 }
 
+/* Whether a removal of the variable `name` is already listed. */
+static bool recorded(const psum_env_dropped *dropped, const char *name)
+{
+    for (size_t i = 0; i < dropped->count; i++) {
+        if (strcmp(dropped->item[i].name, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped)
 {
     char **kept = envp;
@@ -228,8 +242,7 @@ void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped)
             *kept++ = *e;
             continue;
         }
-        size_t capacity = sizeof dropped->item / sizeof dropped->item[0];
-        if (dropped->count < capacity)
+        if (!recorded(dropped, rule->name))
             dropped->item[dropped->count++] = (psum_env_drop){rule->name, value, rule->expected};
     }
     *kept = NULL;
@@ -240,4 +253,13 @@ void psum_env_warning(const psum_env_drop *d, char *buf, size_t len)
     char quoted[48];
     snprintf(buf, len, "ignoring %s='%s': %s; the OpenMP runtime's default applies", d->name,
              psum_escape(d->value, quoted, sizeof quoted), d->why);
+}
+
+void psum_env_warnings(const psum_env_dropped *dropped, psum_warnings *w)
+{
+    for (size_t i = 0; i < dropped->count; i++) {
+        char line[sizeof w->text[0]];
+        psum_env_warning(&dropped->item[i], line, sizeof line);
+        psum_add_warning(w, line);
+    }
 }

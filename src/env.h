@@ -15,6 +15,12 @@
 #define PSUM_MAX_PLACE_NUMBER 65536
 
 /*
+ * The variables psum_env_invalid checks (listed below), hence the most
+ * removals recorded and the most warnings psum_env_warnings adds.
+ */
+#define PSUM_ENV_CHECKED 6
+
+/*
  * Why `value` is not acceptable for the environment variable `name`, as a
  * short lowercase phrase ("expected true or false"); NULL if it is, if
  * value is NULL (unset) or if psum_omp does not check `name`.  Pure: reads
@@ -44,14 +50,18 @@ typedef struct {
 
 typedef struct {
     size_t count;
-    psum_env_drop item[8]; /* further drops happen but are not listed */
+    psum_env_drop item[PSUM_ENV_CHECKED]; /* at most one per variable */
 } psum_env_dropped;
 
 /*
  * Removes from envp, a NULL-terminated environment block such as main's or
- * environ, every checked variable whose value psum_env_invalid refuses:
+ * environ, every checked variable whose value psum_env_invalid refuses
+ * (env_early.h calls it before libc and the OpenMP runtime start):
  * the array is compacted in place, the strings are left where they are.
- * Appends each removal to *dropped, which the caller zeroes once.  Calls
+ * Appends each removal to *dropped, which the caller zeroes once; a
+ * variable the block sets more than once (execve allows it, a shell does
+ * not) is removed every time it is invalid and recorded once, with the
+ * first value removed, so *dropped never runs out of room.  Calls
  * no libc function that needs libc initialized, so it may run from
  * .preinit_array; running it again finds nothing more to remove.
  */
@@ -63,5 +73,14 @@ void psum_env_drop_invalid(char **envp, psum_env_dropped *dropped);
  * applies", the value escaped and cut to 48 bytes.
  */
 void psum_env_warning(const psum_env_drop *d, char *buf, size_t len);
+
+/* result.h's list of warnings; declared here so this header stays a leaf. */
+struct psum_warnings;
+
+/*
+ * Appends to w, in order, one warning (psum_env_warning) for each removal
+ * in *dropped.
+ */
+void psum_env_warnings(const psum_env_dropped *dropped, struct psum_warnings *w);
 
 #endif

@@ -3,8 +3,6 @@
  */
 #include "env_early.h"
 
-#include "cli.h"
-
 /* Zeroed before .preinit_array runs: it is in .bss, set up by the loader. */
 static psum_env_dropped dropped;
 
@@ -12,7 +10,7 @@ static void check_environment_early(int argc, char **argv, char **envp)
 {
     (void)argc;
     (void)argv;
-    psum_cli_check_environment(envp, &dropped);
+    psum_env_drop_invalid(envp, &dropped);
 }
 
 __attribute__((section(".preinit_array"), used))
@@ -21,7 +19,7 @@ static void (*const check_environment_early_entry)(int, char **, char **) =
 
 void psum_env_early_check(char **envp)
 {
-    psum_cli_check_environment(envp, &dropped);
+    psum_env_drop_invalid(envp, &dropped);
 }
 
 const psum_env_dropped *psum_env_early_dropped(void)

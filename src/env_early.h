@@ -27,7 +27,7 @@
 void psum_env_early_check(char **envp);
 
 /*
- * The values removed so far, for psum_cli_environment_warnings; static
+ * The values removed so far, for psum_env_warnings; static
  * storage, owned here, empty when nothing was removed.
  */
 const psum_env_dropped *psum_env_early_dropped(void);

@@ -25,8 +25,10 @@ typedef struct {
     const char *omp_places;
 } psum_machine;
 
-/* Fills *m from /proc, /sys, uname and the environment.  Cannot fail:
- * what cannot be read is recorded as unknown. */
+/*
+ * Fills *m from /proc, /sys, uname and the environment.  Cannot fail:
+ * what cannot be read is recorded as unknown.
+ */
 void psum_machine_read(psum_machine *m);
 
 #endif

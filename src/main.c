@@ -24,7 +24,7 @@ static int report(const psum_result *res, const psum_machine *machine)
 {
     psum_warnings warnings;
     psum_collect_warnings(res, machine, &warnings);
-    psum_cli_environment_warnings(psum_env_early_dropped(), &warnings);
+    psum_env_warnings(psum_env_early_dropped(), &warnings);
     return psum_report_finish("psum_omp", res, machine, &warnings);
 }
 
@@ -45,6 +45,12 @@ int main(int argc, char **argv)
         return 2;
     case PSUM_CLI_RUN:
         break;
+    }
+    if (cfg.device == PSUM_DEVICE_GPU && !PSUM_OFFLOAD) {
+        fputs("psum_omp: invalid value 'gpu' for --device: this psum_omp was built without "
+              "offload (meson -Doffload=enabled, with gcc-12-offload-nvptx) "
+              "(see psum_omp --help)\n", stderr);
+        return 2;
     }
 
     /*

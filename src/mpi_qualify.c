@@ -1,9 +1,17 @@
 #include "mpi_qualify.h"
 
 #include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
+#include "env.h"
 #include "timer.h"
+
+/* psum_mpi's warnings: the verdicts', its own and one per removed OMP_* value. */
+_Static_assert(PSUM_MAX_WARNINGS >=
+                   PSUM_QUALIFY_MAX_WARNINGS + PSUM_MPI_MAX_WARNINGS + PSUM_ENV_CHECKED,
+               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_mpi can give");
 
 /*
  * CPUs are exchanged as one int per CPU number below CPU_SETSIZE (1024):
@@ -110,15 +118,58 @@ void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r
         return;
 
     p->ranks_share_cpus = anywhere != 0;
+    p->node_oversubscribed = p->busiest_node_cpus > 0 &&
+                             p->busiest_node_threads > p->busiest_node_cpus;
+    p->rank_crowded = p->crowded_rank_cpus > 0 &&
+                      p->crowded_rank_threads > p->crowded_rank_cpus;
     r->qual.cpus_allowed = total_cpus;
     r->qual.background_load = worst_load;
     psum_qualify(r);
     /* Enough CPUs in all is not enough: each node and each rank needs its own. */
-    r->qual.oversubscribed = r->qual.oversubscribed ||
-                             (p->busiest_node_cpus > 0 &&
-                              p->busiest_node_threads > p->busiest_node_cpus) ||
-                             (p->crowded_rank_cpus > 0 &&
-                              p->crowded_rank_threads > p->crowded_rank_cpus);
+    r->qual.oversubscribed = r->qual.oversubscribed || p->node_oversubscribed ||
+                             p->rank_crowded;
+}
+
+void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p,
+                               int threads_min, const psum_machine *m, psum_warnings *w)
+{
+    psum_result view = *r;
+    psum_machine view_machine = *m;
+    if (p->node_oversubscribed) {
+        view.team = p->busiest_node_threads;
+        view.qual.cpus_allowed = p->busiest_node_cpus;
+    } else if (p->rank_crowded) {
+        view.qual.oversubscribed = false; /* the rank's own line below says how */
+    }
+    /* Unbound ranks must not be told to bind their threads: see below. */
+    if (p->ranks_share_cpus && m->omp_proc_bind == NULL)
+        view_machine.omp_proc_bind = "false";
+    psum_collect_warnings(&view, &view_machine, w);
+
+    char line[sizeof w->text[0]];
+    if (threads_min != r->ranks.threads_per_rank) {
+        snprintf(line, sizeof line, "the ranks run different numbers of threads, %d to %d",
+                 threads_min, r->ranks.threads_per_rank);
+        psum_add_warning(w, line);
+    }
+    if (p->rank_crowded) {
+        snprintf(line, sizeof line,
+                 "a rank runs %d threads on the %d CPU%s it may run on: give each rank a CPU "
+                 "per thread (mpirun --map-by slot:pe=T --bind-to core, or --bind-to none) or "
+                 "run fewer threads",
+                 p->crowded_rank_threads, p->crowded_rank_cpus,
+                 p->crowded_rank_cpus == 1 ? "" : "s");
+        psum_add_warning(w, line);
+    }
+    const char *bind = m->omp_proc_bind;
+    if (p->ranks_share_cpus && (bind == NULL || strcasecmp(bind, "false") != 0)) {
+        snprintf(line, sizeof line,
+                 "ranks on one node share their CPUs (mpirun --bind-to none?): %s; bind ranks "
+                 "apart with mpirun --map-by slot:pe=T --bind-to core",
+                 bind == NULL ? "threads may migrate between them"
+                              : "OMP_PROC_BIND pins every rank's threads onto the same CPUs");
+        psum_add_warning(w, line);
+    }
 }
 
 void psum_mpi_watch_free(psum_mpi_watch *w)

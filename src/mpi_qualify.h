@@ -11,6 +11,7 @@
 #include <mpi.h>
 #include <stdbool.h>
 
+#include "machine.h"
 #include "qualify.h"
 #include "result.h"
 
@@ -27,11 +28,14 @@ typedef struct {
 /*
  * How the ranks were placed, as rank 0 reports it beyond the verdicts:
  * the rank and the node with the most threads per CPU they may run on,
- * and whether ranks of one node may run on the same CPU.
+ * whether either has more threads than CPUs (decided once, with the
+ * verdicts), and whether ranks of one node may run on the same CPU.
  */
 typedef struct {
     int crowded_rank_threads, crowded_rank_cpus; /* cpus 0 if unknown */
     int busiest_node_threads, busiest_node_cpus;
+    bool rank_crowded;        /* crowded_rank_threads > crowded_rank_cpus, cpus known */
+    bool node_oversubscribed; /* busiest_node_threads > busiest_node_cpus, cpus known */
     bool ranks_share_cpus;
 } psum_mpi_placement;
 
@@ -53,6 +57,28 @@ void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node);
 void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
                       psum_mpi_placement *p);
 
+/* The most lines psum_mpi_collect_warnings adds beyond psum_collect_warnings's. */
+#define PSUM_MPI_MAX_WARNINGS 3
+
+/*
+ * Rank 0's warnings for a result that psum_mpi_qualify qualified into r
+ * and *p, into w from empty.  Makes no MPI call, so any process may make
+ * it.  First psum_collect_warnings's lines, with two changes: the
+ * oversubscription line tells the busiest node's threads and CPUs when
+ * that node is oversubscribed, and is left out when only a rank is crowded
+ * (that rank's own line says how); and "OMP_PROC_BIND is unset" gives way
+ * to the shared-CPUs line below.  Then psum_mpi's own lines, at most one
+ * of each (PSUM_MPI_MAX_WARNINGS): ranks running different numbers of
+ * threads (threads_min, the fewest, below r->ranks.threads_per_rank, the
+ * most), a rank with more threads than the CPUs it may run on, and ranks
+ * of a node sharing CPUs while their threads migrate or OMP_PROC_BIND
+ * (m->omp_proc_bind) pins them all onto the same ones.  r, p and m are
+ * only read.
+ */
+void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p,
+                               int threads_min, const psum_machine *m, psum_warnings *w);
+
+/* Frees the CPU sets that psum_mpi_watch_start read into *w. */
 void psum_mpi_watch_free(psum_mpi_watch *w);
 
 #endif

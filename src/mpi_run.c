@@ -15,6 +15,7 @@
 #include "measure.h"
 #include "procfs.h"
 #include "ranks.h"
+#include "run.h"
 #include "sum.h"
 #include "timer.h"
 
@@ -137,12 +138,6 @@ static void setup(rank_ctx *c, const psum_config *cfg, MPI_Comm comm, char *err,
 
 /* ---- the serial phase, on rank 0 ---- */
 
-static psum_u128 serial_kernel(void *ctx)
-{
-    const psum_source *src = ctx;
-    return psum_sum_range(src, 0, src->n);
-}
-
 static int serial_on_root(rank_ctx *c, psum_result *res)
 {
     const psum_config *cfg = c->cfg;
@@ -160,7 +155,7 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
         psum_array_fill(&array, c->threads, NULL);
         src.data = array.data;
     }
-    psum_measure_spec spec = {.fn = serial_kernel, .ctx = &src, .expected = res->expected,
+    psum_measure_spec spec = {.fn = psum_run_serial_kernel, .ctx = &src, .expected = res->expected,
                               .repeat = cfg->repeat};
     psum_measure_status st = psum_measure(&spec, &res->serial);
     psum_array_free(&array);
@@ -345,7 +340,7 @@ static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result 
     else
         status = fail(c, "cannot allocate memory for the statistics of its local sums");
     int huge = t->huge_advised, all_huge = 0;
-    uint64_t peak = psum_proc_kib_field("/proc/self/status", "VmHWM"), top = 0;
+    uint64_t peak = psum_peak_rss(), top = 0;
 
     MPI_Gather(&median, 1, MPI_DOUBLE, b->medians, 1, MPI_DOUBLE, 0, c->comm);
     MPI_Gather(c->host, PSUM_HOST_NAME_SIZE, MPI_CHAR, b->hosts, PSUM_HOST_NAME_SIZE,
@@ -392,10 +387,7 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     rank_ctx c;
     setup(&c, cfg, comm, err, errlen);
     memset(res, 0, sizeof *res);
-    res->base.cfg = *cfg;
-    res->base.threads_requested = c.threads;
-    res->base.expected = psum_expected_sum(cfg->n);
-    res->base.materialize_s = -1;
+    psum_run_start(&res->base, cfg);
     res->base.qual.background_load = -1;
 
     /* From here to the verdicts, the load of every node is watched. */

@@ -26,7 +26,7 @@
 #include "exact.h"
 #include "sum.h"
 
-/* Room for a device name and its NUL. */
+/* Room for a device name and its NUL; result.h's PSUM_DEVICE_NAME_SIZE is equal. */
 #define PSUM_OFFLOAD_NAME_SIZE 96
 
 /* Lanes per OpenMP thread on nvptx: each thread is one warp. */
@@ -78,12 +78,17 @@ void psum_offload_query(psum_offload_info *info);
 int psum_offload_on_device(int device);
 
 /*
- * The warm-up: psum_offload_on_device(), then every kernel once on a few
- * elements, checked.  Loads the program image (the driver compiles the
- * PTX), sizes the default lanes of the sums to the hardware (see
- * psum_offload_plan) and stores in *on_device what psum_offload_on_device
- * said.  Returns its wall time in seconds, never part of a sum's time, or
- * -1 if the device refused the few bytes or a sum was wrong.
+ * The warm-up: psum_offload_on_device(), then the fill and the two sums
+ * (over a device array, and of generated values) on a few elements,
+ * checked.  Loads the program image, where the driver compiles the PTX of
+ * every kernel, and sizes the default lanes of the sums to the hardware
+ * (see psum_offload_plan).  Sums that short are one reduced launch each,
+ * so the two *_partials kernels (for sums too long for one 64-bit total)
+ * are compiled but not launched here: their first launch falls in the
+ * untimed warm-up call of the phase that uses them (measure.h).  Stores in
+ * *on_device what psum_offload_on_device said.  Returns its wall time in
+ * seconds, never part of a sum's time, or -1 if the device refused the few
+ * bytes or a sum was wrong.
  */
 double psum_offload_warmup(int device, int *on_device);
 

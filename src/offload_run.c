@@ -6,6 +6,11 @@
 #include "offload.h"
 #include "timer.h"
 
+/* open_device copies the one name into the other: a shorter copy would cut it. */
+_Static_assert(PSUM_OFFLOAD_NAME_SIZE == PSUM_DEVICE_NAME_SIZE,
+               "PSUM_OFFLOAD_NAME_SIZE (offload.h) and PSUM_DEVICE_NAME_SIZE (result.h) "
+               "must agree");
+
 /* What each timed call of the parallel phase needs. */
 typedef struct {
     psum_source src; /* data: the device array, or NULL to generate */

@@ -22,6 +22,11 @@ uint64_t psum_proc_kib_field(const char *path, const char *field)
     return (uint64_t)kib * 1024;
 }
 
+uint64_t psum_peak_rss(void)
+{
+    return psum_proc_kib_field("/proc/self/status", "VmHWM");
+}
+
 /*
  * The busy ticks of one "cpuN ..." line: stores N and the ticks and returns
  * true, or false for any other line (the machine-wide "cpu" line included).

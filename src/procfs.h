@@ -15,6 +15,14 @@
 uint64_t psum_proc_kib_field(const char *path, const char *field);
 
 /*
+ * This process's peak resident set in bytes: VmHWM of /proc/self/status,
+ * 0 if unreadable.  VmHWM, not getrusage's ru_maxrss: Linux carries that
+ * across execve, so it would report the parent's footprint (a Python
+ * driver's, say) when that was larger.
+ */
+uint64_t psum_peak_rss(void);
+
+/*
  * Busy time of some CPUs from /proc/stat: the sum, over the "cpuN" lines of
  * the CPUs in `cpus` (a set of `setsize` bytes, as CPU_ISSET_S takes it),
  * of user, nice, system, irq, softirq and steal, in clock ticks

@@ -6,8 +6,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "procfs.h"
 #include "timer.h"
+
+/* psum_omp's warnings: its verdicts' and one per removed OMP_* value. */
+_Static_assert(PSUM_MAX_WARNINGS >= PSUM_QUALIFY_MAX_WARNINGS + PSUM_ENV_CHECKED,
+               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_omp can give");
 
 bool psum_phase_noisy(const psum_phase *p)
 {
@@ -150,8 +155,8 @@ void psum_collect_warnings(const psum_result *r, const psum_machine *m, psum_war
         warn_noisy(w, "parallel", &r->parallel);
     if (q->busy) {
         snprintf(line, sizeof line,
-                 "other processes used %.0f%% of the %d CPU%s psum_omp may run on during "
-                 "the measurement: the times are noisy",
+                 "other processes used %.0f%% of the %d allowed CPU%s during the "
+                 "measurement: the times are noisy",
                  q->background_load * 100, q->cpus_allowed, q->cpus_allowed == 1 ? "" : "s");
         psum_add_warning(w, line);
     }

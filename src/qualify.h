@@ -76,10 +76,13 @@ double psum_background_load(const psum_load_mark *a, const psum_load_mark *b, in
  */
 void psum_qualify(psum_result *r);
 
+/* The most lines psum_collect_warnings writes: one per kind below. */
+#define PSUM_QUALIFY_MAX_WARNINGS 5
+
 /*
- * The warnings for r's verdicts and machine m, starting from an empty list:
- * oversubscription, OMP_PROC_BIND unset, each noisy phase with its
- * figures, busy CPUs with the load.
+ * The warnings for r's verdicts and machine m, starting from an empty list,
+ * at most one of each: oversubscription, OMP_PROC_BIND unset, the serial
+ * and the parallel phase noisy with their figures, busy CPUs with the load.
  */
 void psum_collect_warnings(const psum_result *r, const psum_machine *m, psum_warnings *w);
 

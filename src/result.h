@@ -1,7 +1,8 @@
 /*
- * What one run produced, shared by the modules that fill it (run, qualify)
- * and those that read it (report, main): the result with its verdicts, and
- * the warnings that go with it.
+ * What one run produced, shared by the modules that fill it (run,
+ * offload_run, mpi_run, qualify, mpi_qualify) and those that read it
+ * (report, the mains): the result with its verdicts, and the warnings that
+ * go with it.
  */
 #ifndef PSUM_RESULT_H
 #define PSUM_RESULT_H
@@ -34,7 +35,10 @@ typedef struct {
     bool noisy;             /* a phase is noisy or the CPUs were busy */
 } psum_qualification;
 
-/* Room for a device name and its NUL (offload.h's PSUM_OFFLOAD_NAME_SIZE). */
+/*
+ * Room for a device name and its NUL: equal to offload.h's
+ * PSUM_OFFLOAD_NAME_SIZE, which offload_run.c asserts.
+ */
 #define PSUM_DEVICE_NAME_SIZE 96
 
 /*
@@ -87,21 +91,37 @@ typedef struct {
  */
 psum_u128 psum_result_sum(const psum_result *res);
 
-/* Releases the samples that psum_run allocated in *res; a zeroed result is ignored. */
+/*
+ * Releases the samples that the run which filled *res allocated (psum_run,
+ * psum_offload_run, psum_mpi_run); a zeroed result is ignored.
+ */
 void psum_result_free(psum_result *res);
 
-/* Qualification's, four ignored environment values, room to spare. */
-#define PSUM_MAX_WARNINGS 12
+/*
+ * Room for every warning a program can give, so none is ever dropped:
+ * PSUM_QUALIFY_MAX_WARNINGS (qualify.h, 5) + PSUM_MPI_MAX_WARNINGS
+ * (mpi_qualify.h, psum_mpi's own, 3) + PSUM_ENV_CHECKED (env.h, one per
+ * OMP_* variable, 6).  Those headers include this one, so the sum is
+ * written out here and checked by a static assertion in qualify.c (for
+ * psum_omp) and mpi_qualify.c (for psum_mpi): raising a source's count
+ * without this one does not compile.
+ */
+#define PSUM_MAX_WARNINGS 14
 
-/* What a reader must know before trusting the figures, one line each. */
-typedef struct {
+/*
+ * What a reader must know before trusting the figures, one line each.
+ * Tagged so env.h can name it without including this header.
+ */
+typedef struct psum_warnings {
     size_t count;
     char text[PSUM_MAX_WARNINGS][256]; /* one line of valid UTF-8, lowercase */
 } psum_warnings;
 
 /*
  * Appends one warning, copied through psum_escape (so one line, cut at a
- * character boundary if too long); ignored when all lines are used.
+ * character boundary if too long).  The list never fills (see
+ * PSUM_MAX_WARNINGS): a warning past the last line would be a bug, so it
+ * is not dropped but aborts the program with a line on stderr.
  */
 void psum_add_warning(psum_warnings *w, const char *text);
 

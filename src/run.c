@@ -19,10 +19,10 @@ typedef struct {
     int *team;
 } parallel_job;
 
-static psum_u128 serial_kernel(void *ctx)
+psum_u128 psum_run_serial_kernel(void *src)
 {
-    const psum_source *src = ctx;
-    return psum_sum_range(src, 0, src->n);
+    const psum_source *s = src;
+    return psum_sum_range(s, 0, s->n);
 }
 
 static psum_u128 parallel_kernel(void *ctx)
@@ -30,16 +30,6 @@ static psum_u128 parallel_kernel(void *ctx)
     parallel_job *job = ctx;
     return psum_sum_parallel(job->src, job->chunks, job->schedule,
                              job->threads, job->team);
-}
-
-/*
- * The peak resident set.  VmHWM, not getrusage's ru_maxrss: Linux carries
- * that across execve, so it would report the parent's footprint (a Python
- * driver's, say) when that was larger.
- */
-static uint64_t peak_rss(void)
-{
-    return psum_proc_kib_field("/proc/self/status", "VmHWM");
 }
 
 /* What a phase that did not finish means for the run. */
@@ -59,7 +49,7 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
 {
     const psum_config *cfg = &res->cfg;
     if (cfg->serial) {
-        psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
+        psum_measure_spec serial = {.fn = psum_run_serial_kernel, .ctx = (void *)src,
                                     .expected = res->expected, .repeat = cfg->repeat,
                                     .cancel = src->cancel};
         psum_measure_status st = psum_measure(&serial, &res->serial);
@@ -95,7 +85,7 @@ psum_run_status psum_run_phases(psum_result *res, const psum_source *src,
         psum_qualify(res);
     }
     psum_cpus_free(&cpus);
-    res->peak_rss = peak_rss();
+    res->peak_rss = psum_peak_rss();
     if (st == PSUM_RUN_DONE && src->cancel != NULL && *src->cancel) {
         psum_result_free(res);
         return PSUM_RUN_INTERRUPTED;

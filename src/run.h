@@ -25,21 +25,28 @@ typedef enum {
  * Runs the benchmark that cfg describes.  `cancel` (may be NULL) is polled
  * by the fill, the kernels and the timing loop: once it is non-zero the
  * run stops at the next block, chunk or call and returns
- * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE res->qual holds the verdicts.  On PSUM_RUN_DONE release *res with psum_result_free; on
- * the other statuses nothing is left to free.  err (errlen bytes) receives
- * a one-line message on PSUM_RUN_ERROR.
+ * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE res->qual holds the verdicts,
+ * and the caller releases *res with psum_result_free; on the other
+ * statuses nothing is left to free.  err (errlen bytes) receives a
+ * one-line message on PSUM_RUN_ERROR.
  */
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                          psum_result *res, char *err, size_t errlen);
 
 /*
  * The pieces of psum_run, for a run whose parallel phase runs elsewhere
- * (offload_run.h).
+ * (offload_run.h) or is split over ranks (mpi_run.h).
  *
  * psum_run_start: empties *res and sets what follows from cfg alone (the
  * threads requested, the expected sum, the device kind; no fill yet).
  */
 void psum_run_start(psum_result *res, const psum_config *cfg);
+
+/*
+ * The serial phase's kernel, a psum_kernel_fn (measure.h): sums all n
+ * elements of the psum_source that src points to on the calling thread.
+ */
+psum_u128 psum_run_serial_kernel(void *src);
 
 /*
  * The host array of a materialized run: checks the memory, maps it and

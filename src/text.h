@@ -1,8 +1,8 @@
 /*
  * Text that leaves psum_omp: UTF-8 validation, JSON string literals, the
- * one-line escaping of values quoted in messages, and durations in units.  Whatever bytes come in
- * (arguments, environment, /proc), what goes out is valid UTF-8, and a
- * message stays on one line.
+ * one-line escaping of values quoted in messages, and durations in units.
+ * Whatever bytes come in (arguments, environment, /proc), what goes out is
+ * valid UTF-8, and a message stays on one line.
  */
 #ifndef PSUM_TEXT_H
 #define PSUM_TEXT_H

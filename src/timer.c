@@ -1,5 +1,6 @@
 #include "timer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -13,7 +14,8 @@ double psum_now(void)
 {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) {
-        fputs("psum_omp: clock_gettime(CLOCK_MONOTONIC) failed\n", stderr);
+        fprintf(stderr, "%s: clock_gettime(CLOCK_MONOTONIC) failed\n",
+                program_invocation_short_name);
         abort();
     }
     return seconds(ts);

@@ -2,7 +2,6 @@
 #include <criterion/new/assert.h>
 
 #include "cli.h"
-#include "psum_build.h"
 
 static char err[256];
 
@@ -113,30 +112,6 @@ Test(cli, a_long_value_is_cut_and_the_message_stays_whole)
     cr_assert(eq(int, parse(&c, 3, argv), PSUM_CLI_ERROR));
     cr_expect(lt(sz, strlen(err), sizeof err - 1), "%s", err);
     cr_expect(not(eq(ptr, strstr(err, "...' for --repeat: trailing characters"), NULL)), "%s", err);
-}
-
-Test(cli, invalid_environment_values_are_removed_and_become_warnings)
-{
-    char bad_threads[] = "OMP_NUM_THREADS=0", good_bind[] = "OMP_PROC_BIND=close",
-         other[] = "HOME=/root", bad_places[] = "OMP_PLACES=\xff";
-    char *envp[] = {bad_threads, good_bind, other, bad_places, NULL};
-    psum_env_dropped dropped = {0};
-    psum_cli_check_environment(envp, &dropped);
-    cr_assert(eq(sz, dropped.count, 2));
-    cr_expect(eq(str, envp[0], good_bind));
-    cr_expect(eq(str, envp[1], other));
-    cr_expect(eq(ptr, envp[2], NULL));
-    psum_cli_check_environment(envp, &dropped);
-    cr_expect(eq(sz, dropped.count, 2), "a second check finds nothing more");
-
-    psum_warnings w = {0};
-    psum_add_warning(&w, "earlier warning");
-    psum_cli_environment_warnings(&dropped, &w);
-    cr_assert(eq(sz, w.count, 3));
-    cr_expect(eq(str, w.text[1], "ignoring OMP_NUM_THREADS='0': expected whole numbers from 1 "
-                                 "to 1024, separated by commas; the OpenMP runtime's default "
-                                 "applies"));
-    cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s", w.text[2]);
 }
 
 /* Runs the parser on a NULL-terminated list of arguments after argv[0]. */
@@ -251,19 +226,14 @@ Test(cli, device_and_from_host)
     psum_config c;
     cr_assert(eq(int, parse(&c, 3, plain), PSUM_CLI_RUN), "%s", err);
     cr_assert(eq(int, c.device, PSUM_DEVICE_CPU));
+    /* Parsed alike in every build: each program's main says what it can run. */
     char *gpu[] = {"psum_omp", "--from-host", "--device=gpu", "-r", "2"};
-#if PSUM_OFFLOAD
     cr_assert(eq(int, parse(&c, 5, gpu), PSUM_CLI_RUN), "%s", err);
     cr_assert(eq(int, c.device, PSUM_DEVICE_GPU));
     cr_assert(c.from_host);
     char *stream[] = {"psum_omp", "--device", "gpu", "--mode", "stream"};
     cr_assert(eq(int, parse(&c, 5, stream), PSUM_CLI_RUN), "%s", err);
     cr_assert(not(c.from_host));
-#else
-    cr_assert(eq(int, parse(&c, 5, gpu), PSUM_CLI_ERROR));
-    cr_assert(eq(str, err, "invalid value 'gpu' for --device: this psum_omp was built without "
-                           "offload (meson -Doffload=enabled, with gcc-12-offload-nvptx)"));
-#endif
 }
 
 typedef struct {
@@ -271,14 +241,13 @@ typedef struct {
     const char *message;
 } combination_case;
 
-/* Refused whatever the order of the options; only offload builds reach the gpu cases. */
+/* Refused whatever the order of the options, in every build. */
 Test(cli, device_combinations_are_refused)
 {
     static const combination_case cases[] = {
         {{"--from-host"}, "--from-host needs --device gpu"},
         {{"--from-host", "--device", "cpu", "--mode", "stream"},
          "--from-host needs --device gpu"},
-#if PSUM_OFFLOAD
         {{"--from-host", "--mode", "stream", "--device", "gpu"},
          "--from-host needs --mode materialize: stream mode has no array to copy"},
         {{"--chunks", "10", "--device", "gpu"},
@@ -287,7 +256,6 @@ Test(cli, device_combinations_are_refused)
         {{"--device", "gpu", "-s", "static"},
          "--schedule does not apply to --device gpu: the offload kernel sizes its lanes to "
          "the device"},
-#endif
         {{"--device", "tpu"}, "invalid value 'tpu' for --device: expected cpu or gpu"},
         {{"--device", "GPU"}, "invalid value 'GPU' for --device: expected cpu or gpu"},
     };

@@ -1,6 +1,6 @@
 /*
- * The OMP_* validation against a table of values, and the removal of the
- * invalid ones from an environment block.
+ * The OMP_* validation against a table of values, the removal of the
+ * invalid ones from an environment block, and their warnings.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "result.h"
 #include "text.h"
 
 typedef struct {
@@ -174,4 +175,44 @@ Test(env, the_warning_is_one_line_with_the_value_escaped)
     psum_env_warning(&d, buf, sizeof buf);
     cr_expect(not(eq(ptr, strstr(buf, "999...': expected numbers;"), NULL)), "%s", buf);
     cr_expect(psum_utf8_valid(buf, strlen(buf)));
+}
+
+Test(env, removals_become_warnings_after_the_earlier_ones)
+{
+    char bad_threads[] = "OMP_NUM_THREADS=0", good_bind[] = "OMP_PROC_BIND=close",
+         other[] = "HOME=/root", bad_places[] = "OMP_PLACES=\xff";
+    char *envp[] = {bad_threads, good_bind, other, bad_places, NULL};
+    psum_env_dropped dropped = {0};
+    psum_env_drop_invalid(envp, &dropped);
+    cr_assert(eq(sz, dropped.count, 2));
+
+    psum_warnings w = {0};
+    psum_add_warning(&w, "earlier warning");
+    psum_env_warnings(&dropped, &w);
+    cr_assert(eq(sz, w.count, 3));
+    cr_expect(eq(str, w.text[0], "earlier warning"));
+    cr_expect(eq(str, w.text[1], "ignoring OMP_NUM_THREADS='0': expected whole numbers from 1 "
+                                 "to 1024, separated by commas; the OpenMP runtime's default "
+                                 "applies"));
+    cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s",
+              w.text[2]);
+}
+
+Test(env, every_variable_is_recorded_once_so_the_record_never_fills)
+{
+    char *envp[] = {"OMP_NUM_THREADS=0", "OMP_PROC_BIND=x", "OMP_PLACES=x", "OMP_DYNAMIC=x",
+                    "OMP_TARGET_OFFLOAD=x", "OMP_DEFAULT_DEVICE=x", "OMP_DYNAMIC=y",
+                    "OMP_NUM_THREADS=1", "OMP_NUM_THREADS=-1", "HOME=/root", NULL};
+    psum_env_dropped dropped = {0};
+    psum_env_drop_invalid(envp, &dropped);
+    cr_assert(eq(sz, dropped.count, PSUM_ENV_CHECKED), "one removal listed per variable");
+    cr_expect(eq(str, (char *)dropped.item[3].name, "OMP_DYNAMIC"));
+    cr_expect(eq(str, (char *)dropped.item[3].value, "x"), "the first value removed");
+    cr_expect(eq(str, envp[0], "OMP_NUM_THREADS=1"), "each invalid copy is removed");
+    cr_expect(eq(str, envp[1], "HOME=/root"));
+    cr_expect(eq(ptr, envp[2], NULL));
+    for (size_t i = 0; i < PSUM_ENV_CHECKED; i++) {
+        cr_expect(not(eq(ptr, (void *)psum_env_invalid(dropped.item[i].name, "x\x01"), NULL)),
+                  "%s is a checked variable", dropped.item[i].name);
+    }
 }

@@ -5,8 +5,11 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <omp.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "env.h"
 #include "procfs.h"
 #include "qualify.h"
 
@@ -106,8 +109,54 @@ Test(qualify, warnings_follow_the_verdicts)
     psum_collect_warnings(&r, &m, &w);
     cr_assert(eq(sz, w.count, 2));
     cr_expect(eq(str, w.text[0], "2 threads on 1 allowed CPU: oversubscribed, threads share cores"));
-    cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 CPU psum_omp may run on "
-                                 "during the measurement: the times are noisy"));
+    cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 allowed CPU during the "
+                                 "measurement: the times are noisy"));
+}
+
+/* Six invalid OMP_* values, one per variable env.h checks; the record points into them. */
+static void drop_every_variable(psum_env_dropped *dropped)
+{
+    static char threads[] = "OMP_NUM_THREADS=0", bind[] = "OMP_PROC_BIND=x",
+                places[] = "OMP_PLACES=x", dynamic[] = "OMP_DYNAMIC=x",
+                offload[] = "OMP_TARGET_OFFLOAD=x", device[] = "OMP_DEFAULT_DEVICE=x";
+    char *envp[] = {threads, bind, places, dynamic, offload, device, NULL};
+    memset(dropped, 0, sizeof *dropped);
+    psum_env_drop_invalid(envp, dropped);
+}
+
+Test(qualify, every_verdict_and_every_environment_warning_fit_at_once)
+{
+    psum_machine m;
+    memset(&m, 0, sizeof m); /* OMP_PROC_BIND unset */
+    psum_result r = result(16, 2, 0.5);
+    r.serial = phase(1.0, 7.0 / 6, 1.5, 0.29, 3);
+    r.parallel = phase(1.0, 7.0 / 6, 1.5, 0.29, 3);
+    psum_qualify(&r);
+    psum_warnings w;
+    psum_collect_warnings(&r, &m, &w);
+    cr_assert(eq(sz, w.count, PSUM_QUALIFY_MAX_WARNINGS), "every kind once, no more");
+
+    psum_env_dropped dropped;
+    drop_every_variable(&dropped);
+    cr_assert(eq(sz, dropped.count, PSUM_ENV_CHECKED));
+    psum_env_warnings(&dropped, &w);
+    cr_assert(eq(sz, w.count, PSUM_QUALIFY_MAX_WARNINGS + PSUM_ENV_CHECKED));
+    const char *want[] = {"oversubscribed", "OMP_PROC_BIND is unset", "serial phase is noisy",
+                          "parallel phase is noisy", "other processes used 50%",
+                          "ignoring OMP_NUM_THREADS=", "ignoring OMP_PROC_BIND=",
+                          "ignoring OMP_PLACES=", "ignoring OMP_DYNAMIC=",
+                          "ignoring OMP_TARGET_OFFLOAD=", "ignoring OMP_DEFAULT_DEVICE="};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(not(eq(ptr, strstr(w.text[i], want[i]), NULL)), "line %zu: %s", i, w.text[i]);
+}
+
+Test(qualify, a_warning_past_the_last_line_aborts_instead_of_vanishing, .signal = SIGABRT)
+{
+    psum_warnings w = {0};
+    for (int i = 0; i < PSUM_MAX_WARNINGS; i++)
+        psum_add_warning(&w, "fits");
+    cr_expect(eq(sz, w.count, PSUM_MAX_WARNINGS));
+    psum_add_warning(&w, "one too many");
 }
 
 Test(qualify, background_load_arithmetic)
@@ -146,6 +195,22 @@ static const char stat_after[] =
     "cpu1 600 0 100 2500 5 0 3 0 0 0\n"
     "intr 123999 1 2 3\n"
     "cpu7 999 999 999 0 0 999 999 999 0 0\n";
+
+Test(qualify, peak_rss_is_this_process_s_high_water_mark)
+{
+    uint64_t before = psum_peak_rss();
+    cr_assert(gt(u64, before, 0));
+    /* Touch 64 MiB more than ever before: the mark rises at least that much. */
+    size_t bytes = (size_t)64 << 20;
+    char *block = malloc(bytes);
+    cr_assert(not(eq(ptr, block, NULL)));
+    memset(block, 1, bytes);
+    __asm__ volatile("" : : "r"(block) : "memory"); /* the stores must happen */
+    uint64_t after = psum_peak_rss();
+    free(block);
+    cr_expect(ge(u64, after, before + bytes / 2), "%llu then %llu", (unsigned long long)before,
+              (unsigned long long)after);
+}
 
 Test(qualify, proc_stat_counts_only_the_given_cpus)
 {
