@@ -25,7 +25,7 @@ void psum_add_warning(psum_warnings *w, const char *text)
         fprintf(stderr, "%s: internal error: more than PSUM_MAX_WARNINGS (%d) warnings, "
                 "the next: %s\n", program_invocation_short_name, PSUM_MAX_WARNINGS,
                 psum_escape(text, line, sizeof line));
-        abort();
+        exit(1);
     }
     psum_escape(text, w->text[w->count++], sizeof w->text[0]);
 }

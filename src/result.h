@@ -121,7 +121,7 @@ typedef struct psum_warnings {
  * Appends one warning, copied through psum_escape (so one line, cut at a
  * character boundary if too long).  The list never fills (see
  * PSUM_MAX_WARNINGS): a warning past the last line would be a bug, so it
- * is not dropped but aborts the program with a line on stderr.
+ * is not dropped but ends the program: one line on stderr, exit 1.
  */
 void psum_add_warning(psum_warnings *w, const char *text);
 
