@@ -191,8 +191,8 @@ int main(int argc, char **argv)
     }
     int on = 0;
     const double warm = psum_offload_warmup(info.device, &on);
-    printf("warm-up (image load, PTX compiled by the driver, each kernel once): %.3f s\n",
-           warm);
+    printf("warm-up (image load, PTX compiled by the driver, the fill and both sums "
+           "once): %.3f s\n", warm);
     if (!on && !host_ok) {
         puts("no offload device: target regions ran on the host");
         return 1;
