@@ -72,10 +72,12 @@ void psum_cli_usage(FILE *out)
         "Exit status:\n"
         "  0    the sum was verified\n"
         "  1    runtime failure or failed verification, or no usable offload device\n"
-        "         for --device gpu\n"
+        "       for --device gpu\n"
         "  2    usage error\n"
-        "  130  interrupted (Ctrl-C)\n",
+        "  130  interrupted (Ctrl-C)\n"
+        "\n",
         out);
+    psum_cli_usage_environment(out);
 }
 
 void psum_cli_usage_options(FILE *out)
@@ -125,13 +127,17 @@ void psum_cli_usage_options(FILE *out)
         "Options are read left to right and the last of a repeated option wins.\n"
         "A long option may be shortened to any unambiguous prefix (--elem 5);\n"
         "short options may be bundled (-Vh) and take a value attached (-n5);\n"
-        "-- ends the options.  Results go to stdout, warnings and errors to stderr.\n"
-        "\n"
+        "-- ends the options.  Results go to stdout, warnings and errors to stderr.\n",
+        out);
+}
+
+void psum_cli_usage_environment(FILE *out)
+{
+    fputs(
         "Environment:\n"
-        "  OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC, OMP_TARGET_OFFLOAD,\n"
-        "  OMP_DEFAULT_DEVICE\n"
-        "                        checked before the OpenMP runtime reads them; an\n"
-        "                        invalid value is ignored with a warning\n",
+        "OMP_NUM_THREADS, OMP_PROC_BIND, OMP_PLACES, OMP_DYNAMIC, OMP_TARGET_OFFLOAD and\n"
+        "OMP_DEFAULT_DEVICE are checked before the OpenMP runtime reads them; an invalid\n"
+        "value is ignored with a warning.\n",
         out);
 }
 

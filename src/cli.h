@@ -51,9 +51,17 @@ void psum_cli_usage(FILE *out);
 
 /*
  * Writes the part of the usage text that every program taking psum_omp's
- * options shares (psum_omp, psum_mpi): the options, how they are read, and
- * the environment, from "Options:" to the end of the environment list.
+ * options shares (psum_omp, psum_mpi): the options and how they are read,
+ * from "Options:" to the paragraph's end (no blank line after it).
  */
 void psum_cli_usage_options(FILE *out);
+
+/*
+ * Writes the shared "Environment:" section: the OMP_* variables checked
+ * before the OpenMP runtime reads them.  Laid out for help2man, which
+ * makes it the man page's ENVIRONMENT section, so it comes last, after
+ * the exit status; a program may append its own variables after it.
+ */
+void psum_cli_usage_environment(FILE *out);
 
 #endif

@@ -27,13 +27,16 @@ static void usage(FILE *out)
           "The ranks sum on their CPUs: --device gpu is psum_omp's alone.\n"
           "\n", out);
     psum_cli_usage_options(out);
-    fputs("  PSUM_MPI_FAIL_RANK, PSUM_MPI_FAIL_STAGE\n"
-          "                        testing aids: make one rank fail (never when measuring)\n"
-          "\n"
+    fputs("\n"
           "Exit status, the same on every rank:\n"
           "  0    the sum was verified\n"
           "  1    runtime failure or failed verification on any rank\n"
-          "  2    usage error\n", out);
+          "  2    usage error\n"
+          "\n", out);
+    psum_cli_usage_environment(out);
+    fputs("\n"
+          "PSUM_MPI_FAIL_RANK and PSUM_MPI_FAIL_STAGE are testing aids that make one rank\n"
+          "fail; never set them when measuring.\n", out);
 }
 
 /* Rank 0's part once the run is done: warnings, the report, the verdict. */

@@ -26,4 +26,21 @@ for option in $options; do
         not_ok "the man page lacks $option"
     fi
 done
+# The layout help2man must read right: the environment is a section of its
+# own (not a subsection, not an indented block), and each exit code is one
+# tagged paragraph: ".TP", the code, then its text with no ".PP"/".TP" cut.
+if grep -q '^\.SH ENVIRONMENT$' "$page" &&
+   sed -n '/^\.SH ENVIRONMENT$/,/^\.SH/p' "$page" | sed -n 2p | grep -q '^OMP_NUM_THREADS'; then
+    ok "the environment is its own section, a plain paragraph"
+else
+    not_ok "the environment section is missing or laid out wrongly"
+fi
+codes=$(sed -n '/^\.SS "Exit status/,/^\.SH/p' "$page" | awk '
+    prev == ".TP" && /^[0-9]+$/ { n++ } { prev = $0 }
+    /^\.(PP|IP|RS)/ { bad = 1 } END { print (bad ? "cut" : n) }')
+if [ "$codes" = "$("$bin" --help | sed -n '/^Exit status/,/^$/p' | grep -cE '^  [0-9]+ ')" ]; then
+    ok "each exit code is one tagged paragraph ($codes)"
+else
+    not_ok "the exit status list is cut or lost ($codes)"
+fi
 plan
