@@ -81,7 +81,7 @@ ParameterizedTestParameters(parse, rejects)
         {"1_", "misplaced underscore"},
         {"1__0", "misplaced underscore"},
         {"1._5", "misplaced underscore"},
-        {"4611686018427387905", "must not exceed 4611686018427387904"},
+        {"4611686018427387905", "must not exceed 4611686018427387904 (2^62)"},
         {"1e19", "must not exceed"},
         {"1e999999", "must not exceed"},
         {"99999999999999999999999999999999999999999", "must not exceed"},
