@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "env_fixture.h"
 #include "mpi_qualify.h"
 
 static double flat[] = {1.0, 1.0, 1.0};
@@ -37,17 +38,6 @@ static void everything_wrong(psum_result *r, psum_mpi_placement *p)
                               .busiest_node_threads = 7, .busiest_node_cpus = 2,
                               .rank_crowded = true, .node_oversubscribed = true,
                               .ranks_share_cpus = true};
-}
-
-/* Six invalid OMP_* values, one per variable env.h checks; the record points into them. */
-static void drop_every_variable(psum_env_dropped *dropped)
-{
-    static char threads[] = "OMP_NUM_THREADS=0", bind[] = "OMP_PROC_BIND=x",
-                places[] = "OMP_PLACES=x", dynamic[] = "OMP_DYNAMIC=x",
-                offload[] = "OMP_TARGET_OFFLOAD=x", device[] = "OMP_DEFAULT_DEVICE=x";
-    char *envp[] = {threads, bind, places, dynamic, offload, device, NULL};
-    memset(dropped, 0, sizeof *dropped);
-    psum_env_drop_invalid(envp, dropped);
 }
 
 /* Checks that w holds exactly the lines starting with want's texts, in order. */

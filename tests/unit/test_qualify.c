@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "env.h"
+#include "env_fixture.h"
 #include "procfs.h"
 #include "qualify.h"
 
@@ -110,17 +111,6 @@ Test(qualify, warnings_follow_the_verdicts)
     cr_expect(eq(str, w.text[0], "2 threads on 1 allowed CPU: oversubscribed, threads share cores"));
     cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 allowed CPU during the "
                                  "measurement: the times are noisy"));
-}
-
-/* Six invalid OMP_* values, one per variable env.h checks; the record points into them. */
-static void drop_every_variable(psum_env_dropped *dropped)
-{
-    static char threads[] = "OMP_NUM_THREADS=0", bind[] = "OMP_PROC_BIND=x",
-                places[] = "OMP_PLACES=x", dynamic[] = "OMP_DYNAMIC=x",
-                offload[] = "OMP_TARGET_OFFLOAD=x", device[] = "OMP_DEFAULT_DEVICE=x";
-    char *envp[] = {threads, bind, places, dynamic, offload, device, NULL};
-    memset(dropped, 0, sizeof *dropped);
-    psum_env_drop_invalid(envp, dropped);
 }
 
 Test(qualify, every_verdict_and_every_environment_warning_fit_at_once)
