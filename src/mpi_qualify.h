@@ -11,6 +11,7 @@
 #include <mpi.h>
 #include <stdbool.h>
 
+#include "cpus.h"
 #include "machine.h"
 #include "qualify.h"
 #include "result.h"

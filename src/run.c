@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "cpus.h"
 #include "procfs.h"
 #include "qualify.h"
 #include "sum.h"
