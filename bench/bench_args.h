@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "parse.h"
+#include "text.h"
 
 /* One positional count: its name in messages, its bound and its value. */
 typedef struct {
@@ -34,8 +35,9 @@ static inline int psum_bench_counts(const char *prog, const char *usage, int giv
     for (int k = 0; k < given; k++) {
         const char *why = psum_parse_count(args[k], counts[k].max, &counts[k].value);
         if (why != NULL) {
-            fprintf(stderr, "%s: %s '%s': %s; usage: %s\n", prog, counts[k].name, args[k],
-                    why, usage);
+            char shown[64]; /* the value on one line, cut if long (psum_escape) */
+            fprintf(stderr, "%s: %s '%s': %s; usage: %s\n", prog, counts[k].name,
+                    psum_escape(args[k], shown, sizeof shown), why, usage);
             return 2;
         }
     }

@@ -19,7 +19,6 @@
  */
 #include <omp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "array.h"

@@ -118,9 +118,9 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
         return "must be at least 1";
     if (v > max) {
         /* A large power of two is named as one too, as --help writes it. */
-        const int k = __builtin_ctzll(max);
         if (max >= (1ULL << 20) && (max & (max - 1)) == 0)
-            snprintf(reason, sizeof reason, "must not exceed %" PRIu64 " (2^%d)", max, k);
+            snprintf(reason, sizeof reason, "must not exceed %" PRIu64 " (2^%d)", max,
+                     __builtin_ctzll(max));
         else
             snprintf(reason, sizeof reason, "must not exceed %" PRIu64, max);
         return reason;

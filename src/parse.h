@@ -16,7 +16,7 @@
  * characters, zero, and values above max.
  *
  * Returns NULL on success, or a short lowercase reason ("trailing
- * characters", "must not exceed 4611686018427387904", ...) that stays
+ * characters", "must not exceed 4611686018427387904 (2^62)", ...) that stays
  * valid until the next call; *out is then untouched.
  */
 const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out);

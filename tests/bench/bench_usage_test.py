@@ -71,6 +71,7 @@ class OneLine(unittest.TestCase):
                                   (["0"], "N '0': must be at least 1"),
                                   (["1e9", "65"], "REPEAT '65': must not exceed 64"),
                                   (["1e9", "2.5"], "REPEAT '2.5'"),
+                                  (["1\n2"], "N '1\\n2'"),
                                   (["1e3", "1", "1"], "too many arguments")):
                 with self.subTest(program=program, args=args):
                     p = subprocess.run([os.path.join(BUILD, "bench", program), *lead, *args],

@@ -133,7 +133,7 @@ Test(offload, query_reports_the_host_under_fallback)
     cr_expect(eq(int, psum_offload_on_device(info.device), 0));
 }
 
-Test(offload, warmup_runs_every_kernel_and_says_where)
+Test(offload, warmup_runs_and_says_where)
 {
     psum_offload_info info;
     psum_offload_query(&info);
