@@ -55,18 +55,29 @@ static const char *const environment_lines[] = {
     "ignoring OMP_NUM_THREADS=", "ignoring OMP_PROC_BIND=", "ignoring OMP_PLACES=",
     "ignoring OMP_DYNAMIC=", "ignoring OMP_TARGET_OFFLOAD=", "ignoring OMP_DEFAULT_DEVICE="};
 
-Test(mpi_qualify, every_source_at_once_with_unbound_ranks_sharing_cpus)
+/*
+ * Every warning source at once: everything_wrong()'s verdicts and placement
+ * (ranks sharing CPUs or not), OMP_PROC_BIND unset (or removed as invalid)
+ * and every OMP_* variable invalid, collected into *w as psum_mpi does.
+ */
+static void every_source_at_once(bool ranks_share_cpus, psum_warnings *w)
 {
     psum_result r;
     psum_mpi_placement p;
     everything_wrong(&r, &p);
+    p.ranks_share_cpus = ranks_share_cpus;
     psum_machine m;
-    memset(&m, 0, sizeof m); /* OMP_PROC_BIND unset (or removed as invalid) */
-    psum_warnings w;
-    psum_mpi_collect_warnings(&r, &p, 3, &m, &w);
+    memset(&m, 0, sizeof m);
+    psum_mpi_collect_warnings(&r, &p, 3, &m, w);
     psum_env_dropped dropped;
     drop_every_variable(&dropped);
-    psum_env_warnings(&dropped, &w);
+    psum_env_warnings(&dropped, w);
+}
+
+Test(mpi_qualify, every_source_at_once_with_unbound_ranks_sharing_cpus)
+{
+    psum_warnings w;
+    every_source_at_once(true, &w);
 
     /* "OMP_PROC_BIND is unset" gives way to the shared CPUs' line. */
     const char *want[] = {"7 threads on 2 allowed CPUs: oversubscribed",
@@ -83,17 +94,8 @@ Test(mpi_qualify, every_source_at_once_with_unbound_ranks_sharing_cpus)
 
 Test(mpi_qualify, every_source_at_once_with_ranks_apart)
 {
-    psum_result r;
-    psum_mpi_placement p;
-    everything_wrong(&r, &p);
-    p.ranks_share_cpus = false;
-    psum_machine m;
-    memset(&m, 0, sizeof m);
     psum_warnings w;
-    psum_mpi_collect_warnings(&r, &p, 3, &m, &w);
-    psum_env_dropped dropped;
-    drop_every_variable(&dropped);
-    psum_env_warnings(&dropped, &w);
+    every_source_at_once(false, &w);
 
     const char *want[] = {"7 threads on 2 allowed CPUs: oversubscribed",
                           "OMP_PROC_BIND is unset", "serial phase is noisy",
