@@ -371,10 +371,24 @@ def main(argv):
     # SIGTERM ends a run as Ctrl-C does: through run_child's clean-up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        best, noise, rss, threads, machine, gpu = measure(args)
+        return run(args)
     except KeyboardInterrupt:
         print("limits.py: interrupted", file=sys.stderr)
         return 130
+    except SystemExit as e:
+        if e.code != 143:
+            raise
+        print("limits.py: stopped by SIGTERM", file=sys.stderr)
+        return 143
+
+
+def run(args):
+    """Measures, prints the table and writes --markdown; returns the exit
+    code.  Ctrl-C and SIGTERM leave it as KeyboardInterrupt and
+    SystemExit(143), for main to name; --markdown then holds its old
+    content or none (write_atomic)."""
+    try:
+        best, noise, rss, threads, machine, gpu = measure(args)
     except runs.RunFailed as e:
         print(f"limits.py: {e}", file=sys.stderr)
         return 1

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 
 from . import plots, runs, tables
+from .files import write_atomic
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -420,5 +421,5 @@ def section(records, skipped, outdir, draw, caption, cpus, others=()):
 
 
 def _write(outdir, name, text):
-    with open(os.path.join(outdir, name), "w") as f:
-        f.write(text)
+    """outdir/name holds text whole or its old content (see files.write_atomic)."""
+    write_atomic(os.path.join(outdir, name), text)

@@ -5,7 +5,8 @@ does not verify or gets a wrong sum ends limits.py with one line and exit
 1; --markdown is written whole (renamed into place, no temporary file
 left), and a write that fails is one line and exit 1 after the table was
 printed; a bad --markdown, -n or --repeat is refused before anything runs;
-Ctrl-C leaves no process of the child's group behind."""
+Ctrl-C and SIGTERM end it with one line naming the signal and leave no
+process of the child's group behind."""
 import os
 import signal
 import subprocess
@@ -146,7 +147,13 @@ class Limits(unittest.TestCase):
                 self.assertEqual(p.stdout, "")
         self.assertEqual(os.listdir(folder), [])
 
-    def test_ctrl_c_ends_the_childs_group(self):
+    def test_ctrl_c_and_sigterm_end_the_childs_group(self):
+        for sig, rc, last in ((signal.SIGINT, 130, "limits.py: interrupted"),
+                              (signal.SIGTERM, 143, "limits.py: stopped by SIGTERM")):
+            with self.subTest(signal=sig.name):
+                self.end_a_hanging_run(sig, rc, last)
+
+    def end_a_hanging_run(self, sig, rc, last):
         tag = uuid.uuid4().hex
         env = dict(os.environ, FAKE="hang", PSUM_TEST_TAG=tag)
         p = subprocess.Popen([sys.executable, LIMITS, "--build", self.build, "-n", "1000"],
@@ -157,10 +164,12 @@ class Limits(unittest.TestCase):
         while len(tagged_processes(tag)) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)  # limits.py, psum_limits and its sleeping child
         self.assertEqual(len(tagged_processes(tag)), 3, seen)
-        os.kill(p.pid, signal.SIGINT)
-        _, err = p.communicate(timeout=30)
-        self.assertEqual(p.returncode, 130, seen + err)
-        self.assertEqual((seen + err).strip().splitlines()[-1], "limits.py: interrupted")
+        os.kill(p.pid, sig)
+        out, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, rc, seen + err)
+        self.assertEqual((seen + err).strip().splitlines()[-1], last)
+        self.assertNotIn("Traceback", err)
+        self.assertEqual(out, "")
         deadline = time.monotonic() + 5
         while tagged_processes(tag) and time.monotonic() < deadline:
             time.sleep(0.05)
