@@ -7,17 +7,12 @@ trailing characters.  Each option checks psum_omp's own limit, so a value
 psum_omp would refuse is refused here, before anything runs or is written."""
 import argparse
 import os
-import re
 
 # psum_omp's limits (PSUM_MAX_* in src/config.h).
 MAX_ELEMENTS = 2**62
 MAX_CHUNKS = 10**9
 MAX_REPEAT = 10**6
 MAX_THREADS = 1024
-
-_NUMBER = re.compile(r"(?P<int>[0-9](?:_?[0-9])*)(?:\.(?P<frac>[0-9](?:_?[0-9])*))?"
-                     r"(?:[eE]\+?(?P<exp>[0-9]+))?")
-
 
 class Parser(argparse.ArgumentParser):
     """argparse with psum_omp's convention for usage errors: one line on
@@ -40,32 +35,83 @@ def one_line(text):
                    for c in text)
 
 
+_DIGITS = "0123456789"  # ASCII only, as psum_omp's isdigit in the C locale
+
+
+def _digits(text, pos):
+    """Reads digits with single underscores between them from text[pos:];
+    returns (position after them, the digits without underscores).  Raises
+    ValueError("misplaced underscore") as psum_omp does."""
+    digits = []
+    while pos < len(text) and (text[pos] in _DIGITS or text[pos] == "_"):
+        if text[pos] == "_":
+            if not digits or text[pos + 1:pos + 2] not in tuple(_DIGITS):
+                raise ValueError("misplaced underscore")
+        else:
+            digits.append(text[pos])
+        pos += 1
+    return pos, "".join(digits)
+
+
+def _scan(text):
+    """(integer digits, fraction digits, exponent digits) of text, or
+    ValueError with the reason psum_omp's psum_parse_count gives, checked
+    in the same order, so both name the same fault."""
+    if text == "":
+        raise ValueError("empty value")
+    if text[0] == "-":
+        raise ValueError("must be positive")
+    if text[0] not in _DIGITS:
+        raise ValueError("not a number")
+    pos, digits = _digits(text, 0)
+    frac = ""
+    if text[pos:pos + 1] == ".":
+        pos, frac = _digits(text, pos + 1)
+        if not frac:
+            raise ValueError("missing digits after the decimal point")
+    exp = "0"
+    if text[pos:pos + 1] in ("e", "E"):
+        pos += 1
+        if text[pos:pos + 1] == "-":
+            raise ValueError("negative exponent")
+        pos += text[pos:pos + 1] == "+"
+        end = pos
+        while end < len(text) and text[end] in _DIGITS:
+            end += 1
+        if end == pos:
+            raise ValueError("missing exponent digits")
+        pos, exp = end, text[pos:end]
+    if pos != len(text):
+        raise ValueError("trailing characters")
+    return digits, frac, exp
+
+
+def _too_big(maximum):
+    """psum_omp's words for a value over maximum: a large power of two is
+    named as one too (must not exceed 4611686018427387904 (2^62))."""
+    if maximum >= 1 << 20 and maximum & (maximum - 1) == 0:
+        return f"must not exceed {maximum} (2^{maximum.bit_length() - 1})"
+    return f"must not exceed {maximum}"
+
+
 def parse_count(text, maximum):
     """The whole number that text spells, in [1, maximum]; raises ValueError
-    with a short reason.  Never builds a huge integer: 1e999999999 is
+    with psum_omp's reason.  Never builds a huge integer: 1e999999999 is
     refused from the length of its exponent."""
-    m = _NUMBER.fullmatch(text)
-    if m is None:
-        raise ValueError("empty value" if text == "" else
-                         "must be positive" if text.startswith("-") else
-                         "not a number" if not text[:1].isdigit() else
-                         "not a number of the form 1000, 1_000 or 1e3")
-    digits = m["int"].replace("_", "")
-    frac = (m["frac"] or "").replace("_", "").rstrip("0")
-    exp = m["exp"] or "0"
+    digits, frac, exp = _scan(text)
+    frac = frac.rstrip("0")
     significant = (digits + frac).lstrip("0")
     if not significant:
         raise ValueError("must be at least 1")
-    if len(exp.lstrip("0")) > 4:  # 10^10000 and up: over any limit
-        raise ValueError(f"must not exceed {maximum}")
-    shift = int(exp) - len(frac)
+    exp = exp.lstrip("0") or "0"
+    shift = (int(exp) if len(exp) <= 6 else 10**6) - len(frac)  # 10^(10^6): over any limit
     if shift < 0:
         raise ValueError("not a whole number")
     if len(significant) + shift > len(str(maximum)):
-        raise ValueError(f"must not exceed {maximum}")
+        raise ValueError(_too_big(maximum))
     value = int(significant) * 10**shift
     if value > maximum:
-        raise ValueError(f"must not exceed {maximum}")
+        raise ValueError(_too_big(maximum))
     return value
 
 

@@ -5,7 +5,8 @@ value (psumbench.args.Parser), nothing on stdout and nothing run.  Checks
 the wiring only: which values each option refuses is the parser's matter.
 Given the build folder, the same for the bench programs psum_limits and
 psum_gpu_check (bench/bench_args.h), whose N and REPEAT follow psum_omp's
-number grammar.
+number grammar, and the bench scripts' count parser (psumbench.args)
+gives psum_omp's own reason for every bad count.
 
 usage: bench_usage_test.py [BUILD]"""
 import os
@@ -16,7 +17,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "..", "..", "bench")
 sys.path.insert(0, BENCH)
-from psumbench.args import one_line  # noqa: E402
+from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, one_line, parse_count  # noqa: E402
 
 BUILD = None  # the build folder, from the command line
 
@@ -91,6 +92,40 @@ class OneLine(unittest.TestCase):
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn('"n": 1000,', p.stdout)
+
+    def test_counts_parse_as_psum_omp_parses_them(self):
+        for text, value in (("1_000", 1000), ("1e9", 10**9), ("2.5e9", 2_500_000_000),
+                            ("1.25E+3", 1250), ("2.50e1", 25), ("007", 7), ("1e0", 1),
+                            ("4611686018427387904", MAX_ELEMENTS)):
+            with self.subTest(text=text):
+                self.assertEqual(parse_count(text, MAX_ELEMENTS), value)
+
+    def test_bad_counts_get_psum_omps_reasons(self):
+        if not BUILD:
+            self.skipTest("no build folder given")
+        # psum_omp refuses each before running anything; --threads 0 makes
+        # sure of that for a count it takes.
+        for option, maximum in (("--elements", MAX_ELEMENTS), ("--chunks", MAX_CHUNKS)):
+            for text in ("", "-3", "+3", "abc", "x1", "1__0", "1_", "1._5", "1.5_", "1.",
+                         "1.e3", "1e", "1e+", "1e-3", "1E3x", "1e3 ", " 1", "1,000", "0", "0.0",
+                         "0e5", "1.5", "2.5e0", "1.05e1", "4611686018427387905", "1e19",
+                         "1e999999", "1e9999999999", "1000000001", "1e10", "\u0661",
+                         "1e3", "1_000", "2.50e1"):
+                with self.subTest(option=option, text=text):
+                    p = subprocess.run([os.path.join(BUILD, "src", "psum_omp"), option, text,
+                                        "--threads", "0"],
+                                       capture_output=True, text=True, timeout=60)
+                    self.assertEqual(p.returncode, 2, p.stderr)
+                    head = f"psum_omp: invalid value '{one_line(text)}' for {option}: "
+                    try:
+                        parse_count(text, maximum)
+                        ours = None
+                    except ValueError as e:
+                        ours = str(e)
+                    if ours is None:
+                        self.assertIn("for --threads", p.stderr)
+                    else:
+                        self.assertTrue(p.stderr.startswith(head + ours + " (see"), p.stderr)
 
     def test_one_line_escapes_control_characters(self):
         self.assertEqual(one_line("a\nb\tc\x1bd\x7f"), "a\\nb\\tc\\x1bd\\x7f")
