@@ -90,6 +90,8 @@ class OneLine(unittest.TestCase):
         # 1e3 was read as 1 by strtoull; the JSON must say 1000.
         p = subprocess.run([os.path.join(BUILD, "bench", "psum_limits"), "1e3", "1"],
                            capture_output=True, text=True, timeout=120)
+        if p.returncode == 1 and "neither AVX-512F nor AVX2" in p.stderr:
+            self.skipTest("psum_limits' generator reference needs AVX2: " + p.stderr.strip())
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn('"n": 1000,', p.stdout)
 
