@@ -27,8 +27,23 @@ LIST_BYTES_PER_ELEMENT = 40   # as bench/pysum.py: a pointer and an int object
 MEMORY_SHARE = 0.8            # of the node's MemAvailable, for all its ranks' lists
 
 
+class RankParser(Parser):
+    """Parser whose usage line and --help only launcher rank 0 prints: under
+    mpirun -np 4 a bad --n is one line, not four.  Every rank still exits 2
+    (0 for --help)."""
+
+    def error(self, message):
+        if launcher_rank() != 0:
+            self.exit(2)
+        super().error(message)
+
+    def print_help(self, file=None):
+        if launcher_rank() == 0:
+            super().print_help(file)
+
+
 def parse_args(argv):
-    p = Parser(prog="bench/pysum_mpi.py", description="Sum 0..N-1 over MPI ranks with mpi4py.")
+    p = RankParser(prog="bench/pysum_mpi.py", description="Sum 0..N-1 over MPI ranks with mpi4py.")
     p.add_argument("--n", type=count_type(MAX_ELEMENTS), required=True, help="N")
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")

@@ -54,6 +54,17 @@ class OneLine(unittest.TestCase):
                 self.assertIn(message, lines[0])
                 self.assertTrue(lines[0].endswith(f"(see bench/{script} --help)"), lines[0])
 
+    def test_pysum_mpi_speaks_on_rank_0_only(self):
+        # Under mpirun every rank parses the arguments; one line is enough.
+        for rank, lines in (("0", 1), ("1", 0), ("3", 0)):
+            with self.subTest(rank=rank):
+                p = subprocess.run([sys.executable, os.path.join(BENCH, "pysum_mpi.py"),
+                                    "--n", "0"], capture_output=True, text=True, timeout=60,
+                                   env=dict(os.environ, OMPI_COMM_WORLD_RANK=rank))
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertEqual(len(p.stderr.splitlines()), lines, p.stderr)
+                self.assertEqual(p.stdout, "")
+
     def test_a_value_with_a_newline_stays_one_line(self):
         p = subprocess.run([sys.executable, os.path.join(BENCH, "limits.py"), "-n", "1\n2"],
                            capture_output=True, text=True, timeout=60)
