@@ -13,7 +13,8 @@
  *          serial, dynamic and static kernels read the same array
  *   gen:   a hand-vectorized generator adding eight 64-bit lanes per
  *          AVX-512 instruction (four with AVX2, on a CPU without AVX-512;
- *          "generator_isa" says which) into four accumulators, split statically
+ *          GCC's generic vectors on a CPU that is not x86; "generator_isa"
+ *          says which) into four accumulators, split statically
  *          (one range per thread) and dynamically (2^20-element ranges
  *          handed out by schedule(dynamic)) (1 thread, all); psum's stream
  *          kernels beside it
@@ -30,7 +31,12 @@
  * every sum is checked.  Prints one JSON object.
  * usage: psum_limits [N [REPEAT]]
  */
+#if defined(__x86_64__) || defined(__i386__)
+#define LIMITS_X86 1
 #include <immintrin.h>
+#else
+#define LIMITS_X86 0
+#endif
 #include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,6 +82,7 @@ static uint64_t read_dynamic(const int64_t *a, uint64_t n, int threads)
     return (uint64_t)s;
 }
 
+#if LIMITS_X86
 __attribute__((target("avx512f"))) static uint64_t gen_range_avx512(uint64_t lo, uint64_t hi)
 {
     const __m512i step = _mm512_set1_epi64(32);
@@ -139,9 +146,75 @@ __attribute__((target("avx2"))) static uint64_t gen_range_avx2(uint64_t lo, uint
     return s;
 }
 
-/* The generator reference: AVX-512 where the CPU has it, else AVX2 (main). */
+#else
+/*
+ * On a CPU that is not x86 (an Arm server beside its GPU, say): the same
+ * four accumulators in GCC's generic vectors of eight 64-bit lanes, which
+ * the compiler maps onto the target's SIMD registers.  It is psum's own
+ * stream loop without its blocking, not a hand-tuned one: limits.py says
+ * so ("generic") and calls it no limit if psum beats it.
+ */
+typedef uint64_t gen_lanes __attribute__((vector_size(64)));
+
+static uint64_t gen_range_generic(uint64_t lo, uint64_t hi)
+{
+    const gen_lanes zero = {0};
+    const gen_lanes step = zero + 32;
+    gen_lanes v0 = {lo, lo + 1, lo + 2, lo + 3, lo + 4, lo + 5, lo + 6, lo + 7};
+    gen_lanes v1 = v0 + 8, v2 = v0 + 16, v3 = v0 + 24;
+    gen_lanes a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    uint64_t i = lo;
+    for (; hi - i >= 32; i += 32) {
+        a0 += v0;
+        a1 += v1;
+        a2 += v2;
+        a3 += v3;
+        v0 += step;
+        v1 += step;
+        v2 += step;
+        v3 += step;
+    }
+    gen_lanes a = a0 + a1 + a2 + a3;
+    uint64_t s = 0;
+    for (int k = 0; k < 8; k++)
+        s += a[k];
+    for (; i < hi; i++)
+        s += i;
+    return s;
+}
+#endif
+
+/* The generator reference, which choose_generator picks for this CPU. */
 static uint64_t (*gen_range)(uint64_t lo, uint64_t hi);
 static const char *gen_isa;
+
+/*
+ * Sets gen_range and gen_isa: AVX-512 where the CPU has it, else AVX2, on
+ * x86; the generic vectors elsewhere.  Returns 0, or 1 after one line on
+ * stderr for an x86 CPU with neither.
+ */
+static int choose_generator(void)
+{
+#if LIMITS_X86
+    if (__builtin_cpu_supports("avx512f")) {
+        gen_range = gen_range_avx512;
+        gen_isa = "avx512f";
+        return 0;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        gen_range = gen_range_avx2;
+        gen_isa = "avx2";
+        return 0;
+    }
+    fputs("psum_limits: this CPU has neither AVX-512F nor AVX2; the generator reference "
+          "needs one\n", stderr);
+    return 1;
+#else
+    gen_range = gen_range_generic;
+    gen_isa = "generic";
+    return 0;
+#endif
+}
 
 static uint64_t gen_static(const int64_t *a, uint64_t n, int threads)
 {
@@ -363,17 +436,8 @@ int main(int argc, char **argv)
         return 2;
     const uint64_t n = counts[0].value;
     const int repeat = (int)counts[1].value;
-    if (__builtin_cpu_supports("avx512f")) {
-        gen_range = gen_range_avx512;
-        gen_isa = "avx512f";
-    } else if (__builtin_cpu_supports("avx2")) {
-        gen_range = gen_range_avx2;
-        gen_isa = "avx2";
-    } else {
-        fputs("psum_limits: this CPU has neither AVX-512F nor AVX2; the generator reference "
-              "needs one\n", stderr);
+    if (choose_generator() != 0)
         return 1;
-    }
     const int all = omp_get_max_threads();
 
     /* Fills: plain loop and psum's, alternately, each on a fresh mapping. */

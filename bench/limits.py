@@ -117,7 +117,8 @@ KERNEL_KEYS = PSUM_KEYS + tuple(k for v in REFERENCES.values() for k in v.values
 GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "gpu_gen_ref")}
 GPU_SKIPPED = "no offload device: GPU rows skipped"
 CUPY_AIM = 0.90  # the aim for psum's device sum against CuPy's
-GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes: no AVX-512 here"}
+GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes: no AVX-512 here",
+             "generic": "GCC generic vectors of eight lanes, not tuned for this CPU: not x86"}
 
 # The one-thread kernels of each kind, whose fastest gives the ideal.
 SINGLE = {

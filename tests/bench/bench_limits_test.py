@@ -161,6 +161,16 @@ class Markdown(unittest.TestCase):
         self.assertIn("reads \"within noise (spread)\"", text)
         self.assertEqual(sum(ln.startswith("| ") for ln in text.splitlines()), 9)  # head + 8
 
+    def test_names_the_generator_psum_limits_picked(self):
+        machine = {"cpu_model": "Test CPU", "logical_cpus": 4, "compiler": "gcc 1",
+                   "huge_pages": "madvise", "omp_proc_bind": "close"}
+        table = limits.rows(times(), N, THREADS, 10**12, RSS)
+        for isa, words in (("avx512f", "AVX-512, eight lanes"), ("avx2", "AVX2, four lanes"),
+                           ("generic", "GCC generic vectors of eight lanes, not tuned")):
+            with self.subTest(isa=isa):
+                text = limits.markdown(table, dict(machine, generator_isa=isa), N, 3, 5)
+                self.assertIn(f"generator ({words}", text)
+
 
 if __name__ == "__main__":
     unittest.main()
