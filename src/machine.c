@@ -8,22 +8,63 @@
 
 #include "psum_build.h"
 
+/* Arm Ltd's Neoverse parts (implementer 0x41), as Linux's cputype.h names them. */
+static const struct {
+    unsigned part;
+    const char *name;
+} neoverse[] = {
+    {0xd0c, "Neoverse-N1"}, {0xd40, "Neoverse-V1"}, {0xd49, "Neoverse-N2"},
+    {0xd4f, "Neoverse-V2"},
+};
+
+/* The value after "key<spaces>: " in line, or NULL if line is not key's. */
+static char *field(char *line, const char *key)
+{
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0 || strchr(" \t:", line[n]) == NULL)
+        return NULL;
+    char *colon = strchr(line + n, ':');
+    if (colon == NULL)
+        return NULL;
+    colon += 1 + (colon[1] == ' ');
+    colon[strcspn(colon, "\n")] = '\0';
+    return colon;
+}
+
+void psum_cpu_model_parse(FILE *f, char *out, size_t len)
+{
+    char line[512];
+    long implementer = -1, part = -1;
+    snprintf(out, len, "unknown");
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *v;
+        if ((v = field(line, "model name")) != NULL) {
+            snprintf(out, len, "%s", v);
+            return;
+        }
+        if (implementer < 0 && (v = field(line, "CPU implementer")) != NULL)
+            implementer = strtol(v, NULL, 0);
+        else if (part < 0 && (v = field(line, "CPU part")) != NULL)
+            part = strtol(v, NULL, 0);
+    }
+    if (implementer < 0 || part < 0)
+        return;
+    const char *name = "CPU";
+    for (size_t i = 0; implementer == 0x41 && i < sizeof neoverse / sizeof neoverse[0]; i++)
+        if (neoverse[i].part == (unsigned long)part)
+            name = neoverse[i].name;
+    snprintf(out, len, "Arm %s (implementer 0x%02lx, part 0x%03lx)", name,
+             (unsigned long)implementer, (unsigned long)part);
+}
+
 static void read_cpu_model(char *out, size_t len)
 {
-    snprintf(out, len, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f == NULL)
+    if (f == NULL) {
+        snprintf(out, len, "unknown");
         return;
-    char line[512];
-    while (fgets(line, sizeof line, f) != NULL) {
-        char *colon = strchr(line, ':');
-        if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-            colon += 1 + (colon[1] == ' ');
-            colon[strcspn(colon, "\n")] = '\0';
-            snprintf(out, len, "%s", colon);
-            break;
-        }
     }
+    psum_cpu_model_parse(f, out, len);
     fclose(f);
 }
 

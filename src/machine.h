@@ -5,10 +5,12 @@
 #ifndef PSUM_MACHINE_H
 #define PSUM_MACHINE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct {
-    char cpu_model[128];     /* "model name" of /proc/cpuinfo, or "unknown" */
+    char cpu_model[128];     /* see psum_cpu_model_parse, or "unknown" */
     long logical_cpus;       /* online logical CPUs */
     uint64_t mem_total;      /* bytes, 0 if unknown */
     char kernel[224];        /* uname: sysname release machine */
@@ -24,6 +26,16 @@ typedef struct {
     const char *omp_proc_bind;
     const char *omp_places;
 } psum_machine;
+
+/*
+ * The CPU model named by a /proc/cpuinfo text read from f, into out (len
+ * bytes, cut if longer): its first "model name" line (x86 and others), else
+ * on Arm, whose kernel names no model, one built from the first "CPU
+ * implementer" and "CPU part" lines: "Arm Neoverse-V2 (implementer 0x41,
+ * part 0xd4f)" for the Neoverse cores of Graviton and Grace, "Arm CPU
+ * (implementer 0x.., part 0x...)" for others; "unknown" when f says neither.
+ */
+void psum_cpu_model_parse(FILE *f, char *out, size_t len);
 
 /*
  * Fills *m from /proc, /sys, uname and the environment.  Cannot fail:
