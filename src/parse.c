@@ -59,6 +59,15 @@ static int read_digits(const char **p, mantissa *m, bool fraction)
     return n;
 }
 
+/*
+ * Exponents saturate here.  An argument holds fewer fraction digits than
+ * this (Linux caps one at 128 KiB), so a saturated exponent still makes
+ * every value it touches whole and over any limit, as the true one does.
+ * It stopped growing at 1000 once, without saturating: 0.<999 zeros>1e10000
+ * read as 1.  bench/psumbench/args.py caps at the same 10^6.
+ */
+#define EXP_CAP 1000000
+
 static const char *read_exponent(const char **p, int *exp)
 {
     if (**p == '+')
@@ -69,8 +78,10 @@ static const char *read_exponent(const char **p, int *exp)
         return "missing exponent digits";
     int e = 0;
     while (is_digit(**p)) {
-        if (e < 1000)
+        if (e < EXP_CAP)
             e = e * 10 + (**p - '0');
+        if (e > EXP_CAP)
+            e = EXP_CAP;
         (*p)++;
     }
     *exp = e;

@@ -104,7 +104,9 @@ def parse_count(text, maximum):
     if not significant:
         raise ValueError("must be at least 1")
     exp = exp.lstrip("0") or "0"
-    shift = (int(exp) if len(exp) <= 6 else 10**6) - len(frac)  # 10^(10^6): over any limit
+    # Capped at 10^6 as src/parse.c's EXP_CAP: over any limit, and above any
+    # argument's fraction length, so the cap never turns whole into not.
+    shift = (int(exp) if len(exp) <= 6 else 10**6) - len(frac)
     if shift < 0:
         raise ValueError("not a whole number")
     if len(significant) + shift > len(str(maximum)):

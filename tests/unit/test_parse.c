@@ -4,6 +4,8 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "parse.h"
 
@@ -84,6 +86,8 @@ ParameterizedTestParameters(parse, rejects)
         {"4611686018427387905", "must not exceed 4611686018427387904 (2^62)"},
         {"1e19", "must not exceed"},
         {"1e999999", "must not exceed"},
+        {"1e1000001", "must not exceed"},
+        {"1e10000000000000000000000000000", "must not exceed"},
         {"99999999999999999999999999999999999999999", "must not exceed"},
     };
     return cr_make_param_array(rejected, cases, sizeof cases / sizeof cases[0]);
@@ -98,6 +102,28 @@ ParameterizedTest(rejected *c, parse, rejects)
     cr_assert(eq(int, strncmp(why, c->reason, strlen(c->reason)), 0),
               "'%s': reason '%s', expected '%s'", c->text, why, c->reason);
     cr_assert(eq(u64, v, 42), "output written on error");
+}
+
+/* Thousands of fraction digits against exponents past the old cap of 1000. */
+Test(parse, long_fractions_meet_their_exponent_exactly)
+{
+    static char s[4200];
+    uint64_t v = 0;
+    /* 0.<999 zeros>1e10000 = 10^9000, once read as 1. */
+    snprintf(s, sizeof s, "0.%0999d1e10000", 0);
+    cr_assert(eq(int, strncmp(psum_parse_count(s, MAX62, &v), "must not exceed", 15), 0));
+    /* 0.<1999 zeros>1e2000 = 1 exactly. */
+    snprintf(s, sizeof s, "0.%01999d1e2000", 0);
+    cr_assert(eq(ptr, (void *)psum_parse_count(s, MAX62, &v), NULL), "%s", s);
+    cr_assert(eq(u64, v, 1));
+    /* 1.<2000 ones>e1999: one digit short of whole; e12345: whole and huge. */
+    char ones[2001];
+    memset(ones, '1', 2000);
+    ones[2000] = '\0';
+    snprintf(s, sizeof s, "1.%se1999", ones);
+    cr_assert(eq(str, (char *)psum_parse_count(s, MAX62, &v), "not a whole number"));
+    snprintf(s, sizeof s, "1.%se12345", ones);
+    cr_assert(eq(int, strncmp(psum_parse_count(s, MAX62, &v), "must not exceed", 15), 0));
 }
 
 Test(parse, respects_a_smaller_maximum)
