@@ -149,22 +149,20 @@ __attribute__((target("avx2"))) static uint64_t gen_range_avx2(uint64_t lo, uint
 #else
 /*
  * On a CPU that is not x86 (an Arm server beside its GPU, say): the same
- * four accumulators in GCC's generic vectors of eight 64-bit lanes, which
- * the compiler maps onto the target's SIMD registers.  It is psum's own
- * stream loop without its blocking, not a hand-tuned one: limits.py says
- * so ("generic") and calls it no limit if psum beats it.
+ * four accumulators in GCC's generic vectors of two 64-bit lanes, the
+ * 128-bit width of Arm's NEON registers (wider ones spilled to the stack).
+ * It is not tuned for any one CPU: limits.py says so ("generic") and calls
+ * it no limit if psum beats it.
  */
-typedef uint64_t gen_lanes __attribute__((vector_size(64)));
+typedef uint64_t gen_lanes __attribute__((vector_size(16)));
 
 static uint64_t gen_range_generic(uint64_t lo, uint64_t hi)
 {
-    const gen_lanes zero = {0};
-    const gen_lanes step = zero + 32;
-    gen_lanes v0 = {lo, lo + 1, lo + 2, lo + 3, lo + 4, lo + 5, lo + 6, lo + 7};
-    gen_lanes v1 = v0 + 8, v2 = v0 + 16, v3 = v0 + 24;
-    gen_lanes a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    const gen_lanes step = {8, 8};
+    gen_lanes v0 = {lo, lo + 1}, v1 = v0 + 2, v2 = v0 + 4, v3 = v0 + 6;
+    gen_lanes a0 = {0, 0}, a1 = a0, a2 = a0, a3 = a0;
     uint64_t i = lo;
-    for (; hi - i >= 32; i += 32) {
+    for (; hi - i >= 8; i += 8) {
         a0 += v0;
         a1 += v1;
         a2 += v2;
@@ -175,9 +173,7 @@ static uint64_t gen_range_generic(uint64_t lo, uint64_t hi)
         v3 += step;
     }
     gen_lanes a = a0 + a1 + a2 + a3;
-    uint64_t s = 0;
-    for (int k = 0; k < 8; k++)
-        s += a[k];
+    uint64_t s = a[0] + a[1];
     for (; i < hi; i++)
         s += i;
     return s;

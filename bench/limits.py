@@ -118,7 +118,7 @@ GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "
 GPU_SKIPPED = "no offload device: GPU rows skipped"
 CUPY_AIM = 0.90  # the issue's aim for psum's device sum against CuPy's
 GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes: no AVX-512 here",
-             "generic": "GCC generic vectors of eight lanes, not tuned for this CPU: not x86"}
+             "generic": "GCC generic vectors of two lanes, not tuned for this CPU: not x86"}
 
 # The one-thread kernels of each kind, whose fastest gives the ideal.
 SINGLE = {

@@ -166,7 +166,7 @@ class Markdown(unittest.TestCase):
                    "huge_pages": "madvise", "omp_proc_bind": "close"}
         table = limits.rows(times(), N, THREADS, 10**12, RSS)
         for isa, words in (("avx512f", "AVX-512, eight lanes"), ("avx2", "AVX2, four lanes"),
-                           ("generic", "GCC generic vectors of eight lanes, not tuned")):
+                           ("generic", "GCC generic vectors of two lanes, not tuned")):
             with self.subTest(isa=isa):
                 text = limits.markdown(table, dict(machine, generator_isa=isa), N, 3, 5)
                 self.assertIn(f"generator ({words}", text)
