@@ -117,8 +117,20 @@ KERNEL_KEYS = PSUM_KEYS + tuple(k for v in REFERENCES.values() for k in v.values
 GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "gpu_gen_ref")}
 GPU_SKIPPED = "no offload device: GPU rows skipped"
 CUPY_AIM = 0.90  # the issue's aim for psum's device sum against CuPy's
-GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes: no AVX-512 here",
+GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes",
              "generic": "GCC generic vectors of two lanes, not tuned for this CPU: not x86"}
+
+
+def generator_text(machine):
+    """The generator psum_limits used, and why: the faster in its trials
+    where the CPU runs more than one (AVX-512 is not always the faster)."""
+    isa = machine.get("generator_isa", "avx512f")
+    trials = machine.get("generator_trials_s") or {}
+    if len(trials) < 2:
+        return GENERATOR[isa] + (": no AVX-512 here" if isa == "avx2" else "")
+    tried = " against ".join(f"{GENERATOR[k].split(',')[0]} {v * 1e3:.2f} ms"
+                             for k, v in trials.items())
+    return f"{GENERATOR[isa]}: the faster on one core over 2^28 values, {tried}"
 
 # The one-thread kernels of each kind, whose fastest gives the ideal.
 SINGLE = {
@@ -197,7 +209,8 @@ def measure(args):
     gpu = ref.get("gpu") or {"skipped": ref.get("gpu_skipped", "psum_limits did not say")}
     if "skipped" not in gpu and cupy_skipped is not None:
         gpu = dict(gpu, cupy_skipped=cupy_skipped)
-    machine = dict(mat["machine"], generator_isa=ref.get("generator_isa", "avx512f"))
+    machine = dict(mat["machine"], generator_isa=ref.get("generator_isa", "avx512f"),
+                   generator_trials_s=ref.get("generator_trials_s") or {})
     return best, spread(seen), rss, ref["threads"], machine, gpu
 
 
@@ -352,7 +365,7 @@ def markdown(table, machine, n, rounds, repeat, gpu=None):
     lines.append("Each reference is the faster of two plain variants, named beside it: "
                  "read, static = `parallel for schedule(static) reduction(+)` over the "
                  "elements, dynamic = the same loop with `schedule(dynamic, 262144)` "
-                 f"(2 MiB blocks); generator ({GENERATOR[machine.get('generator_isa', 'avx512f')]}, "
+                 f"(2 MiB blocks); generator ({generator_text(machine)}; "
                  "four accumulators), "
                  "static = one range per thread, dynamic = 2^20-element ranges handed out "
                  "by `schedule(dynamic)`.  Ideal = threads x the best one-thread rate of "
