@@ -18,45 +18,44 @@ static void model_of(const char *cpuinfo, char *out, size_t len)
     fclose(f);
 }
 
-Test(machine, x86_model_name)
+/* The model psum_cpu_model_parse reads from cpuinfo must be want. */
+static void expect_model(const char *cpuinfo, const char *want)
 {
     char out[128];
-    model_of("processor\t: 0\nvendor_id\t: AuthenticAMD\n"
-             "model name\t: AMD EPYC 9R14 96-Core Processor\nflags\t\t: fpu\n"
-             "processor\t: 1\nmodel name\t: a second line is not read\n",
-             out, sizeof out);
-    cr_assert(eq(str, out, "AMD EPYC 9R14 96-Core Processor"));
+    model_of(cpuinfo, out, sizeof out);
+    cr_assert(eq(str, out, (char *)want), "from: %s", cpuinfo);
+}
+
+Test(machine, x86_model_name)
+{
+    expect_model("processor\t: 0\nvendor_id\t: AuthenticAMD\n"
+                 "model name\t: AMD EPYC 9R14 96-Core Processor\nflags\t\t: fpu\n"
+                 "processor\t: 1\nmodel name\t: a second line is not read\n",
+                 "AMD EPYC 9R14 96-Core Processor");
 }
 
 Test(machine, arm_neoverse_is_named)
 {
-    char out[128];
-    model_of("processor\t: 0\nBogoMIPS\t: 2000.00\nFeatures\t: fp asimd sve2\n"
-             "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\n"
-             "CPU part\t: 0xd4f\nCPU revision\t: 0\n\n"
-             "processor\t: 1\nCPU implementer\t: 0x42\nCPU part\t: 0x001\n",
-             out, sizeof out);
-    cr_assert(eq(str, out, "Arm Neoverse-V2 (implementer 0x41, part 0xd4f)"));
+    expect_model("processor\t: 0\nBogoMIPS\t: 2000.00\nFeatures\t: fp asimd sve2\n"
+                 "CPU implementer\t: 0x41\nCPU architecture: 8\nCPU variant\t: 0x0\n"
+                 "CPU part\t: 0xd4f\nCPU revision\t: 0\n\n"
+                 "processor\t: 1\nCPU implementer\t: 0x42\nCPU part\t: 0x001\n",
+                 "Arm Neoverse-V2 (implementer 0x41, part 0xd4f)");
 }
 
 Test(machine, other_arm_parts_keep_their_numbers)
 {
-    char out[128];
-    model_of("CPU implementer\t: 0xc0\nCPU part\t: 0xac3\n", out, sizeof out);
-    cr_assert(eq(str, out, "Arm CPU (implementer 0xc0, part 0xac3)"));
-    model_of("CPU implementer\t: 0x41\nCPU part\t: 0xfff\n", out, sizeof out);
-    cr_assert(eq(str, out, "Arm CPU (implementer 0x41, part 0xfff)"));
+    expect_model("CPU implementer\t: 0xc0\nCPU part\t: 0xac3\n",
+                 "Arm CPU (implementer 0xc0, part 0xac3)");
+    expect_model("CPU implementer\t: 0x41\nCPU part\t: 0xfff\n",
+                 "Arm CPU (implementer 0x41, part 0xfff)");
 }
 
 Test(machine, neither_is_unknown)
 {
-    char out[128];
-    model_of("", out, sizeof out);
-    cr_assert(eq(str, out, "unknown"));
-    model_of("CPU implementer\t: 0x41\n", out, sizeof out); /* no part */
-    cr_assert(eq(str, out, "unknown"));
-    model_of("model name without a colon\nmodel names\t: not this key\n", out, sizeof out);
-    cr_assert(eq(str, out, "unknown"));
+    expect_model("", "unknown");
+    expect_model("CPU implementer\t: 0x41\n", "unknown"); /* no part */
+    expect_model("model name without a colon\nmodel names\t: not this key\n", "unknown");
 }
 
 Test(machine, a_long_name_is_cut_to_the_buffer)
