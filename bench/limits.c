@@ -207,8 +207,9 @@ static size_t gen_count;
  * on x86 the AVX-512 one and the AVX2 one, each timed on one core over the
  * same TRIAL_VALUES values, best of TRIAL_ROUNDS (on an AMD EPYC VM with AVX-512 the
  * AVX2 one was 10 % faster, so AVX-512 alone is no limit); the generic
- * vectors elsewhere, untimed.  Returns 0, or 1 after one line on stderr for
- * an x86 CPU with neither or a trial sum that is wrong.
+ * vectors elsewhere, untimed.  The choice, made on one core, serves the
+ * all-thread rows too.  Returns 0, or 1 after one line on stderr for an x86
+ * CPU with neither or, where trials run, a trial sum that is wrong.
  */
 static int choose_generator(void)
 {
@@ -231,7 +232,11 @@ static int choose_generator(void)
     /* Rounds alternate between the generators, so a burst of noise from a
      * shared machine's neighbours cannot fall on one generator's rounds only. */
     for (int r = 0; gen_count > 1 && r < TRIAL_ROUNDS; r++) {
-        for (size_t g = 0; g < gen_count; g++) {
+        for (size_t k = 0; k < gen_count; k++) {
+            /* Each round starts with the next generator: AVX-512's lower
+             * clock outlasts its code on some Intel CPUs by a millisecond or
+             * two, which would otherwise always fall on the same one. */
+            size_t g = ((size_t)r + k) % gen_count;
             double t0 = psum_now();
             uint64_t got = gens[g].range(0, TRIAL_VALUES);
             double t = psum_now() - t0;

@@ -54,19 +54,26 @@ static uint64_t block_length(uint64_t n)
  * the unrolled adds (acc += v; v += step, eight times, becomes a few adds
  * of multiples of v) and does about half the additions it claims to; the
  * barrier makes every round add each of its ROUND values, as gcc does
- * anyway.  A vector is one zmm register with AVX-512 ("v" constraint), one
- * ymm with AVX2 ("x"); elsewhere the barrier is omitted and the portable
- * build gets the compiler's code.
+ * anyway.  A vector is one register: a zmm with AVX-512 ("v" constraint),
+ * a ymm or xmm with AVX2 or SSE2 ("x"), a NEON register on aarch64 ("w");
+ * on any other target the barrier is omitted.
  */
 static inline void opaque(lanes *v)
 {
 #if defined(__AVX512F__)
     __asm__("" : "+v"(*v));
-#elif defined(__AVX2__)
+#elif defined(__SSE2__)
     __asm__("" : "+x"(*v));
+#elif defined(__aarch64__)
+    __asm__("" : "+w"(*v));
 #else
     (void)v;
 #endif
+}
+
+int psum_stream_lanes(void)
+{
+    return LANES;
 }
 
 static uint64_t array_block(const int64_t *data, uint64_t lo, uint64_t hi)

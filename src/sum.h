@@ -55,6 +55,12 @@ void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
                        uint64_t *lo, uint64_t *hi);
 
 /*
+ * The stream kernel's 64-bit lanes per vector in this build: 8 (AVX-512),
+ * 4 (AVX2) or 2 (otherwise), one register's worth.
+ */
+int psum_stream_lanes(void);
+
+/*
  * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n; a
  * materialized src must hold them: first <= lo).
  */

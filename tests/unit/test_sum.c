@@ -66,6 +66,16 @@ ParameterizedTest(size_case *c, sum, matches_closed_form)
     psum_array_free(&array);
 }
 
+/* One register of lanes; a test_sum_lanesN build must have linked sum.c built for N. */
+Test(sum, stream_lanes_are_one_register)
+{
+    int lanes = psum_stream_lanes();
+    cr_assert(lanes == 2 || lanes == 4 || lanes == 8, "%d lanes", lanes);
+#ifdef PSUM_TEST_LANES
+    cr_assert(eq(int, lanes, PSUM_TEST_LANES));
+#endif
+}
+
 Test(sum, partition_covers_every_index_once)
 {
     const uint64_t ns[] = {1, 7, 100, 101, 12345};
