@@ -70,8 +70,9 @@ else
     not_ok "aarch64 usage error (exit $rc)" "$log"
 fi
 
-# N = 100003: no split of it is a multiple of 32, so every generator's
-# scalar tail runs (at 100000 a wrong tail passed at 1 and 5 threads).
+# N = 100003 on 3 threads: no split of it is a whole number of the generic
+# generator's 8-value rounds, so every split runs its scalar tail (at
+# N = 100000 a wrong tail passed at 1 and 5 threads).
 out=$(OMP_NUM_THREADS=3 arm "$dir/bench/psum_limits" 100003 1 2>"$log" || true)
 out=$(python3 -c '
 import json, sys
