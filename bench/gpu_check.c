@@ -66,7 +66,7 @@ static void sweep(int device)
             const psum_offload_plan *plan = &plans[p];
             if (plan->block && plan->lanes && n / (plan->block * plan->lanes) > 20000)
                 continue;
-            psum_source src = {a.data, n, NULL, 0};
+            psum_source src = {.data = a.data, .n = n};
             check(psum_offload_sum(&src, device, 0, n, plan, NULL), psum_expected_sum(n),
                   "array", n, plan);
             src.data = NULL;
@@ -78,7 +78,7 @@ static void sweep(int device)
     }
     /* A lane holds at most 3 elements at n = 2^62; the range sums to ~2^78. */
     const uint64_t n = PSUM_MAX_ELEMENTS, lo = n - ((uint64_t)1 << 16);
-    const psum_source src = {NULL, n, NULL, 0};
+    const psum_source src = {.n = n};
     const psum_offload_plan near[] = {{0, 0, 0}, {0, 1000, 0}, {2, 7, 0}};
     for (size_t p = 0; p < sizeof near / sizeof near[0]; p++, cases++)
         check(psum_offload_sum(&src, device, lo, n, &near[p], NULL),
@@ -129,7 +129,7 @@ static void on_device(uint64_t n, int device, int repeat)
     psum_offload_fill(&a, 0, NULL);
     double t = psum_now() - t0;
     printf("fill on the device: %.6f s, %.1f GB/s\n", t, (double)n * 8 / t / 1e9);
-    const psum_source src = {a.data, n, NULL, 0};
+    const psum_source src = {.data = a.data, .n = n};
     time_sums("array (filled on the device)", &src, device, repeat, 8);
     psum_offload_free(&a);
 }
@@ -161,7 +161,7 @@ static void from_host(uint64_t n, int device, int repeat)
     } else {
         printf("copy host to device: %.6f s, %.1f GB/s (pageable memory)\n", t,
                (double)n * 8 / t / 1e9);
-        const psum_source src = {a.data, n, NULL, 0};
+        const psum_source src = {.data = a.data, .n = n};
         time_sums("array (copied from the host)", &src, device, repeat, 8);
     }
     psum_offload_free(&a);
@@ -206,7 +206,7 @@ int main(int argc, char **argv)
     printf("N = %llu, %d timed repetitions after one untimed\n", (unsigned long long)n, repeat);
     on_device(n, info.device, repeat);
     from_host(n, info.device, repeat);
-    const psum_source gen = {NULL, n, NULL, 0};
+    const psum_source gen = {.n = n};
     time_sums("generated on the device", &gen, info.device, repeat, 0);
     puts(failures ? "result: SOME SUMS WRONG" : "result: every sum exact");
     return failures ? 1 : 0;

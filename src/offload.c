@@ -348,7 +348,7 @@ double psum_offload_warmup(int device, int *on_device)
     if (psum_offload_alloc(&a, FEW, device) != 0)
         return -1;
     psum_offload_fill(&a, 0, NULL);
-    const psum_source array = {a.data, FEW, NULL, 0}, generated = {NULL, FEW, NULL, 0};
+    const psum_source array = {.data = a.data, .n = FEW}, generated = {.n = FEW};
     const psum_u128 want = psum_expected_sum(FEW);
     int ok = psum_offload_sum(&array, device, 0, FEW, NULL, NULL) == want;
     ok &= psum_offload_sum(&generated, device, 0, FEW, NULL, NULL) == want;

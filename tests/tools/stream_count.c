@@ -15,7 +15,7 @@ int main(int argc, char **argv)
         fputs("usage: stream_count N\n", stderr);
         return 2;
     }
-    psum_source src = {NULL, strtoull(argv[1], NULL, 10), NULL, 0};
+    psum_source src = {.n = strtoull(argv[1], NULL, 10)};
     char buf[PSUM_U128_DEC_SIZE];
     psum_u128 got = psum_sum_range(&src, 0, src.n);
     printf("%s\n", psum_u128_to_dec(got, buf));

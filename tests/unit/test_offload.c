@@ -102,7 +102,7 @@ ParameterizedTest(plan_case *c, offload, kernels_match_closed_form)
         wrong += back[i] != (int64_t)i;
     cr_expect(eq(u64, wrong, 0), "fill n=%llu", (unsigned long long)c->n);
 
-    psum_source src = {a.data, c->n, NULL, 0};
+    psum_source src = {.data = a.data, .n = c->n};
     expect_sum(psum_offload_sum(&src, dev, 0, c->n, &c->plan, &used), want, "array", c);
     expect_launches(&used, c);
     psum_offload_free(&a);
@@ -152,7 +152,7 @@ Test(offload, generated_is_exact_near_2_62)
     psum_offload_info info;
     psum_offload_query(&info);
     const uint64_t n = PSUM_MAX_ELEMENTS, lo = n - ((uint64_t)1 << 16);
-    const psum_source src = {NULL, n, NULL, 0};
+    const psum_source src = {.n = n};
     const psum_u128 want = psum_expected_sum(n) - psum_expected_sum(lo);
     const psum_offload_plan plans_2_62[] = {
         {0, 0, 0}, {0, 1000, 0}, {UINT64_MAX, 1 << 20, 0}, {2, 7, 0},
@@ -172,7 +172,7 @@ Test(offload, subranges_add_up)
     psum_offload_info info;
     psum_offload_query(&info);
     const uint64_t n = 100000;
-    const psum_source src = {NULL, n, NULL, 0};
+    const psum_source src = {.n = n};
     const psum_offload_plan plan = {10, 7, 0};
     psum_u128 total = 0;
     for (uint64_t lo = 0; lo < n; lo += 9999)
@@ -186,7 +186,7 @@ Test(offload, default_lanes_follow_the_last_launch)
 {
     psum_offload_info info;
     psum_offload_query(&info);
-    const psum_source src = {NULL, 1000000, NULL, 0};
+    const psum_source src = {.n = 1000000};
     psum_offload_used first, second;
     psum_offload_sum(&src, info.device, 0, src.n, NULL, &first);
     psum_offload_sum(&src, info.device, 0, src.n, NULL, &second);
@@ -199,7 +199,7 @@ Test(offload, cancel_stops_before_the_next_launch)
     psum_offload_info info;
     psum_offload_query(&info);
     volatile sig_atomic_t stop = 1;
-    const psum_source src = {NULL, 1000, &stop, 0};
+    const psum_source src = {.n = 1000, .cancel = &stop};
     psum_offload_used used;
     cr_expect(psum_offload_sum(&src, info.device, 0, 1000, NULL, &used) == 0);
     cr_expect(eq(u64, used.launches, 0));

@@ -19,7 +19,7 @@ static const psum_schedule schedules[] = {PSUM_SCHED_STATIC, PSUM_SCHED_DYNAMIC,
 static void check_slice(uint64_t n, uint64_t lo, uint64_t hi, int materialize)
 {
     psum_array array = {0};
-    psum_source src = {NULL, n, NULL, lo};
+    psum_source src = {.n = n, .first = lo};
     if (materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, hi - lo), 0));
         psum_array_fill_slice(&array, lo, 2, NULL);
@@ -85,7 +85,7 @@ Test(slice, a_slice_source_reads_its_array)
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
     psum_array_fill_slice(&array, 8192, 2, NULL);
     array.data[100] += 1;
-    psum_source src = {array.data, 16384, NULL, 8192};
+    psum_source src = {.data = array.data, .n = 16384, .first = 8192};
     int team = 0;
     uint64_t want_sum = (uint64_t)psum_slice_sum(8192, 12288) + 1;
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 8192, 12288), want_sum));
