@@ -18,7 +18,8 @@
  *          "generator_trials_s" the trials) into four accumulators, split statically
  *          (one range per thread) and dynamically (2^20-element ranges
  *          handed out by schedule(dynamic)) (1 thread, all); psum's stream
- *          kernels beside it
+ *          kernels beside it, at the width psum_stream_choose picks as in
+ *          psum_omp ("psum_stream_kernel": the width, those built, the trials)
  *   fill:  a plain parallel fill loop and psum's fill, each on a fresh
  *          mapping, in alternating order, best of 4
  *   gpu:   when built with offload and a device is there: a plain `target
@@ -291,23 +292,26 @@ static uint64_t gen_dynamic(const int64_t *a, uint64_t n, int threads)
 
 /* ---- psum_omp's own kernels, through its library, for the same-array comparison ---- */
 
+/* psum's stream kernel width, chosen in main as psum_omp chooses it. */
+static psum_stream_choice psum_stream;
+
 static uint64_t psum_serial(const int64_t *a, uint64_t n, int threads)
 {
     (void)threads;
-    psum_source src = {a, n, NULL, 0};
+    psum_source src = {.data = a, .n = n, .lanes = psum_stream.lanes};
     return (uint64_t)psum_sum_range(&src, 0, n);
 }
 
 static uint64_t psum_dynamic(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL, 0};
+    psum_source src = {.data = a, .n = n, .lanes = psum_stream.lanes};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, threads, &team);
 }
 
 static uint64_t psum_static(const int64_t *a, uint64_t n, int threads)
 {
-    psum_source src = {a, n, NULL, 0};
+    psum_source src = {.data = a, .n = n, .lanes = psum_stream.lanes};
     int team;
     return (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_STATIC, threads, &team);
 }
@@ -349,7 +353,7 @@ static uint64_t gpu_gen_ref(const int64_t *a, uint64_t n, int threads)
 static uint64_t gpu_psum(const int64_t *a, uint64_t n, int threads)
 {
     (void)threads;
-    psum_source src = {a, n, NULL, 0};
+    psum_source src = {.data = a, .n = n};
     return (uint64_t)psum_offload_sum(&src, gpu_device, 0, n, NULL, NULL);
 }
 #endif
@@ -389,7 +393,7 @@ static const char *gpu_open(uint64_t n, gpu_state *g)
 static void print_gpu(gpu_state *g, uint64_t n)
 {
     psum_offload_used read, gen;
-    psum_source src = {g->array.data, n, NULL, 0};
+    psum_source src = {.data = g->array.data, .n = n};
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &read);
     src.data = NULL;
     psum_offload_sum(&src, gpu_device, 0, n, NULL, &gen);
@@ -510,6 +514,7 @@ int main(int argc, char **argv)
         fill_psum = q < fill_psum ? q : fill_psum;
     }
 
+    psum_stream = psum_stream_choose();
     psum_array arr;
     if (psum_array_alloc(&arr, n) != 0) {
         perror("psum_limits: mmap");
@@ -555,7 +560,13 @@ int main(int argc, char **argv)
            "  \"generator_isa\": \"%s\",\n  \"generator_trials_s\": {",
            (unsigned long long)n, repeat, all, gen_isa);
     print_trials();
-    printf("},\n  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n", fill_plain, fill_psum);
+    printf("},\n  \"psum_stream_kernel\": {\"lanes\": %d, \"widths\": [", psum_stream.lanes);
+    for (int i = 0; i < psum_stream.widths; i++)
+        printf("%s%d", i ? ", " : "", psum_stream.width[i]);
+    printf("], \"trial_s\": [");
+    for (int i = 0; i < psum_stream.widths && psum_stream.trial_s[i] >= 0; i++)
+        printf("%s%.9g", i ? ", " : "", psum_stream.trial_s[i]);
+    printf("]},\n  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n", fill_plain, fill_psum);
 #if PSUM_OFFLOAD
     if (!gpu_skipped)
         print_gpu(&gpu, n);

@@ -170,6 +170,26 @@ def kernel_time(ref, key):
     return seconds
 
 
+def stream_kernel_lanes(ref):
+    """The width psum's stream kernel ran at in one psum_limits round; None
+    from a psum_limits that does not say."""
+    kernel = ref.get("psum_stream_kernel")
+    return kernel.get("lanes") if isinstance(kernel, dict) else None
+
+
+def stream_kernel_text(machine):
+    """psum's stream kernel width in the rounds, as its trial chose it."""
+    lanes = [x for x in machine.get("psum_stream_lanes", []) if x is not None]
+    widths = machine.get("psum_stream_widths") or []
+    if not lanes:
+        return ""
+    if len(widths) < 2:
+        return f"  psum's stream kernel: {lanes[0]} lanes, this build's only width."
+    counts = ", ".join(f"{w} lanes in {lanes.count(w)}" for w in widths)
+    return (f"  psum's stream kernel times its widths at start and takes the faster, as "
+            f"psum_omp does: {counts} of {len(lanes)} rounds.")
+
+
 def fill_time(ref, key):
     """psum_limits' fill time `key` in seconds; runs.RunFailed if it is no number."""
     try:
@@ -187,11 +207,12 @@ def measure(args):
     for binary in (limits, psum):
         if not os.access(binary, os.X_OK):
             raise runs.RunFailed(f"no {binary}: build first (meson compile -C {args.build})")
-    best, seen, cupy_skipped = {}, {}, None
+    best, seen, cupy_skipped, stream_lanes = {}, {}, None, []
     for r in range(args.rounds):
         print(f"limits.py: round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         ref = run_json([limits, str(args.n), str(args.repeat)], LIMITS_KEYS)
         gpu_keys = [k for pair in GPU_KEYS.values() for k in pair] if "gpu" in ref else []
+        stream_lanes.append(stream_kernel_lanes(ref))
         for key in KERNEL_KEYS + tuple(gpu_keys):
             add_best(best, key, kernel_time(ref, key), seen)
         for name in ("fill_plain", "fill_psum"):
@@ -210,7 +231,9 @@ def measure(args):
     if "skipped" not in gpu and cupy_skipped is not None:
         gpu = dict(gpu, cupy_skipped=cupy_skipped)
     machine = dict(mat["machine"], generator_isa=ref.get("generator_isa", "avx512f"),
-                   generator_trials_s=ref.get("generator_trials_s") or {})
+                   generator_trials_s=ref.get("generator_trials_s") or {},
+                   psum_stream_lanes=stream_lanes,
+                   psum_stream_widths=(ref.get("psum_stream_kernel") or {}).get("widths", []))
     return best, spread(seen), rss, ref["threads"], machine, gpu
 
 
@@ -374,7 +397,8 @@ def markdown(table, machine, n, rounds, repeat, gpu=None):
                  f"\"{BEATEN_TEXT}\": that reference is no limit.  A ratio "
                  "that misses its target by less than its reference's own spread "
                  "between rounds (slowest round over fastest) reads \"within noise "
-                 "(spread)\": those rounds cannot tell psum from the reference.")
+                 "(spread)\": those rounds cannot tell psum from the reference."
+                 + stream_kernel_text(machine))
     lines.append("")
     lines.append(gpu_note(gpu))
     return "\n".join(lines) + "\n"

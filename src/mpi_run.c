@@ -30,6 +30,7 @@ typedef struct {
     char host[PSUM_HOST_NAME_SIZE];
     int threads;    /* requested in this rank */
     uint64_t lo, hi; /* this rank's slice */
+    int lanes;       /* the stream kernel's width, rank 0's choice */
     bool fail_here; /* PSUM_MPI_FAIL_RANK names this rank */
     bool fail_sum;  /* ... and PSUM_MPI_FAIL_STAGE=sum */
     psum_mpi_watch watch; /* the CPUs and the load, for the verdicts */
@@ -142,7 +143,7 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
 {
     const psum_config *cfg = c->cfg;
     psum_array array = {0};
-    psum_source src = {NULL, cfg->n, NULL, 0};
+    psum_source src = {.n = cfg->n, .lanes = c->lanes};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         char why[256];
         if (psum_array_check_memory(cfg->n, psum_mem_available(), why, sizeof why) != 0)
@@ -163,6 +164,20 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
         return fail(c, "cannot allocate memory for %llu timing samples",
                     (unsigned long long)cfg->repeat);
     return STATUS_OK;
+}
+
+/*
+ * In stream mode rank 0 picks the stream kernel's width on its core and
+ * every rank uses it, so the report names the one kernel that all ran.
+ */
+static void choose_stream(rank_ctx *c, psum_result *res)
+{
+    if (c->cfg->mode != PSUM_MODE_STREAM)
+        return;
+    if (c->rank == 0)
+        res->stream = psum_stream_choose();
+    MPI_Bcast(&res->stream, (int)sizeof res->stream, MPI_BYTE, 0, c->comm);
+    c->lanes = res->stream.lanes;
 }
 
 static int serial_phase(rank_ctx *c, psum_result *res)
@@ -209,7 +224,7 @@ static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
 static int prepare_slice(rank_ctx *c, psum_array *array, psum_source *src)
 {
     const uint64_t n = c->hi - c->lo;
-    *src = (psum_source){NULL, c->cfg->n, NULL, c->lo};
+    *src = (psum_source){.n = c->cfg->n, .first = c->lo, .lanes = c->lanes};
     if (c->cfg->mode == PSUM_MODE_STREAM)
         return c->fail_here ? fail(c, "failure forced by PSUM_MPI_FAIL_RANK (a testing aid)")
                             : STATUS_OK;
@@ -389,6 +404,7 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     memset(res, 0, sizeof *res);
     psum_run_start(&res->base, cfg);
     res->base.qual.background_load = -1;
+    choose_stream(&c, &res->base);
 
     /* From here to the verdicts, the load of every node is watched. */
     psum_mpi_watch_start(&c.watch, c.node);

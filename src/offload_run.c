@@ -105,8 +105,8 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
 
     psum_array host = {0};
     psum_device_array dev = {0};
-    psum_source src = {NULL, cfg->n, cancel, 0};
-    gpu_job job = {{NULL, cfg->n, cancel, 0}, res->device.number, {0}};
+    psum_source src = {.n = cfg->n, .cancel = cancel};
+    gpu_job job = {{.n = cfg->n, .cancel = cancel}, res->device.number, {0}};
     psum_run_status st = PSUM_RUN_ERROR;
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         /* The serial phase reads the host array, and --from-host copies it. */
@@ -123,6 +123,7 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
         src.data = host.data;
         job.src.data = dev.data;
     }
+    psum_run_choose_stream(res, &src);
     st = psum_run_phases(res, &src, gpu_kernel, &job, err, errlen);
     if (st == PSUM_RUN_DONE) {
         res->device.teams = job.used.teams;

@@ -55,6 +55,18 @@ static bool on_gpu(const psum_result *r)
     return r->device.kind == PSUM_DEVICE_GPU;
 }
 
+/* A run that generated values on the host has its stream kernel's width. */
+static bool has_stream(const psum_result *r)
+{
+    return r->stream.widths > 0;
+}
+
+/* The widths were timed against each other (an AVX-512 build). */
+static bool stream_tried(const psum_result *r)
+{
+    return r->stream.widths > 1;
+}
+
 /* Efficiency divides by host threads: it has no meaning for a GPU run. */
 static bool has_efficiency(const psum_result *r)
 {
@@ -157,6 +169,23 @@ static void text_calls(FILE *out, const psum_result *r)
             (unsigned long long)p->calls_per_sample);
 }
 
+/* The stream kernel's width, and the trial that chose it. */
+static void text_stream(FILE *out, const psum_stream_choice *s)
+{
+    fprintf(out, "stream kernel: %d lanes of 64 bits per vector", s->lanes);
+    if (s->widths < 2) {
+        fputs(" (this build's only width)\n", out);
+        return;
+    }
+    fputs(", the faster in a trial on one core (", out);
+    for (int i = 0; i < s->widths; i++) {
+        char t[PSUM_SECONDS_SIZE];
+        fprintf(out, "%s%d lanes %s", i ? ", " : "", s->width[i],
+                psum_format_seconds(s->trial_s[i], t));
+    }
+    fputs("; best of 5 over 2^24 values)\n", out);
+}
+
 /* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */
 static void text_device(FILE *out, const psum_result *r)
 {
@@ -209,6 +238,8 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
                 r->huge_advised ? "huge pages advised" : "no huge pages",
                 psum_format_seconds(r->materialize_s, fill));
     }
+    if (has_stream(r))
+        text_stream(out, &r->stream);
 
     text_calls(out, r);
 
@@ -296,6 +327,28 @@ static const char csv_header[] =
     "device,device_name,devices,device_number,on_device,device_teams,device_threads,"
     "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
 
+/*
+ * The stream kernel's fields, always last (after psum_mpi's): only the
+ * widths 8 and 4 are ever timed against each other.
+ */
+static const char csv_stream_header[] =
+    ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s";
+
+static void csv_stream(FILE *out, const psum_result *r)
+{
+    const psum_stream_choice *s = &r->stream;
+    if (!has_stream(r)) {
+        fputs(",,,", out);
+        return;
+    }
+    fprintf(out, ",%d", s->lanes);
+    const int timed[] = {8, 4};
+    for (size_t k = 0; k < 2; k++) {
+        int i = s->width[0] == timed[k] ? 0 : 1;
+        csv_number(out, stream_tried(r) && s->width[i] == timed[k], s->trial_s[i]);
+    }
+}
+
 /* The fields a psum_mpi result adds at the end of the row. */
 static const char csv_ranks_header[] =
     ",ranks,threads_per_rank,nodes,ranks_per_node,imbalance_min_s,imbalance_mean_s,"
@@ -360,6 +413,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     if (c->csv_header) {
         fputs(csv_header, out);
         fputs(across_ranks(r) ? csv_ranks_header : "", out);
+        fputs(csv_stream_header, out);
         fputc('\n', out);
     }
     fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
@@ -393,6 +447,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     csv_device(out, r);
     if (across_ranks(r))
         csv_ranks(out, &r->ranks);
+    csv_stream(out, r);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -422,6 +477,29 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p, bool no
             noisy ? "true" : "false", (unsigned long long)p->calls_per_sample);
     for (size_t i = 0; i < p->count; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
+    fputs("]},\n", out);
+}
+
+/* The stream kernel's object, or null when no value was generated on the host. */
+static void json_stream(FILE *out, const psum_result *r)
+{
+    const psum_stream_choice *s = &r->stream;
+    fputs("  \"stream_kernel\": ", out);
+    if (!has_stream(r)) {
+        fputs("null,\n", out);
+        return;
+    }
+    fprintf(out, "{\"lanes\": %d, \"widths\": [", s->lanes);
+    for (int i = 0; i < s->widths; i++)
+        fprintf(out, "%s%d", i ? ", " : "", s->width[i]);
+    fputs("], \"trial_s\": ", out);
+    if (!stream_tried(r)) {
+        fputs("null},\n", out);
+        return;
+    }
+    fputc('[', out);
+    for (int i = 0; i < s->widths; i++)
+        fprintf(out, "%s%.9g", i ? ", " : "", s->trial_s[i]);
     fputs("]},\n", out);
 }
 
@@ -524,6 +602,7 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
             (unsigned long long)r->peak_rss);
     json_qualification(out, &r->qual);
     json_device(out, r);
+    json_stream(out, r);
     if (across_ranks(r))
         json_ranks(out, &r->ranks);
     json_machine(out, m);

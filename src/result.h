@@ -15,6 +15,7 @@
 #include "exact.h"
 #include "measure.h"
 #include "ranks.h"
+#include "sum.h"
 
 /*
  * Whether the figures can be trusted, decided once (qualify.h) and carried
@@ -71,6 +72,12 @@ typedef struct {
     /* First-touch fill time of the host array; < 0 when there is none. */
     double materialize_s;
     bool huge_advised;      /* madvise(MADV_HUGEPAGE) accepted */
+    /*
+     * The host stream kernel's width and its trial (psum_run_choose_stream);
+     * all zero when no value is generated on the host (materialize mode,
+     * or --device gpu with --no-serial).
+     */
+    psum_stream_choice stream;
     psum_phase serial;      /* count 0 with --no-serial */
     psum_phase parallel;
     psum_u128 expected;     /* n(n-1)/2 */

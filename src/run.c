@@ -128,13 +128,22 @@ int psum_run_host_array(psum_result *res, psum_array *array, const volatile sig_
     return 0;
 }
 
+void psum_run_choose_stream(psum_result *res, psum_source *src)
+{
+    const psum_config *cfg = &res->cfg;
+    if (cfg->mode != PSUM_MODE_STREAM || (cfg->device == PSUM_DEVICE_GPU && !cfg->serial))
+        return;
+    res->stream = psum_stream_choose();
+    src->lanes = res->stream.lanes;
+}
+
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                          psum_result *res, char *err, size_t errlen)
 {
     psum_run_start(res, cfg);
 
     psum_array array = {0};
-    psum_source src = {NULL, cfg->n, cancel, 0};
+    psum_source src = {.n = cfg->n, .cancel = cancel};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         if (psum_run_host_array(res, &array, cancel, err, errlen) != 0)
             return PSUM_RUN_ERROR;
@@ -145,6 +154,7 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         }
     }
 
+    psum_run_choose_stream(res, &src);
     parallel_job job = {&src, cfg->chunks, cfg->schedule, res->threads_requested, &res->team};
     psum_run_status st = psum_run_phases(res, &src, parallel_kernel, &job, err, errlen);
     psum_array_free(&array);

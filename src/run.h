@@ -43,6 +43,15 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
 void psum_run_start(psum_result *res, const psum_config *cfg);
 
 /*
+ * In a run that generates values on the host (stream mode, on the cpu or
+ * with a serial phase), picks the stream kernel's width for this CPU
+ * (psum_stream_choose, a few milliseconds), records the choice in
+ * res->stream and sets src->lanes to it; otherwise does nothing.  Call it
+ * after psum_run_start, before the timed phases.
+ */
+void psum_run_choose_stream(psum_result *res, psum_source *src);
+
+/*
  * The serial phase's kernel, a psum_kernel_fn (measure.h): sums all n
  * elements of the psum_source that src points to on the calling thread.
  */

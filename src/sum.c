@@ -1,6 +1,9 @@
 #include "sum.h"
 
 #include <omp.h>
+#include <stdbool.h>
+
+#include "timer.h"
 
 /*
  * 64-bit lanes per vector: one register's worth, so the stream loop's ten
@@ -9,22 +12,43 @@
  * SSE2 xmm, an Arm NEON register).  Eight lanes on every target spilled
  * without AVX-512: gcc's loop for AVX2, plain x86-64 and aarch64 stored and
  * reloaded its vectors on the stack in every round; now none does (checked
- * in the assembly with gcc 12).  Unsigned, so lanes wrap instead of
- * invoking undefined behaviour; the block bound below makes the wrapped
- * total exact.
+ * in the assembly with gcc 12).
+ *
+ * An AVX-512 build also has the four-lane kernel, and psum_stream_choose
+ * times both: which is faster depends on the core (on an AMD EPYC VM four
+ * lanes were 11 % faster, where Intel's cores add two 512-bit vectors per
+ * cycle but three 256-bit ones).  BARRIER_REG: see sum_stream.inc.
  */
 #if defined(__AVX512F__)
 #define LANES 8
-#define LANE_INDEX {0, 1, 2, 3, 4, 5, 6, 7}
+#define HAS_FOUR_LANES 1
+#define BARRIER_REG "v"
 #elif defined(__AVX2__)
 #define LANES 4
-#define LANE_INDEX {0, 1, 2, 3}
+#define BARRIER_REG "x"
+#elif defined(__SSE2__)
+#define LANES 2
+#define BARRIER_REG "x"
+#elif defined(__aarch64__)
+#define LANES 2
+#define BARRIER_REG "w"
 #else
 #define LANES 2
-#define LANE_INDEX {0, 1}
 #endif
-#define ROUND (4 * LANES) /* values per loop round: four vectors */
-typedef uint64_t lanes __attribute__((vector_size(LANES * 8)));
+
+#define STREAM_LANES LANES
+#define STREAM_BLOCK stream_block_native
+#include "sum_stream.inc"
+#undef STREAM_LANES
+#undef STREAM_BLOCK
+
+#ifdef HAS_FOUR_LANES
+#define STREAM_LANES 4
+#define STREAM_BLOCK stream_block_four
+#include "sum_stream.inc"
+#undef STREAM_LANES
+#undef STREAM_BLOCK
+#endif
 
 void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
                        uint64_t *lo, uint64_t *hi)
@@ -49,31 +73,54 @@ static uint64_t block_length(uint64_t n)
     return exact < MAX_BLOCK ? exact : MAX_BLOCK;
 }
 
-/*
- * An empty asm that claims to change *v.  Without it clang reassociates
- * the unrolled adds (acc += v; v += step, eight times, becomes a few adds
- * of multiples of v) and does about half the additions it claims to; the
- * barrier makes every round add each of its ROUND values, as gcc does
- * anyway.  A vector is one register: a zmm with AVX-512 ("v" constraint),
- * a ymm or xmm with AVX2 or SSE2 ("x"), a NEON register on aarch64 ("w");
- * on any other target the barrier is omitted.
- */
-static inline void opaque(lanes *v)
-{
-#if defined(__AVX512F__)
-    __asm__("" : "+v"(*v));
-#elif defined(__SSE2__)
-    __asm__("" : "+x"(*v));
-#elif defined(__aarch64__)
-    __asm__("" : "+w"(*v));
-#else
-    (void)v;
-#endif
-}
-
 int psum_stream_lanes(void)
 {
     return LANES;
+}
+
+static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
+{
+#ifdef HAS_FOUR_LANES
+    if (src->lanes == 4)
+        return stream_block_four(lo, hi);
+#endif
+    (void)src;
+    return stream_block_native(lo, hi);
+}
+
+/*
+ * Values per trial: 2^24, about 0.6 ms on one core of the EPYC VM at
+ * either width, so the five rounds of both cost a few milliseconds.
+ */
+#define TRIAL_VALUES ((uint64_t)1 << 24)
+#define TRIAL_ROUNDS 5
+
+psum_stream_choice psum_stream_choose(void)
+{
+    psum_stream_choice c = {.lanes = LANES, .widths = 1, .width = {LANES, 0},
+                            .trial_s = {-1, -1}};
+#ifdef HAS_FOUR_LANES
+    c.widths = 2;
+    c.width[1] = 4;
+    /* 0 + 1 + ... + (TRIAL_VALUES - 1), which fits in 64 bits. */
+    const uint64_t want = TRIAL_VALUES * (TRIAL_VALUES - 1) / 2;
+    bool wrong[2] = {false, false};
+    for (int r = 0; r < TRIAL_ROUNDS; r++)
+        for (int k = 0; k < 2; k++) {
+            int w = (r + k) % 2; /* each round starts with the other width */
+            double t0 = psum_now();
+            uint64_t s = w == 0 ? stream_block_native(0, TRIAL_VALUES)
+                                : stream_block_four(0, TRIAL_VALUES);
+            double t = psum_now() - t0;
+            wrong[w] = wrong[w] || s != want;
+            if (c.trial_s[w] < 0 || t < c.trial_s[w])
+                c.trial_s[w] = t;
+        }
+    /* A width that summed wrong is never chosen (the runs would say so anyway). */
+    bool four = !wrong[1] && (wrong[0] || c.trial_s[1] < c.trial_s[0]);
+    c.lanes = four ? 4 : LANES;
+#endif
+    return c;
 }
 
 static uint64_t array_block(const int64_t *data, uint64_t lo, uint64_t hi)
@@ -81,48 +128,6 @@ static uint64_t array_block(const int64_t *data, uint64_t lo, uint64_t hi)
     uint64_t s = 0;
     for (uint64_t i = lo; i < hi; i++)
         s += (uint64_t)data[i];
-    return s;
-}
-
-/*
- * Sum of lo, lo+1, ..., hi-1 modulo 2^64, generated LANES at a time into
- * four accumulators.  The last, partial round adds the values below hi and
- * masks the rest, so every element goes through the vector adds.
- */
-static uint64_t stream_block(uint64_t lo, uint64_t hi)
-{
-    const lanes zero = {0};
-    const lanes step = zero + ROUND;
-    const lanes limit = zero + hi;
-    const lanes index = LANE_INDEX;
-    lanes v0 = index + lo;
-    lanes v1 = v0 + LANES, v2 = v0 + 2 * LANES, v3 = v0 + 3 * LANES;
-    lanes a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-
-    for (uint64_t rounds = (hi - lo) / ROUND; rounds > 0; rounds--) {
-        a0 += v0;
-        a1 += v1;
-        a2 += v2;
-        a3 += v3;
-        v0 += step;
-        v1 += step;
-        v2 += step;
-        v3 += step;
-        opaque(&v0);
-        opaque(&v1);
-        opaque(&v2);
-        opaque(&v3);
-    }
-    /* (v < limit) is all ones in the lanes below hi, zero elsewhere. */
-    a0 += v0 & (lanes)(v0 < limit);
-    a1 += v1 & (lanes)(v1 < limit);
-    a2 += v2 & (lanes)(v2 < limit);
-    a3 += v3 & (lanes)(v3 < limit);
-
-    lanes a = a0 + a1 + a2 + a3;
-    uint64_t s = 0;
-    for (int i = 0; i < LANES; i++)
-        s += a[i];
     return s;
 }
 
@@ -135,7 +140,7 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
             return total;
         uint64_t end = hi - lo > block ? lo + block : hi;
         total += src->data ? array_block(src->data, lo - src->first, end - src->first)
-                           : stream_block(lo, end);
+                           : stream_block(src, lo, end);
         lo = end;
     }
     return total;

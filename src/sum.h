@@ -43,7 +43,25 @@ typedef struct {
      * Ignored in stream mode.
      */
     uint64_t first;
+    /*
+     * The stream kernel's width in 64-bit lanes: one of the widths that
+     * psum_stream_choose names, usually its choice; 0 (or any width this
+     * build lacks) means psum_stream_lanes(), the build's widest.
+     */
+    int lanes;
 } psum_source;
+
+/*
+ * The stream kernel's widths in this build and the one to use.  An AVX-512
+ * build has two (8 and 4 lanes), timed against each other; any other build
+ * has one, untimed.
+ */
+typedef struct {
+    int lanes;         /* the width to use: the faster in the trial */
+    int widths;        /* widths in this build: 1 or 2 */
+    int width[2];      /* their lanes, widest first; width[widths..1] is 0 */
+    double trial_s[2]; /* each width's best trial time in seconds; -1 when untimed */
+} psum_stream_choice;
 
 /*
  * Chunk k of `chunks` over [0, n): stores [*lo, *hi).  Consecutive chunks
@@ -55,10 +73,19 @@ void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
                        uint64_t *lo, uint64_t *hi);
 
 /*
- * The stream kernel's 64-bit lanes per vector in this build: 8 (AVX-512),
- * 4 (AVX2) or 2 (otherwise), one register's worth.
+ * The stream kernel's widest width in this build, in 64-bit lanes per
+ * vector: 8 (AVX-512), 4 (AVX2) or 2 (otherwise), one register's worth.
  */
 int psum_stream_lanes(void);
+
+/*
+ * Picks the stream kernel's width for this CPU.  With two widths, times
+ * each on the calling thread over the same 2^24 values, five rounds in
+ * alternating order, best of five, a few milliseconds in all, and returns
+ * the faster one whose sums were right; with one, returns it at once.
+ * Call it once before the timed phases, never inside them.
+ */
+psum_stream_choice psum_stream_choose(void);
 
 /*
  * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n; a

@@ -132,6 +132,21 @@ class Note(unittest.TestCase):
                       "AVX-512 10.30 ms against AVX2 9.14 ms; four accumulators)",
                       limits.markdown(rows, both, N, 3, 5))
 
+    def test_markdown_names_psum_stream_width_per_round(self):
+        rows = limits.rows(dict(CPU), N, 4, 10**12, RSS)
+        text = limits.markdown(rows, dict(MACHINE, psum_stream_lanes=[4, 8, 4],
+                                          psum_stream_widths=[8, 4]), N, 3, 5)
+        self.assertIn("psum's stream kernel times its widths at start and takes the faster, "
+                      "as psum_omp does: 8 lanes in 1, 4 lanes in 2 of 3 rounds.", text)
+        text = limits.markdown(rows, dict(MACHINE, psum_stream_lanes=[4, 4],
+                                          psum_stream_widths=[4]), N, 3, 5)
+        self.assertIn("psum's stream kernel: 4 lanes, this build's only width.", text)
+        # A psum_limits that does not say: nothing is claimed.
+        text = limits.markdown(rows, dict(MACHINE, psum_stream_lanes=[None]), N, 3, 5)
+        self.assertNotIn("psum's stream kernel", text)
+        self.assertIsNone(limits.stream_kernel_lanes({}))
+        self.assertEqual(limits.stream_kernel_lanes({"psum_stream_kernel": {"lanes": 8}}), 8)
+
     def test_markdown_carries_the_note(self):
         best = dict(CPU, **GPU)
         text = limits.markdown(limits.rows(best, N, 4, 10**12, RSS), MACHINE, N, 3, 5, DEVICE)

@@ -222,10 +222,17 @@ def text_and_csv():
     ok = rc == 0 and len(rows) == 2
     if ok:
         head, values = rows[0].split(","), rows[1].split(",")
-        ok = head[-8:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
-                           "imbalance_min_s", "imbalance_mean_s", "imbalance_max_s",
-                           "reduce_s"] and values[-8:-4] == ["2", "1", "1", "2"]
-    report(ok, "csv: one header, one row, the ranks' columns last", f"exit {rc}\n{err}{out}")
+        ok = head[-11:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
+                            "imbalance_min_s", "imbalance_mean_s", "imbalance_max_s",
+                            "reduce_s", "stream_lanes", "stream_trial_8_lanes_s",
+                            "stream_trial_4_lanes_s"] and values[-11:-7] == ["2", "1", "1", "2"]
+    report(ok, "csv: one header, one row, the ranks' columns then the stream kernel's last",
+           f"exit {rc}\n{err}{out}")
+    rc, out, err, _ = mpirun(2, "-m", "stream", "-n", "1e5", "--repeat", "1", "--format", "json")
+    kernel = json.loads(out)["stream_kernel"] if rc == 0 else None
+    report(kernel is not None and kernel["lanes"] in kernel["widths"] and
+           "stream kernel: " in mpirun(2, "-m", "stream", "-n", "1e5", "--repeat", "1")[1],
+           "stream mode: rank 0's choice of the stream kernel reported", f"exit {rc}\n{err}{out}")
 
 
 sizes()

@@ -292,6 +292,8 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
                                       .serial_noisy = true, .parallel_noisy = true,
                                       .oversubscribed = true, .busy = true, .noisy = true};
         m->omp_proc_bind = NULL;
+        r.stream = (psum_stream_choice){.lanes = 4, .widths = 2, .width = {8, 4},
+                                        .trial_s = {0.000625, 0.0005}};
         break;
     case 5: /* a gpu run from a host copy: the device fields, no efficiency */
         r.team = 1;
@@ -302,13 +304,19 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
         r.ranks = (psum_ranks){.ranks = 2, .threads_per_rank = 1, .nodes = 1,
                                .ranks_per_node = 2, .imbalance = {1, 1, 1}, .reduce_s = -1};
         break;
+    case 7: /* stream mode on a build with one width: nothing timed */
+        r.cfg.mode = PSUM_MODE_STREAM;
+        r.materialize_s = -1;
+        r.stream = (psum_stream_choice){.lanes = 2, .widths = 1, .width = {2, 0},
+                                        .trial_s = {-1, -1}};
+        break;
     }
     return r;
 }
 
 Test(report, csv_rows_have_as_many_fields_as_the_header)
 {
-    for (int which = 0; which < 7; which++) {
+    for (int which = 0; which < 8; which++) {
         psum_machine m;
         psum_warnings w;
         psum_result r = variant(which, &m, &w);
@@ -402,6 +410,46 @@ Test(report, device_fields_in_csv_and_json)
     cr_expect(not(eq(ptr, strstr(json, "\"device\": {\"kind\": \"cpu\", \"name\": null, "
                                       "\"devices\": null"), NULL)), "%s", json);
     free(json);
+}
+
+/* Which stream kernel ran and the trial that chose it, in every format. */
+Test(report, stream_kernel_in_every_format)
+{
+    static const struct {
+        int which;
+        const char *csv[3]; /* stream_lanes, stream_trial_8_lanes_s, stream_trial_4_lanes_s */
+        const char *json, *text;
+    } cases[] = {
+        {4, {"4", "0.000625", "0.0005"},
+         "\"stream_kernel\": {\"lanes\": 4, \"widths\": [8, 4], \"trial_s\": [0.000625, 0.0005]},\n",
+         "stream kernel: 4 lanes of 64 bits per vector, the faster in a trial on one core "
+         "(8 lanes 625.0 us, 4 lanes 500.0 us; best of 5 over 2^24 values)\n"},
+        {7, {"2", "", ""},
+         "\"stream_kernel\": {\"lanes\": 2, \"widths\": [2], \"trial_s\": null},\n",
+         "stream kernel: 2 lanes of 64 bits per vector (this build's only width)\n"},
+        {0, {"", "", ""}, "\"stream_kernel\": null,\n", NULL},
+    };
+    static const char *const columns[] = {"stream_lanes", "stream_trial_8_lanes_s",
+                                          "stream_trial_4_lanes_s"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        psum_machine m;
+        psum_warnings w;
+        psum_result r = variant(cases[i].which, &m, &w);
+        char *csv = render_with(psum_report_csv, &r, &m);
+        for (size_t k = 0; k < 3; k++)
+            cr_expect(eq(str, csv_field(csv, columns[k]), (char *)cases[i].csv[k]),
+                      "variant %d %s", cases[i].which, columns[k]);
+        free(csv);
+        char *json = render_with(psum_report_json, &r, &m);
+        cr_expect(not(eq(ptr, strstr(json, cases[i].json), NULL)), "%s", json);
+        free(json);
+        char *text = render_with(psum_report_text, &r, &m);
+        if (cases[i].text != NULL)
+            cr_expect(not(eq(ptr, strstr(text, cases[i].text), NULL)), "%s", text);
+        else
+            cr_expect(eq(ptr, strstr(text, "stream kernel"), NULL), "%s", text);
+        free(text);
+    }
 }
 
 Test(report, csv_without_header_is_the_row_alone)

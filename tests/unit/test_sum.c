@@ -37,7 +37,7 @@ static void dec(psum_u128 v, char *buf)
 ParameterizedTest(size_case *c, sum, matches_closed_form)
 {
     psum_array array = {0};
-    psum_source src = {NULL, c->n, NULL, 0};
+    psum_source src = {.n = c->n};
     if (c->materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, c->n), 0));
         psum_array_fill(&array, 2, NULL);
@@ -74,6 +74,68 @@ Test(sum, stream_lanes_are_one_register)
 #ifdef PSUM_TEST_LANES
     cr_assert(eq(int, lanes, PSUM_TEST_LANES));
 #endif
+}
+
+/*
+ * The choice names the build's widths, widest first, and picks one; an
+ * AVX-512 build times 8 and 4 lanes, any other has its one width untimed.
+ */
+Test(sum, stream_choice_names_a_built_width)
+{
+    psum_stream_choice c = psum_stream_choose();
+    cr_assert(c.widths == 1 || c.widths == 2, "%d widths", c.widths);
+    cr_assert(eq(int, c.width[0], psum_stream_lanes()));
+    if (c.widths == 2) {
+        cr_assert(eq(int, c.width[0], 8));
+        cr_assert(eq(int, c.width[1], 4));
+        cr_assert(c.trial_s[0] > 0 && c.trial_s[1] > 0, "%g %g", c.trial_s[0], c.trial_s[1]);
+        cr_assert(c.lanes == 8 || c.lanes == 4, "%d", c.lanes);
+        /* The faster one, as measured. */
+        cr_assert(eq(int, c.lanes, c.trial_s[1] < c.trial_s[0] ? 4 : 8));
+    } else {
+        cr_assert(eq(int, c.width[1], 0));
+        cr_assert(eq(int, c.lanes, c.width[0]));
+        cr_assert(c.trial_s[0] < 0 && c.trial_s[1] < 0);
+    }
+}
+
+/*
+ * Every width the build has, and a width it lacks (which means its
+ * widest), exact over ranges whose ends fall on and off the rounds of 8,
+ * 16 and 32 values, serially and in parallel, and past 2^64 near 2^62.
+ */
+Test(sum, every_stream_width_is_exact)
+{
+    psum_stream_choice c = psum_stream_choose();
+    int widths[3] = {c.width[0], c.width[1], 3};
+    for (int w = 0; w < 3; w++) {
+        if (widths[w] == 0)
+            continue;
+        for (uint64_t lo = 0; lo < 40; lo += 13)
+            for (uint64_t hi = lo; hi < lo + 140; hi++) {
+                psum_source src = {.n = 1000, .lanes = widths[w]};
+                uint64_t want = (uint64_t)(psum_expected_sum(hi) - psum_expected_sum(lo));
+                cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, lo, hi), want),
+                          "lanes %d [%llu, %llu)", widths[w], (unsigned long long)lo,
+                          (unsigned long long)hi);
+            }
+        const uint64_t ns[] = {1, 31, 32, 33, 12345, 1000007};
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+            psum_source src = {.n = ns[i], .lanes = widths[w]};
+            int team = 0;
+            char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
+            dec(psum_expected_sum(ns[i]), want);
+            dec(psum_sum_parallel(&src, 7, PSUM_SCHED_DYNAMIC, 3, &team), got);
+            cr_expect(eq(str, got, want), "lanes %d n=%llu", widths[w],
+                      (unsigned long long)ns[i]);
+        }
+        const uint64_t n = PSUM_MAX_ELEMENTS, lo = n - 1000;
+        psum_source src = {.n = n, .lanes = widths[w]};
+        char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
+        dec(psum_expected_sum(n) - psum_expected_sum(lo), want);
+        dec(psum_sum_range(&src, lo, n), got);
+        cr_expect(eq(str, got, want), "lanes %d near 2^62", widths[w]);
+    }
 }
 
 Test(sum, partition_covers_every_index_once)
@@ -116,7 +178,7 @@ Test(sum, partition_bounds_do_not_overflow_at_the_largest_n)
 
 Test(sum, subrange_sums_are_exact)
 {
-    psum_source src = {NULL, 1000, NULL, 0};
+    psum_source src = {.n = 1000};
     /* 10 + 11 + ... + 19 = 145; empty ranges give 0 */
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 10, 20), 145));
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 5, 5), 0));
@@ -130,7 +192,7 @@ Test(sum, stream_is_exact_past_2_63_within_one_block)
      * it and combine the blocks in 128 bits.
      */
     const uint64_t n = PSUM_MAX_ELEMENTS;
-    psum_source src = {NULL, n, NULL, 0};
+    psum_source src = {.n = n};
     const uint64_t lo = n - 1000;
     char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
     dec(psum_expected_sum(n) - psum_expected_sum(lo), want);
@@ -145,7 +207,7 @@ Test(sum, a_wrong_element_changes_the_sum)
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
     psum_array_fill(&array, 2, NULL);
     array.data[1234] += 1;
-    psum_source src = {array.data, 4096, NULL, 0};
+    psum_source src = {.data = array.data, .n = 4096};
     int team = 0;
     psum_u128 want = psum_expected_sum(4096) + 1;
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 0, 4096), (uint64_t)want));
@@ -157,7 +219,7 @@ Test(sum, a_wrong_element_changes_the_sum)
 Test(sum, cancel_stops_the_kernels)
 {
     volatile sig_atomic_t cancel = 1;
-    psum_source src = {NULL, 1000000, &cancel, 0};
+    psum_source src = {.n = 1000000, .cancel = &cancel};
     int team = 0;
     cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 0, 1000000), 0));
     cr_assert(eq(u64, (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, 2, &team), 0));
