@@ -514,7 +514,7 @@ int main(int argc, char **argv)
         fill_psum = q < fill_psum ? q : fill_psum;
     }
 
-    psum_stream = psum_stream_choose();
+    psum_stream = psum_stream_choose(all);
     psum_array arr;
     if (psum_array_alloc(&arr, n) != 0) {
         perror("psum_limits: mmap");

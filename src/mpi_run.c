@@ -175,7 +175,7 @@ static void choose_stream(rank_ctx *c, psum_result *res)
     if (c->cfg->mode != PSUM_MODE_STREAM)
         return;
     if (c->rank == 0)
-        res->stream = psum_stream_choose();
+        res->stream = psum_stream_choose(c->threads);
     MPI_Bcast(&res->stream, (int)sizeof res->stream, MPI_BYTE, 0, c->comm);
     c->lanes = res->stream.lanes;
 }

@@ -177,13 +177,14 @@ static void text_stream(FILE *out, const psum_stream_choice *s)
         fputs(" (this build's only width)\n", out);
         return;
     }
-    fputs(", the faster in a trial on one core (", out);
+    fprintf(out, ", the faster in a trial on %d thread%s at once (", s->threads,
+            plural((unsigned)s->threads));
     for (int i = 0; i < s->widths; i++) {
         char t[PSUM_SECONDS_SIZE];
         fprintf(out, "%s%d lanes %s", i ? ", " : "", s->width[i],
                 psum_format_seconds(s->trial_s[i], t));
     }
-    fputs("; best of 5 over 2^24 values)\n", out);
+    fputs("; each thread's best of 5 over 2^24 values, the slowest thread's)\n", out);
 }
 
 /* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */
@@ -332,13 +333,13 @@ static const char csv_header[] =
  * widths 8 and 4 are ever timed against each other.
  */
 static const char csv_stream_header[] =
-    ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s";
+    ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s,stream_trial_threads";
 
 static void csv_stream(FILE *out, const psum_result *r)
 {
     const psum_stream_choice *s = &r->stream;
     if (!has_stream(r)) {
-        fputs(",,,", out);
+        fputs(",,,,", out);
         return;
     }
     fprintf(out, ",%d", s->lanes);
@@ -347,6 +348,10 @@ static void csv_stream(FILE *out, const psum_result *r)
         int i = s->width[0] == timed[k] ? 0 : 1;
         csv_number(out, stream_tried(r) && s->width[i] == timed[k], s->trial_s[i]);
     }
+    if (stream_tried(r))
+        fprintf(out, ",%d", s->threads);
+    else
+        fputc(',', out);
 }
 
 /* The fields a psum_mpi result adds at the end of the row. */
@@ -494,13 +499,13 @@ static void json_stream(FILE *out, const psum_result *r)
         fprintf(out, "%s%d", i ? ", " : "", s->width[i]);
     fputs("], \"trial_s\": ", out);
     if (!stream_tried(r)) {
-        fputs("null},\n", out);
+        fputs("null, \"trial_threads\": null},\n", out);
         return;
     }
     fputc('[', out);
     for (int i = 0; i < s->widths; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", s->trial_s[i]);
-    fputs("]},\n", out);
+    fprintf(out, "], \"trial_threads\": %d},\n", s->threads);
 }
 
 /* The device object: the kind alone on the cpu, the rest null. */

@@ -133,7 +133,9 @@ void psum_run_choose_stream(psum_result *res, psum_source *src)
     const psum_config *cfg = &res->cfg;
     if (cfg->mode != PSUM_MODE_STREAM || (cfg->device == PSUM_DEVICE_GPU && !cfg->serial))
         return;
-    res->stream = psum_stream_choose();
+    /* The threads of the phases that use it: the team's, or the serial phase's one. */
+    int threads = cfg->device == PSUM_DEVICE_GPU ? 1 : res->threads_requested;
+    res->stream = psum_stream_choose(threads);
     src->lanes = res->stream.lanes;
 }
 

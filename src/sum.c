@@ -15,7 +15,7 @@
  * in the assembly with gcc 12).
  *
  * An AVX-512 build also has the four-lane kernel, and psum_stream_choose
- * times both: which is faster depends on the core (on an AMD EPYC VM four
+ * times both on the run's threads: which is faster depends on the core (on an AMD EPYC VM four
  * lanes were 11 % faster, where Intel's cores add two 512-bit vectors per
  * cycle but three 256-bit ones).  BARRIER_REG: see sum_stream.inc.
  */
@@ -95,16 +95,15 @@ static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
 #define TRIAL_VALUES ((uint64_t)1 << 24)
 #define TRIAL_ROUNDS 5
 
-psum_stream_choice psum_stream_choose(void)
-{
-    psum_stream_choice c = {.lanes = LANES, .widths = 1, .width = {LANES, 0},
-                            .trial_s = {-1, -1}};
 #ifdef HAS_FOUR_LANES
-    c.widths = 2;
-    c.width[1] = 4;
+/*
+ * One thread's trial: its best time of each width in best[], and whether a
+ * width summed wrong in wrong[].
+ */
+static void trial(double best[2], bool wrong[2])
+{
     /* 0 + 1 + ... + (TRIAL_VALUES - 1), which fits in 64 bits. */
     const uint64_t want = TRIAL_VALUES * (TRIAL_VALUES - 1) / 2;
-    bool wrong[2] = {false, false};
     for (int r = 0; r < TRIAL_ROUNDS; r++)
         for (int k = 0; k < 2; k++) {
             int w = (r + k) % 2; /* each round starts with the other width */
@@ -113,12 +112,39 @@ psum_stream_choice psum_stream_choose(void)
                                 : stream_block_four(0, TRIAL_VALUES);
             double t = psum_now() - t0;
             wrong[w] = wrong[w] || s != want;
-            if (c.trial_s[w] < 0 || t < c.trial_s[w])
-                c.trial_s[w] = t;
+            if (best[w] < 0 || t < best[w])
+                best[w] = t;
         }
+}
+#endif
+
+psum_stream_choice psum_stream_choose(int threads)
+{
+    psum_stream_choice c = {.lanes = LANES, .widths = 1, .width = {LANES, 0},
+                            .trial_s = {-1, -1}, .threads = 0};
+#ifdef HAS_FOUR_LANES
+    c.widths = 2;
+    c.width[1] = 4;
+    bool wrong[2] = {false, false};
+#pragma omp parallel num_threads(threads > 0 ? threads : 1)
+    {
+        double best[2] = {-1, -1};
+        bool bad[2] = {false, false};
+        trial(best, bad);
+#pragma omp critical
+        {
+            c.threads++;
+            for (int w = 0; w < 2; w++) {
+                c.trial_s[w] = best[w] > c.trial_s[w] ? best[w] : c.trial_s[w];
+                wrong[w] = wrong[w] || bad[w];
+            }
+        }
+    }
     /* A width that summed wrong is never chosen (the runs would say so anyway). */
     bool four = !wrong[1] && (wrong[0] || c.trial_s[1] < c.trial_s[0]);
     c.lanes = four ? 4 : LANES;
+#else
+    (void)threads;
 #endif
     return c;
 }

@@ -60,7 +60,12 @@ typedef struct {
     int lanes;         /* the width to use: the faster in the trial */
     int widths;        /* widths in this build: 1 or 2 */
     int width[2];      /* their lanes, widest first; width[widths..1] is 0 */
-    double trial_s[2]; /* each width's best trial time in seconds; -1 when untimed */
+    /*
+     * Each width's trial time in seconds: every thread's best of five,
+     * the slowest thread's; -1 when untimed.
+     */
+    double trial_s[2];
+    int threads;       /* threads that ran the trial at once; 0 when untimed */
 } psum_stream_choice;
 
 /*
@@ -80,12 +85,15 @@ int psum_stream_lanes(void);
 
 /*
  * Picks the stream kernel's width for this CPU.  With two widths, times
- * each on the calling thread over the same 2^24 values, five rounds in
- * alternating order, best of five, a few milliseconds in all, and returns
- * the faster one whose sums were right; with one, returns it at once.
- * Call it once before the timed phases, never inside them.
+ * each on `threads` threads at once (a team of its own; below 1 means 1),
+ * every thread over the same 2^24 values, five rounds in alternating
+ * order, best of five, a few milliseconds in all; a width's time is its
+ * slowest thread's, since a phase waits for its slowest core (another
+ * tenant on a shared core can slow one width and not the other).  Returns
+ * the faster width whose sums were right; with one width, returns it at
+ * once.  Call it once before the timed phases, never inside them.
  */
-psum_stream_choice psum_stream_choose(void);
+psum_stream_choice psum_stream_choose(int threads);
 
 /*
  * Sums elements [lo, hi) of src on the calling thread (lo <= hi <= n; a

@@ -25,7 +25,8 @@ DEVICE_KEYS = ["kind", "name", "devices", "number", "on_device", "teams", "threa
 DEVICE_COLUMNS = ["device", "device_name", "devices", "device_number", "on_device",
                   "device_teams", "device_threads", "device_lanes", "device_launches",
                   "device_warmup_s", "device_fill_s", "device_copy_s"]
-STREAM_COLUMNS = ["stream_lanes", "stream_trial_8_lanes_s", "stream_trial_4_lanes_s"]
+STREAM_COLUMNS = ["stream_lanes", "stream_trial_8_lanes_s", "stream_trial_4_lanes_s",
+                  "stream_trial_threads"]
 MACHINE_KEYS = {"cpu_model", "logical_cpus", "compiler", "openmp_version", "omp_proc_bind",
                 "omp_places", "huge_pages"}
 MIB = 1 << 20
@@ -56,14 +57,16 @@ class JsonOutput(unittest.TestCase):
     def test_stream_kernel_is_named_in_stream_mode_only(self):
         doc, _ = run_json("-m", "stream", "-n", "1e6", "--repeat", "2")
         kernel = doc["stream_kernel"]
-        self.assertEqual(list(kernel), ["lanes", "widths", "trial_s"])
+        self.assertEqual(list(kernel), ["lanes", "widths", "trial_s", "trial_threads"])
         self.assertIn(kernel["widths"], ([8, 4], [4], [2]))
         self.assertIn(kernel["lanes"], kernel["widths"])
         if len(kernel["widths"]) == 2:
             fast = min(zip(kernel["trial_s"], kernel["widths"]))[1]
             self.assertEqual(kernel["lanes"], fast)
+            self.assertEqual(kernel["trial_threads"], doc["threads_requested"])
         else:
             self.assertIsNone(kernel["trial_s"])
+            self.assertIsNone(kernel["trial_threads"])
         doc, _ = run_json("-n", "1e5", "--repeat", "1")
         self.assertIsNone(doc["stream_kernel"])
 
@@ -211,7 +214,8 @@ class Csv(unittest.TestCase):
         self.assertEqual({row[k] for k in STREAM_COLUMNS}, {""})
 
     def test_csv_stream_kernel_agrees_with_the_json(self):
-        p = run("--format", "csv", "-m", "stream", "-n", "1e5", "--repeat", "1")
+        p = run("--format", "csv", "-m", "stream", "-n", "1e5", "--repeat", "1",
+                "--threads", "2")
         self.assertEqual(p.returncode, 0, p.stderr)
         row = next(csv.DictReader(io.StringIO(p.stdout)))
         doc, _ = run_json("-m", "stream", "-n", "1e5", "--repeat", "1")
@@ -220,9 +224,12 @@ class Csv(unittest.TestCase):
         timed = {k: row[f"stream_trial_{k}_lanes_s"] for k in (8, 4)}
         if kernel["trial_s"] is None:
             self.assertEqual(set(timed.values()), {""})
+            self.assertEqual(row["stream_trial_threads"], "")
         else:
             self.assertEqual(kernel["widths"], [8, 4])
             self.assertTrue(all(float(v) > 0 for v in timed.values()), timed)
+            # The trial ran on the run's team.
+            self.assertEqual(row["stream_trial_threads"], "2")
 
     def test_rows_without_header_append_to_one_file(self):
         first = run("--format", "csv", "-n", "1e4", "--repeat", "1")

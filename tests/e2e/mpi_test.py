@@ -222,10 +222,11 @@ def text_and_csv():
     ok = rc == 0 and len(rows) == 2
     if ok:
         head, values = rows[0].split(","), rows[1].split(",")
-        ok = head[-11:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
+        ok = head[-12:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
                             "imbalance_min_s", "imbalance_mean_s", "imbalance_max_s",
                             "reduce_s", "stream_lanes", "stream_trial_8_lanes_s",
-                            "stream_trial_4_lanes_s"] and values[-11:-7] == ["2", "1", "1", "2"]
+                            "stream_trial_4_lanes_s", "stream_trial_threads"] and \
+            values[-12:-8] == ["2", "1", "1", "2"]
     report(ok, "csv: one header, one row, the ranks' columns then the stream kernel's last",
            f"exit {rc}\n{err}{out}")
     rc, out, err, _ = mpirun(2, "-m", "stream", "-n", "1e5", "--repeat", "1", "--format", "json")

@@ -71,7 +71,7 @@ static char *render(writer w, const psum_result *r)
 
 /* ---- a CSV reader that respects quotes, for the checks below ---- */
 
-#define MAX_FIELDS 64
+#define MAX_FIELDS 96
 
 typedef struct {
     size_t count;
@@ -293,7 +293,7 @@ static psum_result variant(int which, psum_machine *m, psum_warnings *w)
                                       .oversubscribed = true, .busy = true, .noisy = true};
         m->omp_proc_bind = NULL;
         r.stream = (psum_stream_choice){.lanes = 4, .widths = 2, .width = {8, 4},
-                                        .trial_s = {0.000625, 0.0005}};
+                                        .trial_s = {0.000625, 0.0005}, .threads = 2};
         break;
     case 5: /* a gpu run from a host copy: the device fields, no efficiency */
         r.team = 1;
@@ -417,26 +417,29 @@ Test(report, stream_kernel_in_every_format)
 {
     static const struct {
         int which;
-        const char *csv[3]; /* stream_lanes, stream_trial_8_lanes_s, stream_trial_4_lanes_s */
+        const char *csv[4]; /* stream_lanes, _trial_8_lanes_s, _trial_4_lanes_s, _trial_threads */
         const char *json, *text;
     } cases[] = {
-        {4, {"4", "0.000625", "0.0005"},
-         "\"stream_kernel\": {\"lanes\": 4, \"widths\": [8, 4], \"trial_s\": [0.000625, 0.0005]},\n",
-         "stream kernel: 4 lanes of 64 bits per vector, the faster in a trial on one core "
-         "(8 lanes 625.0 us, 4 lanes 500.0 us; best of 5 over 2^24 values)\n"},
-        {7, {"2", "", ""},
-         "\"stream_kernel\": {\"lanes\": 2, \"widths\": [2], \"trial_s\": null},\n",
+        {4, {"4", "0.000625", "0.0005", "2"},
+         "\"stream_kernel\": {\"lanes\": 4, \"widths\": [8, 4], \"trial_s\": [0.000625, 0.0005], "
+         "\"trial_threads\": 2},\n",
+         "stream kernel: 4 lanes of 64 bits per vector, the faster in a trial on 2 threads at "
+         "once (8 lanes 625.0 us, 4 lanes 500.0 us; each thread's best of 5 over 2^24 values, "
+         "the slowest thread's)\n"},
+        {7, {"2", "", "", ""},
+         "\"stream_kernel\": {\"lanes\": 2, \"widths\": [2], \"trial_s\": null, "
+         "\"trial_threads\": null},\n",
          "stream kernel: 2 lanes of 64 bits per vector (this build's only width)\n"},
-        {0, {"", "", ""}, "\"stream_kernel\": null,\n", NULL},
+        {0, {"", "", "", ""}, "\"stream_kernel\": null,\n", NULL},
     };
     static const char *const columns[] = {"stream_lanes", "stream_trial_8_lanes_s",
-                                          "stream_trial_4_lanes_s"};
+                                          "stream_trial_4_lanes_s", "stream_trial_threads"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         psum_machine m;
         psum_warnings w;
         psum_result r = variant(cases[i].which, &m, &w);
         char *csv = render_with(psum_report_csv, &r, &m);
-        for (size_t k = 0; k < 3; k++)
+        for (size_t k = 0; k < 4; k++)
             cr_expect(eq(str, csv_field(csv, columns[k]), (char *)cases[i].csv[k]),
                       "variant %d %s", cases[i].which, columns[k]);
         free(csv);

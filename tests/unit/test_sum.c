@@ -82,13 +82,14 @@ Test(sum, stream_lanes_are_one_register)
  */
 Test(sum, stream_choice_names_a_built_width)
 {
-    psum_stream_choice c = psum_stream_choose();
+    psum_stream_choice c = psum_stream_choose(3);
     cr_assert(c.widths == 1 || c.widths == 2, "%d widths", c.widths);
     cr_assert(eq(int, c.width[0], psum_stream_lanes()));
     if (c.widths == 2) {
         cr_assert(eq(int, c.width[0], 8));
         cr_assert(eq(int, c.width[1], 4));
         cr_assert(c.trial_s[0] > 0 && c.trial_s[1] > 0, "%g %g", c.trial_s[0], c.trial_s[1]);
+        cr_assert(eq(int, c.threads, 3), "every thread of the team ran the trial");
         cr_assert(c.lanes == 8 || c.lanes == 4, "%d", c.lanes);
         /* The faster one, as measured. */
         cr_assert(eq(int, c.lanes, c.trial_s[1] < c.trial_s[0] ? 4 : 8));
@@ -96,6 +97,7 @@ Test(sum, stream_choice_names_a_built_width)
         cr_assert(eq(int, c.width[1], 0));
         cr_assert(eq(int, c.lanes, c.width[0]));
         cr_assert(c.trial_s[0] < 0 && c.trial_s[1] < 0);
+        cr_assert(eq(int, c.threads, 0));
     }
 }
 
@@ -106,7 +108,7 @@ Test(sum, stream_choice_names_a_built_width)
  */
 Test(sum, every_stream_width_is_exact)
 {
-    psum_stream_choice c = psum_stream_choose();
+    psum_stream_choice c = psum_stream_choose(1);
     int widths[3] = {c.width[0], c.width[1], 3};
     for (int w = 0; w < 3; w++) {
         if (widths[w] == 0)
