@@ -167,7 +167,7 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
 }
 
 /*
- * In stream mode rank 0 picks the stream kernel's width on its core and
+ * In stream mode rank 0 picks the stream kernel's width on its threads and
  * every rank uses it, so the report names the one kernel that all ran.
  */
 static void choose_stream(rank_ctx *c, psum_result *res)

@@ -15,9 +15,10 @@
  * in the assembly with gcc 12).
  *
  * An AVX-512 build also has the four-lane kernel, and psum_stream_choose
- * times both on the run's threads: which is faster depends on the core (on an AMD EPYC VM four
- * lanes were 11 % faster, where Intel's cores add two 512-bit vectors per
- * cycle but three 256-bit ones).  BARRIER_REG: see sum_stream.inc.
+ * times both on the run's threads: which is faster depends on the core
+ * (on an AMD EPYC VM four lanes were 11 % faster when the core was quiet;
+ * Intel's cores add two 512-bit vectors per cycle but three 256-bit ones).
+ * BARRIER_REG: see sum_stream.inc.
  */
 #if defined(__AVX512F__)
 #define LANES 8
@@ -83,11 +84,13 @@ static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
 #ifdef HAS_FOUR_LANES
     if (src->lanes == 4)
         return stream_block_four(lo, hi);
-#endif
+#else
     (void)src;
+#endif
     return stream_block_native(lo, hi);
 }
 
+#ifdef HAS_FOUR_LANES
 /*
  * Values per trial: 2^24, about 0.6 ms on one core of the EPYC VM at
  * either width, so the five rounds of both cost a few milliseconds.
@@ -95,7 +98,6 @@ static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
 #define TRIAL_VALUES ((uint64_t)1 << 24)
 #define TRIAL_ROUNDS 5
 
-#ifdef HAS_FOUR_LANES
 /*
  * One thread's trial: its best time of each width in best[], and whether a
  * width summed wrong in wrong[].
