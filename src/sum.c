@@ -128,7 +128,10 @@ psum_stream_choice psum_stream_choose(int threads)
     c.widths = 2;
     c.width[1] = 4;
     bool wrong[2] = {false, false};
-#pragma omp parallel num_threads(threads > 0 ? threads : 1)
+    /* More threads than CPUs would time the scheduler's time slices. */
+    int cpus = omp_get_num_procs();
+    threads = threads < 1 ? 1 : threads > cpus ? cpus : threads;
+#pragma omp parallel num_threads(threads)
     {
         double best[2] = {-1, -1};
         bool bad[2] = {false, false};

@@ -85,7 +85,8 @@ int psum_stream_lanes(void);
 
 /*
  * Picks the stream kernel's width for this CPU.  With two widths, times
- * each on `threads` threads at once (a team of its own; below 1 means 1),
+ * each on `threads` threads at once (a team of its own; below 1 means 1,
+ * above omp_get_num_procs(), the CPUs this process may run on, that many),
  * every thread over the same 2^24 values, five rounds in alternating
  * order, best of five, a few milliseconds in all; a width's time is its
  * slowest thread's, since a phase waits for its slowest core (another

@@ -5,6 +5,7 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <criterion/parameterized.h>
+#include <omp.h>
 #include <stdlib.h>
 
 #include "array.h"
@@ -89,7 +90,9 @@ Test(sum, stream_choice_names_a_built_width)
         cr_assert(eq(int, c.width[0], 8));
         cr_assert(eq(int, c.width[1], 4));
         cr_assert(c.trial_s[0] > 0 && c.trial_s[1] > 0, "%g %g", c.trial_s[0], c.trial_s[1]);
-        cr_assert(eq(int, c.threads, 3), "every thread of the team ran the trial");
+        /* Every thread of the team ran it, at most one per CPU. */
+        int cpus = omp_get_num_procs();
+        cr_assert(eq(int, c.threads, cpus < 3 ? cpus : 3));
         cr_assert(c.lanes == 8 || c.lanes == 4, "%d", c.lanes);
         /* The faster one, as measured. */
         cr_assert(eq(int, c.lanes, c.trial_s[1] < c.trial_s[0] ? 4 : 8));
