@@ -18,7 +18,7 @@
  *          "generator_trials_s" the trials) into four accumulators, split statically
  *          (one range per thread) and dynamically (2^20-element ranges
  *          handed out by schedule(dynamic)) (1 thread, all); psum's stream
- *          kernels beside it, at the width psum_stream_choose picks as in
+ *          kernels beside it, at the width psum_run_stream_trial picks as in
  *          psum_omp ("psum_stream_kernel": the width, those built, the trials)
  *   fill:  a plain parallel fill loop and psum's fill, each on a fresh
  *          mapping, in alternating order, best of 4
@@ -48,6 +48,7 @@
 #include "bench_args.h"
 #include "exact.h"
 #include "psum_build.h"
+#include "run.h"
 #if PSUM_OFFLOAD
 #include "offload.h"
 #endif
@@ -514,7 +515,12 @@ int main(int argc, char **argv)
         fill_psum = q < fill_psum ? q : fill_psum;
     }
 
-    psum_stream = psum_stream_choose(all);
+    psum_stream = psum_run_stream_trial(all);
+    if (psum_stream.wrong_lanes != 0) {
+        fprintf(stderr, "psum_limits: psum's %d-lane stream kernel summed its trial wrong\n",
+                psum_stream.wrong_lanes);
+        return 1;
+    }
     psum_array arr;
     if (psum_array_alloc(&arr, n) != 0) {
         perror("psum_limits: mmap");

@@ -169,15 +169,22 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
 /*
  * In stream mode rank 0 picks the stream kernel's width on its threads and
  * every rank uses it, so the report names the one kernel that all ran.
+ * The other ranks wait in a quiet barrier, not spinning in MPI_Bcast on
+ * CPUs the trial may need.
  */
-static void choose_stream(rank_ctx *c, psum_result *res)
+static int choose_stream(rank_ctx *c, psum_result *res)
 {
     if (c->cfg->mode != PSUM_MODE_STREAM)
-        return;
+        return STATUS_OK;
     if (c->rank == 0)
-        res->stream = psum_stream_choose(c->threads);
+        res->stream = psum_run_stream_trial(c->threads);
+    quiet_barrier(c->comm);
     MPI_Bcast(&res->stream, (int)sizeof res->stream, MPI_BYTE, 0, c->comm);
     c->lanes = res->stream.lanes;
+    if (c->rank == 0 && res->stream.wrong_lanes != 0)
+        return fail(c, "the %d-lane stream kernel summed its trial's values wrong "
+                    "(a bug in psum_mpi)", res->stream.wrong_lanes);
+    return STATUS_OK;
 }
 
 static int serial_phase(rank_ctx *c, psum_result *res)
@@ -404,7 +411,6 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     memset(res, 0, sizeof *res);
     psum_run_start(&res->base, cfg);
     res->base.qual.background_load = -1;
-    choose_stream(&c, &res->base);
 
     /* From here to the verdicts, the load of every node is watched. */
     psum_mpi_watch_start(&c.watch, c.node);
@@ -412,7 +418,9 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     psum_source src;
     rank_times t = {0};
     root_buffers b = {0};
-    int status = serial_phase(&c, &res->base);
+    int status = agree(&c, choose_stream(&c, &res->base));
+    if (status == STATUS_OK)
+        status = serial_phase(&c, &res->base);
     if (status == STATUS_OK) {
         int st = alloc_buffers(&c, &t, &b);
         status = agree(&c, st == STATUS_OK ? prepare_slice(&c, &array, &src) : st);

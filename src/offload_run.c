@@ -123,7 +123,8 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
         src.data = host.data;
         job.src.data = dev.data;
     }
-    psum_run_choose_stream(res, &src);
+    if (psum_run_choose_stream(res, &src, err, errlen) != 0)
+        goto done;
     st = psum_run_phases(res, &src, gpu_kernel, &job, err, errlen);
     if (st == PSUM_RUN_DONE) {
         res->device.teams = job.used.teams;

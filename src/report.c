@@ -184,7 +184,8 @@ static void text_stream(FILE *out, const psum_stream_choice *s)
         fprintf(out, "%s%d lanes %s", i ? ", " : "", s->width[i],
                 psum_format_seconds(s->trial_s[i], t));
     }
-    fputs("; each thread's best of 5 over 2^24 values, the slowest thread's)\n", out);
+    fprintf(out, "; each thread's best of %d over 2^%d values, the slowest thread's)\n",
+            PSUM_STREAM_TRIAL_ROUNDS, __builtin_ctzll(PSUM_STREAM_TRIAL_VALUES));
 }
 
 /* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */

@@ -128,15 +128,31 @@ int psum_run_host_array(psum_result *res, psum_array *array, const volatile sig_
     return 0;
 }
 
-void psum_run_choose_stream(psum_result *res, psum_source *src)
+psum_stream_choice psum_run_stream_trial(int threads)
+{
+    psum_cpus cpus;
+    psum_cpus_allowed(&cpus);
+    if (cpus.count > 0 && threads > cpus.count)
+        threads = cpus.count;
+    psum_cpus_free(&cpus);
+    return psum_stream_choose(threads);
+}
+
+int psum_run_choose_stream(psum_result *res, psum_source *src, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
     if (cfg->mode != PSUM_MODE_STREAM || (cfg->device == PSUM_DEVICE_GPU && !cfg->serial))
-        return;
+        return 0;
     /* The threads of the phases that use it: the team's, or the serial phase's one. */
     int threads = cfg->device == PSUM_DEVICE_GPU ? 1 : res->threads_requested;
-    res->stream = psum_stream_choose(threads);
+    res->stream = psum_run_stream_trial(threads);
     src->lanes = res->stream.lanes;
+    if (res->stream.wrong_lanes != 0) {
+        snprintf(err, errlen, "the %d-lane stream kernel summed its trial's values wrong "
+                 "(a bug in psum_omp)", res->stream.wrong_lanes);
+        return -1;
+    }
+    return 0;
 }
 
 psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
@@ -156,7 +172,10 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
         }
     }
 
-    psum_run_choose_stream(res, &src);
+    if (psum_run_choose_stream(res, &src, err, errlen) != 0) {
+        psum_array_free(&array);
+        return PSUM_RUN_ERROR;
+    }
     parallel_job job = {&src, cfg->chunks, cfg->schedule, res->threads_requested, &res->team};
     psum_run_status st = psum_run_phases(res, &src, parallel_kernel, &job, err, errlen);
     psum_array_free(&array);

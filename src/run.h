@@ -43,13 +43,22 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
 void psum_run_start(psum_result *res, const psum_config *cfg);
 
 /*
+ * psum_stream_choose on `threads` threads, at most one per CPU that this
+ * process's threads may run on (psum_cpus_allowed: the OpenMP places when
+ * set), so the trial never times two threads sharing a CPU.
+ */
+psum_stream_choice psum_run_stream_trial(int threads);
+
+/*
  * In a run that generates values on the host (stream mode, on the cpu or
  * with a serial phase), picks the stream kernel's width for this CPU
- * (psum_stream_choose, a few milliseconds), records the choice in
- * res->stream and sets src->lanes to it; otherwise does nothing.  Call it
- * after psum_run_start, before the timed phases.
+ * (psum_run_stream_trial on the run's threads, one with --device gpu; a
+ * few milliseconds), records the choice in res->stream and sets
+ * src->lanes to it; otherwise does nothing.  Returns 0, or -1 with one
+ * line in err when a width summed wrong in the trial.  Call it after
+ * psum_run_start, before the timed phases.
  */
-void psum_run_choose_stream(psum_result *res, psum_source *src);
+int psum_run_choose_stream(psum_result *res, psum_source *src, char *err, size_t errlen);
 
 /*
  * The serial phase's kernel, a psum_kernel_fn (measure.h): sums all n

@@ -79,10 +79,21 @@ int psum_stream_lanes(void)
     return LANES;
 }
 
-static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
+int psum_stream_width(const psum_source *src)
 {
 #ifdef HAS_FOUR_LANES
     if (src->lanes == 4)
+        return 4;
+#else
+    (void)src;
+#endif
+    return LANES;
+}
+
+static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
+{
+#ifdef HAS_FOUR_LANES
+    if (psum_stream_width(src) == 4)
         return stream_block_four(lo, hi);
 #else
     (void)src;
@@ -92,11 +103,11 @@ static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
 
 #ifdef HAS_FOUR_LANES
 /*
- * Values per trial: 2^24, about 0.6 ms on one core of the EPYC VM at
- * either width, so the five rounds of both cost a few milliseconds.
+ * The first value of every trial: zero, read anew for each call, so no
+ * compiler can treat two calls of a kernel (which reads no memory) as one
+ * and time the second as nothing.
  */
-#define TRIAL_VALUES ((uint64_t)1 << 24)
-#define TRIAL_ROUNDS 5
+static volatile uint64_t trial_first = 0;
 
 /*
  * One thread's trial: its best time of each width in best[], and whether a
@@ -104,14 +115,16 @@ static uint64_t stream_block(const psum_source *src, uint64_t lo, uint64_t hi)
  */
 static void trial(double best[2], bool wrong[2])
 {
-    /* 0 + 1 + ... + (TRIAL_VALUES - 1), which fits in 64 bits. */
-    const uint64_t want = TRIAL_VALUES * (TRIAL_VALUES - 1) / 2;
-    for (int r = 0; r < TRIAL_ROUNDS; r++)
+    /* 0 + 1 + ... + (PSUM_STREAM_TRIAL_VALUES - 1), which fits in 64 bits. */
+    const uint64_t want = PSUM_STREAM_TRIAL_VALUES * (PSUM_STREAM_TRIAL_VALUES - 1) / 2;
+    for (int r = 0; r < PSUM_STREAM_TRIAL_ROUNDS; r++)
         for (int k = 0; k < 2; k++) {
             int w = (r + k) % 2; /* each round starts with the other width */
             double t0 = psum_now();
-            uint64_t s = w == 0 ? stream_block_native(0, TRIAL_VALUES)
-                                : stream_block_four(0, TRIAL_VALUES);
+            uint64_t lo = trial_first, hi = lo + PSUM_STREAM_TRIAL_VALUES;
+            uint64_t s = w == 0 ? stream_block_native(lo, hi) : stream_block_four(lo, hi);
+            /* The sum is used here, before the clock is read again. */
+            __asm__ volatile("" : "+r"(s));
             double t = psum_now() - t0;
             wrong[w] = wrong[w] || s != want;
             if (best[w] < 0 || t < best[w])
@@ -123,18 +136,17 @@ static void trial(double best[2], bool wrong[2])
 psum_stream_choice psum_stream_choose(int threads)
 {
     psum_stream_choice c = {.lanes = LANES, .widths = 1, .width = {LANES, 0},
-                            .trial_s = {-1, -1}, .threads = 0};
+                            .trial_s = {-1, -1}, .threads = 0, .wrong_lanes = 0};
 #ifdef HAS_FOUR_LANES
     c.widths = 2;
     c.width[1] = 4;
     bool wrong[2] = {false, false};
-    /* More threads than CPUs would time the scheduler's time slices. */
-    int cpus = omp_get_num_procs();
-    threads = threads < 1 ? 1 : threads > cpus ? cpus : threads;
-#pragma omp parallel num_threads(threads)
+#pragma omp parallel num_threads(threads > 0 ? threads : 1)
     {
         double best[2] = {-1, -1};
         bool bad[2] = {false, false};
+        /* The threads start their trials together, as a phase's do. */
+#pragma omp barrier
         trial(best, bad);
 #pragma omp critical
         {
@@ -145,9 +157,8 @@ psum_stream_choice psum_stream_choose(int threads)
             }
         }
     }
-    /* A width that summed wrong is never chosen (the runs would say so anyway). */
-    bool four = !wrong[1] && (wrong[0] || c.trial_s[1] < c.trial_s[0]);
-    c.lanes = four ? 4 : LANES;
+    c.wrong_lanes = wrong[0] ? c.width[0] : wrong[1] ? c.width[1] : 0;
+    c.lanes = c.trial_s[1] < c.trial_s[0] ? 4 : LANES;
 #else
     (void)threads;
 #endif

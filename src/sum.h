@@ -66,7 +66,15 @@ typedef struct {
      */
     double trial_s[2];
     int threads;       /* threads that ran the trial at once; 0 when untimed */
+    int wrong_lanes;   /* a width whose trial sum was wrong (a bug); 0 when none */
 } psum_stream_choice;
+
+/*
+ * The trial of psum_stream_choose: values each thread sums per width and
+ * round (about 0.6 ms on one core of an AMD EPYC VM), and rounds.
+ */
+#define PSUM_STREAM_TRIAL_VALUES ((uint64_t)1 << 24)
+#define PSUM_STREAM_TRIAL_ROUNDS 5
 
 /*
  * Chunk k of `chunks` over [0, n): stores [*lo, *hi).  Consecutive chunks
@@ -84,15 +92,23 @@ void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
 int psum_stream_lanes(void);
 
 /*
+ * The width, in lanes, that the stream kernel runs at for src: src->lanes
+ * where this build has that width, else psum_stream_lanes().
+ */
+int psum_stream_width(const psum_source *src);
+
+/*
  * Picks the stream kernel's width for this CPU.  With two widths, times
- * each on `threads` threads at once (a team of its own; below 1 means 1,
- * above omp_get_num_procs(), the CPUs this process may run on, that many),
- * every thread over the same 2^24 values, five rounds in alternating
- * order, best of five, a few milliseconds in all; a width's time is its
- * slowest thread's, since a phase waits for its slowest core (another
- * tenant on a shared core can slow one width and not the other).  Returns
- * the faster width whose sums were right; with one width, returns it at
- * once.  Call it once before the timed phases, never inside them.
+ * each on `threads` threads at once (a team of its own, started together;
+ * below 1 means 1; the caller keeps it to one per CPU, or the trial times
+ * the scheduler), every thread over the same PSUM_STREAM_TRIAL_VALUES
+ * values, PSUM_STREAM_TRIAL_ROUNDS rounds in alternating order, best of
+ * them, a few milliseconds in all; a width's time is its slowest thread's,
+ * since a phase waits for its slowest core (another tenant on a shared core
+ * can slow one width and not the other).  Returns the faster width, and in
+ * wrong_lanes a width whose sum was wrong, which the caller must report as
+ * a failure; with one width, returns it at once.  Call it once before the
+ * timed phases, never inside them.
  */
 psum_stream_choice psum_stream_choose(int threads);
 

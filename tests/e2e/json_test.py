@@ -19,7 +19,7 @@ TOP_KEYS = {"schema_version", "version", "n", "mode", "threads", "threads_reques
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings",
             "background_load", "cpus_allowed", "oversubscribed", "busy", "noisy",
-            "thresholds", "device"}
+            "thresholds", "device", "stream_kernel"}
 DEVICE_KEYS = ["kind", "name", "devices", "number", "on_device", "teams", "threads", "lanes",
                "launches", "warmup_s", "fill_s", "copy_s"]
 DEVICE_COLUMNS = ["device", "device_name", "devices", "device_number", "on_device",
@@ -69,11 +69,21 @@ class JsonOutput(unittest.TestCase):
             many, _ = run_json("-m", "stream", "-n", "1e4", "--repeat", "1",
                                "--threads", str(4 * cpus))
             self.assertEqual(many["stream_kernel"]["trial_threads"], cpus)
+            # One place: one CPU allowed, one trial thread, whatever the affinity mask.
+            one, _ = run_json("-m", "stream", "-n", "1e4", "--repeat", "1", "--threads", "2",
+                              env={"OMP_PLACES": "{0}"})
+            self.assertEqual(one["cpus_allowed"], 1)
+            self.assertEqual(one["stream_kernel"]["trial_threads"], 1)
         else:
             self.assertIsNone(kernel["trial_s"])
             self.assertIsNone(kernel["trial_threads"])
         doc, _ = run_json("-n", "1e5", "--repeat", "1")
         self.assertIsNone(doc["stream_kernel"])
+        # Its place: after device, before machine.
+        p = run("--format", "json", "-m", "stream", "-n", "1e4", "--repeat", "1")
+        keys = [k for k, _ in json.loads(p.stdout, object_pairs_hook=lambda kv: kv)]
+        self.assertEqual(keys[keys.index("device") + 1], "stream_kernel")
+        self.assertEqual(keys[keys.index("stream_kernel") + 1], "machine")
 
     def test_materialize_has_every_key(self):
         doc, _ = run_json("-n", "1e6", "--repeat", "3", "--threads", "2")
@@ -227,6 +237,9 @@ class Csv(unittest.TestCase):
         kernel = doc["stream_kernel"]
         self.assertIn(int(row["stream_lanes"]), kernel["widths"])
         timed = {k: row[f"stream_trial_{k}_lanes_s"] for k in (8, 4)}
+        if all(timed.values()):
+            # The row's own width is the faster of its own trial times.
+            self.assertEqual(int(row["stream_lanes"]), min(timed, key=lambda k: float(timed[k])))
         if kernel["trial_s"] is None:
             self.assertEqual(set(timed.values()), {""})
             self.assertEqual(row["stream_trial_threads"], "")

@@ -5,11 +5,12 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <criterion/parameterized.h>
-#include <omp.h>
 #include <stdlib.h>
 
 #include "array.h"
+#include "cpus.h"
 #include "exact.h"
+#include "run.h"
 #include "sum.h"
 
 typedef struct {
@@ -90,9 +91,8 @@ Test(sum, stream_choice_names_a_built_width)
         cr_assert(eq(int, c.width[0], 8));
         cr_assert(eq(int, c.width[1], 4));
         cr_assert(c.trial_s[0] > 0 && c.trial_s[1] > 0, "%g %g", c.trial_s[0], c.trial_s[1]);
-        /* Every thread of the team ran it, at most one per CPU. */
-        int cpus = omp_get_num_procs();
-        cr_assert(eq(int, c.threads, cpus < 3 ? cpus : 3));
+        cr_assert(eq(int, c.threads, 3), "every thread of the team ran the trial");
+        cr_assert(eq(int, c.wrong_lanes, 0));
         cr_assert(c.lanes == 8 || c.lanes == 4, "%d", c.lanes);
         /* The faster one, as measured. */
         cr_assert(eq(int, c.lanes, c.trial_s[1] < c.trial_s[0] ? 4 : 8));
@@ -140,6 +140,33 @@ Test(sum, every_stream_width_is_exact)
         dec(psum_expected_sum(n) - psum_expected_sum(lo), want);
         dec(psum_sum_range(&src, lo, n), got);
         cr_expect(eq(str, got, want), "lanes %d near 2^62", widths[w]);
+    }
+}
+
+/* The run's trial keeps to one thread per allowed CPU (the OpenMP places when set). */
+Test(sum, run_trial_is_one_thread_per_allowed_cpu)
+{
+    psum_cpus cpus;
+    psum_cpus_allowed(&cpus);
+    int allowed = cpus.count;
+    psum_cpus_free(&cpus);
+    psum_stream_choice c = psum_run_stream_trial(4 * allowed);
+    if (c.widths == 2)
+        cr_assert(eq(int, c.threads, allowed));
+    else
+        cr_assert(eq(int, c.threads, 0));
+}
+
+/* The kernels run at the width a source asks for where the build has it, else the widest. */
+Test(sum, stream_width_follows_the_source)
+{
+    psum_stream_choice c = psum_stream_choose(1);
+    const int asked[] = {0, 2, 3, 4, 8, 16};
+    for (size_t i = 0; i < sizeof asked / sizeof asked[0]; i++) {
+        psum_source src = {.n = 100, .lanes = asked[i]};
+        int built = asked[i] == c.width[0] || (c.widths == 2 && asked[i] == c.width[1]);
+        cr_expect(eq(int, psum_stream_width(&src), built ? asked[i] : psum_stream_lanes()),
+                  "asked %d", asked[i]);
     }
 }
 
