@@ -152,6 +152,45 @@ typedef struct {
     int teams, threads;
 } launch_result;
 
+#pragma omp declare target
+/*
+ * One lane's sum modulo 2^64 of data[i], i = first, first+lanes, ... below
+ * end, into four accumulators so four loads are in flight at once (one
+ * accumulator left the first H200 run at 80 % of a plain target loop's
+ * bandwidth).  The lane's block bound makes the wrapped total exact.
+ */
+static inline uint64_t lane_array(const int64_t *data, uint64_t first, uint64_t end,
+                                  uint64_t lanes)
+{
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = first;
+    for (; i < end && end - i > 3 * lanes; i += 4 * lanes) {
+        s0 += (uint64_t)data[i];
+        s1 += (uint64_t)data[i + lanes];
+        s2 += (uint64_t)data[i + 2 * lanes];
+        s3 += (uint64_t)data[i + 3 * lanes];
+    }
+    for (; i < end; i += lanes)
+        s0 += (uint64_t)data[i];
+    return s0 + s1 + s2 + s3;
+}
+
+/* The same over the values i ^ key themselves (key is zero). */
+static inline uint64_t lane_generated(uint64_t first, uint64_t end, uint64_t lanes,
+                                      uint64_t key)
+{
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, i = first;
+    for (; i < end && end - i > 3 * lanes; i += 4 * lanes) {
+        s0 += i ^ key;
+        s1 += (i + lanes) ^ key;
+        s2 += (i + 2 * lanes) ^ key;
+        s3 += (i + 3 * lanes) ^ key;
+    }
+    for (; i < end; i += lanes)
+        s0 += i ^ key;
+    return s0 + s1 + s2 + s3;
+}
+#pragma omp end declare target
+
 /*
  * The sum kernels.  Lane k of a launch over [first, end) adds first+k,
  * first+k+lanes, ...: adjacent lanes read adjacent elements, and each lane
@@ -173,9 +212,7 @@ static launch_result array_reduce(const int64_t *data, int device, uint64_t firs
             teams = omp_get_num_teams();
             threads = omp_get_num_threads();
         }
-        uint64_t s = 0;
-        for (uint64_t i = first + k; i < end; i += lanes)
-            s += (uint64_t)data[i];
+        uint64_t s = lane_array(data, first + k, end, lanes);
         sum += s;
     }
     return (launch_result){sum, teams, threads};
@@ -192,9 +229,7 @@ static launch_result array_partials(const int64_t *data, int device, uint64_t fi
             teams = omp_get_num_teams();
             threads = omp_get_num_threads();
         }
-        uint64_t s = 0;
-        for (uint64_t i = first + k; i < end; i += lanes)
-            s += (uint64_t)data[i];
+        uint64_t s = lane_array(data, first + k, end, lanes);
         part[k] = s;
     }
     return (launch_result){0, teams, threads};
@@ -212,9 +247,7 @@ static launch_result generated_reduce(int device, uint64_t first, uint64_t end,
             teams = omp_get_num_teams();
             threads = omp_get_num_threads();
         }
-        uint64_t s = 0;
-        for (uint64_t i = first + k; i < end; i += lanes)
-            s += i ^ key;
+        uint64_t s = lane_generated(first + k, end, lanes, key);
         sum += s;
     }
     return (launch_result){sum, teams, threads};
@@ -231,9 +264,7 @@ static launch_result generated_partials(int device, uint64_t first, uint64_t end
             teams = omp_get_num_teams();
             threads = omp_get_num_threads();
         }
-        uint64_t s = 0;
-        for (uint64_t i = first + k; i < end; i += lanes)
-            s += i ^ key;
+        uint64_t s = lane_generated(first + k, end, lanes, key);
         part[k] = s;
     }
     return (launch_result){0, teams, threads};
