@@ -105,11 +105,14 @@ def record(psum_machine, binary, build_dir, repo, env, python=None):
     """Merges psum_omp's own machine object (from its JSON) with what only
     the driver knows: memory, flags, runtime, OMP_* variables, the Python
     rows' interpreter, commit, date."""
-    commit, dirty = _git(repo)
-    if commit is None and env.get("PSUM_GIT_COMMIT"):
-        # A copy of the project without .git (a lent GPU machine): the commit
+    if env.get("PSUM_GIT_COMMIT"):
+        # A lent GPU machine (bench/device_run.sh): the commit that
         # bench/device_pack.sh built the binaries from, as it recorded it.
+        # Whatever .git that machine's copy has is not where they came from
+        # (the first H200 sets recorded a stale one from it).
         commit, dirty = env["PSUM_GIT_COMMIT"], env.get("PSUM_GIT_DIRTY") == "true"
+    else:
+        commit, dirty = _git(repo)
     return {
         "cpu_model": psum_machine["cpu_model"],
         "logical_cpus": psum_machine["logical_cpus"],

@@ -194,6 +194,21 @@ class Commit(unittest.TestCase):
             rec = machine_record.record(psum, "/bin/true", copy, copy, {})
             self.assertIsNone(rec["git_commit"])
 
+    def test_the_packed_commit_wins_over_a_copy_with_git(self):
+        # The lent machine's copy had a .git at an older commit: the first
+        # H200 sets recorded that one instead of the binaries' commit.
+        psum = {"cpu_model": "x", "logical_cpus": 1, "huge_pages": "never", "compiler": "gcc",
+                "build": "", "openmp_version": 201511}
+        with tempfile.TemporaryDirectory() as copy:
+            git = ["git", "-C", copy, "-c", "user.name=t", "-c", "user.email=t@t"]
+            subprocess.run(git[:3] + ["init", "-q"], check=True)
+            subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "old"], check=True)
+            env = {"PSUM_GIT_COMMIT": "abc123", "PSUM_GIT_DIRTY": "false"}
+            rec = machine_record.record(psum, "/bin/true", copy, copy, env)
+            self.assertEqual((rec["git_commit"], rec["git_dirty"]), ("abc123", False))
+            rec = machine_record.record(psum, "/bin/true", copy, copy, {})
+            self.assertNotIn(rec["git_commit"], (None, "abc123"))
+
 
 if __name__ == "__main__":
     BUILD = os.path.abspath(sys.argv.pop(1))

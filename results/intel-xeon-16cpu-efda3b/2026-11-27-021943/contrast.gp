@@ -1,7 +1,7 @@
 # Redraw with: gnuplot contrast.gp (in this folder)
 set terminal pngcairo size 960,600 font 'sans,11'
 set output 'contrast.png'
-set label 99 "Intel(R) Xeon(R) Processor, 16 logical CPUs, gcc 12.2.0, THP madvise; 2026-11-27, commit 6c8352180c" at screen 0.01, screen 0.015 font 'sans,9'
+set label 99 "Intel(R) Xeon(R) Processor, 16 logical CPUs, gcc 12.2.0, THP madvise; 2026-11-27, commit 0162226257" at screen 0.01, screen 0.015 font 'sans,9'
 set bmargin 5
 set key top left box opaque
 set grid
