@@ -48,6 +48,7 @@
 #include "bench_args.h"
 #include "exact.h"
 #include "psum_build.h"
+#include "report.h"
 #include "run.h"
 #if PSUM_OFFLOAD
 #include "offload.h"
@@ -566,13 +567,9 @@ int main(int argc, char **argv)
            "  \"generator_isa\": \"%s\",\n  \"generator_trials_s\": {",
            (unsigned long long)n, repeat, all, gen_isa);
     print_trials();
-    printf("},\n  \"psum_stream_kernel\": {\"lanes\": %d, \"widths\": [", psum_stream.lanes);
-    for (int i = 0; i < psum_stream.widths; i++)
-        printf("%s%d", i ? ", " : "", psum_stream.width[i]);
-    printf("], \"trial_s\": [");
-    for (int i = 0; i < psum_stream.widths && psum_stream.trial_s[i] >= 0; i++)
-        printf("%s%.9g", i ? ", " : "", psum_stream.trial_s[i]);
-    printf("]},\n  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n", fill_plain, fill_psum);
+    printf("},\n  \"psum_stream_kernel\": ");
+    psum_report_stream_json(stdout, &psum_stream);
+    printf(",\n  \"fill_plain_s\": %.9g,\n  \"fill_psum_s\": %.9g,\n", fill_plain, fill_psum);
 #if PSUM_OFFLOAD
     if (!gpu_skipped)
         print_gpu(&gpu, n);

@@ -330,8 +330,8 @@ static const char csv_header[] =
     "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
 
 /*
- * The stream kernel's fields, always last (after psum_mpi's): only the
- * widths 8 and 4 are ever timed against each other.
+ * The stream kernel's fields, always last (after psum_mpi's).  Only an
+ * AVX-512 build times its widths, and they are then {8, 4}, in that order.
  */
 static const char csv_stream_header[] =
     ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s,stream_trial_threads";
@@ -344,11 +344,8 @@ static void csv_stream(FILE *out, const psum_result *r)
         return;
     }
     fprintf(out, ",%d", s->lanes);
-    const int timed[] = {8, 4};
-    for (size_t k = 0; k < 2; k++) {
-        int i = s->width[0] == timed[k] ? 0 : 1;
-        csv_number(out, stream_tried(r) && s->width[i] == timed[k], s->trial_s[i]);
-    }
+    csv_number(out, stream_tried(r), s->trial_s[0]);
+    csv_number(out, stream_tried(r), s->trial_s[1]);
     if (stream_tried(r))
         fprintf(out, ",%d", s->threads);
     else
@@ -487,26 +484,30 @@ static void json_phase(FILE *out, const char *name, const psum_phase *p, bool no
 }
 
 /* The stream kernel's object, or null when no value was generated on the host. */
-static void json_stream(FILE *out, const psum_result *r)
+void psum_report_stream_json(FILE *out, const psum_stream_choice *s)
 {
-    const psum_stream_choice *s = &r->stream;
-    fputs("  \"stream_kernel\": ", out);
-    if (!has_stream(r)) {
-        fputs("null,\n", out);
-        return;
-    }
     fprintf(out, "{\"lanes\": %d, \"widths\": [", s->lanes);
     for (int i = 0; i < s->widths; i++)
         fprintf(out, "%s%d", i ? ", " : "", s->width[i]);
     fputs("], \"trial_s\": ", out);
-    if (!stream_tried(r)) {
-        fputs("null, \"trial_threads\": null},\n", out);
+    if (s->widths < 2) {
+        fputs("null, \"trial_threads\": null}", out);
         return;
     }
     fputc('[', out);
     for (int i = 0; i < s->widths; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", s->trial_s[i]);
-    fprintf(out, "], \"trial_threads\": %d},\n", s->threads);
+    fprintf(out, "], \"trial_threads\": %d}", s->threads);
+}
+
+static void json_stream(FILE *out, const psum_result *r)
+{
+    fputs("  \"stream_kernel\": ", out);
+    if (has_stream(r))
+        psum_report_stream_json(out, &r->stream);
+    else
+        fputs("null", out);
+    fputs(",\n", out);
 }
 
 /* The device object: the kind alone on the cpu, the rest null. */

@@ -27,8 +27,10 @@
  * so runs can be appended to one file) and one row with as many fields.
  * A result across MPI ranks (psum_mpi: r->ranks.ranks > 0) adds its
  * figures: JSON members "ranks", "threads_per_rank", "nodes",
- * "ranks_per_node", "imbalance" and "reduce_s", the same as the CSV's last
- * columns (imbalance as three), and text lines.
+ * "ranks_per_node", "imbalance" and "reduce_s", the same as CSV columns
+ * after the device's (imbalance as three), and text lines.  The stream
+ * kernel's choice (psum_run_choose_stream) is the JSON "stream_kernel", the
+ * CSV's last four columns and a text line.
  * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
@@ -66,5 +68,13 @@ int psum_close_output(FILE *out, const char *program);
  */
 int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
                        const psum_warnings *w);
+
+/*
+ * Writes the stream kernel's choice as one JSON object, without a newline:
+ * {"lanes", "widths", "trial_s", "trial_threads"} as reference.md gives
+ * `stream_kernel` (trial_s and trial_threads null with one width).  Shared
+ * by psum_omp's report and psum_limits.
+ */
+void psum_report_stream_json(FILE *out, const psum_stream_choice *s);
 
 #endif
