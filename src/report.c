@@ -1,10 +1,13 @@
 #include "report.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exact.h"
+#include "membuf.h"
 #include "psum_build.h"
 #include "qualify.h"
 #include "text.h"
@@ -639,18 +642,19 @@ _Static_assert(sizeof writers / sizeof writers[0] == PSUM_FORMAT_COUNT,
 int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
                 const psum_warnings *w)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
+    psum_membuf buf;
+    FILE *mem = psum_membuf_open(&buf, SIZE_MAX);
     if (mem == NULL)
         return -1;
     int rc = writers[r->cfg.format](mem, r, m, w);
-    if (fclose(mem) != 0 || rc != 0) {
-        free(buf);
+    if (psum_membuf_close(mem, &buf) != 0 || rc != 0) {
+        int saved = errno;
+        psum_membuf_free(&buf);
+        errno = saved;
         return -1;
     }
-    fwrite(buf, 1, len, out);
-    free(buf);
+    fwrite(buf.data, 1, buf.len, out);
+    psum_membuf_free(&buf);
     return 0;
 }
 
@@ -672,7 +676,7 @@ int psum_report_finish(const char *program, const psum_result *r, const psum_mac
         fprintf(stderr, "%s: warning: %s\n", program, w->text[i]);
     int rc = 0;
     if (psum_report(stdout, r, m, w) != 0) {
-        fprintf(stderr, "%s: cannot format the report\n", program);
+        fprintf(stderr, "%s: cannot format the report: %s\n", program, strerror(errno));
         rc = 1;
     }
     rc |= psum_close_output(stdout, program);

@@ -42,10 +42,12 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
 
 /*
  * Writes the result in the format r->cfg.format names.  The whole report
- * is formatted in memory first, then written to out in one piece, so out
- * never receives half a result.  Returns 0, or -1 if memory for the text
- * was refused (nothing is written); a write error on out shows in
- * ferror(out), for the caller to report when it closes out.
+ * is formatted in memory first (psum_membuf, which notices every byte it
+ * could not keep), then written to out in one piece, so out never receives
+ * half a result.  Returns 0, or -1 with errno set (ENOMEM when memory ran
+ * out) if any part of the report could not be formatted: nothing is
+ * written then.  A write error on out shows in ferror(out), for the caller
+ * to report when it closes out.
  */
 int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
                 const psum_warnings *w);
@@ -62,9 +64,10 @@ int psum_close_output(FILE *out, const char *program);
  * The end of a run of PROGRAM (psum_omp, psum_mpi): each warning on stderr
  * as "PROGRAM: warning: TEXT", the report on stdout, stdout closed
  * (psum_close_output), and for an unverified result
- * "PROGRAM: verification failed: sum S, expected E".  Returns 0, or 1 when
- * the report could not be formatted or written or the result is not
- * verified.
+ * "PROGRAM: verification failed: sum S, expected E".  A report that could
+ * not be formatted whole is "PROGRAM: cannot format the report: REASON"
+ * and nothing on stdout.  Returns 0, or 1 when the report could not be
+ * formatted or written or the result is not verified.
  */
 int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
                        const psum_warnings *w);
