@@ -25,6 +25,9 @@
  * are printed only for a verified result; an unverified one is marked
  * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
  * so runs can be appended to one file) and one row with as many fields.
+ * The JSON and the CSV carry every warning as data; the text only counts
+ * them ("warnings  N, on stderr"), because psum_report_finish has printed
+ * each on stderr and a terminal would show it twice.
  * A result across MPI ranks (psum_mpi: r->ranks.ranks > 0) adds its
  * figures: JSON members "ranks", "threads_per_rank", "nodes",
  * "ranks_per_node", "imbalance" and "reduce_s", the same as CSV columns

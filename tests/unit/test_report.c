@@ -509,6 +509,42 @@ Test(report, text_shows_small_times_and_counts_in_words)
     free(text);
 }
 
+/* Writes r with the warnings w in one format; the caller frees the text. */
+static char *render_warned(writer wr, const psum_result *r, const psum_machine *m,
+                           const psum_warnings *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert(eq(int, wr(f, r, m, w), 0));
+    fclose(f);
+    return buf;
+}
+
+Test(report, warnings_are_data_in_json_and_csv_and_counted_in_text)
+{
+    psum_machine m;
+    psum_warnings w;
+    psum_result r = variant(3, &m, &w);
+    char *text = render_warned(psum_report_text, &r, &m, &w);
+    cr_expect(not(eq(ptr, strstr(text, "\nwarnings  2, on stderr\n"), NULL)), "%s", text);
+    cr_expect(eq(ptr, strstr(text, "a, b"), NULL), "the text repeats a warning: %s", text);
+    cr_expect(eq(ptr, strstr(text, "line"), NULL), "the text repeats a warning: %s", text);
+    free(text);
+    char *json = render_warned(psum_report_json, &r, &m, &w);
+    cr_expect(not(eq(ptr, strstr(json, "\"warnings\": [\"a, b, \\\"c\\\"\", \"line\\\\nbreak"), NULL)),
+              "%s", json);
+    free(json);
+    char *csv = render_warned(psum_report_csv, &r, &m, &w);
+    cr_expect(eq(str, csv_field(csv, "warnings"), "a, b, \"c\"; line\\nbreak, \"\""), "%s", csv);
+    free(csv);
+
+    w.count = 0;
+    text = render_warned(psum_report_text, &r, &m, &w);
+    cr_expect(eq(ptr, strstr(text, "warning"), NULL), "%s", text);
+    free(text);
+}
+
 Test(report, ranks_figures_only_for_a_result_across_ranks)
 {
     psum_result r = make_result(1);
