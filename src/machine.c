@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "psum_build.h"
+#include "version.h"
 
 /* Arm Ltd's Neoverse parts (implementer 0x41), as Linux's cputype.h names them. */
 static const struct {
@@ -116,6 +117,8 @@ void psum_machine_read(psum_machine *m)
     snprintf(m->compiler, sizeof m->compiler, "unknown");
 #endif
     snprintf(m->build, sizeof m->build, "%s", PSUM_BUILD_FLAGS);
+    m->build_commit = psum_build_commit();
+    m->build_dirty = psum_build_dirty();
 #ifdef _OPENMP
     m->openmp_version = _OPENMP;
 #endif

@@ -17,6 +17,8 @@ typedef struct {
     char huge_pages[32];     /* THP mode ("madvise", ...) or "unavailable" */
     char compiler[96];       /* e.g. "gcc 12.2.0" */
     char build[96];          /* Meson build options that matter */
+    const char *build_commit; /* psum_build_commit(): static, NULL if unknown */
+    int build_dirty;          /* psum_build_dirty(): 1, 0, or -1 if unknown */
     int openmp_version;      /* _OPENMP, e.g. 201511 */
     /*
      * Environment values in effect, NULL when unset (an invalid value was

@@ -11,6 +11,7 @@
 #include "psum_build.h"
 #include "qualify.h"
 #include "text.h"
+#include "version.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
@@ -74,6 +75,12 @@ static bool stream_tried(const psum_result *r)
 static bool has_efficiency(const psum_result *r)
 {
     return has_speedup(r) && !on_gpu(r);
+}
+
+/* build_dirty as JSON spells it: true, false, or null when unknown. */
+static const char *dirty_json(const psum_machine *m)
+{
+    return m->build_commit == NULL || m->build_dirty < 0 ? "null" : bool_name(m->build_dirty);
 }
 
 /* ---- text ---- */
@@ -268,6 +275,12 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             plural((unsigned long long)m->logical_cpus), m->compiler,
             m->openmp_version, m->huge_pages,
             m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, "run       started %s, ",
+            psum_format_utc(r->started, started) ? started : "at an unknown time");
+    psum_version_write(out, across_ranks(r) ? "psum_mpi" : "psum_omp", m->build_commit,
+                       m->build_dirty);
+    fputc('\n', out);
     /*
      * The warnings themselves went to stderr (psum_report_finish); a
      * terminal shows both streams, so listing them here showed each twice.
@@ -338,11 +351,23 @@ static const char csv_header[] =
     "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
 
 /*
- * The stream kernel's fields, always last (after psum_mpi's).  Only an
+ * The stream kernel's fields, after psum_mpi's and before the provenance.  Only an
  * AVX-512 build times its widths, and they are then {8, 4}, in that order.
  */
 static const char csv_stream_header[] =
     ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s,stream_trial_threads";
+
+/* Where the result comes from, after the stream kernel's fields: always last. */
+static const char csv_provenance_header[] = ",version,build_commit,build_dirty,started_utc";
+
+static void csv_provenance(FILE *out, const psum_result *r, const psum_machine *m)
+{
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, ",%s,%s,", PSUM_VERSION, m->build_commit != NULL ? m->build_commit : "");
+    if (m->build_commit != NULL && m->build_dirty >= 0)
+        fputs(bool_name(m->build_dirty), out);
+    fprintf(out, ",%s", psum_format_utc(r->started, started) ? started : "");
+}
 
 static void csv_stream(FILE *out, const psum_result *r)
 {
@@ -425,6 +450,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
         fputs(csv_header, out);
         fputs(across_ranks(r) ? csv_ranks_header : "", out);
         fputs(csv_stream_header, out);
+        fputs(csv_provenance_header, out);
         fputc('\n', out);
     }
     fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
@@ -459,6 +485,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     if (across_ranks(r))
         csv_ranks(out, &r->ranks);
     csv_stream(out, r);
+    csv_provenance(out, r, m);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -594,11 +621,17 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"build_commit\": ",
+            PSUM_SCHEMA_VERSION, PSUM_VERSION);
+    psum_json_string(out, m->build_commit);
+    fprintf(out, ",\n  \"build_dirty\": %s,\n  \"started_utc\": ", dirty_json(m));
+    psum_json_string(out, psum_format_utc(r->started, started));
+    fprintf(out, ",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
             "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
             "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
             "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
-            PSUM_SCHEMA_VERSION, PSUM_VERSION, (unsigned long long)c->n,
+            (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team,
             r->threads_requested, psum_schedule_name(c->schedule),
             (unsigned long long)c->chunks, (unsigned long long)c->repeat,

@@ -147,7 +147,8 @@ if run 0 --help && grep -q '^Usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ];
 else
     not_ok "--help" "$tmp/err" "$tmp/out"
 fi
-if run 0 --version && grep -Eq '^psum_omp [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"; then
+if run 0 --version && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Eq \
+    '^psum_omp [0-9]+\.[0-9]+\.[0-9]+ \(commit (unknown|[0-9a-f]{7,64}(, (dirty|clean))?)\)$' "$tmp/out"; then
     ok "--version"
 else
     not_ok "--version" "$tmp/err" "$tmp/out"

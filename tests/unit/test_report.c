@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psum_build.h"
 #include "qualify.h"
 #include "report.h"
 #include "text.h"
+
 
 static double samples_serial[] = {2.0, 2.0, 2.0};
 static double samples_parallel[] = {1.0, 1.0, 1.0};
@@ -543,6 +545,54 @@ Test(report, warnings_are_data_in_json_and_csv_and_counted_in_text)
     text = render_warned(psum_report_text, &r, &m, &w);
     cr_expect(eq(ptr, strstr(text, "warning"), NULL), "%s", text);
     free(text);
+}
+
+Test(report, provenance_in_every_format)
+{
+    psum_result r = make_result(1);
+    r.started = 1796234462;
+    psum_machine m = make_machine();
+    m.build_commit = "03b01dae5f0000000000000000000000000000ff";
+    m.build_dirty = 1;
+    char *json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"version\": \"" PSUM_VERSION "\",\n"
+                                       "  \"build_commit\": \"03b01dae5f0000000000000000000000000000ff\",\n"
+                                       "  \"build_dirty\": true,\n"
+                                       "  \"started_utc\": \"2026-12-02T18:01:02Z\",\n  \"n\": "),
+                     NULL)), "%s", json);
+    free(json);
+    char *csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(eq(str, csv_field(csv, "version"), PSUM_VERSION));
+    cr_expect(eq(str, csv_field(csv, "build_commit"), "03b01dae5f0000000000000000000000000000ff"));
+    cr_expect(eq(str, csv_field(csv, "build_dirty"), "true"));
+    cr_expect(eq(str, csv_field(csv, "started_utc"), "2026-12-02T18:01:02Z"));
+    const char *tail = ",version,build_commit,build_dirty,started_utc\n";
+    char *eol = strchr(csv, '\n');
+    cr_expect(eq(int, strncmp(eol + 1 - strlen(tail), tail, strlen(tail)), 0),
+              "the provenance columns come last: %s", csv);
+    free(csv);
+    char *text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\nrun       started 2026-12-02T18:01:02Z, psum_omp "
+                                       PSUM_VERSION " (commit 03b01dae5f"), NULL)), "%s", text);
+    free(text);
+
+    /* Unknown: a tarball's build, a clean one, a start time past year 9999. */
+    m.build_commit = NULL;
+    r.started = 253402300800;
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"build_commit\": null,\n  \"build_dirty\": null,\n"
+                                       "  \"started_utc\": null,\n"), NULL)), "%s", json);
+    free(json);
+    csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(eq(str, csv_field(csv, "build_commit"), ""));
+    cr_expect(eq(str, csv_field(csv, "build_dirty"), ""));
+    cr_expect(eq(str, csv_field(csv, "started_utc"), ""));
+    free(csv);
+    m.build_commit = "03b01da";
+    m.build_dirty = 0;
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"build_dirty\": false,"), NULL)), "%s", json);
+    free(json);
 }
 
 Test(report, ranks_figures_only_for_a_result_across_ranks)
