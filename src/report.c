@@ -198,6 +198,32 @@ static void text_stream(FILE *out, const psum_stream_choice *s)
             PSUM_STREAM_TRIAL_ROUNDS, __builtin_ctzll(PSUM_STREAM_TRIAL_VALUES));
 }
 
+/* CPU 0's caches and frequency governor: "caches    L1d 48 KiB, ...; governor G". */
+static void text_caches(FILE *out, const psum_machine *m)
+{
+    fputs("caches   ", out);
+    if (m->caches == 0)
+        fputs(" unknown", out);
+    for (size_t i = 0; i < m->caches; i++) {
+        const psum_cache *c = &m->cache[i];
+        char esc[4 * sizeof c->type];
+        const char *kind = strcmp(c->type, "Data") == 0          ? "d"
+                           : strcmp(c->type, "Instruction") == 0 ? "i"
+                           : strcmp(c->type, "Unified") == 0     ? ""
+                                                                 : NULL;
+        fprintf(out, "%s L%d%s", i ? "," : "", c->level, kind ? kind : "");
+        if (kind == NULL)
+            fprintf(out, " %s", psum_escape(c->type, esc, sizeof esc));
+        if (c->size % (1024 * 1024) == 0)
+            fprintf(out, " %llu MiB", (unsigned long long)(c->size >> 20));
+        else
+            fprintf(out, " %llu KiB", (unsigned long long)(c->size >> 10));
+    }
+    char gov[4 * sizeof m->governor];
+    fprintf(out, "; frequency governor %s\n",
+            m->governor[0] ? psum_escape(m->governor, gov, sizeof gov) : "unknown");
+}
+
 /* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */
 static void text_device(FILE *out, const psum_result *r)
 {
@@ -275,6 +301,7 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             plural((unsigned long long)m->logical_cpus), m->compiler,
             m->openmp_version, m->huge_pages,
             m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
+    text_caches(out, m);
     char started[PSUM_UTC_SIZE];
     fprintf(out, "run       started %s, ",
             psum_format_utc(r->started, started) ? started : "at an unknown time");
@@ -589,6 +616,17 @@ static void json_machine(FILE *out, const psum_machine *m)
     psum_json_string(out, m->omp_proc_bind);
     fputs(", \"omp_places\": ", out);
     psum_json_string(out, m->omp_places);
+    fputs(", \"caches\": ", out);
+    if (m->caches == 0)
+        fputs("null", out);
+    for (size_t i = 0; i < m->caches; i++) {
+        fprintf(out, "%s{\"level\": %d, \"type\": ", i ? ", " : "[", m->cache[i].level);
+        psum_json_string(out, m->cache[i].type);
+        fprintf(out, ", \"size_bytes\": %llu}%s", (unsigned long long)m->cache[i].size,
+                i + 1 == m->caches ? "]" : "");
+    }
+    fputs(", \"scaling_governor\": ", out);
+    psum_json_string(out, m->governor[0] != '\0' ? m->governor : NULL);
     fputs("},\n", out);
 }
 

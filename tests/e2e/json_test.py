@@ -33,7 +33,8 @@ STREAM_COLUMNS = ["stream_lanes", "stream_trial_8_lanes_s", "stream_trial_4_lane
                   "stream_trial_threads"]
 PROVENANCE_COLUMNS = ["version", "build_commit", "build_dirty", "started_utc"]
 MACHINE_KEYS = {"cpu_model", "logical_cpus", "compiler", "openmp_version", "omp_proc_bind",
-                "omp_places", "huge_pages"}
+                "omp_places", "huge_pages", "caches", "scaling_governor"}
+CPU0 = "/sys/devices/system/cpu/cpu0"
 MIB = 1 << 20
 
 
@@ -247,6 +248,28 @@ class Provenance(unittest.TestCase):
         self.assertEqual([row[k] for k in PROVENANCE_COLUMNS[:3]],
                          [version, commit or "", {"dirty": "true", "clean": "false"}.get(state, "")])
         self.assertTrue(before <= utc_seconds(row["started_utc"]) <= after, row["started_utc"])
+
+
+class MachineRecord(unittest.TestCase):
+    def test_caches_and_governor_as_sysfs_lists_them(self):
+        doc, _ = run_json("-n", "1e4", "--repeat", "1")
+        machine = doc["machine"]
+        indexes = [d for d in os.listdir(f"{CPU0}/cache") if d.startswith("index")] \
+            if os.path.isdir(f"{CPU0}/cache") else []
+        if indexes:
+            self.assertEqual(len(machine["caches"]), len(indexes), machine["caches"])
+            for c in machine["caches"]:
+                self.assertEqual(list(c), ["level", "type", "size_bytes"])
+                self.assertIn(c["type"], ("Data", "Instruction", "Unified"))
+                self.assertGreater(c["size_bytes"], 0)
+        else:
+            self.assertIsNone(machine["caches"])
+        try:
+            with open(f"{CPU0}/cpufreq/scaling_governor") as f:
+                governor = f.readline().strip() or None
+        except OSError:
+            governor = None
+        self.assertEqual(machine["scaling_governor"], governor)
 
 
 class Csv(unittest.TestCase):

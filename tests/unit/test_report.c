@@ -595,6 +595,39 @@ Test(report, provenance_in_every_format)
     free(json);
 }
 
+Test(report, machine_caches_and_governor)
+{
+    psum_result r = make_result(1);
+    psum_machine m = make_machine();
+    m.caches = 3;
+    m.cache[0] = (psum_cache){1, "Data", 48 << 10};
+    m.cache[1] = (psum_cache){2, "Unified", 1 << 20};
+    m.cache[2] = (psum_cache){3, "Odd\"", 3 << 20};
+    strcpy(m.governor, "performance");
+    char *json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"caches\": [{\"level\": 1, \"type\": \"Data\", "
+                                       "\"size_bytes\": 49152}, {\"level\": 2, \"type\": \"Unified\", "
+                                       "\"size_bytes\": 1048576}, {\"level\": 3, \"type\": \"Odd\\\"\", "
+                                       "\"size_bytes\": 3145728}], "
+                                       "\"scaling_governor\": \"performance\"},\n"), NULL)), "%s", json);
+    free(json);
+    char *text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\ncaches    L1d 48 KiB, L2 1 MiB, L3 Odd\" 3 MiB; "
+                                       "frequency governor performance\n"), NULL)), "%s", text);
+    free(text);
+
+    m.caches = 0;
+    m.governor[0] = '\0';
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"caches\": null, \"scaling_governor\": null},\n"), NULL)),
+              "%s", json);
+    free(json);
+    text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\ncaches    unknown; frequency governor unknown\n"), NULL)),
+              "%s", text);
+    free(text);
+}
+
 Test(report, ranks_figures_only_for_a_result_across_ranks)
 {
     psum_result r = make_result(1);
