@@ -198,7 +198,7 @@ static void text_stream(FILE *out, const psum_stream_choice *s)
             PSUM_STREAM_TRIAL_ROUNDS, __builtin_ctzll(PSUM_STREAM_TRIAL_VALUES));
 }
 
-/* CPU 0's caches and frequency governor: "caches    L1d 48 KiB, ...; governor G". */
+/* CPU 0's caches and governor: "caches    L1d 48 KiB, ...; frequency governor G". */
 static void text_caches(FILE *out, const psum_machine *m)
 {
     fputs("caches   ", out);

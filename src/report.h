@@ -32,8 +32,11 @@
  * figures: JSON members "ranks", "threads_per_rank", "nodes",
  * "ranks_per_node", "imbalance" and "reduce_s", the same as CSV columns
  * after the device's (imbalance as three), and text lines.  The stream
- * kernel's choice (psum_run_choose_stream) is the JSON "stream_kernel", the
- * CSV's last four columns and a text line.
+ * kernel's choice (psum_run_choose_stream) is the JSON "stream_kernel", four
+ * CSV columns after those and a text line.  The provenance (m's build
+ * commit, r->started) is the JSON "build_commit", "build_dirty" and
+ * "started_utc" after "version", the CSV's last four columns ("version"
+ * first) and the text's "run" line.
  * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
