@@ -1,12 +1,16 @@
 #include "machine.h"
 
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "psum_build.h"
+#include "version.h"
 
 /* Arm Ltd's Neoverse parts (implementer 0x41), as Linux's cputype.h names them. */
 static const struct {
@@ -86,6 +90,74 @@ static void read_huge_pages(char *out, size_t len)
     fclose(f);
 }
 
+/*
+ * The first line of the file dir/name into out (len bytes, cut if longer),
+ * without its newline; false when it cannot be read or is empty.
+ */
+static bool read_line(const char *dir, const char *name, char *out, size_t len)
+{
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+        return false;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    bool ok = fgets(out, (int)len, f) != NULL;
+    fclose(f);
+    out[ok ? strcspn(out, "\n") : 0] = '\0';
+    return out[0] != '\0';
+}
+
+/* A sysfs cache size, "48K", "32768K", "1M" (the kernel writes KiB), in bytes; 0 if malformed. */
+static uint64_t cache_size(const char *text)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text || text[0] < '0' || text[0] > '9' || errno != 0)
+        return 0;
+    int shift = 0;
+    switch (*end) {
+    case 'K': shift = 10; end++; break;
+    case 'M': shift = 20; end++; break;
+    case 'G': shift = 30; end++; break;
+    }
+    if (*end != '\0' || v > (UINT64_MAX >> shift))
+        return 0;
+    return (uint64_t)v << shift;
+}
+
+/* One cache/indexN directory into *c; false if a field is missing or malformed. */
+static bool read_cache(const char *dir, psum_cache *c)
+{
+    char level[32], size[32];
+    if (!read_line(dir, "level", level, sizeof level) ||
+        !read_line(dir, "type", c->type, sizeof c->type) ||
+        !read_line(dir, "size", size, sizeof size))
+        return false;
+    char *end;
+    long l = strtol(level, &end, 10);
+    c->size = cache_size(size);
+    c->level = (int)l;
+    return *end == '\0' && l >= 1 && l <= 9 && c->size > 0;
+}
+
+void psum_machine_read_cpu(const char *cpu_dir, psum_machine *m)
+{
+    m->caches = 0;
+    for (int i = 0; m->caches < PSUM_MACHINE_MAX_CACHES; i++) {
+        char dir[4096];
+        struct stat st;
+        snprintf(dir, sizeof dir, "%s/cache/index%d", cpu_dir, i);
+        if (stat(dir, &st) != 0)
+            break;
+        if (read_cache(dir, &m->cache[m->caches]))
+            m->caches++;
+    }
+    if (!read_line(cpu_dir, "cpufreq/scaling_governor", m->governor, sizeof m->governor))
+        m->governor[0] = '\0';
+}
+
 static uint64_t read_mem_total(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
@@ -99,6 +171,7 @@ void psum_machine_read(psum_machine *m)
     read_huge_pages(m->huge_pages, sizeof m->huge_pages);
     m->logical_cpus = sysconf(_SC_NPROCESSORS_ONLN);
     m->mem_total = read_mem_total();
+    psum_machine_read_cpu("/sys/devices/system/cpu/cpu0", m);
 
     struct utsname u;
     if (uname(&u) == 0)
@@ -116,6 +189,8 @@ void psum_machine_read(psum_machine *m)
     snprintf(m->compiler, sizeof m->compiler, "unknown");
 #endif
     snprintf(m->build, sizeof m->build, "%s", PSUM_BUILD_FLAGS);
+    m->build_commit = psum_build_commit();
+    m->build_dirty = psum_build_dirty();
 #ifdef _OPENMP
     m->openmp_version = _OPENMP;
 #endif

@@ -18,6 +18,7 @@
 #include "qualify.h"
 #include "report.h"
 #include "run.h"
+#include "version.h"
 
 /* Warnings, the report and the verdict (psum_report_finish); 0 or 1. */
 static int report(const psum_result *res, const psum_machine *machine)
@@ -38,7 +39,7 @@ int main(int argc, char **argv)
         psum_cli_usage(stdout);
         return psum_close_output(stdout, "psum_omp");
     case PSUM_CLI_VERSION:
-        printf("psum_omp %s\n", PSUM_VERSION);
+        psum_version_line(stdout, "psum_omp");
         return psum_close_output(stdout, "psum_omp");
     case PSUM_CLI_ERROR:
         fprintf(stderr, "psum_omp: %s (see psum_omp --help)\n", err);

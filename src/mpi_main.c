@@ -13,8 +13,8 @@
 #include "env_early.h"
 #include "machine.h"
 #include "mpi_run.h"
-#include "psum_build.h"
 #include "report.h"
+#include "version.h"
 
 static void usage(FILE *out)
 {
@@ -63,7 +63,7 @@ static int run(int argc, char **argv, int rank)
     case PSUM_CLI_VERSION:
         if (rank != 0)
             return 0;
-        printf("psum_mpi %s\n", PSUM_VERSION);
+        psum_version_line(stdout, "psum_mpi");
         return psum_close_output(stdout, "psum_mpi");
     case PSUM_CLI_ERROR:
         /* Every rank parsed the same arguments: one of them says so. */

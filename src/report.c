@@ -1,13 +1,17 @@
 #include "report.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "exact.h"
+#include "membuf.h"
 #include "psum_build.h"
 #include "qualify.h"
 #include "text.h"
+#include "version.h"
 
 #define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
 
@@ -71,6 +75,12 @@ static bool stream_tried(const psum_result *r)
 static bool has_efficiency(const psum_result *r)
 {
     return has_speedup(r) && !on_gpu(r);
+}
+
+/* build_dirty as JSON spells it: true, false, or null when unknown. */
+static const char *dirty_json(const psum_machine *m)
+{
+    return m->build_commit == NULL || m->build_dirty < 0 ? "null" : bool_name(m->build_dirty);
 }
 
 /* ---- text ---- */
@@ -188,6 +198,32 @@ static void text_stream(FILE *out, const psum_stream_choice *s)
             PSUM_STREAM_TRIAL_ROUNDS, __builtin_ctzll(PSUM_STREAM_TRIAL_VALUES));
 }
 
+/* CPU 0's caches and governor: "caches    L1d 48 KiB, ...; frequency governor G". */
+static void text_caches(FILE *out, const psum_machine *m)
+{
+    fputs("caches   ", out);
+    if (m->caches == 0)
+        fputs(" unknown", out);
+    for (size_t i = 0; i < m->caches; i++) {
+        const psum_cache *c = &m->cache[i];
+        char esc[4 * sizeof c->type];
+        const char *kind = strcmp(c->type, "Data") == 0          ? "d"
+                           : strcmp(c->type, "Instruction") == 0 ? "i"
+                           : strcmp(c->type, "Unified") == 0     ? ""
+                                                                 : NULL;
+        fprintf(out, "%s L%d%s", i ? "," : "", c->level, kind ? kind : "");
+        if (kind == NULL)
+            fprintf(out, " %s", psum_escape(c->type, esc, sizeof esc));
+        if (c->size % (1024 * 1024) == 0)
+            fprintf(out, " %llu MiB", (unsigned long long)(c->size >> 20));
+        else
+            fprintf(out, " %llu KiB", (unsigned long long)(c->size >> 10));
+    }
+    char gov[4 * sizeof m->governor];
+    fprintf(out, "; frequency governor %s\n",
+            m->governor[0] ? psum_escape(m->governor, gov, sizeof gov) : "unknown");
+}
+
 /* The GPU run's lines: where the parallel phase ran, with what, and the device's times. */
 static void text_device(FILE *out, const psum_result *r)
 {
@@ -265,8 +301,20 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
             plural((unsigned long long)m->logical_cpus), m->compiler,
             m->openmp_version, m->huge_pages,
             m->omp_proc_bind ? psum_escape(m->omp_proc_bind, bind, sizeof bind) : "unset");
-    for (size_t i = 0; i < w->count; i++)
-        fprintf(out, "warning   %s\n", w->text[i]);
+    text_caches(out, m);
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, "run       started %s, ",
+            psum_format_utc(r->started, started) ? started : "at an unknown time");
+    psum_version_write(out, across_ranks(r) ? "psum_mpi" : "psum_omp", m->build_commit,
+                       m->build_dirty);
+    fputc('\n', out);
+    /*
+     * The warnings themselves went to stderr (psum_report_finish); a
+     * terminal shows both streams, so listing them here showed each twice.
+     * The count keeps a saved report honest about them.
+     */
+    if (w->count > 0)
+        fprintf(out, "warnings  %zu, on stderr\n", w->count);
     return ferror(out) ? -1 : 0;
 }
 
@@ -330,11 +378,23 @@ static const char csv_header[] =
     "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
 
 /*
- * The stream kernel's fields, always last (after psum_mpi's).  Only an
+ * The stream kernel's fields, after psum_mpi's and before the provenance.  Only an
  * AVX-512 build times its widths, and they are then {8, 4}, in that order.
  */
 static const char csv_stream_header[] =
     ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s,stream_trial_threads";
+
+/* Where the result comes from, after the stream kernel's fields: always last. */
+static const char csv_provenance_header[] = ",version,build_commit,build_dirty,started_utc";
+
+static void csv_provenance(FILE *out, const psum_result *r, const psum_machine *m)
+{
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, ",%s,%s,", PSUM_VERSION, m->build_commit != NULL ? m->build_commit : "");
+    if (m->build_commit != NULL && m->build_dirty >= 0)
+        fputs(bool_name(m->build_dirty), out);
+    fprintf(out, ",%s", psum_format_utc(r->started, started) ? started : "");
+}
 
 static void csv_stream(FILE *out, const psum_result *r)
 {
@@ -417,6 +477,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
         fputs(csv_header, out);
         fputs(across_ranks(r) ? csv_ranks_header : "", out);
         fputs(csv_stream_header, out);
+        fputs(csv_provenance_header, out);
         fputc('\n', out);
     }
     fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
@@ -451,6 +512,7 @@ int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
     if (across_ranks(r))
         csv_ranks(out, &r->ranks);
     csv_stream(out, r);
+    csv_provenance(out, r, m);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
@@ -554,6 +616,17 @@ static void json_machine(FILE *out, const psum_machine *m)
     psum_json_string(out, m->omp_proc_bind);
     fputs(", \"omp_places\": ", out);
     psum_json_string(out, m->omp_places);
+    fputs(", \"caches\": ", out);
+    if (m->caches == 0)
+        fputs("null", out);
+    for (size_t i = 0; i < m->caches; i++) {
+        fprintf(out, "%s{\"level\": %d, \"type\": ", i ? ", " : "[", m->cache[i].level);
+        psum_json_string(out, m->cache[i].type);
+        fprintf(out, ", \"size_bytes\": %llu}%s", (unsigned long long)m->cache[i].size,
+                i + 1 == m->caches ? "]" : "");
+    }
+    fputs(", \"scaling_governor\": ", out);
+    psum_json_string(out, m->governor[0] != '\0' ? m->governor : NULL);
     fputs("},\n", out);
 }
 
@@ -586,11 +659,17 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
     const psum_config *c = &r->cfg;
     char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
 
-    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
+    char started[PSUM_UTC_SIZE];
+    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"build_commit\": ",
+            PSUM_SCHEMA_VERSION, PSUM_VERSION);
+    psum_json_string(out, m->build_commit);
+    fprintf(out, ",\n  \"build_dirty\": %s,\n  \"started_utc\": ", dirty_json(m));
+    psum_json_string(out, psum_format_utc(r->started, started));
+    fprintf(out, ",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
             "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
             "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
             "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
-            PSUM_SCHEMA_VERSION, PSUM_VERSION, (unsigned long long)c->n,
+            (unsigned long long)c->n,
             psum_mode_name(c->mode), r->team,
             r->threads_requested, psum_schedule_name(c->schedule),
             (unsigned long long)c->chunks, (unsigned long long)c->repeat,
@@ -639,18 +718,19 @@ _Static_assert(sizeof writers / sizeof writers[0] == PSUM_FORMAT_COUNT,
 int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
                 const psum_warnings *w)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&buf, &len);
+    psum_membuf buf;
+    FILE *mem = psum_membuf_open(&buf, SIZE_MAX);
     if (mem == NULL)
         return -1;
     int rc = writers[r->cfg.format](mem, r, m, w);
-    if (fclose(mem) != 0 || rc != 0) {
-        free(buf);
+    if (psum_membuf_close(mem, &buf) != 0 || rc != 0) {
+        int saved = errno;
+        psum_membuf_free(&buf);
+        errno = saved;
         return -1;
     }
-    fwrite(buf, 1, len, out);
-    free(buf);
+    fwrite(buf.data, 1, buf.len, out);
+    psum_membuf_free(&buf);
     return 0;
 }
 
@@ -672,7 +752,7 @@ int psum_report_finish(const char *program, const psum_result *r, const psum_mac
         fprintf(stderr, "%s: warning: %s\n", program, w->text[i]);
     int rc = 0;
     if (psum_report(stdout, r, m, w) != 0) {
-        fprintf(stderr, "%s: cannot format the report\n", program);
+        fprintf(stderr, "%s: cannot format the report: %s\n", program, strerror(errno));
         rc = 1;
     }
     rc |= psum_close_output(stdout, program);

@@ -25,12 +25,18 @@
  * are printed only for a verified result; an unverified one is marked
  * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
  * so runs can be appended to one file) and one row with as many fields.
+ * The JSON and the CSV carry every warning as data; the text only counts
+ * them ("warnings  N, on stderr"), because psum_report_finish has printed
+ * each on stderr and a terminal would show it twice.
  * A result across MPI ranks (psum_mpi: r->ranks.ranks > 0) adds its
  * figures: JSON members "ranks", "threads_per_rank", "nodes",
  * "ranks_per_node", "imbalance" and "reduce_s", the same as CSV columns
  * after the device's (imbalance as three), and text lines.  The stream
- * kernel's choice (psum_run_choose_stream) is the JSON "stream_kernel", the
- * CSV's last four columns and a text line.
+ * kernel's choice (psum_run_choose_stream) is the JSON "stream_kernel", four
+ * CSV columns after those and a text line.  The provenance (m's build
+ * commit, r->started) is the JSON "build_commit", "build_dirty" and
+ * "started_utc" after "version", the CSV's last four columns ("version"
+ * first) and the text's "run" line.
  * Return 0, or -1 if out reports a write error.
  */
 int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
@@ -42,10 +48,12 @@ int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
 
 /*
  * Writes the result in the format r->cfg.format names.  The whole report
- * is formatted in memory first, then written to out in one piece, so out
- * never receives half a result.  Returns 0, or -1 if memory for the text
- * was refused (nothing is written); a write error on out shows in
- * ferror(out), for the caller to report when it closes out.
+ * is formatted in memory first (psum_membuf, which notices every byte it
+ * could not keep), then written to out in one piece, so out never receives
+ * half a result.  Returns 0, or -1 with errno set (ENOMEM when memory ran
+ * out) if any part of the report could not be formatted: nothing is
+ * written then.  A write error on out shows in ferror(out), for the caller
+ * to report when it closes out.
  */
 int psum_report(FILE *out, const psum_result *r, const psum_machine *m,
                 const psum_warnings *w);
@@ -62,9 +70,10 @@ int psum_close_output(FILE *out, const char *program);
  * The end of a run of PROGRAM (psum_omp, psum_mpi): each warning on stderr
  * as "PROGRAM: warning: TEXT", the report on stdout, stdout closed
  * (psum_close_output), and for an unverified result
- * "PROGRAM: verification failed: sum S, expected E".  Returns 0, or 1 when
- * the report could not be formatted or written or the result is not
- * verified.
+ * "PROGRAM: verification failed: sum S, expected E".  A report that could
+ * not be formatted whole is "PROGRAM: cannot format the report: REASON"
+ * and nothing on stdout.  Returns 0, or 1 when the report could not be
+ * formatted or written or the result is not verified.
  */
 int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
                        const psum_warnings *w);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 #include "exact.h"
@@ -63,6 +64,7 @@ typedef struct {
 
 typedef struct {
     psum_config cfg;
+    time_t started;         /* wall-clock time the run started (psum_run_start) */
     int threads_requested;  /* --threads, else what OpenMP would start */
     /*
      * Threads counted inside the parallel region; with --device gpu 1, the

@@ -4,6 +4,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "array.h"
 #include "cpus.h"
@@ -98,6 +99,7 @@ void psum_run_start(psum_result *res, const psum_config *cfg)
 {
     memset(res, 0, sizeof *res);
     res->cfg = *cfg;
+    res->started = time(NULL);
     res->threads_requested = cfg->threads > 0 ? cfg->threads : omp_get_max_threads();
     res->expected = psum_expected_sum(cfg->n);
     res->materialize_s = -1;

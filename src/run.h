@@ -38,7 +38,8 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
  * (offload_run.h) or is split over ranks (mpi_run.h).
  *
  * psum_run_start: empties *res and sets what follows from cfg alone (the
- * threads requested, the expected sum, the device kind; no fill yet).
+ * threads requested, the expected sum, the device kind; no fill yet) and
+ * the time the run starts (res->started).
  */
 void psum_run_start(psum_result *res, const psum_config *cfg);
 

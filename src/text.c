@@ -197,3 +197,20 @@ char *psum_format_seconds(double s, char *buf)
     (void)w; /* every case fits PSUM_SECONDS_SIZE */
     return buf;
 }
+
+char *psum_format_utc(time_t t, char *buf)
+{
+    struct tm tm;
+    buf[0] = '\0';
+    /*
+     * Four-digit years only: ISO 8601 needs an agreement between the
+     * parties for others, and no run starts outside them.
+     */
+    if (gmtime_r(&t, &tm) == NULL || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
+        return NULL;
+    if (strftime(buf, PSUM_UTC_SIZE, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+        buf[0] = '\0';
+        return NULL;
+    }
+    return buf;
+}

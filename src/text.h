@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 /*
  * Length (1 to 4) of the well-formed UTF-8 character that starts s, which
@@ -52,5 +53,15 @@ char *psum_escape(const char *s, char *out, size_t outlen);
  * PSUM_SECONDS_SIZE bytes or more; returns buf.
  */
 char *psum_format_seconds(double s, char *buf);
+
+/* Room for psum_format_utc: "2026-12-02T18:01:02Z" and its NUL, with a margin. */
+#define PSUM_UTC_SIZE 32
+
+/*
+ * Writes t as UTC in ISO 8601 to the second, "2026-12-02T18:01:02Z", into
+ * buf (PSUM_UTC_SIZE bytes or more).  Returns buf, or NULL (buf then "")
+ * when t has no such form (before year 0, past year 9999).
+ */
+char *psum_format_utc(time_t t, char *buf);
 
 #endif

@@ -131,12 +131,24 @@ for value in garbage 0 "" -3 1025 4294967296; do
     fi
 done
 
+# The text report does not repeat a warning that went to stderr: a terminal
+# shows both streams, and showed each warning twice.
+if OMP_NUM_THREADS=garbage run 0 -n 1000 --repeat 1 &&
+    [ "$(grep -c "^psum_omp: warning: ignoring OMP_NUM_THREADS='garbage'" "$tmp/err")" -eq 1 ] &&
+    ! grep -q "OMP_NUM_THREADS='garbage'" "$tmp/out" &&
+    grep -q '^warnings  [1-9][0-9]*, on stderr$' "$tmp/out"; then
+    ok "text format: each warning once, on stderr; the report counts them"
+else
+    not_ok "text format warnings (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+
 if run 0 --help && grep -q '^Usage: psum_omp' "$tmp/out" && [ ! -s "$tmp/err" ]; then
     ok "--help prints usage on stdout and exits 0"
 else
     not_ok "--help" "$tmp/err" "$tmp/out"
 fi
-if run 0 --version && grep -Eq '^psum_omp [0-9]+\.[0-9]+\.[0-9]+$' "$tmp/out"; then
+if run 0 --version && [ "$(wc -l <"$tmp/out")" -eq 1 ] && grep -Eq \
+    '^psum_omp [0-9]+\.[0-9]+\.[0-9]+ \(commit (unknown|[0-9a-f]{7,64}(, (dirty|clean))?)\)$' "$tmp/out"; then
     ok "--version"
 else
     not_ok "--version" "$tmp/err" "$tmp/out"

@@ -4,18 +4,22 @@ thread reporting, warnings and peak memory.
 
 usage: json_test.py PSUM_OMP
 """
+import calendar
 import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import time
 import unittest
 
 BIN = None
 PHASE_KEYS = {"min_s", "median_s", "mean_s", "max_s", "stddev_s", "samples_s",
               "calls_per_sample"}
-TOP_KEYS = {"schema_version", "version", "n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
+TOP_KEYS = {"schema_version", "version", "build_commit", "build_dirty", "started_utc", "n",
+            "mode", "threads", "threads_requested", "schedule", "chunks", "repeat",
             "sum", "expected", "verified", "materialize_s", "serial", "parallel",
             "speedup", "efficiency", "machine", "peak_rss_bytes", "warnings",
             "background_load", "cpus_allowed", "oversubscribed", "busy", "noisy",
@@ -27,8 +31,10 @@ DEVICE_COLUMNS = ["device", "device_name", "devices", "device_number", "on_devic
                   "device_warmup_s", "device_fill_s", "device_copy_s"]
 STREAM_COLUMNS = ["stream_lanes", "stream_trial_8_lanes_s", "stream_trial_4_lanes_s",
                   "stream_trial_threads"]
+PROVENANCE_COLUMNS = ["version", "build_commit", "build_dirty", "started_utc"]
 MACHINE_KEYS = {"cpu_model", "logical_cpus", "compiler", "openmp_version", "omp_proc_bind",
-                "omp_places", "huge_pages"}
+                "omp_places", "huge_pages", "caches", "scaling_governor"}
+CPU0 = "/sys/devices/system/cpu/cpu0"
 MIB = 1 << 20
 
 
@@ -202,6 +208,70 @@ class Environment(unittest.TestCase):
         self.assertEqual(len(err.splitlines()), 1, err)
 
 
+def version_line():
+    """What --version says: (version, commit or None, "dirty"/"clean"/None)."""
+    p = run("--version")
+    m = re.fullmatch(r"psum_omp (\S+) \(commit (?:unknown|([0-9a-f]{7,64})(?:, (dirty|clean))?)\)\n",
+                     p.stdout)
+    if p.returncode != 0 or m is None:
+        raise AssertionError(f"--version: exit {p.returncode}, {p.stdout!r}")
+    return m.groups()
+
+
+def utc_seconds(text):
+    return calendar.timegm(time.strptime(text, "%Y-%m-%dT%H:%M:%SZ"))
+
+
+class Provenance(unittest.TestCase):
+    def test_json_names_the_build_that_version_names(self):
+        version, commit, state = version_line()
+        doc, _ = run_json("-n", "1e4", "--repeat", "1")
+        self.assertEqual(doc["version"], version)
+        self.assertEqual(doc["build_commit"], commit)
+        self.assertEqual(doc["build_dirty"], None if state is None else state == "dirty")
+
+    def test_started_utc_is_the_start_of_this_run(self):
+        before = int(time.time())
+        doc, _ = run_json("-n", "1e4", "--repeat", "1")
+        after = int(time.time())
+        self.assertRegex(doc["started_utc"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+        self.assertTrue(before <= utc_seconds(doc["started_utc"]) <= after,
+                        (before, doc["started_utc"], after))
+
+    def test_csv_ends_with_the_same_provenance(self):
+        version, commit, state = version_line()
+        before = int(time.time())
+        p = run("--format", "csv", "-n", "1e4", "--repeat", "1")
+        after = int(time.time())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        row = next(csv.DictReader(io.StringIO(p.stdout)))
+        self.assertEqual([row[k] for k in PROVENANCE_COLUMNS[:3]],
+                         [version, commit or "", {"dirty": "true", "clean": "false"}.get(state, "")])
+        self.assertTrue(before <= utc_seconds(row["started_utc"]) <= after, row["started_utc"])
+
+
+class MachineRecord(unittest.TestCase):
+    def test_caches_and_governor_as_sysfs_lists_them(self):
+        doc, _ = run_json("-n", "1e4", "--repeat", "1")
+        machine = doc["machine"]
+        indexes = [d for d in os.listdir(f"{CPU0}/cache") if d.startswith("index")] \
+            if os.path.isdir(f"{CPU0}/cache") else []
+        if indexes:
+            self.assertEqual(len(machine["caches"]), len(indexes), machine["caches"])
+            for c in machine["caches"]:
+                self.assertEqual(list(c), ["level", "type", "size_bytes"])
+                self.assertIn(c["type"], ("Data", "Instruction", "Unified"))
+                self.assertGreater(c["size_bytes"], 0)
+        else:
+            self.assertIsNone(machine["caches"])
+        try:
+            with open(f"{CPU0}/cpufreq/scaling_governor") as f:
+                governor = f.readline().strip() or None
+        except OSError:
+            governor = None
+        self.assertEqual(machine["scaling_governor"], governor)
+
+
 class Csv(unittest.TestCase):
     def test_header_and_one_row(self):
         p = run("--format", "csv", "-n", "1e5", "--repeat", "2")
@@ -221,8 +291,8 @@ class Csv(unittest.TestCase):
         self.assertEqual(row["schema_version"], "1")
         self.assertEqual(row["cpus_allowed"], str(len(os.sched_getaffinity(0))))
         header = p.stdout.split("\n", 1)[0].split(",")
-        self.assertEqual(header[-len(DEVICE_COLUMNS + STREAM_COLUMNS):],
-                         DEVICE_COLUMNS + STREAM_COLUMNS)
+        last = DEVICE_COLUMNS + STREAM_COLUMNS + PROVENANCE_COLUMNS
+        self.assertEqual(header[-len(last):], last)
         self.assertEqual(row["device"], "cpu")
         self.assertEqual({row[k] for k in DEVICE_COLUMNS[1:]}, {""})
         # Materialized: no value is generated, so no stream kernel.

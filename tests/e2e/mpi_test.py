@@ -115,8 +115,8 @@ def json_keys():
     if rc != 0:
         return report(False, "json parsed back", err)
     doc = json.loads(out)
-    psum_omp_keys = {"schema_version", "version", "n", "mode", "threads", "threads_requested",
-                     "schedule", "chunks", "repeat", "sum", "expected", "verified",
+    psum_omp_keys = {"schema_version", "version", "build_commit", "build_dirty", "started_utc",
+                     "n", "mode", "threads", "threads_requested", "schedule", "chunks", "repeat", "sum", "expected", "verified",
                      "materialize_s", "huge_pages_advised", "serial", "parallel", "speedup",
                      "efficiency", "peak_rss_bytes", "background_load", "cpus_allowed",
                      "oversubscribed", "busy", "noisy", "thresholds", "machine", "warnings"}
@@ -222,12 +222,14 @@ def text_and_csv():
     ok = rc == 0 and len(rows) == 2
     if ok:
         head, values = rows[0].split(","), rows[1].split(",")
-        ok = head[-12:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
+        ok = head[-16:] == ["ranks", "threads_per_rank", "nodes", "ranks_per_node",
                             "imbalance_min_s", "imbalance_mean_s", "imbalance_max_s",
                             "reduce_s", "stream_lanes", "stream_trial_8_lanes_s",
-                            "stream_trial_4_lanes_s", "stream_trial_threads"] and \
-            values[-12:-8] == ["2", "1", "1", "2"]
-    report(ok, "csv: one header, one row, the ranks' columns then the stream kernel's last",
+                            "stream_trial_4_lanes_s", "stream_trial_threads", "version",
+                            "build_commit", "build_dirty", "started_utc"] and \
+            values[-16:-12] == ["2", "1", "1", "2"]
+    report(ok, "csv: one header, one row, the ranks' columns, the stream kernel's, "
+           "the provenance last",
            f"exit {rc}\n{err}{out}")
     rc, out, err, _ = mpirun(2, "-m", "stream", "-n", "1e5", "--repeat", "1", "--format", "json")
     kernel = json.loads(out)["stream_kernel"] if rc == 0 else None

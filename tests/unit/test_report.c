@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "psum_build.h"
 #include "qualify.h"
 #include "report.h"
 #include "text.h"
+
 
 static double samples_serial[] = {2.0, 2.0, 2.0};
 static double samples_parallel[] = {1.0, 1.0, 1.0};
@@ -506,6 +508,123 @@ Test(report, text_shows_small_times_and_counts_in_words)
               "%s", text);
     cr_expect(not(eq(ptr, strstr(text, "quality   steady; 4 allowed CPUs, background load unknown\n"),
                      NULL)), "%s", text);
+    free(text);
+}
+
+/* Writes r with the warnings w in one format; the caller frees the text. */
+static char *render_warned(writer wr, const psum_result *r, const psum_machine *m,
+                           const psum_warnings *w)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert(eq(int, wr(f, r, m, w), 0));
+    fclose(f);
+    return buf;
+}
+
+Test(report, warnings_are_data_in_json_and_csv_and_counted_in_text)
+{
+    psum_machine m;
+    psum_warnings w;
+    psum_result r = variant(3, &m, &w);
+    char *text = render_warned(psum_report_text, &r, &m, &w);
+    cr_expect(not(eq(ptr, strstr(text, "\nwarnings  2, on stderr\n"), NULL)), "%s", text);
+    cr_expect(eq(ptr, strstr(text, "a, b"), NULL), "the text repeats a warning: %s", text);
+    cr_expect(eq(ptr, strstr(text, "line"), NULL), "the text repeats a warning: %s", text);
+    free(text);
+    char *json = render_warned(psum_report_json, &r, &m, &w);
+    cr_expect(not(eq(ptr, strstr(json, "\"warnings\": [\"a, b, \\\"c\\\"\", \"line\\\\nbreak"), NULL)),
+              "%s", json);
+    free(json);
+    char *csv = render_warned(psum_report_csv, &r, &m, &w);
+    cr_expect(eq(str, csv_field(csv, "warnings"), "a, b, \"c\"; line\\nbreak, \"\""), "%s", csv);
+    free(csv);
+
+    w.count = 0;
+    text = render_warned(psum_report_text, &r, &m, &w);
+    cr_expect(eq(ptr, strstr(text, "warning"), NULL), "%s", text);
+    free(text);
+}
+
+Test(report, provenance_in_every_format)
+{
+    psum_result r = make_result(1);
+    r.started = 1796234462;
+    psum_machine m = make_machine();
+    m.build_commit = "03b01dae5f0000000000000000000000000000ff";
+    m.build_dirty = 1;
+    char *json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"version\": \"" PSUM_VERSION "\",\n"
+                                       "  \"build_commit\": \"03b01dae5f0000000000000000000000000000ff\",\n"
+                                       "  \"build_dirty\": true,\n"
+                                       "  \"started_utc\": \"2026-12-02T18:01:02Z\",\n  \"n\": "),
+                     NULL)), "%s", json);
+    free(json);
+    char *csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(eq(str, csv_field(csv, "version"), PSUM_VERSION));
+    cr_expect(eq(str, csv_field(csv, "build_commit"), "03b01dae5f0000000000000000000000000000ff"));
+    cr_expect(eq(str, csv_field(csv, "build_dirty"), "true"));
+    cr_expect(eq(str, csv_field(csv, "started_utc"), "2026-12-02T18:01:02Z"));
+    const char *tail = ",version,build_commit,build_dirty,started_utc\n";
+    char *eol = strchr(csv, '\n');
+    cr_expect(eq(int, strncmp(eol + 1 - strlen(tail), tail, strlen(tail)), 0),
+              "the provenance columns come last: %s", csv);
+    free(csv);
+    char *text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\nrun       started 2026-12-02T18:01:02Z, psum_omp "
+                                       PSUM_VERSION " (commit 03b01dae5f"), NULL)), "%s", text);
+    free(text);
+
+    /* Unknown: a tarball's build, a clean one, a start time past year 9999. */
+    m.build_commit = NULL;
+    r.started = 253402300800;
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"build_commit\": null,\n  \"build_dirty\": null,\n"
+                                       "  \"started_utc\": null,\n"), NULL)), "%s", json);
+    free(json);
+    csv = render_with(psum_report_csv, &r, &m);
+    cr_expect(eq(str, csv_field(csv, "build_commit"), ""));
+    cr_expect(eq(str, csv_field(csv, "build_dirty"), ""));
+    cr_expect(eq(str, csv_field(csv, "started_utc"), ""));
+    free(csv);
+    m.build_commit = "03b01da";
+    m.build_dirty = 0;
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"build_dirty\": false,"), NULL)), "%s", json);
+    free(json);
+}
+
+Test(report, machine_caches_and_governor)
+{
+    psum_result r = make_result(1);
+    psum_machine m = make_machine();
+    m.caches = 3;
+    m.cache[0] = (psum_cache){1, "Data", 48 << 10};
+    m.cache[1] = (psum_cache){2, "Unified", 1 << 20};
+    m.cache[2] = (psum_cache){3, "Odd\"", 3 << 20};
+    strcpy(m.governor, "performance");
+    char *json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"caches\": [{\"level\": 1, \"type\": \"Data\", "
+                                       "\"size_bytes\": 49152}, {\"level\": 2, \"type\": \"Unified\", "
+                                       "\"size_bytes\": 1048576}, {\"level\": 3, \"type\": \"Odd\\\"\", "
+                                       "\"size_bytes\": 3145728}], "
+                                       "\"scaling_governor\": \"performance\"},\n"), NULL)), "%s", json);
+    free(json);
+    char *text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\ncaches    L1d 48 KiB, L2 1 MiB, L3 Odd\" 3 MiB; "
+                                       "frequency governor performance\n"), NULL)), "%s", text);
+    free(text);
+
+    m.caches = 0;
+    m.governor[0] = '\0';
+    json = render_with(psum_report_json, &r, &m);
+    cr_expect(not(eq(ptr, strstr(json, "\"caches\": null, \"scaling_governor\": null},\n"), NULL)),
+              "%s", json);
+    free(json);
+    text = render_with(psum_report_text, &r, &m);
+    cr_expect(not(eq(ptr, strstr(text, "\ncaches    unknown; frequency governor unknown\n"), NULL)),
+              "%s", text);
     free(text);
 }
 

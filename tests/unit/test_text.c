@@ -205,3 +205,14 @@ ParameterizedTest(seconds_case *c, text, format_seconds)
     char buf[PSUM_SECONDS_SIZE];
     cr_expect(eq(str, psum_format_seconds(c->seconds, buf), c->want), "%g", c->seconds);
 }
+
+Test(text, utc_times_in_iso_8601)
+{
+    char buf[PSUM_UTC_SIZE];
+    cr_expect(eq(str, psum_format_utc(0, buf), "1970-01-01T00:00:00Z"));
+    cr_expect(eq(str, psum_format_utc(1796234462, buf), "2026-12-02T18:01:02Z"));
+    /* The last second of year 9999, then the first that needs five digits. */
+    cr_expect(eq(str, psum_format_utc(253402300799, buf), "9999-12-31T23:59:59Z"));
+    cr_expect(eq(ptr, psum_format_utc(253402300800, buf), NULL));
+    cr_expect(eq(str, buf, ""));
+}
