@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "env_early.h"
 #include "machine.h"
+#include "mpi_agree.h"
 #include "mpi_run.h"
 #include "psum_build.h"
 #include "report.h"
@@ -50,11 +51,48 @@ static int report_on_root(const psum_mpi_result *res)
     return psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
 }
 
+/* psum_cli_parse, with psum_mpi's refusal of --device gpu as its error. */
+static psum_cli_status parse(int argc, char **argv, psum_config *cfg, char *err, size_t len)
+{
+    psum_cli_status st = psum_cli_parse(argc, argv, cfg, err, len);
+    if (st == PSUM_CLI_RUN && cfg->device != PSUM_DEVICE_CPU) {
+        snprintf(err, len, "invalid value '%s' for --device: psum_mpi sums on the ranks' "
+                 "CPUs only", psum_device_name(cfg->device));
+        return PSUM_CLI_ERROR;
+    }
+    return st;
+}
+
+/*
+ * The first collective: every rank, whatever its parse gave, learns
+ * whether all were given the same configuration.  Returns 2 on every rank
+ * if not, rank 0 having printed the one line; -1 if they agree.
+ */
+static int disagreement(psum_cli_status parsed, const psum_config *cfg, const char *err,
+                        int rank)
+{
+    psum_agree_profile mine;
+    char line[1024];
+    psum_agree_profile_of(parsed, cfg, err, environ, &mine);
+    if (psum_mpi_agree(&mine, MPI_COMM_WORLD, line, sizeof line))
+        return -1;
+    if (rank == 0)
+        fprintf(stderr, "psum_mpi: the ranks were given different configurations: %s "
+                "(see psum_mpi --help)\n", line);
+    return 2;
+}
+
 static int run(int argc, char **argv, int rank)
 {
     psum_config cfg;
     char err[1024];
-    switch (psum_cli_parse(argc, argv, &cfg, err, sizeof err)) {
+    psum_cli_status parsed = parse(argc, argv, &cfg, err, sizeof err);
+    /* The profile compares the environment that the runtime reads. */
+    psum_env_early_check(environ);
+    int differ = disagreement(parsed, &cfg, err, rank);
+    if (differ >= 0)
+        return differ;
+    switch (parsed) {
     case PSUM_CLI_HELP:
         if (rank != 0)
             return 0;
@@ -66,21 +104,14 @@ static int run(int argc, char **argv, int rank)
         printf("psum_mpi %s\n", PSUM_VERSION);
         return psum_close_output(stdout, "psum_mpi");
     case PSUM_CLI_ERROR:
-        /* Every rank parsed the same arguments: one of them says so. */
+        /* The ranks agreed on this very error: one of them says so. */
         if (rank == 0)
             fprintf(stderr, "psum_mpi: %s (see psum_mpi --help)\n", err);
         return 2;
     case PSUM_CLI_RUN:
         break;
     }
-    if (cfg.device != PSUM_DEVICE_CPU) {
-        if (rank == 0)
-            fprintf(stderr, "psum_mpi: invalid value '%s' for --device: psum_mpi sums on the "
-                    "ranks' CPUs only (see psum_mpi --help)\n", psum_device_name(cfg.device));
-        return 2;
-    }
 
-    psum_env_early_check(environ);
     psum_mpi_result res;
     psum_mpi_status status = psum_mpi_run(&cfg, MPI_COMM_WORLD, &res, err, sizeof err);
     if (err[0] != '\0')
