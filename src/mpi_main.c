@@ -39,15 +39,19 @@ static void usage(FILE *out)
           "fail; never set them when measuring.\n", out);
 }
 
-/* Rank 0's part once the run is done: warnings, the report, the verdict. */
-static int report_on_root(const psum_mpi_result *res)
+/*
+ * Rank 0's part once the run is done: warnings, the report, the verdict.
+ * drops: every rank's removed OMP_* values, merged (psum_mpi_gather_drops).
+ */
+static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops)
 {
     psum_machine machine;
     psum_machine_read(&machine);
     psum_warnings warnings;
     psum_mpi_collect_warnings(&res->base, &res->placement, res->threads_min, &machine,
                               &warnings);
-    psum_env_warnings(psum_env_early_dropped(), &warnings);
+    for (size_t i = 0; i < drops->count; i++)
+        psum_add_warning(&warnings, drops->text[i]);
     return psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
 }
 
@@ -118,7 +122,9 @@ static int run(int argc, char **argv, int rank)
         fprintf(stderr, "psum_mpi: %s\n", err);
     if (status == PSUM_MPI_FAILED)
         return 1;
-    int rc = rank == 0 ? report_on_root(&res) : 0;
+    psum_warnings drops = {0};
+    psum_mpi_gather_drops(psum_env_early_dropped(), MPI_COMM_WORLD, &drops);
+    int rc = rank == 0 ? report_on_root(&res, &drops) : 0;
     psum_result_free(&res.base);
     /* A write error or a wrong sum on rank 0 is every rank's exit status. */
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -309,6 +309,17 @@ def environment():
            "OMP_NUM_THREADS=4294967296: ignored, one warning, exit 0", f"exit {rc}\n{err}{out}")
 
 
+def other_ranks_warnings():
+    """A value removed on ranks other than 0 is warned about once, naming them."""
+    args = ["-n", "1e4", "-r", "1", "-f", "json"]
+    rc, out, err, _, left = mpmd([(1, {}, args), (2, {"OMP_NUM_THREADS": "0"}, args)])
+    line = "ranks 1 and 2: ignoring OMP_NUM_THREADS='0': expected whole numbers"
+    ok = rc == 0 and err.count(f"psum_mpi: warning: {line}") == 1 and not left
+    report(ok and any(w.startswith(line) for w in json.loads(out)["warnings"]),
+           "OMP_NUM_THREADS=0 on ranks 1 and 2 only: one warning naming them, in the JSON too",
+           f"exit {rc}\n{err}{out}")
+
+
 def text_and_csv():
     rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1")
     report(rc == 0 and "verified" in out and "ranks 2 on 1 node" in out,
@@ -340,5 +351,6 @@ forced_failures()
 ctrl_c()
 usage()
 agreement()
+other_ranks_warnings()
 print(f"1..{count}")
 sys.exit(1 if failed else 0)
