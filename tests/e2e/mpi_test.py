@@ -320,6 +320,20 @@ def other_ranks_warnings():
            f"exit {rc}\n{err}{out}")
 
 
+def threads_refused():
+    """A rank whose team cannot start ends every rank, in psum_mpi's words."""
+    args = ["-n", "1e5", "-r", "1"]
+    rc, out, err, seconds, left = mpmd([(1, {"OMP_NUM_THREADS": "2"}, args),
+                                        (1, {"OMP_NUM_THREADS": "2",
+                                             "OMP_STACKSIZE": "1000000G"}, args)])
+    lines = err.splitlines()
+    report(rc == 1 and out == "" and len(lines) == 1 and "libgomp" not in err and
+           lines[0].startswith("psum_mpi: rank 1 on ") and
+           "cannot start a team of 2 threads" in lines[0] and seconds < 20 and not left,
+           f"OMP_STACKSIZE=1000000G on rank 1: every rank exits 1, one line, {seconds:.1f} s",
+           f"exit {rc}\n{err}{out}")
+
+
 def text_and_csv():
     rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1")
     report(rc == 0 and "verified" in out and "ranks 2 on 1 node" in out,
@@ -352,5 +366,6 @@ ctrl_c()
 usage()
 agreement()
 other_ranks_warnings()
+threads_refused()
 print(f"1..{count}")
 sys.exit(1 if failed else 0)

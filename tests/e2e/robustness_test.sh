@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Faults and load, end to end: an address-space limit, more threads than
+# Faults and load, end to end: an address-space limit, threads that cannot
+# start, more threads than
 # CPUs while other processes keep every CPU busy, a run pinned beside a
 # busy CPU.  Scales with nproc.  (Ctrl-C: cancel_test.sh.)
 # usage: robustness_test.sh PSUM_OMP     (PSUM_SANITIZED=1 skips ulimit -v)
@@ -32,6 +33,21 @@ else
         ok "ulimit -v below the array: exit 1 with a message, nothing on stdout"
     else
         not_ok "ulimit -v (exit $rc)" "$tmp/err" "$tmp/out"
+    fi
+fi
+
+# 1b. Threads that cannot start (a stack past any address space): psum_omp's
+# own line, not libgomp's, exit 1, nothing on stdout.
+if [ "${PSUM_SANITIZED:-0}" = 1 ]; then
+    skip "sanitizers wrap thread creation and its stacks"
+else
+    rc=0
+    OMP_STACKSIZE=1000000G "$bin" -n 1e5 --threads 2 --repeat 1 >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^psum_omp: cannot start a team of 2 threads: thread 2 was refused: .* (each asks OMP_STACKSIZE='1000000G' of stack)$" "$tmp/err"; then
+        ok "OMP_STACKSIZE=1000000G: exit 1 with psum_omp's one line, nothing on stdout"
+    else
+        not_ok "OMP_STACKSIZE=1000000G (exit $rc)" "$tmp/err" "$tmp/out"
     fi
 fi
 
