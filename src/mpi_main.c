@@ -31,7 +31,7 @@ static void usage(FILE *out)
           "Exit status, the same on every rank:\n"
           "  0    the sum was verified\n"
           "  1    runtime failure or failed verification on any rank\n"
-          "  2    usage error\n"
+          "  2    usage error, or ranks given different configurations\n"
           "\n", out);
     psum_cli_usage_environment(out);
     fputs("\n"
