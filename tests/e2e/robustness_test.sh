@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Faults and load, end to end: an address-space limit, threads that cannot
-# start, more threads than
+# start (a huge stack, ulimit -u), more threads than
 # CPUs while other processes keep every CPU busy, a run pinned beside a
 # busy CPU.  Scales with nproc.  (Ctrl-C: cancel_test.sh.)
 # usage: robustness_test.sh PSUM_OMP     (PSUM_SANITIZED=1 skips ulimit -v)
@@ -48,6 +48,28 @@ else
         ok "OMP_STACKSIZE=1000000G: exit 1 with psum_omp's one line, nothing on stdout"
     else
         not_ok "OMP_STACKSIZE=1000000G (exit $rc)" "$tmp/err" "$tmp/out"
+    fi
+fi
+
+# 1c. The process limit (ulimit -u 1): no thread of the team may start.  Root
+# is exempt from the limit, so as root the run is made as nobody.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "${PSUM_SANITIZED:-0}" = 1 ]; then
+    skip "sanitizers wrap thread creation"
+elif ! "${as_user[@]}" test -x "$bin" 2>/dev/null; then
+    skip "no unprivileged user can run $bin here"
+else
+    rc=0
+    "${as_user[@]}" bash -c 'ulimit -u 1 && exec "$0" -n 1e5 --threads 2 --repeat 1' "$bin" \
+        >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^psum_omp: cannot start a team of 2 threads: thread 2 was refused: " "$tmp/err"; then
+        ok "ulimit -u 1: exit 1 with psum_omp's one line, nothing on stdout"
+    else
+        not_ok "ulimit -u 1 (exit $rc)" "$tmp/err" "$tmp/out"
     fi
 fi
 
