@@ -70,13 +70,18 @@ static void options(psum_agree_profile *p, const psum_config *cfg)
     set_option(p, 8, "%s", flag(buf, sizeof buf, "--no-header", !cfg->csv_header));
 }
 
-/* The value envp gives `name`, or NULL. */
-static const char *lookup(char *const *envp, const char *name)
+/* The value `name` was given: in envp, else among the removed ones, else NULL. */
+static const char *lookup(char *const *envp, const psum_env_dropped *dropped,
+                          const char *name)
 {
     size_t len = strlen(name);
     for (; envp != NULL && *envp != NULL; envp++) {
         if (strncmp(*envp, name, len) == 0 && (*envp)[len] == '=')
             return *envp + len + 1;
+    }
+    for (size_t i = 0; dropped != NULL && i < dropped->count; i++) {
+        if (strcmp(dropped->item[i].name, name) == 0)
+            return dropped->item[i].value;
     }
     return NULL;
 }
@@ -96,7 +101,8 @@ static void variable(psum_agree_profile *p, int i, const char *name, const char 
 }
 
 void psum_agree_profile_of(psum_cli_status outcome, const psum_config *cfg, const char *err,
-                           char *const *envp, psum_agree_profile *p)
+                           char *const *envp, const psum_env_dropped *dropped,
+                           psum_agree_profile *p)
 {
     memset(p, 0, sizeof *p);
     p->outcome = (int)outcome;
@@ -116,7 +122,7 @@ void psum_agree_profile_of(psum_cli_status outcome, const psum_config *cfg, cons
         break;
     }
     for (size_t v = 0; v < sizeof compared_env / sizeof compared_env[0]; v++)
-        variable(p, OPTION_FIELDS + (int)v, compared_env[v], lookup(envp, compared_env[v]));
+        variable(p, OPTION_FIELDS + (int)v, compared_env[v], lookup(envp, dropped, compared_env[v]));
 }
 
 int psum_agree_same(const psum_agree_profile *a, const psum_agree_profile *b)

@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "env.h"
 
 /*
  * The fields compared, in the order a difference is named: the parse
@@ -56,10 +57,13 @@ typedef struct {
  * when outcome is PSUM_CLI_ERROR) as the program decided them, cfg (read
  * only when outcome is PSUM_CLI_RUN; the other outcomes compare no option)
  * and the environment block envp (NULL-terminated "NAME=value" strings,
- * such as environ).  Reads nothing else.
+ * such as environ) with the values that env.h removed from it put back
+ * (dropped, may be NULL): a rank given OMP_PROC_BIND=bogus is told apart
+ * from one given none, by the value it was given.  Reads nothing else.
  */
 void psum_agree_profile_of(psum_cli_status outcome, const psum_config *cfg, const char *err,
-                           char *const *envp, psum_agree_profile *p);
+                           char *const *envp, const psum_env_dropped *dropped,
+                           psum_agree_profile *p);
 
 /* True if a and b hold the same outcome and digests. */
 int psum_agree_same(const psum_agree_profile *a, const psum_agree_profile *b);

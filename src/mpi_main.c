@@ -77,7 +77,7 @@ static int disagreement(psum_cli_status parsed, const psum_config *cfg, const ch
 {
     psum_agree_profile mine;
     char line[1024];
-    psum_agree_profile_of(parsed, cfg, err, environ, &mine);
+    psum_agree_profile_of(parsed, cfg, err, environ, psum_env_early_dropped(), &mine);
     if (psum_mpi_agree(&mine, MPI_COMM_WORLD, line, sizeof line))
         return -1;
     if (rank == 0)
@@ -91,7 +91,7 @@ static int run(int argc, char **argv, int rank)
     psum_config cfg;
     char err[1024];
     psum_cli_status parsed = parse(argc, argv, &cfg, err, sizeof err);
-    /* The profile compares the environment that the runtime reads. */
+    /* Where .preinit_array did not run: the profile reads what it removed. */
     psum_env_early_check(environ);
     int differ = disagreement(parsed, &cfg, err, rank);
     if (differ >= 0)

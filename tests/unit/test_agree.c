@@ -14,7 +14,7 @@ static psum_agree_profile of_args(char **env, int argc, char **argv)
     char err[512] = "";
     psum_cli_status st = psum_cli_parse(argc, argv, &cfg, err, sizeof err);
     psum_agree_profile p;
-    psum_agree_profile_of(st, &cfg, err, env, &p);
+    psum_agree_profile_of(st, &cfg, err, env, NULL, &p);
     return p;
 }
 
@@ -140,4 +140,19 @@ Test(agree, values_differing_past_the_shown_part_still_differ)
     cr_assert(not(psum_agree_same(&a, &b)));
     cr_assert(not(eq(ptr, strstr(a.text[PSUM_AGREE_FIELDS - 4], "...'"), NULL)),
               "the value is shown cut: %s", a.text[PSUM_AGREE_FIELDS - 4]);
+}
+
+Test(agree, a_removed_value_is_compared_as_given)
+{
+    static char bogus[] = "OMP_PROC_BIND=bogus";
+    char *given[] = {bogus, NULL};
+    psum_env_dropped dropped;
+    memset(&dropped, 0, sizeof dropped);
+    psum_env_drop_invalid(given, &dropped); /* given[] is empty now */
+    psum_config cfg;
+    char *argv[] = {"psum_mpi", "-n", "1"}, err[256];
+    cr_assert(eq(int, psum_cli_parse(3, argv, &cfg, err, sizeof err), PSUM_CLI_RUN));
+    psum_agree_profile removed, none = PROFILE(no_env, "-n", "1");
+    psum_agree_profile_of(PSUM_CLI_RUN, &cfg, "", given, &dropped, &removed);
+    explains(none, removed, 1, "rank 0 has no OMP_PROC_BIND, rank 1 has OMP_PROC_BIND='bogus'");
 }
