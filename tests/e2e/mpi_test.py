@@ -6,7 +6,10 @@ back; an invalid OMP_NUM_THREADS ignored with one warning; a failure forced
 on rank 1 ending every rank with exit 1 within seconds and one line; a wrong
 slice failing verification; a write error on rank 0 ending every rank with
 exit 1; a bad option reported once with exit 2 on every rank; Ctrl-C to
-mpirun ending every rank.
+mpirun ending every rank; ranks given different configurations (MPMD, -x
+per application context) ending at once with one line; a removed OMP_*
+value on other ranks warned about by rank 0; a team that cannot start on
+one rank ending every rank; and no psum_mpi left behind by any run.
 Writes TAP.
 
 usage: mpi_test.py MPIRUN PSUM_MPI
@@ -19,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from procs import tagged_processes  # noqa: E402
+from procs import command_of, tagged_processes  # noqa: E402
 
 MPIRUN, BIN = sys.argv[1], sys.argv[2]
 # One machine, CI: as many ranks as asked whatever the cores, no binding
@@ -45,15 +48,30 @@ def report(ok, what, detail=""):
             print(f"# {line}")
 
 
+# Every run's processes carry this tag; any still alive after its mpirun
+# returned is killed and listed here, and the last case fails on it.
+TAG = f"mpi-test-{os.getpid()}"
+stray = []
+
+
+def sweep_strays():
+    left = tagged_processes(TAG)
+    for pid in left:
+        stray.append(f"{pid} {command_of(pid)}")
+        os.kill(pid, signal.SIGKILL)
+
+
 def mpirun(ranks, *args, threads=1, env=None):
     """Runs psum_mpi on `ranks` ranks; returns (exit code, stdout, stderr, seconds)."""
-    full = dict(ENV, OMP_NUM_THREADS=str(threads), **(env or {}))
+    full = dict(ENV, OMP_NUM_THREADS=str(threads), PSUM_TEST_TAG=TAG, **(env or {}))
     t0 = time.monotonic()
     try:
         p = subprocess.run([*LAUNCH, "-np", str(ranks), BIN, *args], capture_output=True,
                            text=True, env=full, timeout=TIMEOUT)
     except subprocess.TimeoutExpired as e:
         return None, e.stdout or "", f"timed out after {TIMEOUT} s", TIMEOUT
+    finally:
+        sweep_strays()
     return p.returncode, p.stdout, p.stderr, time.monotonic() - t0
 
 
@@ -67,12 +85,14 @@ def each_rank(stdout):
 
 def rank_exits(ranks, *args, env=None, stdout="/dev/null"):
     """{rank: exit code} of psum_mpi on every rank, from the wrapper's lines."""
-    full = dict(ENV, OMP_NUM_THREADS="1", **(env or {}))
+    full = dict(ENV, OMP_NUM_THREADS="1", PSUM_TEST_TAG=TAG, **(env or {}))
     try:
         p = subprocess.run([*LAUNCH, "-np", str(ranks), *each_rank(stdout), BIN, *args],
                            capture_output=True, text=True, env=full, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return {}
+    finally:
+        sweep_strays()
     found = {}
     for line in p.stderr.splitlines():
         words = line.split()
@@ -370,5 +390,6 @@ usage()
 agreement()
 other_ranks_warnings()
 threads_refused()
+report(not stray, "no psum_mpi process outlived its mpirun in any case", "\n".join(stray))
 print(f"1..{count}")
 sys.exit(1 if failed else 0)
