@@ -255,7 +255,7 @@ def agreement():
     """Ranks given different configurations end at once, with one line."""
     differ = "psum_mpi: the ranks were given different configurations: "
     cases = [
-        ("a usage error on rank 1 only (the hang of issue 19)",
+        ("a usage error on rank 1 only",
          [(1, {}, ["-n", "100"]), (1, {}, ["-n", "bogus"])],
          "rank 1: invalid value 'bogus' for --elements: not a number"),
         ("a usage error on rank 0 only", [(1, {}, ["-n", "bogus"]), (2, {}, ["-n", "100"])],
