@@ -41,6 +41,24 @@
  */
 const char *psum_env_invalid(const char *name, const char *value);
 
+/*
+ * Why libgomp would throw away some or all of the explicit place list
+ * `value` (valid for psum_env_invalid) in a process that may run on the
+ * CPUs of `allowed` (bytes bytes, CPU n at bit n % 8 of byte n / 8), as a
+ * short lowercase phrase; NULL if it keeps every place, for the abstract
+ * names (threads, cores...), when allowed holds no CPU, and when the list
+ * has more places than psum_omp has room to check (left to the runtime).
+ * libgomp refuses the whole list for a CPU number at or past its bound (the
+ * highest allowed CPU rounded up to a multiple of 64), a removed CPU or
+ * place (!) that is not there, or no place left; it drops the places that
+ * hold no allowed CPU, with a line of its own.  Each refuses the list
+ * here, so the runtime never prints its own line and the output never
+ * records places that were not in effect.  Pure but for static scratch
+ * storage: not thread-safe; safe before libc is initialized.
+ */
+const char *psum_env_places_unusable(const char *value, const unsigned char *allowed,
+                                     size_t bytes);
+
 /* One value that was removed. */
 typedef struct {
     const char *name;  /* e.g. "OMP_PLACES", static */
@@ -55,8 +73,10 @@ typedef struct {
 
 /*
  * Removes from envp, a NULL-terminated environment block such as main's or
- * environ, every checked variable whose value psum_env_invalid refuses
- * (env_early.h calls it before libc and the OpenMP runtime start):
+ * environ, every checked variable whose value psum_env_invalid refuses, and
+ * an OMP_PLACES that psum_env_places_unusable refuses on the CPUs this
+ * process may run on (env_early.h calls it before libc and the OpenMP
+ * runtime start):
  * the array is compacted in place, the strings are left where they are.
  * Appends each removal to *dropped, which the caller zeroes once; a
  * variable the block sets more than once (execve allows it, a shell does

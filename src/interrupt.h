@@ -17,7 +17,12 @@
 
 #include <signal.h>
 
-/* Far above the few milliseconds that polling takes, far below what a person notices. */
+/*
+ * Far above the few milliseconds that polling takes, far below what a
+ * person notices.  It counts from the SIGINT handler: the kernel's
+ * scheduling of the timer's handler and the process's teardown come on
+ * top and grow with the machine's load, so it is no bound on the exit.
+ */
 #define PSUM_INTERRUPT_DEADLINE_MS 50
 
 /* What an interrupted run writes on stderr, whoever ends it. */

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "env_early.h"
 #include "machine.h"
+#include "mpi_agree.h"
 #include "mpi_run.h"
 #include "report.h"
 #include "version.h"
@@ -30,7 +31,7 @@ static void usage(FILE *out)
           "Exit status, the same on every rank:\n"
           "  0    the sum was verified\n"
           "  1    runtime failure or failed verification on any rank\n"
-          "  2    usage error\n"
+          "  2    usage error, or ranks given different configurations\n"
           "\n", out);
     psum_cli_usage_environment(out);
     fputs("\n"
@@ -38,23 +39,64 @@ static void usage(FILE *out)
           "fail; never set them when measuring.\n", out);
 }
 
-/* Rank 0's part once the run is done: warnings, the report, the verdict. */
-static int report_on_root(const psum_mpi_result *res)
+/*
+ * Rank 0's part once the run is done: warnings, the report, the verdict.
+ * drops: every rank's removed OMP_* values, merged (psum_mpi_gather_drops).
+ */
+static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops)
 {
     psum_machine machine;
     psum_machine_read(&machine);
     psum_warnings warnings;
     psum_mpi_collect_warnings(&res->base, &res->placement, res->threads_min, &machine,
                               &warnings);
-    psum_env_warnings(psum_env_early_dropped(), &warnings);
+    for (size_t i = 0; i < drops->count; i++)
+        psum_add_warning(&warnings, drops->text[i]);
     return psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
+}
+
+/* psum_cli_parse, with psum_mpi's refusal of --device gpu as its error. */
+static psum_cli_status parse(int argc, char **argv, psum_config *cfg, char *err, size_t len)
+{
+    psum_cli_status st = psum_cli_parse(argc, argv, cfg, err, len);
+    if (st == PSUM_CLI_RUN && cfg->device != PSUM_DEVICE_CPU) {
+        snprintf(err, len, "invalid value '%s' for --device: psum_mpi sums on the ranks' "
+                 "CPUs only", psum_device_name(cfg->device));
+        return PSUM_CLI_ERROR;
+    }
+    return st;
+}
+
+/*
+ * The first collective: every rank, whatever its parse gave, learns
+ * whether all were given the same configuration.  Returns 2 on every rank
+ * if not, rank 0 having printed the one line; -1 if they agree.
+ */
+static int disagreement(psum_cli_status parsed, const psum_config *cfg, const char *err,
+                        int rank)
+{
+    psum_agree_profile mine;
+    char line[1024];
+    psum_agree_profile_of(parsed, cfg, err, environ, psum_env_early_dropped(), &mine);
+    if (psum_mpi_agree(&mine, MPI_COMM_WORLD, line, sizeof line))
+        return -1;
+    if (rank == 0)
+        fprintf(stderr, "psum_mpi: the ranks were given different configurations: %s "
+                "(see psum_mpi --help)\n", line);
+    return 2;
 }
 
 static int run(int argc, char **argv, int rank)
 {
     psum_config cfg;
     char err[1024];
-    switch (psum_cli_parse(argc, argv, &cfg, err, sizeof err)) {
+    psum_cli_status parsed = parse(argc, argv, &cfg, err, sizeof err);
+    /* Where .preinit_array did not run: the profile reads what it removed. */
+    psum_env_early_check(environ);
+    int differ = disagreement(parsed, &cfg, err, rank);
+    if (differ >= 0)
+        return differ;
+    switch (parsed) {
     case PSUM_CLI_HELP:
         if (rank != 0)
             return 0;
@@ -66,28 +108,23 @@ static int run(int argc, char **argv, int rank)
         psum_version_line(stdout, "psum_mpi");
         return psum_close_output(stdout, "psum_mpi");
     case PSUM_CLI_ERROR:
-        /* Every rank parsed the same arguments: one of them says so. */
+        /* The ranks agreed on this very error: one of them says so. */
         if (rank == 0)
             fprintf(stderr, "psum_mpi: %s (see psum_mpi --help)\n", err);
         return 2;
     case PSUM_CLI_RUN:
         break;
     }
-    if (cfg.device != PSUM_DEVICE_CPU) {
-        if (rank == 0)
-            fprintf(stderr, "psum_mpi: invalid value '%s' for --device: psum_mpi sums on the "
-                    "ranks' CPUs only (see psum_mpi --help)\n", psum_device_name(cfg.device));
-        return 2;
-    }
 
-    psum_env_early_check(environ);
     psum_mpi_result res;
     psum_mpi_status status = psum_mpi_run(&cfg, MPI_COMM_WORLD, &res, err, sizeof err);
     if (err[0] != '\0')
         fprintf(stderr, "psum_mpi: %s\n", err);
     if (status == PSUM_MPI_FAILED)
         return 1;
-    int rc = rank == 0 ? report_on_root(&res) : 0;
+    psum_warnings drops = {0};
+    psum_mpi_gather_drops(psum_env_early_dropped(), MPI_COMM_WORLD, &drops);
+    int rc = rank == 0 ? report_on_root(&res, &drops) : 0;
     psum_result_free(&res.base);
     /* A write error or a wrong sum on rank 0 is every rank's exit status. */
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);

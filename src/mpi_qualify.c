@@ -2,6 +2,7 @@
 
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -176,4 +177,107 @@ void psum_mpi_watch_free(psum_mpi_watch *w)
 {
     psum_cpus_free(&w->mine);
     psum_cpus_free(&w->on_node);
+}
+
+void psum_rank_drops_of(const psum_env_dropped *dropped, psum_rank_drops *d)
+{
+    memset(d, 0, sizeof *d);
+    for (size_t i = 0; i < dropped->count; i++) {
+        snprintf(d->name[i], sizeof d->name[i], "%s", dropped->item[i].name);
+        psum_env_warning(&dropped->item[i], d->line[i], sizeof d->line[i]);
+    }
+    d->count = (int)dropped->count;
+}
+
+/* Rank r's line for the variable `name`, or NULL if it removed none. */
+static const char *line_of(const psum_rank_drops *d, const char *name)
+{
+    for (int i = 0; i < d->count; i++) {
+        if (strcmp(d->name[i], name) == 0)
+            return d->line[i];
+    }
+    return NULL;
+}
+
+/* Whether a rank before `rank` already removed a value of `name`. */
+static bool seen_before(const psum_rank_drops *all, int rank, const char *name)
+{
+    for (int r = 0; r < rank; r++) {
+        if (line_of(&all[r], name) != NULL)
+            return true;
+    }
+    return false;
+}
+
+/* "rank 1", "ranks 1 and 2", "ranks 1, 2 and 3", "ranks 1, 2, 3 and 4 more". */
+static void name_ranks(const int *named, int count, char *buf, size_t len)
+{
+    if (count == 1) {
+        snprintf(buf, len, "rank %d", named[0]);
+    } else if (count == 2) {
+        snprintf(buf, len, "ranks %d and %d", named[0], named[1]);
+    } else if (count == 3) {
+        snprintf(buf, len, "ranks %d, %d and %d", named[0], named[1], named[2]);
+    } else {
+        snprintf(buf, len, "ranks %d, %d, %d and %d more", named[0], named[1], named[2],
+                 count - 3);
+    }
+}
+
+/* The line for one variable, first removed by rank `first`. */
+static void merge_one(const psum_rank_drops *all, int ranks, int first, const char *name,
+                      psum_warnings *w)
+{
+    const char *mine = line_of(&all[first], name);
+    int named[3], same = 0, other = 0;
+    for (int r = first; r < ranks; r++) {
+        const char *l = line_of(&all[r], name);
+        if (l != NULL && strcmp(l, mine) != 0)
+            other++;
+        else if (l != NULL && same++ < 3)
+            named[same - 1] = r;
+    }
+    if (same == ranks) {
+        psum_add_warning(w, mine);
+        return;
+    }
+    char who[96], rest[64] = "", line[sizeof w->text[0]];
+    name_ranks(named, same, who, sizeof who);
+    if (other > 0)
+        snprintf(rest, sizeof rest, " (%d other rank%s ignored other values)", other,
+                 other == 1 ? "" : "s");
+    snprintf(line, sizeof line, "%s: %s%s", who, mine, rest);
+    psum_add_warning(w, line);
+}
+
+void psum_mpi_merge_drops(const psum_rank_drops *all, int ranks, psum_warnings *w)
+{
+    for (int r = 0; r < ranks; r++) {
+        for (int i = 0; i < all[r].count; i++) {
+            if (!seen_before(all, r, all[r].name[i]))
+                merge_one(all, ranks, r, all[r].name[i], w);
+        }
+    }
+}
+
+void psum_mpi_gather_drops(const psum_env_dropped *mine, MPI_Comm comm, psum_warnings *w)
+{
+    int rank = 0, size = 1;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    psum_rank_drops own;
+    psum_rank_drops_of(mine, &own);
+    psum_rank_drops *all = NULL;
+    if (rank == 0) {
+        all = malloc((size_t)size * sizeof *all);
+        if (all == NULL) {
+            fprintf(stderr, "psum_mpi: cannot allocate memory for the warnings of %d ranks\n",
+                    size);
+            MPI_Abort(comm, 1);
+        }
+    }
+    MPI_Gather(&own, (int)sizeof own, MPI_BYTE, all, (int)sizeof own, MPI_BYTE, 0, comm);
+    if (rank == 0)
+        psum_mpi_merge_drops(all, size, w);
+    free(all);
 }

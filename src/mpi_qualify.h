@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "cpus.h"
+#include "env.h"
 #include "machine.h"
 #include "qualify.h"
 #include "result.h"
@@ -78,6 +79,34 @@ void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r
  */
 void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p,
                                int threads_min, const psum_machine *m, psum_warnings *w);
+
+/* One rank's removed OMP_* values (env.h), as text that MPI can move as MPI_BYTE. */
+typedef struct {
+    int count;
+    char name[PSUM_ENV_CHECKED][32];   /* the variable, "OMP_PLACES" */
+    char line[PSUM_ENV_CHECKED][256];  /* psum_env_warning's line */
+} psum_rank_drops;
+
+/* Fills *d from one rank's record of removals. */
+void psum_rank_drops_of(const psum_env_dropped *dropped, psum_rank_drops *d);
+
+/*
+ * Appends to w the removals of all ranks (all[r] is rank r's), one line
+ * per variable, so at most PSUM_ENV_CHECKED lines: env.h's warning as is
+ * when every rank removed the same value, else the lowest such rank's
+ * line prefixed with the ranks that removed that very value ("rank 1: ",
+ * "ranks 1, 2 and 3: ", "ranks 1, 2, 3 and 4 more: ") and followed, when
+ * other ranks removed other values of it, by how many.  No MPI call.
+ */
+void psum_mpi_merge_drops(const psum_rank_drops *all, int ranks, psum_warnings *w);
+
+/*
+ * Collective over comm: gathers every rank's removals (*mine) onto rank
+ * 0, where psum_mpi_merge_drops appends them to w; w is untouched on the
+ * other ranks.  Should rank 0 be refused the memory for them, it prints
+ * one line and aborts the job (MPI_Abort, exit 1): nothing is left waiting.
+ */
+void psum_mpi_gather_drops(const psum_env_dropped *mine, MPI_Comm comm, psum_warnings *w);
 
 /* Frees the CPU sets that psum_mpi_watch_start read into *w. */
 void psum_mpi_watch_free(psum_mpi_watch *w);

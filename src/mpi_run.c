@@ -17,6 +17,7 @@
 #include "ranks.h"
 #include "run.h"
 #include "sum.h"
+#include "team.h"
 #include "timer.h"
 
 /* Ordered by severity: the ranks agree on the worst. */
@@ -135,6 +136,14 @@ static void setup(rank_ctx *c, const psum_config *cfg, MPI_Comm comm, char *err,
     const char *stage = getenv("PSUM_MPI_FAIL_STAGE");
     c->fail_sum = c->fail_here && stage != NULL && strcmp(stage, "sum") == 0;
     c->fail_here = c->fail_here && !c->fail_sum;
+}
+
+/* Whether this rank's team can start, before its first parallel region (team.h). */
+static int probe_team(rank_ctx *c)
+{
+    char why[384];
+    return psum_team_probe(c->threads, why, sizeof why) == 0 ? STATUS_OK
+                                                            : fail(c, "%s", why);
 }
 
 /* ---- the serial phase, on rank 0 ---- */
@@ -418,7 +427,9 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     psum_source src;
     rank_times t = {0};
     root_buffers b = {0};
-    int status = agree(&c, choose_stream(&c, &res->base));
+    int status = agree(&c, probe_team(&c));
+    if (status == STATUS_OK)
+        status = agree(&c, choose_stream(&c, &res->base));
     if (status == STATUS_OK)
         status = serial_phase(&c, &res->base);
     if (status == STATUS_OK) {

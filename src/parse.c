@@ -94,6 +94,7 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
     const char *p = s;
     mantissa m = {0, 0, 0};
     int exp = 0;
+    bool point = false, exponent = false;
 
     if (*p == '\0')
         return "empty value";
@@ -104,6 +105,7 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
     if (read_digits(&p, &m, false) < 0)
         return "misplaced underscore";
     if (*p == '.') {
+        point = true;
         p++;
         int n = read_digits(&p, &m, true);
         if (n < 0)
@@ -112,6 +114,7 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
             return "missing digits after the decimal point";
     }
     if (*p == 'e' || *p == 'E') {
+        exponent = true;
         p++;
         const char *why = read_exponent(&p, &exp);
         if (why != NULL)
@@ -127,6 +130,9 @@ const char *psum_parse_count(const char *s, uint64_t max, uint64_t *out)
         v *= 10;
     if (v == 0)
         return "must be at least 1";
+    /* The grammar's only forms are plain digits and scientific notation. */
+    if (point && !exponent)
+        return "a decimal point needs an exponent, as in 2.5e9";
     if (v > max) {
         /* A large power of two is named as one too, as --help writes it. */
         if (max >= (1ULL << 20) && (max & (max - 1)) == 0)

@@ -12,8 +12,9 @@
  * Accepted: decimal digits, with single underscores between digits
  * (1_000_000_000), and exact scientific forms (1e9, 2.5e9, 1.25E+3) whose
  * value is a whole number.  Rejected: empty strings, signs (other than
- * '+' in the exponent), white space, fractions (2.5, 1e-1), trailing
- * characters, zero, and values above max.
+ * '+' in the exponent), white space, fractions (2.5, 1e-1), a decimal
+ * point without an exponent (1.0), trailing characters, zero, and values
+ * above max.
  *
  * Returns NULL on success, or a short lowercase reason ("trailing
  * characters", "must not exceed 4611686018427387904 (2^62)", ...) that stays

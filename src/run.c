@@ -11,6 +11,7 @@
 #include "procfs.h"
 #include "qualify.h"
 #include "sum.h"
+#include "team.h"
 #include "timer.h"
 
 typedef struct {
@@ -161,6 +162,8 @@ psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *ca
                          psum_result *res, char *err, size_t errlen)
 {
     psum_run_start(res, cfg);
+    if (psum_team_probe(res->threads_requested, err, errlen) != 0)
+        return PSUM_RUN_ERROR;
 
     psum_array array = {0};
     psum_source src = {.n = cfg->n, .cancel = cancel};

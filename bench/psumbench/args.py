@@ -2,8 +2,8 @@
 
 Counts follow psum_omp's own grammar (src/parse.h): decimal digits with
 single underscores between digits (1_000_000), exact scientific forms whose
-value is whole (1e9, 2.5e9, 1.25E+3); no signs, white space, fractions or
-trailing characters.  Each option checks psum_omp's own limit, so a value
+value is whole (1e9, 2.5e9, 1.25E+3); no signs, white space, fractions, a
+decimal point without an exponent (1.0) or trailing characters.  Each option checks psum_omp's own limit, so a value
 psum_omp would refuse is refused here, before anything runs or is written."""
 import argparse
 import os
@@ -69,7 +69,7 @@ def _scan(text):
         pos, frac = _digits(text, pos + 1)
         if not frac:
             raise ValueError("missing digits after the decimal point")
-    exp = "0"
+    exp = ""
     if text[pos:pos + 1] in ("e", "E"):
         pos += 1
         if text[pos:pos + 1] == "-":
@@ -99,6 +99,7 @@ def parse_count(text, maximum):
     with psum_omp's reason.  Never builds a huge integer: 1e999999999 is
     refused from the length of its exponent."""
     digits, frac, exp = _scan(text)
+    point_alone = "." in text and not exp
     frac = frac.rstrip("0")
     significant = (digits + frac).lstrip("0")
     if not significant:
@@ -109,6 +110,8 @@ def parse_count(text, maximum):
     shift = (int(exp) if len(exp) <= 6 else 10**6) - len(frac)
     if shift < 0:
         raise ValueError("not a whole number")
+    if point_alone:
+        raise ValueError("a decimal point needs an exponent, as in 2.5e9")
     if len(significant) + shift > len(str(maximum)):
         raise ValueError(_too_big(maximum))
     value = int(significant) * 10**shift

@@ -208,6 +208,26 @@ class Environment(unittest.TestCase):
         self.assertEqual(len(err.splitlines()), 1, err)
 
 
+    def test_places_the_runtime_would_throw_away_are_dropped(self):
+        cpus = sorted(os.sched_getaffinity(0))
+        bound = (cpus[-1] + 64) // 64 * 64  # libgomp's first CPU number out of range
+        for places in (f"{{{cpus[-1] + 1}}}", f"{{{cpus[0]}}},{{{cpus[-1] + 1}}}",
+                       f"{{{cpus[0]},{bound}}}", f"{{{cpus[0]}}},!{{{cpus[0]}}}",
+                       f"!{{{cpus[0]}}}", f"{{{cpus[0]}}}:2:-{cpus[0] + 1}"):
+            with self.subTest(places=places):
+                doc, err = run_json("-n", "1e4", "--repeat", "1",
+                                    env={"OMP_PLACES": places, "OMP_PROC_BIND": "close"})
+                self.assertIsNone(doc["machine"]["omp_places"])
+                self.assertNotIn("libgomp", err)
+                self.assertTrue(any(w.startswith(f"ignoring OMP_PLACES='{places}'")
+                                    for w in doc["warnings"]), doc["warnings"])
+        # Every allowed CPU in a place of its own, counted down: kept.
+        if cpus == list(range(cpus[0], cpus[-1] + 1)):
+            down = f"{{{cpus[-1]}}}:{len(cpus)}:-1"
+            doc, err = run_json("-n", "1e4", "--repeat", "1", env={"OMP_PLACES": down})
+            self.assertEqual(doc["machine"]["omp_places"], down, err)
+
+
 def version_line():
     """What --version says: (version, commit or None, "dirty"/"clean"/None)."""
     p = run("--version")

@@ -6,7 +6,10 @@ back; an invalid OMP_NUM_THREADS ignored with one warning; a failure forced
 on rank 1 ending every rank with exit 1 within seconds and one line; a wrong
 slice failing verification; a write error on rank 0 ending every rank with
 exit 1; a bad option reported once with exit 2 on every rank; Ctrl-C to
-mpirun ending every rank.
+mpirun ending every rank; ranks given different configurations (MPMD, -x
+per application context) ending at once with one line; a removed OMP_*
+value on other ranks warned about by rank 0; a team that cannot start on
+one rank ending every rank; and no psum_mpi left behind by any run.
 Writes TAP.
 
 usage: mpi_test.py MPIRUN PSUM_MPI
@@ -19,7 +22,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
-from procs import tagged_processes  # noqa: E402
+from procs import command_of, tagged_processes  # noqa: E402
 
 MPIRUN, BIN = sys.argv[1], sys.argv[2]
 # One machine, CI: as many ranks as asked whatever the cores, no binding
@@ -45,15 +48,30 @@ def report(ok, what, detail=""):
             print(f"# {line}")
 
 
+# Every run's processes carry this tag; any still alive after its mpirun
+# returned is killed and listed here, and the last case fails on it.
+TAG = f"mpi-test-{os.getpid()}"
+stray = []
+
+
+def sweep_strays():
+    left = tagged_processes(TAG)
+    for pid in left:
+        stray.append(f"{pid} {command_of(pid)}")
+        os.kill(pid, signal.SIGKILL)
+
+
 def mpirun(ranks, *args, threads=1, env=None):
     """Runs psum_mpi on `ranks` ranks; returns (exit code, stdout, stderr, seconds)."""
-    full = dict(ENV, OMP_NUM_THREADS=str(threads), **(env or {}))
+    full = dict(ENV, OMP_NUM_THREADS=str(threads), PSUM_TEST_TAG=TAG, **(env or {}))
     t0 = time.monotonic()
     try:
         p = subprocess.run([*LAUNCH, "-np", str(ranks), BIN, *args], capture_output=True,
                            text=True, env=full, timeout=TIMEOUT)
     except subprocess.TimeoutExpired as e:
         return None, e.stdout or "", f"timed out after {TIMEOUT} s", TIMEOUT
+    finally:
+        sweep_strays()
     return p.returncode, p.stdout, p.stderr, time.monotonic() - t0
 
 
@@ -67,12 +85,14 @@ def each_rank(stdout):
 
 def rank_exits(ranks, *args, env=None, stdout="/dev/null"):
     """{rank: exit code} of psum_mpi on every rank, from the wrapper's lines."""
-    full = dict(ENV, OMP_NUM_THREADS="1", **(env or {}))
+    full = dict(ENV, OMP_NUM_THREADS="1", PSUM_TEST_TAG=TAG, **(env or {}))
     try:
         p = subprocess.run([*LAUNCH, "-np", str(ranks), *each_rank(stdout), BIN, *args],
                            capture_output=True, text=True, env=full, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return {}
+    finally:
+        sweep_strays()
     found = {}
     for line in p.stderr.splitlines():
         words = line.split()
@@ -205,12 +225,136 @@ def usage():
            "--help: printed once, exit 0", f"exit {rc}\n{err}{out}")
 
 
+def mpmd(contexts, options=(), wrap=()):
+    """Runs one psum_mpi job of several application contexts, each
+    (ranks, {VAR: value} exported to it alone with -x, [arguments]), with
+    mpirun's `options` and each context's program run through `wrap`.
+    Returns (exit code, stdout, stderr, seconds, processes left behind)."""
+    tag = f"mpmd-{os.getpid()}-{time.monotonic_ns()}"
+    cmd = [*LAUNCH, *options]
+    for i, (ranks, env, args) in enumerate(contexts):
+        cmd += [":"] * (i > 0) + ["-np", str(ranks)]
+        for name, value in env.items():
+            cmd += ["-x", f"{name}={value}"]
+        cmd += [*wrap, BIN, *args]
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT,
+                           env=dict(ENV, OMP_NUM_THREADS="1", PSUM_TEST_TAG=tag))
+        rc, out, err = p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as e:
+        rc, out, err = None, e.stdout or "", f"timed out after {TIMEOUT} s"
+    seconds = time.monotonic() - t0
+    left = tagged_processes(tag)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return rc, out if isinstance(out, str) else out.decode(), err, seconds, left
+
+
+def agreement():
+    """Ranks given different configurations end at once, with one line."""
+    differ = "psum_mpi: the ranks were given different configurations: "
+    cases = [
+        ("a usage error on rank 1 only",
+         [(1, {}, ["-n", "100"]), (1, {}, ["-n", "bogus"])],
+         "rank 1: invalid value 'bogus' for --elements: not a number"),
+        ("a usage error on rank 0 only", [(1, {}, ["-n", "bogus"]), (2, {}, ["-n", "100"])],
+         "rank 0: invalid value 'bogus' for --elements: not a number"),
+        ("different errors", [(1, {}, ["-n", "x"]), (1, {}, ["-n", "y"])],
+         "rank 0: invalid value 'x' for --elements: not a number"),
+        ("--device gpu on one rank", [(1, {}, []), (1, {}, ["--device", "gpu"])],
+         "rank 1: invalid value 'gpu' for --device: psum_mpi sums on the ranks' CPUs only"),
+        ("different -n", [(1, {}, ["-n", "100"]), (1, {}, ["-n", "200"])],
+         "rank 0 has --elements 100, rank 1 has --elements 200"),
+        ("different --mode on the third rank",
+         [(2, {}, ["-n", "100"]), (1, {}, ["-n", "100", "--mode", "stream"])],
+         "rank 0 has --mode materialize, rank 2 has --mode stream"),
+        ("--no-serial on one rank", [(1, {}, ["-n", "9"]), (1, {}, ["-n", "9", "--no-serial"])],
+         "rank 0 has no --no-serial, rank 1 has --no-serial"),
+        ("--help on rank 1 only", [(1, {}, ["-n", "100"]), (1, {}, ["--help"])],
+         "rank 0 has neither --help nor --version, rank 1 has --help"),
+        ("--version on rank 0 only", [(1, {}, ["--version"]), (1, {}, ["-n", "100"])],
+         "rank 0 has --version, rank 1 has neither --help nor --version"),
+        ("-x OMP_PROC_BIND for one context",
+         [(1, {"OMP_PROC_BIND": "close"}, ["-n", "100"]), (1, {}, ["-n", "100"])],
+         "rank 0 has OMP_PROC_BIND='close', rank 1 has no OMP_PROC_BIND"),
+        ("an invalid OMP_PROC_BIND for one context, named as given",
+         [(1, {}, ["-n", "9"]), (1, {"OMP_PROC_BIND": "bogus"}, ["-n", "9"])],
+         "rank 0 has no OMP_PROC_BIND, rank 1 has OMP_PROC_BIND='bogus'"),
+        ("different OMP_DYNAMIC",
+         [(1, {"OMP_DYNAMIC": "true"}, ["-n", "9"]), (1, {"OMP_DYNAMIC": "false"}, ["-n", "9"])],
+         "rank 0 has OMP_DYNAMIC='true', rank 1 has OMP_DYNAMIC='false'"),
+        ("different OMP_WAIT_POLICY",
+         [(1, {}, ["-n", "9"]), (1, {"OMP_WAIT_POLICY": "passive"}, ["-n", "9"])],
+         "rank 0 has no OMP_WAIT_POLICY, rank 1 has OMP_WAIT_POLICY='passive'"),
+        ("PSUM_MPI_FAIL_RANK for one context",
+         [(1, {}, ["-n", "9"]), (1, {"PSUM_MPI_FAIL_RANK": "1"}, ["-n", "9"])],
+         "rank 0 has no PSUM_MPI_FAIL_RANK, rank 1 has PSUM_MPI_FAIL_RANK='1'"),
+    ]
+    for what, contexts, want in cases:
+        rc, out, err, seconds, left = mpmd(contexts)
+        report(rc == 2 and out == "" and err.splitlines() == [
+                   f"{differ}{want} (see psum_mpi --help)"] and seconds < 20 and not left,
+               f"ranks disagree, {what}: exit 2, one line, {seconds:.1f} s, no rank left",
+               f"exit {rc}\nleft {left}\n{err}{out}")
+    # Each rank's own status: every one exits 2.
+    rc, _, err, _, left = mpmd([(1, {}, ["-n", "100"]), (2, {}, ["-n", "bogus"])],
+                               options=each_rank("/dev/null")[:3],
+                               wrap=each_rank("/dev/null")[3:])
+    exits = sorted(l.split()[1:4:2] for l in err.splitlines() if l.startswith("rank "))
+    report(exits == [["0", "2"], ["1", "2"], ["2", "2"]] and not left,
+           "ranks disagree: each rank's own exit is 2", f"{exits}\n{err}")
+
+    # What each rank may have of its own: spellings, threads, places.
+    last = len(os.sched_getaffinity(0)) - 1
+    agreeing = [
+        ("the same configuration spelled two ways",
+         [(1, {}, ["-n", "100", "-r", "1"]), (1, {}, ["--elements=1e2", "--repeat", "1"])], ""),
+        ("different OMP_NUM_THREADS",
+         [(1, {"OMP_NUM_THREADS": "1"}, ["-n", "1e4", "-r", "1"]),
+          (1, {"OMP_NUM_THREADS": "2"}, ["-n", "1e4", "-r", "1"])],
+         "psum_mpi: warning: the ranks run different numbers of threads, 1 to 2"),
+        ("different OMP_PLACES",
+         [(1, {"OMP_PLACES": "{0}"}, ["-n", "1e4", "-r", "1"]),
+          (1, {"OMP_PLACES": f"{{{last}}}"}, ["-n", "1e4", "-r", "1"])], ""),
+    ]
+    for what, contexts, warning in agreeing:
+        rc, out, err, seconds, left = mpmd(contexts)
+        report(rc == 0 and "verified" in out and warning in err and not psum_lines(err) and
+               not left, f"ranks agree, {what}: exit 0", f"exit {rc}\n{err}{out}")
+
+
 def environment():
     """An invalid OMP_* value is removed before libgomp reads it (env_early.h)."""
     rc, out, err, _ = mpirun(2, "-n", "1e5", "--repeat", "1", threads=4294967296)
     line = "psum_mpi: warning: ignoring OMP_NUM_THREADS='4294967296'"
     report(rc == 0 and "verified" in out and err.count(line) == 1,
            "OMP_NUM_THREADS=4294967296: ignored, one warning, exit 0", f"exit {rc}\n{err}{out}")
+
+
+def other_ranks_warnings():
+    """A value removed on ranks other than 0 is warned about once, naming them."""
+    args = ["-n", "1e4", "-r", "1", "-f", "json"]
+    rc, out, err, _, left = mpmd([(1, {}, args), (2, {"OMP_NUM_THREADS": "0"}, args)])
+    line = "ranks 1 and 2: ignoring OMP_NUM_THREADS='0': expected whole numbers"
+    ok = rc == 0 and err.count(f"psum_mpi: warning: {line}") == 1 and not left
+    report(ok and any(w.startswith(line) for w in json.loads(out)["warnings"]),
+           "OMP_NUM_THREADS=0 on ranks 1 and 2 only: one warning naming them, in the JSON too",
+           f"exit {rc}\n{err}{out}")
+
+
+def threads_refused():
+    """A rank whose team cannot start ends every rank, in psum_mpi's words."""
+    args = ["-n", "1e5", "-r", "1"]
+    rc, out, err, seconds, left = mpmd([(1, {"OMP_NUM_THREADS": "2"}, args),
+                                        (1, {"OMP_NUM_THREADS": "2",
+                                             "OMP_STACKSIZE": "1000000G"}, args)])
+    lines = err.splitlines()
+    report(rc == 1 and out == "" and len(lines) == 1 and "libgomp" not in err and
+           lines[0].startswith("psum_mpi: rank 1 on ") and
+           "cannot start a team of 2 threads" in lines[0] and seconds < 20 and not left,
+           f"OMP_STACKSIZE=1000000G on rank 1: every rank exits 1, one line, {seconds:.1f} s",
+           f"exit {rc}\n{err}{out}")
 
 
 def text_and_csv():
@@ -245,5 +389,9 @@ environment()
 forced_failures()
 ctrl_c()
 usage()
+agreement()
+other_ranks_warnings()
+threads_refused()
+report(not stray, "no psum_mpi process outlived its mpirun in any case", "\n".join(stray))
 print(f"1..{count}")
 sys.exit(1 if failed else 0)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Faults and load, end to end: an address-space limit (below the array,
-# below the report), more threads than CPUs while other processes keep
-# every CPU busy, a run pinned beside a busy CPU.  Scales with nproc.  (Ctrl-C: cancel_test.sh.)
+# below the report), threads that cannot start (a huge stack, ulimit -u),
+# more threads than CPUs while other processes keep every CPU busy, a run
+# pinned beside a busy CPU.  Scales with nproc.  (Ctrl-C: cancel_test.sh.)
 # usage: robustness_test.sh PSUM_OMP     (PSUM_SANITIZED=1 skips ulimit -v)
 set -euo pipefail
 
@@ -50,6 +51,43 @@ else
     else
         not_ok "ulimit -v below the report (exit $rc, $(wc -c <"$tmp/out") bytes on stdout)" \
             "$tmp/err" /dev/null
+    fi
+fi
+
+# 1c. Threads that cannot start (a stack past any address space): psum_omp's
+# own line, not libgomp's, exit 1, nothing on stdout.
+if [ "${PSUM_SANITIZED:-0}" = 1 ]; then
+    skip "sanitizers wrap thread creation and its stacks"
+else
+    rc=0
+    OMP_STACKSIZE=1000000G "$bin" -n 1e5 --threads 2 --repeat 1 >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^psum_omp: cannot start a team of 2 threads: thread 2 was refused: .* (each asks OMP_STACKSIZE='1000000G' of stack)$" "$tmp/err"; then
+        ok "OMP_STACKSIZE=1000000G: exit 1 with psum_omp's one line, nothing on stdout"
+    else
+        not_ok "OMP_STACKSIZE=1000000G (exit $rc)" "$tmp/err" "$tmp/out"
+    fi
+fi
+
+# 1d. The process limit (ulimit -u 1): no thread of the team may start.  Root
+# is exempt from the limit, so as root the run is made as nobody.
+as_user=()
+if [ "$(id -u)" -eq 0 ]; then
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [ "${PSUM_SANITIZED:-0}" = 1 ]; then
+    skip "sanitizers wrap thread creation"
+elif ! "${as_user[@]}" test -x "$bin" 2>/dev/null; then
+    skip "no unprivileged user can run $bin here"
+else
+    rc=0
+    "${as_user[@]}" bash -c 'ulimit -u 1 && exec "$0" -n 1e5 --threads 2 --repeat 1' "$bin" \
+        >"$tmp/out" 2>"$tmp/err" || rc=$?
+    if [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
+        grep -q "^psum_omp: cannot start a team of 2 threads: thread 2 was refused: " "$tmp/err"; then
+        ok "ulimit -u 1: exit 1 with psum_omp's one line, nothing on stdout"
+    else
+        not_ok "ulimit -u 1 (exit $rc)" "$tmp/err" "$tmp/out"
     fi
 fi
 

@@ -154,8 +154,12 @@ static void check_env(const char *s)
 {
     static const char *const names[] = {"OMP_NUM_THREADS", "OMP_PROC_BIND", "OMP_PLACES",
                                         "OMP_DYNAMIC"};
+    /* CPUs 0, 1 and 70: libgomp's bound is then 128. */
+    static const unsigned char cpus[16] = {0x03, 0, 0, 0, 0, 0, 0, 0, 0x40};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *why = psum_env_invalid(names[i], s);
+        if (why == NULL && strcmp(names[i], "OMP_PLACES") == 0)
+            why = psum_env_places_unusable(s, cpus, sizeof cpus);
         if (why == NULL)
             continue;
         psum_env_drop d = {names[i], s, why};

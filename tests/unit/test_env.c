@@ -216,3 +216,71 @@ Test(env, every_variable_is_recorded_once_so_the_record_never_fills)
                   "%s is a checked variable", dropped.item[i].name);
     }
 }
+
+/* One explicit place list against a CPU mask, and libgomp's verdict on it. */
+typedef struct {
+    char value[40];
+    unsigned char mask[16]; /* CPU n at bit n % 8 of byte n / 8 */
+    char why[48];           /* a prefix of the reason; empty: kept */
+} places_case;
+
+ParameterizedTestParameters(env, places_against_the_allowed_cpus)
+{
+    /* {0,1}: a 2-CPU machine; {1}: bound to CPU 1; {0, 70}: bound 128. */
+    static places_case cases[] = {
+        {"{0},{1}", {0x03}, ""},
+        {"{0:2}", {0x03}, ""},
+        {"{0,5}", {0x03}, ""},       /* CPU 5 does not exist; {0} is usable */
+        {"{0:3}", {0x03}, ""},
+        {"{1}:2:-1", {0x03}, ""},
+        {"{0},{1},!{1}", {0x03}, ""},
+        {"{0,1,!1}", {0x03}, ""},
+        {"{0}:2:0", {0x03}, ""},
+        {"{0,63}", {0x03}, ""},      /* below libgomp's bound of 64 */
+        {"threads(4)", {0x03}, ""},  /* names: the runtime's own places */
+        {"cores", {0}, ""},          /* an empty mask checks nothing */
+        {"{2}", {0x03}, "a place holds none of the CPUs"},
+        {"{0},{2}", {0x03}, "a place holds none of the CPUs"},
+        {"{0}:3", {0x03}, "a place holds none of the CPUs"},
+        {"{1,!1}", {0x03}, "a place holds none of the CPUs"},
+        {"{0}", {0x02}, "a place holds none of the CPUs"},
+        {"{0,64}", {0x03}, "a CPU number is out of range"},
+        {"{65535}", {0x03}, "a CPU number is out of range"},
+        {"{0}:2:-1", {0x03}, "a CPU number is out of range"},
+        {"{0:2:-1}", {0x03}, "a CPU number is out of range"},
+        {"{!64,0}", {0x03}, "a CPU number is out of range"},
+        {"{!0,1}", {0x03}, "removes a CPU that its place"},
+        {"!{0}", {0x03}, "removes a place that the list"},
+        {"{0},!{1}", {0x03}, "removes a place that the list"},
+        {"{0},!{0}", {0x03}, "removes every place"},
+        {"{0},!{0}:1", {0x03}, "a removed CPU or place takes"},
+        {"{0,!1:2}", {0x03}, "a removed CPU or place takes"},
+        {"{70},{0}", {0x01, 0, 0, 0, 0, 0, 0, 0, 0x40}, ""},
+        {"{127}", {0x01, 0, 0, 0, 0, 0, 0, 0, 0x40}, "a place holds none"},
+        {"{128}", {0x01, 0, 0, 0, 0, 0, 0, 0, 0x40}, "a CPU number is out of range"},
+    };
+    return cr_make_param_array(places_case, cases, sizeof cases / sizeof cases[0]);
+}
+
+ParameterizedTest(places_case *c, env, places_against_the_allowed_cpus)
+{
+    cr_assert(eq(ptr, (void *)psum_env_invalid("OMP_PLACES", c->value), NULL),
+              "'%s' is not even valid syntax", c->value);
+    const char *why = psum_env_places_unusable(c->value, c->mask, sizeof c->mask);
+    if (c->why[0] == '\0') {
+        cr_assert(eq(ptr, (void *)why, NULL), "'%s' refused: %s", c->value, why);
+        return;
+    }
+    cr_assert(not(eq(ptr, (void *)why, NULL)), "'%s' kept", c->value);
+    cr_assert(eq(int, strncmp(why, c->why, strlen(c->why)), 0), "'%s': %s", c->value, why);
+}
+
+Test(env, places_too_many_to_hold_are_left_to_the_runtime)
+{
+    unsigned char all[8192];
+    memset(all, 0xff, sizeof all);
+    /* 65536 CPUs: 8 KiB a place, more than eight places outgrow the room. */
+    cr_assert(eq(ptr, (void *)psum_env_places_unusable("{0}:20", all, sizeof all), NULL));
+    cr_assert(eq(str, (char *)psum_env_places_unusable("{0},!{1}", all, sizeof all),
+                 "removes a place that the list does not hold"));
+}

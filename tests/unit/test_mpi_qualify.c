@@ -170,3 +170,73 @@ Test(mpi_qualify, a_calm_run_has_no_warning)
     psum_mpi_collect_warnings(&r, &p, 1, &m, &w);
     cr_expect(eq(sz, w.count, 0));
 }
+
+/* Rank r's removals, from its environment block. */
+static void drops_from(char **envp, psum_rank_drops *d)
+{
+    psum_env_dropped dropped;
+    memset(&dropped, 0, sizeof dropped);
+    psum_env_drop_invalid(envp, &dropped);
+    psum_rank_drops_of(&dropped, d);
+}
+
+Test(mpi_qualify, a_removal_on_every_rank_is_one_plain_line)
+{
+    static char bad[] = "OMP_NUM_THREADS=0";
+    psum_rank_drops all[3];
+    for (int r = 0; r < 3; r++)
+        drops_from((char *[]){bad, NULL}, &all[r]);
+    psum_warnings w = {0};
+    psum_mpi_merge_drops(all, 3, &w);
+    cr_assert(eq(sz, w.count, 1));
+    cr_assert(eq(int, strncmp(w.text[0], "ignoring OMP_NUM_THREADS='0': ", 30), 0), "%s",
+              w.text[0]);
+}
+
+Test(mpi_qualify, a_removal_on_other_ranks_is_kept_and_names_them)
+{
+    static char zero[] = "OMP_NUM_THREADS=0", x[] = "OMP_NUM_THREADS=x",
+                fine[] = "OMP_NUM_THREADS=2", places[] = "OMP_PLACES=y";
+    psum_rank_drops all[7];
+    drops_from((char *[]){fine, NULL}, &all[0]);
+    drops_from((char *[]){zero, places, NULL}, &all[1]);
+    drops_from((char *[]){zero, NULL}, &all[2]);
+    drops_from((char *[]){x, NULL}, &all[3]);
+    drops_from((char *[]){zero, NULL}, &all[4]);
+    drops_from((char *[]){zero, NULL}, &all[5]);
+    drops_from((char *[]){fine, NULL}, &all[6]);
+    psum_warnings w = {0};
+    psum_mpi_merge_drops(all, 7, &w);
+    cr_assert(eq(sz, w.count, 2));
+    cr_assert(eq(int, strncmp(w.text[0], "ranks 1, 2, 4 and 1 more: ignoring "
+                              "OMP_NUM_THREADS='0': ", 56), 0), "%s", w.text[0]);
+    cr_assert(not(eq(ptr, strstr(w.text[0], "default applies (1 other rank ignored other "
+                                            "values)"), NULL)), "%s", w.text[0]);
+    cr_assert(eq(int, strncmp(w.text[1], "rank 1: ignoring OMP_PLACES='y': ", 33), 0), "%s",
+              w.text[1]);
+
+    /* Two and three ranks are named in full. */
+    psum_rank_drops pair[3];
+    drops_from((char *[]){fine, NULL}, &pair[0]);
+    drops_from((char *[]){x, NULL}, &pair[1]);
+    drops_from((char *[]){x, NULL}, &pair[2]);
+    psum_warnings w2 = {0};
+    psum_mpi_merge_drops(pair, 3, &w2);
+    cr_assert(eq(int, strncmp(w2.text[0], "ranks 1 and 2: ignoring", 23), 0), "%s", w2.text[0]);
+}
+
+Test(mpi_qualify, every_variable_on_every_rank_fits_the_warnings)
+{
+    psum_env_dropped every;
+    drop_every_variable(&every);
+    psum_rank_drops all[4];
+    for (int r = 0; r < 4; r++)
+        psum_rank_drops_of(&every, &all[r]);
+    all[0].count = 0; /* so every line names its ranks */
+    psum_warnings w = {0};
+    psum_mpi_merge_drops(all, 4, &w);
+    cr_assert(eq(sz, w.count, (size_t)PSUM_ENV_CHECKED));
+    for (size_t i = 0; i < w.count; i++)
+        cr_assert(eq(int, strncmp(w.text[i], "ranks 1, 2 and 3: ignoring OMP_", 31), 0), "%s",
+                  w.text[i]);
+}
