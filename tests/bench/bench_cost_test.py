@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""The Python rows' cost model (bench/psumbench/cost.py) and pysum.py's
+choice of N from it, over fake rows whose time is a + b·N (exactly, or with
+noise): no clock, no process."""
+import os
+import random
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+import pysum  # noqa: E402
+from psumbench import cost  # noqa: E402
+
+
+class FakeRow:
+    """A row whose repetition at N "takes" a + b·N seconds, times a factor
+    drawn from noise(); it records every N it was run at."""
+
+    def __init__(self, a, b, noise=lambda: 1.0, pool=False):
+        self.a, self.b, self.noise, self.runs = a, b, noise, []
+        if pool:
+            self.startup_once = lambda n: a
+
+    def run_once(self, n):
+        self.runs.append(n)
+        return n * (n - 1) // 2, {"seconds": (self.a + self.b * n) * self.noise()}
+
+
+def fits_all(n):
+    return True
+
+
+class Fit(unittest.TestCase):
+    def test_exact_line(self):
+        model = cost.fit([(n, 0.5 + 2e-8 * n) for n in (10**3, 10**5, 10**7)])
+        self.assertAlmostEqual(model.fixed_s, 0.5, places=9)
+        self.assertAlmostEqual(model.per_element_s / 2e-8, 1.0, places=6)
+
+    def test_fixed_part_never_negative(self):
+        # Noise makes the small sizes look cheaper than the line: a would be
+        # negative, so the fit goes through the origin.
+        model = cost.fit([(10**3, 1e-6), (10**5, 2.2e-3), (10**7, 0.2)])
+        self.assertEqual(model.fixed_s, 0.0)
+        self.assertGreater(model.per_element_s, 0)
+
+    def test_time_that_does_not_grow_errs_towards_less_n(self):
+        model = cost.fit([(10**3, 0.03), (10**4, 0.045), (10**5, 0.017)])
+        self.assertEqual(model.fixed_s, 0.017)
+        self.assertGreaterEqual(model.predict(10**5), 0.03)
+
+    def test_share_reached_at(self):
+        model = cost.Fit(0.5, 1e-8)
+        need = model.share_reached_at()
+        self.assertLess(model.fixed_share(need), cost.FIXED_SHARE_LIMIT)
+        self.assertGreaterEqual(model.fixed_share(need - 1), cost.FIXED_SHARE_LIMIT)
+
+
+class Choose(unittest.TestCase):
+    BUDGET, REPEAT = 12.0, 3
+
+    def choose(self, row, max_n=10**9):
+        return pysum.choose_n(row, self.BUDGET, max_n, self.REPEAT, fits_all)
+
+    def test_exact_pool_row_reaches_the_limit(self):
+        # a = 0.1 s, 5 ns per element: 3 (2a + bN) <= 12 - calibration.
+        row = FakeRow(0.1, 5e-9, pool=True)
+        n, note, fields = self.choose(row)
+        self.assertEqual(n, 5 * 10**8)
+        self.assertLess(fields["fit_fixed_share"], cost.FIXED_SHARE_LIMIT)
+        self.assertTrue(fields["fixed_share_ok"])
+        self.assertAlmostEqual(fields["fixed_s"], 0.1, places=6)
+        self.assertAlmostEqual(fields["per_element_s"] / 5e-9, 1.0, places=4)
+        self.assertGreaterEqual(len(fields["calibration"]), cost.MIN_POINTS)
+        self.assertIn("the largest whose 3 repetitions fit", note)
+        self.assertNotIn("fixed part", note)
+        # Every timed size is a calibration size or n: nothing is run at a
+        # size the JSON does not list.
+        self.assertEqual(set(row.runs), {p["n"] for p in fields["calibration"]})
+
+    def test_calibration_stays_within_its_share(self):
+        row = FakeRow(0.1, 5e-9, pool=True)
+        _, _, fields = self.choose(row)
+        self.assertLessEqual(fields["calibration_s"], pysum.CALIBRATION_SHARE * self.BUDGET)
+        self.assertEqual(fields["calibration_s"],
+                         sum(sum(p["samples_s"]) for p in fields["calibration"]))
+
+    def test_budget_and_repetitions_fit(self):
+        # The calibration, the repetitions and a pool's start-up timed beside
+        # each fit the budget; the next nice size would not.
+        for a in (0.0, 0.05, 0.2, 0.5, 1.0):
+            for b in (2e-9, 1e-8, 3e-8, 1e-7):
+                for pool in (False, True):
+                    row = FakeRow(a, b, pool=pool)
+                    n, _, fields = self.choose(row)
+                    case = (a, b, pool, n, fields["calibration_s"])
+                    per_rep = (2 * a if pool else a) + b * n
+                    self.assertLessEqual(self.REPEAT * per_rep + fields["calibration_s"],
+                                         self.BUDGET * (1 + 1e-9), case)
+                    bigger = min(pysum.nice_sizes(n + 1, 10**10))
+                    per_rep = (2 * a if pool else a) + b * bigger
+                    self.assertGreater(self.REPEAT * per_rep + fields["calibration_s"],
+                                       self.BUDGET, case)
+
+    def test_cheap_sizes_keep_the_faster_of_two(self):
+        # Every other timing is three times too slow (a cold start): a size
+        # cheaper than CHEAP_SHARE of the budget keeps the faster.
+        slow = iter([3.0, 1.0] * 100)
+        row = FakeRow(0.0, 1e-8, noise=lambda: next(slow))
+        _, _, fields = self.choose(row)
+        cheap = [p for p in fields["calibration"]
+                 if min(p["samples_s"]) < pysum.CHEAP_SHARE * self.BUDGET]
+        self.assertTrue(cheap)
+        for p in cheap:
+            self.assertEqual(len(p["samples_s"]), 2)
+            self.assertAlmostEqual(p["seconds"], 1e-8 * p["n"])
+
+    def test_fixed_part_that_the_budget_cannot_dilute_says_so(self):
+        # The article's pool: 0.55 s start-up, 10 ns per element.  Under 10 %
+        # needs N > 4.95e8, 3 x 5.5 s: beyond 12 s.
+        row = FakeRow(0.55, 1e-8, pool=True)
+        n, note, fields = self.choose(row)
+        self.assertFalse(fields["fixed_share_ok"])
+        self.assertGreaterEqual(fields["fit_fixed_share"], cost.FIXED_SHARE_LIMIT)
+        self.assertIn("not under 10%", note)
+        self.assertIn("0.55 s", note)
+        self.assertIn("budget", note)
+        self.assertGreater(n, 10**7)  # not the old collapse to 50,000
+
+    def test_quick_budget_does_not_crash_and_says_so(self):
+        row = FakeRow(0.05, 1e-7, pool=True)
+        n, note, fields = pysum.choose_n(row, 0.5, 10**5, 3, fits_all)
+        self.assertEqual(len(fields["calibration"]), 3)
+        self.assertFalse(fields["fixed_share_ok"])
+        self.assertIn("fixed part", note)
+        self.assertIn(n, pysum.nice_sizes(1, 10**5) + [10**5])
+
+    def test_noisy_row_still_chooses_within_a_step(self):
+        # +-20 % noise on every timing: the chosen N stays within one nice
+        # step of the exact row's, and the fixed share verdict holds.
+        exact, _, _ = self.choose(FakeRow(0.1, 5e-9, pool=True))
+        rng = random.Random(18)
+        for _ in range(20):
+            row = FakeRow(0.1, 5e-9, noise=lambda: rng.uniform(0.8, 1.2), pool=True)
+            n, _, fields = self.choose(row)
+            self.assertLessEqual(max(n, exact) / min(n, exact), 2.5, fields["calibration"])
+            self.assertTrue(fields["fixed_share_ok"], fields)
+
+    def test_max_n_caps_and_memory_limits(self):
+        n, note, _ = self.choose(FakeRow(0.0, 1e-9), max_n=10**6)
+        self.assertEqual((n, note), (10**6, ""))
+        n, _, _ = pysum.choose_n(FakeRow(0.0, 1e-9), 12.0, 10**9, 3, lambda m: m <= 3 * 10**6)
+        self.assertEqual(n, 2 * 10**6)
+        with self.assertRaises(pysum.TooBig):
+            pysum.choose_n(FakeRow(0.0, 1e-9), 12.0, 10**9, 3, lambda m: False)
+
+    def test_calibration_sizes(self):
+        self.assertEqual(pysum.calibration_sizes(10**5), [10**3, 10**4, 10**5])
+        self.assertEqual(pysum.calibration_sizes(5 * 10**8)[-2:], [10**8, 5 * 10**8])
+        self.assertEqual(pysum.calibration_sizes(150), [1, 10, 100, 150])
+        self.assertEqual(pysum.calibration_sizes(1), [1])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
