@@ -9,7 +9,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
 import pysum  # noqa: E402
-from psumbench import cost  # noqa: E402
+from psumbench import cost, runs, tables  # noqa: E402
 
 
 class FakeRow:
@@ -158,6 +158,83 @@ class Choose(unittest.TestCase):
         self.assertEqual(pysum.calibration_sizes(5 * 10**8)[-2:], [10**8, 5 * 10**8])
         self.assertEqual(pysum.calibration_sizes(150), [1, 10, 100, 150])
         self.assertEqual(pysum.calibration_sizes(1), [1])
+
+
+# The article's rows as fake rows: (a, b, pool) per row name.  The serial
+# program has no fixed part; the pools start 20 or 2 workers.
+ARTICLE_ROWS = {"list": (0.0, 2.6e-8, False), "processes": (0.55, 1.0e-8, True),
+                "processes_cpus": (0.05, 1.0e-8, True)}
+
+
+def fake_call(job, python, script, env, extra=(), timeout=None):
+    """PythonJob.call without a process: --calibrate-only runs pysum's
+    choice of N over the row's fake; a measured run reports its N."""
+    a, b, pool = ARTICLE_ROWS[job.row]
+    doc = {"impl": job.impl, "available": True, "workers": job.workers, "chunks": job.chunks}
+    if "--calibrate-only" in extra:
+        n, note, fields = pysum.choose_n(FakeRow(a, b, pool=pool), job.budget, job.max_n,
+                                         job.repeat, fits_all)
+        return dict(doc, n=n, n_note=note, **fields)
+    n = job.max_n  # a fixed-N job: PythonJob puts the N in max_n
+    t = a + b * n
+    doc.update(n=n, n_note="", calibration=[], samples_s=[t] * 3, median_s=t, min_s=t,
+               timed="whole", sum=str(n * (n - 1) // 2), expected=str(n * (n - 1) // 2),
+               verified=True)
+    if job.row == "list":
+        doc.update(build_median_s=t / 2, whole_median_s=t, whole_min_s=t)
+    if pool:
+        doc.update(startup_samples_s=[a] * 3, startup_median_s=a, startup_min_s=a)
+    return doc
+
+
+class ArticleGroup(unittest.TestCase):
+    def setUp(self):
+        self.real_call = runs.PythonJob.call
+        runs.PythonJob.call = fake_call
+
+    def tearDown(self):
+        runs.PythonJob.call = self.real_call
+
+    def run_group(self, budget=12.0):
+        group = runs.ArticleGroup()
+        jobs = [runs.PythonJob(row, tables.PYTHON_ROWS[row].impl, 10**9, 3, budget=budget,
+                               workers=2 if row == "processes_cpus" else 20, group=group)
+                for row in ARTICLE_ROWS]
+        return group, {job.row: job.run("python", "pysum.py", {}) for job in jobs}
+
+    def test_one_n_the_smallest_choice(self):
+        group, docs = self.run_group()
+        self.assertEqual({d["n"] for d in docs.values()}, {group.n})
+        self.assertEqual(group.n, min(d["chosen_n"] for d in docs.values()))
+        self.assertEqual(group.n, docs["list"]["chosen_n"])  # the slowest row decides
+        self.assertGreater(docs["processes_cpus"]["chosen_n"], group.n)
+        for row, d in docs.items():
+            self.assertIn(f"N = {group.n:,} shared by the article's rows", d["n_note"])
+            self.assertGreaterEqual(len(d["calibration"]), cost.MIN_POINTS)
+            self.assertEqual(d["fixed_share_ok"], d["fit_fixed_share"] < 0.10, row)
+
+    def test_fixed_share_said_at_the_shared_n(self):
+        _, docs = self.run_group()
+        pool, serial = docs["processes"], docs["list"]
+        self.assertAlmostEqual(pool["fixed_s"], 0.55, places=6)
+        for row, (a, b, _) in ARTICLE_ROWS.items():  # at the shared N, not the row's own
+            self.assertAlmostEqual(docs[row]["fit_fixed_share"], a / (a + b * docs[row]["n"]))
+        self.assertFalse(pool["fixed_share_ok"])
+        self.assertIn("not under 10%", pool["n_note"])
+        self.assertTrue(serial["fixed_share_ok"])
+        self.assertNotIn("fixed part", serial["n_note"])
+
+    def test_contrast_shows_the_pool_start_up_apart(self):
+        _, docs = self.run_group()
+        records = [{"spec": {"row": row}, "doc": d} for row, d in docs.items()]
+        rows = tables.contrast_rows([], records, 2)
+        pool = next(r for r in rows if r["name"] == tables.PYTHON_ROWS["processes"].name)
+        self.assertIn("start-up alone", pool["note"])
+        self.assertIn("median 0.55 s", pool["note"])
+        share = 0.55 / docs["processes"]["median_s"]
+        self.assertIn(f"{share:.0%} of this row's median", pool["note"])
+        text = tables.contrast_markdown(rows)
+        self.assertIn("start-up alone", text)
 
 
 if __name__ == "__main__":
