@@ -432,14 +432,14 @@ def calibration_sizes(max_n):
     return sizes if sizes[-1] == max_n else sizes + [max_n]
 
 
-def calibrate(impl, budget, sizes, fits):
-    """Times the row at sizes, in order, while the next one fits in memory
-    and (past cost.MIN_POINTS sizes) its predicted time keeps the calibration
-    within CALIBRATION_SHARE of the budget.  Returns (points, the cost.Fit
-    of their times, seconds spent).  TooBig when the first size does not
-    fit in memory."""
+def calibrate(impl, budget, max_n, fits):
+    """Times the row at calibration_sizes(max_n), in order, while the next
+    fits in memory and (past cost.MIN_POINTS sizes) its predicted time keeps
+    the calibration within CALIBRATION_SHARE of the budget.  Returns
+    (points, the cost.Fit of their times, seconds spent).  TooBig when the
+    first size does not fit in memory."""
     points, model, spent = [], None, 0.0
-    for n in sizes:
+    for n in calibration_sizes(max_n):
         if not fits(n):
             if not points:
                 raise TooBig(n)
@@ -458,13 +458,13 @@ def calibrate(impl, budget, sizes, fits):
 def choose_n(impl, budget, max_n, repeat, fits):
     """Calibrates as the module says; returns (n, note, fields for the JSON).
     Raises TooBig when even the first size does not fit in memory."""
-    sizes = calibration_sizes(max_n)
-    points, model, spent = calibrate(impl, budget, sizes, fits)
-    candidates = [m for m in sorted(set(nice_sizes(sizes[0], max_n) + [max_n])) if fits(m)]
+    points, model, spent = calibrate(impl, budget, max_n, fits)
+    smallest = points[0]["n"]
+    candidates = [m for m in sorted(set(nice_sizes(smallest, max_n) + [max_n])) if fits(m)]
     # A pool's start-up, timed apart beside each repetition, costs a again.
     overhead = model.fixed_s if hasattr(impl, "startup_once") else 0.0
     left = max(budget - spent, 0.0)
-    choice = cost.choose(model, candidates or [sizes[0]], repeat, left, overhead)
+    choice = cost.choose(model, candidates or [smallest], repeat, left, overhead)
     n = choice.n
     how = cost.describe_fit(model, points)
     if not choice.fits_budget:

@@ -26,6 +26,26 @@ class FakeRow:
         return n * (n - 1) // 2, {"seconds": (self.a + self.b * n) * self.noise()}
 
 
+# Measured on the 2-vCPU VM (pysum.py list --budget 12): (N, seconds).
+LIST_CALIBRATION = [(10**3, 5.9e-6), (10**4, 5.0e-5), (10**5, 1.59e-3), (10**6, 0.041),
+                    (10**7, 0.465)]
+
+
+class CachedRow(FakeRow):
+    """A row without a fixed part whose cost per element grows with N as a
+    list's does past the caches: 6 ns up to 10^4, 84 ns at 10^8."""
+    PER_ELEMENT = [(10**4, 6e-9), (10**5, 16e-9), (10**6, 41e-9), (10**7, 46e-9),
+                   (10**8, 84e-9), (10**10, 90e-9)]
+
+    def __init__(self):
+        super().__init__(0.0, 0.0)
+
+    def run_once(self, n):
+        self.runs.append(n)
+        c = next(c for m, c in self.PER_ELEMENT if n <= m)
+        return n * (n - 1) // 2, {"seconds": c * n}
+
+
 def fits_all(n):
     return True
 
@@ -37,11 +57,13 @@ class Fit(unittest.TestCase):
         self.assertAlmostEqual(model.per_element_s / 2e-8, 1.0, places=6)
 
     def test_fixed_part_never_negative(self):
-        # Noise makes the small sizes look cheaper than the line: a would be
-        # negative, so the fit goes through the origin.
-        model = cost.fit([(10**3, 1e-6), (10**5, 2.2e-3), (10**7, 0.2)])
+        # The serial list on the 2-vCPU VM: per element 6 ns in the caches,
+        # 46 ns at 10^7.  A straight line through them would cross zero
+        # below N = 0, so the fit goes through the origin...
+        model = cost.fit(LIST_CALIBRATION)
         self.assertEqual(model.fixed_s, 0.0)
-        self.assertGreater(model.per_element_s, 0)
+        # ...with the large sizes' cost per element, not the cached ones'.
+        self.assertGreater(model.per_element_s, 40e-9)
 
     def test_time_that_does_not_grow_errs_towards_less_n(self):
         model = cost.fit([(10**3, 0.03), (10**4, 0.045), (10**5, 0.017)])
@@ -101,6 +123,15 @@ class Choose(unittest.TestCase):
                     self.assertGreater(self.REPEAT * per_rep + fields["calibration_s"],
                                        self.BUDGET, case)
 
+    def test_calibration_bounded_when_the_cost_per_element_grows(self):
+        # The fit from the cached sizes must not send the calibration to a
+        # size that costs more than its share (10^8 took 8.5 s of 12 once).
+        row = CachedRow()
+        n, _, fields = self.choose(row)
+        self.assertLessEqual(fields["calibration_s"], pysum.CALIBRATION_SHARE * self.BUDGET)
+        self.assertNotIn(10**8, row.runs)
+        self.assertLessEqual(n, 10**8)
+
     def test_cheap_sizes_keep_the_faster_of_two(self):
         # Every other timing is three times too slow (a cold start): a size
         # cheaper than CHEAP_SHARE of the budget keeps the faster.
@@ -144,6 +175,19 @@ class Choose(unittest.TestCase):
             n, _, fields = self.choose(row)
             self.assertLessEqual(max(n, exact) / min(n, exact), 2.5, fields["calibration"])
             self.assertTrue(fields["fixed_share_ok"], fields)
+
+    def test_calibration_reaches_past_a_large_fixed_part(self):
+        # A pool of 20 workers on the 2-vCPU VM (0.2 s start-up, 30 ns per
+        # element, +-10 % noise): the calibration goes on to a size where the
+        # elements are a sizeable part of the time, so b is measured, not
+        # guessed from noise.
+        rng = random.Random(7)
+        for _ in range(10):
+            row = FakeRow(0.2, 3e-8, noise=lambda: rng.uniform(0.9, 1.1), pool=True)
+            _, _, fields = self.choose(row)
+            largest = max(p["n"] for p in fields["calibration"])
+            self.assertGreaterEqual(3e-8 * largest, 0.2, fields["calibration"])
+            self.assertLess(abs(fields["per_element_s"] / 3e-8 - 1), 0.25, fields)
 
     def test_max_n_caps_and_memory_limits(self):
         n, note, _ = self.choose(FakeRow(0.0, 1e-9), max_n=10**6)
