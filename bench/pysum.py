@@ -30,9 +30,10 @@ stay exact past 2^63.  numba reads the array, never range(N): it folds a
 prange over range(N) into the closed form, which measures nothing.
 
 N is either fixed (--n) or chosen (--budget): the program then times the
-row at N = 10^3, 10^4, ... (at least three sizes; a size cheaper than 1 %
-of the budget twice, the faster kept) while the next one, predicted from
-the fit so far, keeps the calibration within a quarter of the budget; fits
+row at N = 10^3, 10^4, ... (at least three sizes; each twice, the faster
+kept, where the second timing fits the calibration's share) while the
+next one, predicted from the fit so far, keeps the calibration within a
+quarter of the budget (half while the sizes timed show no growth); fits
 time = a + b*N to them (psumbench/cost.py: a is the fixed part, a pool's
 start-up), and settles on the largest N of the form 1, 2 or 5 x 10^k whose
 repetitions fit what is left of the budget and memory.  The note says when
@@ -65,7 +66,7 @@ LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int obje
 PROCESS_OVERHEAD = 40 << 20    # one worker interpreter
 FIRST_N = 10**3                # where a budgeted calibration starts
 CALIBRATION_SHARE = 0.25       # of the budget, at most, for the calibration's sizes
-CHEAP_SHARE = 0.01             # of the budget: a size timed faster is timed twice
+FLAT_SHARE = 0.5               # the same while the sizes timed show no growth
 MEMORY_SHARE = 0.8             # of MemAvailable, at most, for one row
 INT64_MAX = 2**63 - 1
 
@@ -444,10 +445,14 @@ def calibrate(impl, budget, max_n, fits):
             if not points:
                 raise TooBig(n)
             break
-        if len(points) >= cost.MIN_POINTS and spent + model.predict(n) > CALIBRATION_SHARE * budget:
+        # Sizes that show no growth yet (b = 0: a pool's start-up, or noise,
+        # hides the elements) earn the calibration more of the budget: a
+        # guessed b would choose N by the old per-element collapse.
+        share = CALIBRATION_SHARE if model is None or model.per_element_s > 0 else FLAT_SHARE
+        if len(points) >= cost.MIN_POINTS and spent + model.predict(n) > share * budget:
             break
         samples = [whole(run_checked(impl, n))]
-        if samples[0] < CHEAP_SHARE * budget:
+        if spent + 2 * samples[0] <= CALIBRATION_SHARE * budget:
             samples.append(whole(run_checked(impl, n)))
         spent += sum(samples)
         points.append({"n": n, "seconds": min(samples), "samples_s": samples})
@@ -459,6 +464,9 @@ def choose_n(impl, budget, max_n, repeat, fits):
     """Calibrates as the module says; returns (n, note, fields for the JSON).
     Raises TooBig when even the first size does not fit in memory."""
     points, model, spent = calibrate(impl, budget, max_n, fits)
+    flat = model.per_element_s <= 0
+    if flat:  # as if the largest size's time were all per element: errs to less N
+        model = cost.Fit(model.fixed_s, points[-1]["seconds"] / points[-1]["n"])
     smallest = points[0]["n"]
     candidates = [m for m in sorted(set(nice_sizes(smallest, max_n) + [max_n])) if fits(m)]
     # A pool's start-up, timed apart beside each repetition, costs a again.
@@ -477,11 +485,15 @@ def choose_n(impl, budget, max_n, repeat, fits):
         note = (f"N = {n:,}, not the {max_n:,} asked: the largest whose {repeat} repetitions "
                 f"fit the {budget:g} s budget (less {spent:.2g} s of calibration) and memory "
                 f"({how})")
+    if flat:
+        note += ("; the time did not grow over the sizes timed: N chosen as if the largest "
+                 "size's time were all per element")
     if not choice.share_ok:
         note += "; " + cost.share_text(model, n, repeat, budget, max_n)
     fields = {"calibration": points, "calibration_s": spent, "fixed_s": model.fixed_s,
               "per_element_s": model.per_element_s, "chosen_n": n,
-              "fit_fixed_share": choice.fixed_share, "fixed_share_ok": choice.share_ok}
+              "fit_fixed_share": choice.fixed_share, "fixed_share_ok": choice.share_ok,
+              "fit_flat": flat}
     return n, note, fields
 
 

@@ -31,6 +31,8 @@ class Fit(collections.namedtuple("Fit", "fixed_s per_element_s")):
         b·N > a·(1 − limit) / limit."""
         if self.fixed_s <= 0:
             return 0
+        if self.per_element_s <= 0:
+            return math.inf
         return math.floor(self.fixed_s * (1 - limit) / limit / self.per_element_s) + 1
 
 
@@ -40,12 +42,12 @@ def fit(points):
     fraction per element of what large ones do (6 against 46 ns on the
     2-vCPU VM), and equal weight for them made b many times too small; the
     largest sizes, the ones the choice extrapolates from, decide b here, the
-    many small ones a.  a ≥ 0 and b > 0: a negative a is refitted through
-    the origin; a
-    b that is not positive (noise hides the growth over the sizes timed)
-    gives a = the fastest time and b = the largest size's time over its N,
-    which overstates the time and so errs towards a smaller N.  ValueError
-    without a point."""
+    many small ones a.  a ≥ 0 and b ≥ 0: a negative a is refitted through
+    the origin; where the time does not grow over the sizes timed (a pool's
+    start-up hides the elements, or noise does) b is 0 and a the fastest
+    time: the caller decides what to assume (pysum.py times larger sizes,
+    and chooses N as if the largest size's time were all per element).
+    ValueError without a point."""
     pts = [(float(n), float(t)) for n, t in points if n > 0 and t > 0]
     if not pts:
         raise ValueError("no calibration point")
@@ -64,9 +66,7 @@ def fit(points):
         if a < 0:
             a, b = 0.0, sxy / sxx
     if b <= 0:
-        a = min(t for _, t in pts)
-        n_max, t_max = max(pts)
-        b = t_max / n_max
+        a, b = min(t for _, t in pts), 0.0
     return Fit(a, b)
 
 
@@ -99,6 +99,9 @@ def share_text(model, n, repeat, budget, max_n):
     """Why the fixed part is not under the limit at n: what N would bring it
     there, and why that N was not chosen."""
     need = model.share_reached_at()
+    if need == math.inf:
+        return (f"the fixed part ({model.fixed_s:.3g} s) is all the sizes timed show: "
+                "no N is known to bring it under " f"{FIXED_SHARE_LIMIT:.0%}")
     text = (f"the fixed part ({model.fixed_s:.3g} s) is {model.fixed_share(n):.0%} of a "
             f"repetition at this N, not under {FIXED_SHARE_LIMIT:.0%}")
     if need > max_n:
