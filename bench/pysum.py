@@ -493,7 +493,7 @@ def choose_n(impl, budget, max_n, repeat, fits):
     fields = {"calibration": points, "calibration_s": spent, "fixed_s": model.fixed_s,
               "per_element_s": model.per_element_s, "chosen_n": n,
               "fit_fixed_share": choice.fixed_share, "fixed_share_ok": choice.share_ok,
-              "fit_flat": flat}
+              "fit_flat": flat, "fits_budget": choice.fits_budget}
     return n, note, fields
 
 

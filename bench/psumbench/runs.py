@@ -228,6 +228,9 @@ class ArticleGroup:
                 f"chose ({', '.join(f'{r} {n:,}' for r, n in self.sizes.items())}), the largest "
                 f"whose repetitions fit its {job.budget:g} s budget by its "
                 f"{cost.describe_fit(model, cal['calibration'])}")
+        if not cal["fits_budget"]:
+            note += (f"; no size fits this row's budget, so it chose its smallest, "
+                     f"{cal['n']:,}")
         if share >= cost.FIXED_SHARE_LIMIT and cal["fixed_share_ok"]:
             note += (f"; at the shared N the fixed part ({model.fixed_s:.3g} s) is {share:.0%} "
                      f"of a repetition, not under {cost.FIXED_SHARE_LIMIT:.0%} (it is at this "
@@ -235,7 +238,7 @@ class ArticleGroup:
         elif share >= cost.FIXED_SHARE_LIMIT:
             note += "; " + cost.share_text(model, self.n, job.repeat, job.budget, job.max_n)
         fields = {k: cal[k] for k in self.FIT_KEYS}
-        fields.update(chosen_n=cal["n"], fit_fixed_share=share,
+        fields.update(chosen_n=cal["n"], fit_fixed_share=share, fit_flat=cal["fit_flat"],
                       fixed_share_ok=share < cost.FIXED_SHARE_LIMIT, n_note=note)
         return fields
 

@@ -301,6 +301,14 @@ class ArticleGroup(unittest.TestCase):
         self.assertTrue(serial["fixed_share_ok"])
         self.assertNotIn("fixed part", serial["n_note"])
 
+    def test_a_member_over_its_budget_says_so(self):
+        # A smoke run's 0.5 s: the 20-worker pool's start-ups alone overrun
+        # it, so it takes its smallest size, and its note says why.
+        group, docs = self.run_group(budget=0.5)
+        self.assertEqual(group.n, docs["processes"]["chosen_n"])
+        self.assertIn("no size fits this row's budget", docs["processes"]["n_note"])
+        self.assertNotIn("no size fits", docs["list"]["n_note"])
+
     def test_contrast_shows_the_pool_start_up_apart(self):
         _, docs = self.run_group()
         records = [{"spec": {"row": row}, "doc": d} for row, d in docs.items()]
