@@ -29,11 +29,18 @@ The numpy and numba sums run in blocks whose totals fit in int64, so they
 stay exact past 2^63.  numba reads the array, never range(N): it folds a
 prange over range(N) into the closed form, which measures nothing.
 
-N is either fixed (--n) or chosen (--budget): the program then runs at
-N = 10^4, 10^5, ... while the next size's repetitions, predicted from the
-per-element cost just measured, fit the budget, and settles on the largest
-N of the form 1, 2 or 5 x 10^k that does.  Every reported figure is
-measured at the N it names; nothing is extrapolated.
+N is either fixed (--n) or chosen (--budget): the program then times the
+row at N = 10^3, 10^4, ... (at least three sizes; each twice, the faster
+kept, where the second timing fits the calibration's share) while the
+next one, predicted from the fit so far, keeps the calibration within a
+quarter of the budget (half while the sizes timed show no growth); fits
+time = a + b*N to them (psumbench/cost.py: a is the fixed part, a pool's
+start-up), and settles on the largest N of the form 1, 2 or 5 x 10^k whose
+repetitions fit what is left of the budget and memory.  The note says when
+the fixed part is not under 10 % of a repetition there.  The pools also
+time their start-up alone (the same pool, empty tasks) beside each
+repetition.  Every reported time is measured at the N it names; the fit
+only chooses N.
 
 Prints one JSON object.  Exit 0 verified, 1 not verified, 2 usage error,
 3 implementation unavailable (its JSON says why and how to enable it).
@@ -49,6 +56,7 @@ import statistics
 import sys
 import time
 
+from psumbench import cost
 from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, Parser, count_type, seconds
 from psumbench.machine import meminfo_bytes
 
@@ -56,7 +64,9 @@ IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "
          "cupy_arange", "cupy_sum")
 LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int object
 PROCESS_OVERHEAD = 40 << 20    # one worker interpreter
-FIRST_N = 10**4                # where a budgeted calibration starts
+FIRST_N = 10**3                # where a budgeted calibration starts
+CALIBRATION_SHARE = 0.25       # of the budget, at most, for the calibration's sizes
+FLAT_SHARE = 0.5               # the same while the sizes timed show no growth
 MEMORY_SHARE = 0.8             # of MemAvailable, at most, for one row
 INT64_MAX = 2**63 - 1
 
@@ -145,6 +155,16 @@ class PoolSum:
             parts = [pool.submit(chunk_sum, lo, hi) for lo, hi in bounds(n, self.chunks)]
             total = sum(p.result() for p in parts)
         return total, {"seconds": time.perf_counter() - t0}
+
+    def startup_once(self, n):
+        """The fixed part measured apart: the pool run_once(n) starts, one
+        empty task per worker, shut down."""
+        workers = min(self.workers, self.chunks, n)
+        t0 = time.perf_counter()
+        with self.executor_class(max_workers=workers) as pool:
+            for task in [pool.submit(chunk_sum, 0, 0) for _ in range(workers)]:
+                task.result()
+        return time.perf_counter() - t0
 
 
 def import_numpy():
@@ -403,42 +423,95 @@ def whole(parts):
     return parts["seconds"] + parts.get("build_s", 0.0)
 
 
-def choose_n(impl, budget, max_n, repeat, fits):
-    """Calibrates as the module says; returns (n, note, points).  Raises
-    TooBig when even the first size does not fit in memory."""
-    n = min(FIRST_N, max_n)
-    if not fits(n):
-        raise TooBig(n)
-    points = []
-    while True:
-        cost = whole(run_checked(impl, n)) / n
-        points.append({"n": n, "seconds_per_element": cost})
-        nxt = n * 10
-        if nxt > max_n or not fits(nxt) or cost * nxt * repeat > budget:
+def calibration_sizes(max_n):
+    """FIRST_N, 10 FIRST_N, ... up to max_n, and max_n; from max_n / 100 when
+    max_n is small, so that there are cost.MIN_POINTS sizes when max_n >= 100."""
+    n, sizes = max(1, min(FIRST_N, max_n // 100)), []
+    while n <= max_n:
+        sizes.append(n)
+        n *= 10
+    return sizes if sizes[-1] == max_n else sizes + [max_n]
+
+
+def calibrate(impl, budget, max_n, fits):
+    """Times the row at calibration_sizes(max_n), in order, while the next
+    fits in memory and (past cost.MIN_POINTS sizes) its predicted time keeps
+    the calibration within CALIBRATION_SHARE of the budget.  Returns
+    (points, the cost.Fit of their times, seconds spent).  TooBig when the
+    first size does not fit in memory."""
+    points, model, spent = [], None, 0.0
+    for n in calibration_sizes(max_n):
+        if not fits(n):
+            if not points:
+                raise TooBig(n)
             break
-        n = nxt
-    ceiling = min(max_n, 10 * n)
-    candidates = nice_sizes(n, ceiling) + ([ceiling] if ceiling == max_n else [])
-    fitting = [m for m in candidates if fits(m) and cost * m * repeat <= budget]
-    if not fitting:
-        return n, (f"N = {n:,}, the smallest size tried: {repeat} repetitions at the measured "
-                   f"{cost * 1e9:.3g} ns per element take longer than the {budget:g} s "
-                   "budget"), points
-    chosen = max(fitting)
-    if chosen == max_n:
-        return chosen, "", points
-    return chosen, (f"N = {chosen:,}, not the {max_n:,} asked: {repeat} repetitions at the "
-                    f"measured {cost * 1e9:.3g} ns per element (at N = {n:,}) fit the "
-                    f"{budget:g} s budget and memory"), points
+        # Sizes that show no growth yet (b = 0: a pool's start-up, or noise,
+        # hides the elements) earn the calibration more of the budget: a
+        # guessed b would choose N by the old per-element collapse.
+        share = CALIBRATION_SHARE if model is None or model.per_element_s > 0 else FLAT_SHARE
+        if len(points) >= cost.MIN_POINTS and spent + model.predict(n) > share * budget:
+            break
+        samples = [whole(run_checked(impl, n))]
+        if spent + 2 * samples[0] <= CALIBRATION_SHARE * budget:
+            samples.append(whole(run_checked(impl, n)))
+        spent += sum(samples)
+        points.append({"n": n, "seconds": min(samples), "samples_s": samples})
+        model = cost.fit([(p["n"], p["seconds"]) for p in points])
+    return points, model, spent
+
+
+def choose_n(impl, budget, max_n, repeat, fits):
+    """Calibrates as the module says; returns (n, note, fields for the JSON).
+    Raises TooBig when even the first size does not fit in memory."""
+    points, model, spent = calibrate(impl, budget, max_n, fits)
+    flat = model.per_element_s <= 0
+    if flat:  # as if the largest size's time were all per element: errs to less N
+        model = cost.Fit(model.fixed_s, points[-1]["seconds"] / points[-1]["n"])
+    smallest = points[0]["n"]
+    candidates = [m for m in sorted(set(nice_sizes(smallest, max_n) + [max_n])) if fits(m)]
+    # A pool's start-up, timed apart beside each repetition, costs a again.
+    overhead = model.fixed_s if hasattr(impl, "startup_once") else 0.0
+    left = max(budget - spent, 0.0)
+    choice = cost.choose(model, candidates or [smallest], repeat, left, overhead)
+    n = choice.n
+    how = cost.describe_fit(model, points)
+    if not choice.fits_budget:
+        note = (f"N = {n:,}, the smallest size: its {repeat} repetitions take longer than "
+                f"the {left:.2g} s that {spent:.2g} s of calibration left of the {budget:g} s "
+                f"budget ({how})")
+    elif n == max_n:
+        note = "" if choice.share_ok else f"N = {n:,} as asked ({how})"
+    else:
+        note = (f"N = {n:,}, not the {max_n:,} asked: the largest whose {repeat} repetitions "
+                f"fit the {budget:g} s budget (less {spent:.2g} s of calibration) and memory "
+                f"({how})")
+    if flat:
+        note += ("; the time did not grow over the sizes timed: N chosen as if the largest "
+                 "size's time were all per element")
+    if not choice.share_ok:
+        note += "; " + cost.share_text(model, n, repeat, budget, max_n)
+    fields = {"calibration": points, "calibration_s": spent, "fixed_s": model.fixed_s,
+              "per_element_s": model.per_element_s, "chosen_n": n,
+              "fit_fixed_share": choice.fixed_share, "fixed_share_ok": choice.share_ok,
+              "fit_flat": flat, "fits_budget": choice.fits_budget}
+    return n, note, fields
 
 
 def measure(impl, n, repeat):
-    samples = [run_checked(impl, n) for _ in range(repeat)]
+    """The repetitions at n; a pool's start-up alone is timed before each."""
+    startup = getattr(impl, "startup_once", None)
+    samples, starts = [], []
+    for _ in range(repeat):
+        if startup:
+            starts.append(startup(n))
+        samples.append(run_checked(impl, n))
     doc = {"samples_s": [s["seconds"] for s in samples], "sum": str(samples[-1]["sum"])}
+    if starts:
+        doc["startup_samples_s"] = starts
     if "build_s" in samples[0]:
         doc["build_samples_s"] = [s["build_s"] for s in samples]
         doc["whole_samples_s"] = [whole(s) for s in samples]
-    for key in ("samples_s", "build_samples_s", "whole_samples_s"):
+    for key in ("samples_s", "build_samples_s", "whole_samples_s", "startup_samples_s"):
         if key in doc:
             prefix = key[:-len("samples_s")]
             doc[prefix + "median_s"] = statistics.median(doc[key])
@@ -496,10 +569,10 @@ def main(argv):
         if args.n is not None:
             if not fits(args.n):
                 raise TooBig(args.n)
-            n, note, points = args.n, "", []
+            n, note, fields = args.n, "", {"calibration": []}
         else:
-            n, note, points = choose_n(impl, args.budget, args.max_n, args.repeat, fits)
-        doc.update(n=n, n_note=note, calibration=points)
+            n, note, fields = choose_n(impl, args.budget, args.max_n, args.repeat, fits)
+        doc.update(n=n, n_note=note, **fields)
         if not args.calibrate_only:
             doc.update(measure(impl, n, args.repeat))
     except TooBig as e:

@@ -78,8 +78,8 @@ def parse_args(argv):
     p.add_argument("--python-n", type=count_type(MAX_ELEMENTS), default=None,
                    help="largest N of the Python rows (default -n)")
     p.add_argument("--python-budget", type=seconds, default=None,
-                   help="seconds per Python row for all its repetitions; N is chosen from the "
-                        "measured per-element cost to fit (default 12)")
+                   help="seconds per Python row for its calibration and repetitions; N is "
+                        "chosen from a fit of time = a + b*N to fit (default 12)")
     p.add_argument("--python-repeat", type=count_type(1000), default=3,
                    help="timed repetitions of each Python row (default 3)")
     p.add_argument("--workers", type=count_type(4096), default=20,

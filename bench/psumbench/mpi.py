@@ -21,7 +21,7 @@ import os
 import shutil
 import subprocess
 
-from . import plots, runs, tables
+from . import cost, plots, runs, tables
 from .files import write_atomic
 
 SWEEP = "mpi"
@@ -151,15 +151,22 @@ class PythonMpiJob:
         return next((p for p in found if _imports_mpi4py(p)), found[0])
 
     def choose_n(self, python, env):
+        """(N, a note that says how it was chosen)."""
         if self.group is not None and self.group.n is not None:
-            return self.group.n
+            return self.group.n, f"N = {self.group.n:,}, the article's rows' shared N"
         serial = runs.PythonJob("list", "list", self.max_n, self.repeat, budget=self.budget)
         doc = serial.call(python, self.pysum, env, ["--calibrate-only"])
-        return doc["n"] if doc.get("available") else min(self.max_n, 10**6)
+        if not doc.get("available"):
+            n = min(self.max_n, 10**6)
+            return n, f"N = {n:,}: the serial row, which would choose it, cannot run"
+        model = cost.Fit(doc["fixed_s"], doc["per_element_s"])
+        return doc["n"], (f"N = {doc['n']:,}, the N the article's serial row chooses by its "
+                          f"{cost.describe_fit(model, doc['calibration'])} within its "
+                          f"{self.budget:g} s budget")
 
     def run(self, env):
         python = self.python()
-        self.n = self.choose_n(python, env)
+        self.n, note = self.choose_n(python, env)
         cmd = launch(self.mpirun, self.ranks, 1) + [
             python, self.script, "--n", str(self.n), "--repeat", str(self.repeat)]
         rc, out, err = runs.run_child(cmd, launch_env(env, 1))
@@ -170,6 +177,7 @@ class PythonMpiJob:
         doc = runs.json_doc(cmd, out, ("impl", "available"))
         if doc["available"]:
             runs.check_sum(self.describe(), doc["n"], doc["sum"])
+            doc["n_note"] = note
         return doc
 
 
@@ -324,8 +332,10 @@ def contrast_rows(rows, records):
     if doc.get("available"):
         row = tables.contrast_row(name, "Python", doc["timed"], doc["n"],
                                   f"{doc['ranks']} ranks", doc["median_s"], doc["min_s"],
-                                  "bench/pysum_mpi.py under mpirun; timed as psum_mpi: "
-                                  "barrier, local build and sum, reduce, the slowest rank")
+                                  "; ".join(filter(None, [
+                                      doc.get("n_note"), "bench/pysum_mpi.py under mpirun; "
+                                      "timed as psum_mpi: barrier, local build and sum, "
+                                      "reduce, the slowest rank"])))
     else:
         row = tables.contrast_row(name, "Python", "–", None, "–", None, None,
                                   f"not run: {doc.get('why', '?')}; "

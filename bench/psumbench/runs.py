@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 
+from . import cost
 from .args import short
 
 SWEEPS = ("threads", "schedules", "sizes", "python", "gpu", "mpi")
@@ -198,18 +199,48 @@ def psum_rows(sweep, doc):
 class ArticleGroup:
     """Rows that must share one N: the article's serial program and its
     process pools, so their whole-program times compare at equal N."""
+    # The calibration's fields that a member's measured document carries.
+    FIT_KEYS = ("calibration", "calibration_s", "fixed_s", "per_element_s")
 
     def __init__(self):
-        self.members, self.n, self.sizes = [], None, {}
+        self.members, self.n, self.sizes, self.calibrations = [], None, {}, {}
 
     def settle(self, python, script, env):
-        """Asks each member which N fits its budget; the group takes the
-        smallest."""
+        """Asks each member which N its fit of a + b·N lets fit its budget
+        (pysum.py --calibrate-only); the group takes the smallest, so every
+        member fits its budget."""
         for job in self.members:
             doc = job.call(python, script, env, ["--calibrate-only"])
             if doc.get("available"):
                 self.sizes[job.row] = doc["n"]
+                self.calibrations[job.row] = doc
         self.n = min(self.sizes.values()) if self.sizes else None
+
+    def fit_fields(self, job):
+        """The member's calibration at the shared N, for its document: its
+        fit, its own choice, the fit's fixed share at the shared N, and a
+        note that says how N was chosen and whether that share is under
+        cost.FIXED_SHARE_LIMIT."""
+        cal = self.calibrations[job.row]
+        model = cost.Fit(cal["fixed_s"], cal["per_element_s"])
+        share = model.fixed_share(self.n)
+        note = (f"N = {self.n:,} shared by the article's rows: the smallest of the N each "
+                f"chose ({', '.join(f'{r} {n:,}' for r, n in self.sizes.items())}), the largest "
+                f"whose repetitions fit its {job.budget:g} s budget by its "
+                f"{cost.describe_fit(model, cal['calibration'])}")
+        if not cal["fits_budget"]:
+            note += (f"; no size fits this row's budget, so it chose its smallest, "
+                     f"{cal['n']:,}")
+        if share >= cost.FIXED_SHARE_LIMIT and cal["fixed_share_ok"]:
+            note += (f"; at the shared N the fixed part ({model.fixed_s:.3g} s) is {share:.0%} "
+                     f"of a repetition, not under {cost.FIXED_SHARE_LIMIT:.0%} (it is at this "
+                     f"row's own {cal['n']:,})")
+        elif share >= cost.FIXED_SHARE_LIMIT:
+            note += "; " + cost.share_text(model, self.n, job.repeat, job.budget, job.max_n)
+        fields = {k: cal[k] for k in self.FIT_KEYS}
+        fields.update(chosen_n=cal["n"], fit_fixed_share=share, fit_flat=cal["fit_flat"],
+                      fixed_share_ok=share < cost.FIXED_SHARE_LIMIT, n_note=note)
+        return fields
 
 
 class PythonJob:
@@ -276,9 +307,8 @@ class PythonJob:
         fixed = PythonJob(self.row, self.impl, self.group.n, self.repeat,
                           workers=self.workers, chunks=self.chunks)
         doc = fixed.call(python, script, env)
-        doc["n_note"] = (f"N = {self.group.n:,} shared by the article's rows (the smallest "
-                         f"of {', '.join(f'{r} {n:,}' for r, n in self.group.sizes.items())}, "
-                         f"each fitting its {self.budget:g} s budget)")
+        if doc.get("available") and self.row in self.group.calibrations:
+            doc.update(self.group.fit_fields(self))
         return doc
 
 

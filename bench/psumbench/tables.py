@@ -268,6 +268,12 @@ def _python_rows(record):
         note = "; ".join(filter(None, [note, f"compiled in {doc['compile_s']:.2g} s, untimed; "
                                        f"numba {doc['numba']}, {doc['threading_layer']} "
                                        "threading layer"]))
+    if "startup_median_s" in doc:
+        note = "; ".join(filter(None, [note, (
+            f"the pool's start-up alone (its {doc['workers']} workers started, an empty task "
+            f"each, shut down), timed beside each repetition: median "
+            f"{doc['startup_median_s']:.3g} s, {doc['startup_median_s'] / doc['median_s']:.0%} "
+            "of this row's median")]))
     if spec["row"] in GPU_PYTHON_ROWS:
         note = "; ".join(filter(None, [note, f"CuPy {doc['cupy']}, warm-up "
                                        f"{doc['warmup_s']:.2g} s untimed"]))
