@@ -110,7 +110,7 @@ def aggregate(records, meta=None, slow_processes=frozenset()):
             if all(d.get(phase) is not None for d in docs):
                 doc[phase] = phase_figures(docs, phase)
         doc["processes"] = len(docs)
-        doc["noisy"] = any(d["noisy"] for d in docs)
+        doc["noisy"] = any(d.get("noisy") for d in docs)
         doc["unstable"] = len(docs) > 1 and any(
             doc[p] is not None and doc[p]["max_s"] > limit * doc[p]["min_s"]
             for p in PHASES if doc.get(p) is not None)
