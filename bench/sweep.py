@@ -663,7 +663,8 @@ def sweep(args):
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
     gpu_skipped = gpu_unusable(binary, env) if "gpu" in args.sweeps else None
-    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**32)
+    # 1 and up, as --seed takes them, so a recorded seed can always be given back.
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**32)
     jobs = interleave(plan(args, cpus, python,
                            gpu_usable="gpu" in args.sweeps and gpu_skipped is None),
                       args.processes, seed)
