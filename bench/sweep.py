@@ -62,7 +62,7 @@ MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
 MAX_PROCESSES = 100
 SMOKE_BANNER = ("**SMOKE RUN** (`--quick`): small N, few repetitions and processes; these "
                 "figures check the wiring and are no results.\n")
-SMOKE_TITLE = "SMOKE RUN (--quick), no results: "
+SMOKE_TITLE = "SMOKE RUN, no results: "
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
@@ -686,7 +686,7 @@ def sweep(args):
             "watch_skipped": watch_skipped,
             "order": [job.describe() for job in jobs], "complete": False}
     if args.quick:
-        print(f"sweep.py: {SMOKE_TITLE.rstrip(': ')}", file=sys.stderr)
+        print("sweep.py: SMOKE RUN (--quick): its figures are no results", file=sys.stderr)
     print(f"sweep.py: {len(jobs)} runs ({args.processes} processes per psum configuration, "
           f"order seed {seed}), results in {outdir}", file=sys.stderr)
     try:

@@ -113,10 +113,9 @@ def speedup(outdir, by_mode, cpus, frame):
                          f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
     lines = _title_once(lines)
     top, axis = _thread_axis(by_mode, cpus)
-    bars = ("process medians" if any(r["processes"] > 1 for d in by_mode.values()
-                                      for r in d["rows"]) else "repetition")
-    title = ("psum\\\\_omp speedup against threads (dynamic, 100 chunks; bars: fastest and "
-             f"slowest {bars})")
+    bars = ("process median" if any(r["processes"] > 1 for d in by_mode.values()
+                                     for r in d["rows"]) else "repetition")
+    title = f"psum\\\\_omp speedup (dynamic, 100 chunks; bars: fastest to slowest {bars})"
     script = "\n".join(fits) + f"""
 set xlabel "threads (OMP\\\\_NUM\\\\_THREADS; * oversubscribed)"
 set ylabel "speedup against the 1-thread run (x)"

@@ -199,7 +199,7 @@ class QuickSweep(unittest.TestCase):
         self.assertGreaterEqual(len(scripts), 5)
         for gp in scripts:
             with open(gp) as f:
-                self.assertIn('set title "SMOKE RUN (--quick), no results: ', f.read(), gp)
+                self.assertIn('set title "SMOKE RUN, no results: ', f.read(), gp)
 
     def test_processes_order_and_watch_are_recorded(self):
         meta = json.loads(self.read("run.json"))
