@@ -8,7 +8,11 @@ too), an available bench/pysum.py row, and from the mpi sweep a psum_mpi
 run's phase (its study, strong or weak, mode, N, ranks x threads per rank,
 schedule and chunks) and an available mpi4py row (its ranks and N).  Each
 is timed by the samples, median and minimum its program reported; for
-psum_mpi and mpi4py a sample is a repetition's slowest rank.
+psum_mpi and mpi4py a sample is a repetition's slowest rank.  Where the set
+ran a psum configuration in several processes, its samples are the process
+medians (what drifts between runs is the process, not the repetition), its
+median their median, and it carries the set's own `unstable` verdict
+(bench/psumbench/aggregate.py), which this table reports.
 
 For each configuration measured in both sets: the medians and their ratio
 B/A (and the ratio of the minima), each side's spread, a two-sided
@@ -27,7 +31,7 @@ import math
 import os
 import sys
 
-from psumbench import runs
+from psumbench import aggregate, runs
 from psumbench.args import Parser
 
 SWEEPS = runs.SWEEPS
@@ -50,13 +54,15 @@ def warn(text):
 # -- reading a result set --------------------------------------------------
 
 class Side:
-    """One configuration's measurement in one set: its samples and the
-    figures psum_omp or pysum.py reported for them."""
+    """One configuration's measurement in one set: its samples (the process
+    medians where it ran in several processes) and the figures psum_omp or
+    pysum.py reported for them, the set's verdicts with them."""
 
-    def __init__(self, samples, median, minimum, noisy=None):
+    def __init__(self, samples, median, minimum, noisy=None, unstable=False, processes=1):
         self.samples, self.median, self.min = samples, median, minimum
         self.max = max(samples)
         self.noisy = noisy
+        self.unstable, self.processes = unstable, processes
 
     def cv(self):
         """Coefficient of variation of the samples (0 for a single one)."""
@@ -74,9 +80,13 @@ def _seconds(values):
     return [float(v) for v in values]
 
 
-def _side(figures):
-    return Side(_seconds(figures["samples_s"]), float(figures["median_s"]),
-                float(figures["min_s"]), figures.get("noisy"))
+def _side(figures, doc=None):
+    """A phase's Side; where the document aggregates several processes
+    (aggregate.aggregate), its samples are the process medians."""
+    processes = (doc or {}).get("processes", 1)
+    samples = figures["process_medians_s"] if processes > 1 else figures["samples_s"]
+    return Side(_seconds(samples), float(figures["median_s"]), float(figures["min_s"]),
+                figures.get("noisy"), aggregate.is_unstable(doc or {}), processes)
 
 
 def _psum(sweep, spec, doc):
@@ -85,7 +95,7 @@ def _psum(sweep, spec, doc):
         f"{spec['device']}{' from host' if spec.get('from_host') else ''}"
     common = (sweep, spec["mode"], int(doc.get("n", spec["n"])), int(spec["threads"]),
               kernel, int(spec["chunks"]))
-    return [(common + (phase,), _side(doc[phase])) for phase in PHASES
+    return [(common + (phase,), _side(doc[phase], doc)) for phase in PHASES
             if doc.get(phase) is not None]
 
 
@@ -100,7 +110,7 @@ def _psum_mpi(sweep, spec, doc):
     # strong split (same N, ranks and threads), and each is its own row.
     common = (sweep, "psum_mpi", spec["study"], spec["mode"], int(doc.get("n", spec["n"])),
               int(spec["ranks"]), int(spec["threads"]), spec["schedule"], int(spec["chunks"]))
-    return [(common + (phase,), _side(doc[phase])) for phase in PHASES
+    return [(common + (phase,), _side(doc[phase], doc)) for phase in PHASES
             if doc.get(phase) is not None]
 
 
@@ -123,6 +133,8 @@ def configurations(record):
     none for an unavailable one.  Raises KeyError, TypeError or ValueError
     on a record that lacks what it should hold."""
     sweep, kind = record["sweep"], record["kind"]
+    if kind == "watch":
+        return []  # the machine watch: no configuration
     if sweep not in SWEEPS:
         raise ValueError(f"unknown sweep '{sweep}'")
     if kind not in CONVERT:
@@ -137,13 +149,25 @@ def kind_of(key):
     return key[1] if key[1] in MPI_KINDS else "psum"
 
 
-def read_records(path):
-    """The configurations of a runs.jsonl as {key: Side}.  A damaged line
-    (cut short by a kill, or lacking a field) is skipped with a warning; a
+def _checked(record):
+    """record itself once configurations() can read it (ValueError,
+    KeyError or TypeError otherwise: a damaged line)."""
+    configurations(record)
+    return record
+
+
+def read_records(path, meta=None):
+    """The configurations of a runs.jsonl as {key: Side}, a configuration
+    measured in several processes aggregated over them by the thresholds
+    meta (the set's run.json) recorded.  A damaged line (cut short by a
+    kill, or lacking a field) is skipped with a warning; any other
     configuration seen twice keeps its later measurement."""
+    raw = runs.read_records(path, warn, convert=_checked)
+    records = aggregate.aggregate(raw, meta) + \
+        [r for r in raw if r["kind"] not in aggregate.KINDS]
     found = {}
-    for pairs in runs.read_records(path, warn, convert=configurations):
-        for key, side in pairs:
+    for record in records:
+        for key, side in configurations(record):
             if key in found:
                 warn(f"{path}: {label(key)} measured again; the later one counts")
             found[key] = side
@@ -175,7 +199,7 @@ class ResultSet:
         if not os.path.isfile(records):
             raise SetError(f"'{folder}' has no runs.jsonl: it predates per-run records "
                            "and cannot be compared")
-        self.configs = read_records(records)
+        self.configs = read_records(records, self.run)
 
     def describe(self):
         commit = (self.run.get("git_commit") or self.machine.get("git_commit") or "?")[:10]
@@ -196,6 +220,11 @@ def check_comparable(a, b):
     if ma.get("compiler") != mb.get("compiler"):
         warn(f"the sets were built by different compilers: {ma.get('compiler')} against "
              f"{mb.get('compiler')}")
+    ka, kb = a.run.get("processes", 1), b.run.get("processes", 1)
+    if (ka > 1) != (kb > 1):
+        warn(f"one set ran each psum configuration in one process, the other in several "
+             f"({ka} against {kb}): one side's samples are repetitions, the other's process "
+             "medians")
     for name, s in (("A", a), ("B", b)):
         if not s.run.get("complete"):
             warn(f"set {name} is incomplete (its sweep was interrupted): only its finished "
@@ -348,7 +377,9 @@ def fmt_spread(side):
     scale, name = unit_of(side.max)
     low, high = fmt_scaled([side.min, side.max], scale)
     text = f"{low}-{high} {name}, cv {side.cv() * 100:.1f}%"
-    return text + (", noisy" if side.noisy else "")
+    if side.processes > 1:
+        text += f", {side.processes} processes"
+    return text + (", noisy" if side.noisy else "") + (", **unstable**" if side.unstable else "")
 
 
 def fmt_ratio(r):
@@ -374,12 +405,22 @@ def markdown(a, b, rows, only_a, only_b, threshold, noise):
     return "\n".join(lines)
 
 
+def unstable(row):
+    """Whether either set called this configuration unstable."""
+    return row["a"].unstable or row["b"].unstable
+
+
 def summary(rows, only_a, only_b, threshold, noise):
     count = {v: sum(r["verdict"] == v for r in rows) for v in ("same", "faster", "slower")}
     worse = sum(r["regression"] for r in rows)
+    shaky = [r for r in rows if unstable(r)]
+    stable = {v: sum(r["verdict"] == v and not unstable(r) for r in rows)
+              for v in ("same", "faster", "slower")}
     return (f"{len(rows)} configurations compared: {count['same']} same, "
             f"{count['faster']} faster, {count['slower']} slower, {worse} of them beyond "
             f"the {threshold * 100:g} % threshold (noise band {noise * 100:g} %); "
+            f"{len(shaky)} unstable in A or B, the stable ones {stable['same']} same, "
+            f"{stable['faster']} faster, {stable['slower']} slower; "
             f"{len(only_a)} only in A, {len(only_b)} only in B")
 
 
@@ -399,7 +440,8 @@ def key_fields(key):
 
 def side_fields(side):
     return {"median_s": side.median, "min_s": side.min, "max_s": side.max, "cv": side.cv(),
-            "samples": len(side.samples), "noisy": side.noisy}
+            "samples": len(side.samples), "noisy": side.noisy, "unstable": side.unstable,
+            "processes": side.processes}
 
 
 def as_json(a, b, rows, only_a, only_b, threshold, noise):
@@ -408,6 +450,7 @@ def as_json(a, b, rows, only_a, only_b, threshold, noise):
                                     a=side_fields(r["a"]), b=side_fields(r["b"]),
                                     ratio=r["ratio"], ratio_min=r["ratio_min"],
                                     p_value=r["p"], verdict=r["verdict"],
+                                    unstable=unstable(r),
                                     regression=r["regression"]) for r in rows],
             "only_a": [dict(key_fields(k), label=label(k)) for k in only_a],
             "only_b": [dict(key_fields(k), label=label(k)) for k in only_b],

@@ -31,7 +31,15 @@
  *
  * The kernels run interleaved, one warm-up each, then `repeat` rounds;
  * every sum is checked.  Prints one JSON object.
- * usage: psum_limits [N [REPEAT]]
+ *
+ * --watch: the sweep's machine watch (bench/sweep.py runs it between
+ * configurations, about 50 ms): only the dynamic read loop over N int64
+ * (default 2^23, 64 MiB, past this VM's last-level cache) and the dynamic
+ * generator over 32N values, on all threads, REPEAT rounds (default 5)
+ * after one warm-up each.  The generator is fixed (AVX2 where the CPU has
+ * it, not the trial's pick), so a change of its rate is the machine's, not
+ * a change of code.
+ * usage: psum_limits [N [REPEAT]] | psum_limits --watch [N [REPEAT]]
  */
 #if defined(__x86_64__) || defined(__i386__)
 #define LIMITS_X86 1
@@ -43,6 +51,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "array.h"
 #include "bench_args.h"
@@ -482,8 +491,80 @@ static void print_bench(const bench *b, int repeat, const char *sep)
            b->ok ? "true" : "false", sep);
 }
 
+/* The watch's generator: one fixed choice, never a trial (see the top). */
+static void fixed_generator(void)
+{
+#if LIMITS_X86
+    if (__builtin_cpu_supports("avx2")) {
+        gen_range = gen_range_avx2;
+        gen_isa = "avx2";
+    } else {
+        gen_range = gen_range_avx512;
+        gen_isa = "avx512f";
+    }
+#else
+    gen_range = gen_range_generic;
+    gen_isa = "generic";
+#endif
+}
+
+/*
+ * --watch: the short reference of the sweep's machine watch.  Prints one
+ * JSON object with every round's time; returns the exit code (1 for a
+ * wrong sum or no memory).
+ */
+static int watch(int argc, char **argv)
+{
+    psum_bench_count counts[] = {{"N", 1ULL << 30, 1ULL << 23}, {"REPEAT", 64, 5}};
+    if (psum_bench_counts("psum_limits", "psum_limits --watch [N (1..2^30) [REPEAT (1..64)]]",
+                          argc, argv, counts, 2) != 0)
+        return 2;
+    const uint64_t n = counts[0].value, gen_n = 32 * counts[0].value;
+    const int repeat = (int)counts[1].value;
+#if LIMITS_X86
+    if (!__builtin_cpu_supports("avx2") && !__builtin_cpu_supports("avx512f")) {
+        fputs("psum_limits: this CPU has neither AVX-512F nor AVX2; the generator reference "
+              "needs one\n", stderr);
+        return 1;
+    }
+#endif
+    fixed_generator();
+    const int all = omp_get_max_threads();
+    psum_array arr;
+    if (psum_array_alloc(&arr, n) != 0) {
+        perror("psum_limits: mmap");
+        return 1;
+    }
+    plain_fill(arr.data, n, all);
+    bench b[] = {
+        {"read", read_dynamic, 1, 0, {0}, 0},
+        {"gen", gen_dynamic, 0, 0, {0}, 0},
+    };
+    /* Each with its own N: the read over the array, the generator over 32N. */
+    run_interleaved(&b[0], 1, arr.data, NULL, n, all, repeat);
+    run_interleaved(&b[1], 1, NULL, NULL, gen_n, all, repeat);
+    psum_array_free(&arr);
+    printf("{\"watch\": true, \"n\": %llu, \"gen_n\": %llu, \"repeat\": %d, "
+           "\"threads\": %d, \"generator_isa\": \"%s\"",
+           (unsigned long long)n, (unsigned long long)gen_n, repeat, all, gen_isa);
+    for (size_t k = 0; k < 2; k++) {
+        printf(", \"%s_s\": [", b[k].name);
+        for (int r = 0; r < repeat; r++)
+            printf("%s%.9g", r ? ", " : "", b[k].samples[r]);
+        printf("]");
+    }
+    printf(", \"verified\": %s}\n", b[0].ok && b[1].ok ? "true" : "false");
+    if (!(b[0].ok && b[1].ok)) {
+        fputs("psum_limits: a sum was wrong\n", stderr);
+        return 1;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--watch") == 0)
+        return watch(argc - 2, argv + 2);
     psum_bench_count counts[] = {{"N", 4000000000ULL, 1000000000}, {"REPEAT", 64, 5}};
     if (psum_bench_counts("psum_limits", "psum_limits [N (1..4e9) [REPEAT (1..64)]]",
                           argc - 1, argv + 1, counts, 2) != 0)

@@ -22,16 +22,25 @@ Sweeps (all verified, every repetition kept as a CSV row):
              counterpart as a Python row (bench/psumbench/mpi.py); skipped,
              saying why, when psum_mpi was not built or mpirun is missing
 
-The sweeps run in the order --sweeps names them.  Every psum_omp and
-pysum.py JSON document is kept in runs.jsonl, so
+Each psum configuration (psum_omp's and psum_mpi's) runs in --processes
+processes, in rounds: each round a seeded shuffle of every configuration, so
+a configuration's processes are spread over the set and never run back to
+back; the Python rows (one process each) run between the rounds.  A short
+plain reference (psum_limits --watch) runs before every process and at the
+end: the machine watch.  Tables report the median of the process medians
+and their min-max, and mark a configuration whose processes disagree
+`unstable` (bench/psumbench/aggregate.py).  Every psum_omp and pysum.py JSON
+document is kept in runs.jsonl, so
 `bench/sweep.py --render DIR` rebuilds a set's tables and plots; without
 gnuplot the tables are written and the plots skipped with one warning.
 Every child runs in its own process group, ended on every exit path.
 
 usage: bench/sweep.py [options]     (bench/sweep.py --help lists them)
 """
+import copy
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -39,8 +48,8 @@ import subprocess
 import sys
 import time
 
+from psumbench import aggregate, mpi, plots, results, runs, tables, watch
 from psumbench import machine as machine_record
-from psumbench import mpi, plots, results, runs, tables
 from psumbench.files import write_atomic
 from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
                             count_list_type, count_type, seconds)
@@ -50,6 +59,10 @@ REPO = os.path.dirname(HERE)
 SWEEPS = runs.SWEEPS
 ROW_NAMES = tuple(tables.PYTHON_ROWS)
 MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
+MAX_PROCESSES = 100
+SMOKE_BANNER = ("**SMOKE RUN** (`--quick`): small N, few repetitions and processes; these "
+                "figures check the wiring and are no results.\n")
+SMOKE_TITLE = "SMOKE RUN, no results: "
 MACHINE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
 
 
@@ -60,16 +73,22 @@ def parse_args(argv):
                     "programs beside it, and write tables, plots and a result set.")
     p.add_argument("-n", type=count_type(MAX_ELEMENTS), default=10**9,
                    help="elements (default 1e9)")
-    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=5,
-                   help="timed repetitions per psum_omp run (default 5)")
+    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=3,
+                   help="timed repetitions per psum_omp process (default 3)")
+    p.add_argument("--processes", type=count_type(MAX_PROCESSES), default=None,
+                   help="processes per psum configuration, interleaved across configurations "
+                        "(default 3; 2 with --quick)")
+    p.add_argument("--seed", type=count_type(2**32), default=None,
+                   help="seed of the interleaved order (default: a fresh one, recorded in "
+                        "run.json)")
     p.add_argument("--quick", action="store_true",
                    help="a reduced sweep at small N (well under a minute), for smoke tests")
     p.add_argument("--sweeps", default=",".join(SWEEPS),
                    help=f"which sweeps to run (default {','.join(SWEEPS)})")
     p.add_argument("--chunk-counts", type=count_list_type(MAX_CHUNKS), default=None,
-                   help="chunk counts of the schedule sweep (default 1,2,10,100,1000,1e4,1e5)")
+                   help="chunk counts of the schedule sweep (default 1,100,1e4,1e5)")
     p.add_argument("--stream-max", type=count_type(MAX_ELEMENTS), default=None,
-                   help="largest N of the stream size sweep (default 1e11)")
+                   help="largest N of the stream size sweep (default 1e10)")
     p.add_argument("--python", dest="python_exe", metavar="PATH",
                    help="interpreter for the Python rows (default: the first of python3 on "
                         "PATH and /usr/bin/python3 that imports numpy and numba)")
@@ -107,9 +126,12 @@ def parse_args(argv):
         args.n = min(args.n, 10**6)
         args.repeat = min(args.repeat, 2)
         args.workers = min(args.workers, 4)
+    # The defaults fit the main job in 5 minutes on a 2-CPU machine with 3
+    # processes per configuration (bench/README.md: the budget).
+    args.processes = args.processes or (2 if args.quick else 3)
     args.chunk_counts = args.chunk_counts or (
-        [1, 10, 100, 1000] if args.quick else [1, 2, 10, 100, 1000, 10**4, 10**5])
-    args.stream_max = args.stream_max or (10**7 if args.quick else 10**11)
+        [1, 10, 100, 1000] if args.quick else [1, 100, 10**4, 10**5])
+    args.stream_max = args.stream_max or (10**7 if args.quick else 10**10)
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
     if args.render is None and {"threads", "schedules", "sizes", "mpi"} & set(args.sweeps):
@@ -228,6 +250,43 @@ def plan(args, cpus, python=None, gpu_usable=False):
     return [job for sweep in args.sweeps for job in by_sweep[sweep]]
 
 
+def repeated(job):
+    """Whether a job is a psum configuration that runs in several processes
+    (psum_omp's, psum_mpi's); Python rows run once."""
+    return job.kind in aggregate.KINDS
+
+
+def interleave(jobs, processes, seed):
+    """The run order of plan()'s jobs: `processes` rounds, each a shuffle
+    (random.Random(seed)) of every psum configuration, that configuration's
+    process index set; a round whose first configuration ended the round
+    before is rotated by one, so no configuration runs twice back to back
+    where there are two.  The other jobs (Python rows, one process each)
+    keep their order (the article's rows before mpi4py, which takes their
+    N) and are spread over the gaps between rounds, so the rounds, and each
+    configuration's processes, span the whole set."""
+    rng = random.Random(seed)
+    configs = [j for j in jobs if repeated(j)]
+    others = [j for j in jobs if not repeated(j)]
+    gaps = max(processes - 1, 1)
+    slices = [others[len(others) * g // gaps:len(others) * (g + 1) // gaps]
+              for g in range(gaps)]
+    order, last = [], None
+    for k in range(processes):
+        picks = list(range(len(configs)))
+        rng.shuffle(picks)
+        if len(picks) > 1 and picks[0] == last:
+            picks = picks[1:] + picks[:1]
+        for i in picks:
+            job = copy.copy(configs[i])
+            job.process = k
+            order.append(job)
+        last = picks[-1] if picks else last
+        if k < gaps:
+            order += slices[k]
+    return order
+
+
 def gpu_unusable(binary, env):
     """None when `psum_omp --device gpu` runs here (a usable offload
     device), else psum_omp's own one-line reason."""
@@ -325,18 +384,42 @@ def probe(binary, env):
     return machine
 
 
-def execute(jobs, binary, python, env, outdir, cpus):
+def execute(jobs, binary, python, env, outdir, cpus, watch_build=None):
     """Runs every job; raw rows go to the CSVs and whole documents to
-    runs.jsonl as they come.  Returns the records by sweep."""
-    done = {s: [] for s in SWEEPS}
+    runs.jsonl as they come, each record with its start and end in seconds
+    from the start of the set.  With watch_build (the build holding
+    psum_limits), a watch point runs before every job and after the last.
+    Returns the records by sweep, the watch's under "watch"."""
+    done = {s: [] for s in SWEEPS + (watch.SWEEP,)}
     psum_csv = runs.RowWriter(os.path.join(outdir, "samples.csv"), runs.PSUM_COLUMNS)
     python_csv = runs.RowWriter(os.path.join(outdir, "python.csv"), runs.PYTHON_COLUMNS)
+    watch_csv = runs.RowWriter(os.path.join(outdir, "watch.csv"), watch.COLUMNS) \
+        if watch_build else None
     records = runs.RecordWriter(os.path.join(outdir, "runs.jsonl"))
     progress = runs.Progress(jobs, cpus)
     pysum = os.path.join(HERE, "pysum.py")
+    start = time.monotonic()
+
+    def keep(record, started):
+        record.update(started_s=round(started - start, 3),
+                      ended_s=round(time.monotonic() - start, 3))
+        records.write(record)
+        done[record["sweep"]].append(record)
+        return record
+
+    def look():
+        if watch_build:
+            started = time.monotonic()
+            doc = watch.run(watch_build, env)
+            record = keep({"sweep": watch.SWEEP, "kind": watch.KIND,
+                           "spec": {"n": watch.N, "repeat": watch.REPEAT}, "doc": doc}, started)
+            watch_csv.write(watch.csv_rows(len(done[watch.SWEEP]) - 1, record))
+
     try:
         for i, job in enumerate(jobs):
+            look()
             progress.starting(i, job)
+            started = time.monotonic()
             if job.kind == "python":
                 doc = job.run(python, pysum, env)
                 python_csv.write(runs.python_rows(job.row, doc))
@@ -346,15 +429,17 @@ def execute(jobs, binary, python, env, outdir, cpus):
                 sweep_name = mpi.SWEEP
             else:
                 doc = job.run(binary, env)
-                psum_csv.write(runs.psum_rows(job.sweep, doc))
+                psum_csv.write(runs.psum_rows(job.sweep, doc, job.process))
                 sweep_name = job.sweep
-            record = {"sweep": sweep_name, "kind": job.kind, "spec": job.spec(), "doc": doc}
-            records.write(record)
-            done[sweep_name].append(record)
+            keep({"sweep": sweep_name, "kind": job.kind, "spec": job.spec(), "doc": doc},
+                 started)
             progress.finished(i)
+        look()
     finally:
         psum_csv.close()
         python_csv.close()
+        if watch_csv:
+            watch_csv.close()
         records.close()
     return done
 
@@ -399,27 +484,43 @@ def report(done, machine, meta, outdir):
     when it is measured and when it is rendered again; returns the text
     printed at the end and that of summary.md, which the caller writes
     last (sweep() only once run.json says whether the set is complete).
+    The psum records are aggregated over their processes first
+    (aggregate.py: the figures and verdicts every table and plot reads).
     Raises OSError, or one of TABLE_ERRORS for a record the tables cannot
     read."""
     cpus = machine["logical_cpus"]
     caption = (f"{machine['cpu_model']}, {cpus} logical CPUs, {machine['compiler']}, "
                f"THP {machine['huge_pages']}; {machine['date'][:10]}, commit "
                f"{(machine['git_commit'] or '?')[:10]}").replace("_", "\\\\_")
+    smoke = bool(meta.get("quick"))
+    banner = SMOKE_BANNER + "\n" if smoke else ""
+    frame = plots.Frame(caption, SMOKE_TITLE if smoke else "")
+    limits = aggregate.thresholds(meta)
+    threshold = limits["unstable_max_over_min"]
+    raw = done
+    watched = raw.get(watch.SWEEP, [])
+    slow = watch.slow_records([r for recs in raw.values() for r in recs],
+                              limits["watch_slow_fraction"])
+    done = {s: aggregate.aggregate(recs, meta, slow) +
+            [r for r in recs if r["kind"] not in aggregate.KINDS and r["kind"] != watch.KIND]
+            for s, recs in raw.items()}
     draw = Plotter()
-    sections = [f"# psum_omp result set {os.path.basename(outdir)}\n",
-                "Machine ([machine.json](machine.json)):\n", machine_record.markdown(machine)]
+    sections = [f"# psum_omp result set {os.path.basename(outdir)}\n"]
+    if smoke:
+        sections.append(SMOKE_BANNER)
+    sections += ["Machine ([machine.json](machine.json)):\n", machine_record.markdown(machine)]
     if not meta.get("complete"):
         sections.append("**Partial set**: the sweep was interrupted or failed; the tables "
                         "hold the runs it finished.\n")
-    printed = []
+    printed = [SMOKE_BANNER] if smoke else []
     by_mode = tables.thread_rows(done["threads"], cpus) if done["threads"] else {}
     if by_mode:
-        text = tables.speedup_markdown(by_mode)
-        write(outdir, "speedup.md", text)
+        text = tables.speedup_markdown(by_mode, threshold)
+        write(outdir, "speedup.md", banner + text)
         sections += ["## Speedup against threads\n", text]
-        if draw(plots.speedup, outdir, by_mode, cpus, caption):
+        if draw(plots.speedup, outdir, by_mode, cpus, frame):
             sections.append("![speedup against threads](speedup.png)\n")
-        if draw(plots.rates, outdir, by_mode, cpus, caption):
+        if draw(plots.rates, outdir, by_mode, cpus, frame):
             sections.append("![rate against threads](rates.png)\n")
         printed.append("Speedup against threads\n\n" + text)
     if done["python"] or by_mode:
@@ -429,31 +530,77 @@ def report(done, machine, meta, outdir):
                                           done["python"])
         rows += gpu_rows
         text = tables.contrast_markdown(rows) + gpu_note
-        write(outdir, "contrast.md", text)
+        write(outdir, "contrast.md", banner + text)
         sections += ["## Python against psum_omp\n", text]
-        if draw(plots.contrast, outdir, rows, caption):
+        if draw(plots.contrast, outdir, rows, frame):
             sections.append("![Python against psum_omp](contrast.png)\n")
         printed.append("Python against psum_omp\n\n" + text)
     sizes = tables.size_rows(done["sizes"]) if done["sizes"] else {}
     if sizes:
-        text = tables.size_markdown(sizes)
-        write(outdir, "sizes.md", text)
+        text = tables.size_markdown(sizes, threshold)
+        write(outdir, "sizes.md", banner + text)
         sections += ["## Time against N\n", text]
-        if draw(plots.sizes, outdir, sizes, caption):
+        if draw(plots.sizes, outdir, sizes, frame):
             sections.append("![time against N](sizes.png)\n")
     if done["schedules"]:
-        text = tables.schedule_markdown(done["schedules"])
-        write(outdir, "schedules.md", text)
+        text = tables.schedule_markdown(done["schedules"], threshold)
+        write(outdir, "schedules.md", banner + text)
         sections += ["## Schedules and chunks\n", text]
     if "mpi" in meta.get("sweeps", []):
-        text, shown = mpi.section(done["mpi"], meta.get("mpi_skipped"), outdir, draw, caption,
-                                  cpus, done["threads"])
+        text, shown = mpi.section(done["mpi"], meta.get("mpi_skipped"), outdir, draw, frame,
+                                  cpus, done["threads"], banner, threshold)
         sections += ["## Across MPI ranks: psum_mpi\n", text]
         printed.append(shown)
+    text = drift_markdown(done, watched, meta, limits)
+    sections += ["## Measured against drift\n", text]
+    if watched and draw(watch.plot, outdir, watched, limits["watch_slow_fraction"], frame):
+        sections.append("![the machine watch over the set](watch.png)\n")
+    printed.append("Measured against drift\n\n" + text)
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
-                    "document), [samples.csv](samples.csv) (psum_omp, every repetition), "
-                    "[python.csv](python.csv).\n")
+                    "document, and the watch's), [samples.csv](samples.csv) (psum_omp, every "
+                    "repetition), [python.csv](python.csv), [watch.csv](watch.csv).\n")
     return "\n".join(printed), "\n".join(sections)
+
+
+def drift_markdown(done, watched, meta, limits):
+    """The summary's account of the method against drift and what it found:
+    processes, order, the unstable and slow configurations, the watch."""
+    configs = [r for recs in done.values() for r in recs if r["kind"] in aggregate.KINDS]
+    counts = sorted({r["doc"].get("processes", 1) for r in configs})
+    lines = []
+    if counts == [1] or not configs:
+        lines.append("Each configuration ran in one process (a set from before the sweep ran "
+                     "several): no verdict between processes.\n")
+    else:
+        seed = meta.get("order_seed")
+        lines.append(f"Each psum configuration ran in {'–'.join(map(str, counts))} processes, "
+                     "in rounds of a shuffled order"
+                     + (f" (seed {seed}, the order in run.json)" if seed is not None else "")
+                     + ": tables give the median of the process medians and their min–max. "
+                     f"Unstable (‡): the process medians' max/min above "
+                     f"{limits['unstable_max_over_min']:g}.\n")
+        unstable = [r for r in configs if aggregate.is_unstable(r["doc"])]
+        slow = [r for r in configs if aggregate.is_slow(r["doc"])]
+        lines.append(f"{len(unstable)} of {len(configs)} configurations unstable, {len(slow)} "
+                     f"measured beside a slow machine watch (¶).\n")
+        if unstable:
+            lines.append("Unstable:\n\n" + "\n".join(
+                f"- {config_label(r)}: process medians "
+                + ", ".join(f"{t:.4g}" for t in r["doc"]["parallel"]["process_medians_s"])
+                + " s" for r in unstable) + "\n")
+    lines.append(watch.markdown(watched, limits["watch_slow_fraction"],
+                                meta.get("watch_skipped")))
+    return "\n".join(lines)
+
+
+def config_label(record):
+    """One configuration named as the progress lines name it."""
+    d, spec = record["doc"], record["spec"]
+    if record["kind"] == "psum_mpi":
+        return (f"mpi {spec['study']}: {d['mode']}, N={d['n']:,}, {d['ranks']} ranks x "
+                f"{d['threads_per_rank']} threads")
+    return (f"{record['sweep']}: {d['mode']}, N={d['n']:,}, {d['threads']} threads, "
+            f"{d['schedule']}/{d['chunks']}")
 
 
 def warn(text):
@@ -474,7 +621,7 @@ def render(path, root):
             raise ValueError("machine.json and run.json must each hold a JSON object")
         records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
                                     convert=runs.check_record)
-        done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS}
+        done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS + (watch.SWEEP,)}
         text, summary = report(done, machine, meta, path)
         write(path, "summary.md", summary)
         inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
@@ -516,7 +663,14 @@ def sweep(args):
     machine = machine_record.record(psum_machine, binary, args.build, REPO, env, python)
     cpus = machine["logical_cpus"]
     gpu_skipped = gpu_unusable(binary, env) if "gpu" in args.sweeps else None
-    jobs = plan(args, cpus, python, gpu_usable="gpu" in args.sweeps and gpu_skipped is None)
+    # 1 and up, as --seed takes them, so a recorded seed can always be given back.
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**32)
+    jobs = interleave(plan(args, cpus, python,
+                           gpu_usable="gpu" in args.sweeps and gpu_skipped is None),
+                      args.processes, seed)
+    watch_skipped = watch.unavailable(args.build)
+    if watch_skipped:
+        warn(f"no machine watch: {watch_skipped}")
     outdir = results.new_run_dir(args.out, args.machine or machine_record.slug(machine),
                                  args.quick)
     meta = {"n": args.n, "repeat": args.repeat, "quick": args.quick, "sweeps": args.sweeps,
@@ -524,13 +678,23 @@ def sweep(args):
             "python_repeat": args.python_repeat,
             "python_rows": args.python_rows if python else [],
             "python_budget_s": args.python_budget, "git_commit": machine["git_commit"],
-            "gpu_skipped": gpu_skipped, "mpi_skipped": args.mpi_skipped, "complete": False}
-    print(f"sweep.py: {len(jobs)} configurations, results in {outdir}", file=sys.stderr)
+            "gpu_skipped": gpu_skipped, "mpi_skipped": args.mpi_skipped,
+            "processes": args.processes, "order_seed": seed,
+            "unstable_max_over_min": aggregate.UNSTABLE_MAX_OVER_MIN,
+            "watch_slow_fraction": aggregate.WATCH_SLOW_FRACTION,
+            "watch": None if watch_skipped else {"n": watch.N, "repeat": watch.REPEAT},
+            "watch_skipped": watch_skipped,
+            "order": [job.describe() for job in jobs], "complete": False}
+    if args.quick:
+        print("sweep.py: SMOKE RUN (--quick): its figures are no results", file=sys.stderr)
+    print(f"sweep.py: {len(jobs)} runs ({args.processes} processes per psum configuration, "
+          f"order seed {seed}), results in {outdir}", file=sys.stderr)
     try:
         write(outdir, "machine.json", json.dumps(machine, indent=2) + "\n")
         write(outdir, "run.json", json.dumps(meta, indent=2) + "\n")
         started = time.monotonic()
-        done = execute(jobs, binary, python, env, outdir, cpus)
+        done = execute(jobs, binary, python, env, outdir, cpus,
+                       None if watch_skipped else args.build)
         meta["complete"] = True
         meta["elapsed_s"] = round(time.monotonic() - started, 1)
         try:

@@ -68,3 +68,36 @@ def crossover(sizes):
     t = r0 / (r0 - r1) if r0 != r1 else 0.0
     n_cross = math.exp(math.log(n0) + t * (math.log(n1) - math.log(n0)))
     return n_cross, n0, n1
+
+
+# ---- figures that mean nothing ----
+# Each returns why a derived figure means nothing here (the table prints
+# "–" and this reason in a note), or None where it stands.  One home for
+# these rules: the tables and plots ask, never decide again.
+
+def amdahl_unfit(r2):
+    """An Amdahl fit with R² < 0 explains the speedups worse than their
+    mean does: its f describes nothing measured."""
+    if r2 is not None and r2 < 0:
+        return (f"R² = {r2:.2f} < 0: Amdahl's law fits these speedups worse than their mean "
+                "does")
+    return None
+
+
+def karp_flatt_unfit(speedup):
+    """Karp–Flatt's e assumes threads help: below speedup 1 it exceeds 1,
+    a serial fraction above the whole."""
+    if speedup < 1:
+        return "speedup below 1: a slowdown has no serial fraction (e would exceed 1)"
+    return None
+
+
+def efficiency_unfit(efficiency, spread):
+    """Weak-scaling efficiency above 1 by more than its own spread (the
+    relative spreads of the two times it divides, added) is no efficiency:
+    R ranks doing R times the work in less time than one says the times
+    moved, not the code."""
+    if efficiency > 1 + spread:
+        return (f"above 1 + its spread ({1 + spread:.2f}): R ranks cannot do R times the "
+                "work faster than one; the times moved between runs")
+    return None

@@ -21,7 +21,7 @@ import os
 import shutil
 import subprocess
 
-from . import cost, plots, runs, tables
+from . import aggregate, analysis, cost, plots, runs, tables
 from .files import write_atomic
 
 SWEEP = "mpi"
@@ -71,9 +71,11 @@ def launch_env(env, threads):
 
 
 class MpiJob:
-    """One psum_mpi run through mpirun."""
+    """One psum_mpi run through mpirun; process: which of the configuration's
+    processes it is (None: the only one)."""
     kind = "psum_mpi"
     sweep = SWEEP
+    process = None
 
     def __init__(self, study, mode, n, ranks, threads, repeat, mpirun, binary):
         self.study, self.mode, self.n, self.ranks, self.threads = study, mode, n, ranks, threads
@@ -81,12 +83,15 @@ class MpiJob:
 
     def describe(self):
         return (f"mpi {self.study}: {self.mode}, N={self.n:.0e}, {self.ranks} ranks x "
-                f"{self.threads} threads")
+                f"{self.threads} threads" + runs.process_text(self.process))
 
     def spec(self):
-        return {"study": self.study, "mode": self.mode, "n": self.n, "ranks": self.ranks,
+        spec = {"study": self.study, "mode": self.mode, "n": self.n, "ranks": self.ranks,
                 "threads": self.threads, "repeat": self.repeat, "schedule": "dynamic",
                 "chunks": 100, "serial": False}
+        if self.process is not None:
+            spec["process"] = self.process
+        return spec
 
     def estimate(self, cpus):
         like = runs.PsumJob(SWEEP, self.mode, self.n, self.ranks * self.threads, self.repeat,
@@ -217,6 +222,13 @@ def _ratio(doc):
     return imb["max_s"] / imb["mean_s"] if imb.get("mean_s") else None
 
 
+def _spread(doc):
+    """A time's relative spread, max/min - 1: of the process medians, or of
+    the repetitions in a one-process set."""
+    par = doc["parallel"]
+    return par["max_s"] / par["min_s"] - 1 if par["min_s"] > 0 else 0.0
+
+
 def _fmt(x, spec, none="–"):
     return none if x is None else format(x, spec)
 
@@ -243,7 +255,9 @@ def strong_rows(records, others=()):
                  "max_s": d["parallel"]["max_s"],
                  "vs_omp": d["parallel"]["median_s"] / base if base else None,
                  "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                 "peak_rss": d["peak_rss_bytes"], "noisy": tables.is_noisy(d)} for d in docs]
+                 "peak_rss": d["peak_rss_bytes"], "noisy": tables.is_noisy(d),
+                 "unstable": aggregate.is_unstable(d) or bool(ref and aggregate.is_unstable(ref)),
+                 "doc": d} for d in docs]
         out[mode] = {"rows": rows, "ref": ref, "n": docs[0]["n"]}
     return out
 
@@ -258,18 +272,26 @@ def weak_rows(records):
         one = next((d for d in docs if d["ranks"] == 1), None)
         if not docs:
             continue
-        rows = [{"ranks": d["ranks"], "n": d["n"], "per_rank": d["n"] // d["ranks"],
-                 "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
-                 "max_s": d["parallel"]["max_s"],
-                 "efficiency": one["parallel"]["median_s"] / d["parallel"]["median_s"]
-                 if one else None,
-                 "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                 "noisy": tables.is_noisy(d)} for d in docs]
+        rows = []
+        for d in docs:
+            eff = one["parallel"]["median_s"] / d["parallel"]["median_s"] if one else None
+            # The efficiency's spread: the relative spreads of the two times it divides.
+            spread = (_spread(one) + _spread(d)) if one else None
+            rows.append({"ranks": d["ranks"], "n": d["n"], "per_rank": d["n"] // d["ranks"],
+                         "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
+                         "max_s": d["parallel"]["max_s"], "efficiency": eff,
+                         "spread": spread,
+                         "efficiency_unfit": analysis.efficiency_unfit(eff, spread)
+                         if eff is not None and d is not one else None,
+                         "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
+                         "noisy": tables.is_noisy(d),
+                         "unstable": aggregate.is_unstable(d) or
+                         bool(one and aggregate.is_unstable(one)), "doc": d})
         out[mode] = {"rows": rows}
     return out
 
 
-def strong_markdown(strong, cpus):
+def strong_markdown(strong, cpus, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     parts = []
     for mode, data in strong.items():
         ref = data["ref"]
@@ -277,23 +299,27 @@ def strong_markdown(strong, cpus):
         if ref:
             par = ref["parallel"]
             rows.append((f"psum_omp, {ref['threads']} threads",
-                         tables.mark(f"{par['median_s']:.4g}", tables.is_noisy(ref)),
+                         tables.mark_doc(f"{par['median_s']:.4g}", ref),
                          f"{par['min_s']:.4g}–{par['max_s']:.4g}",
                          tables.rate_text(mode, ref["n"], par["median_s"]), "1 (reference)",
                          "–", "–", f"{ref['peak_rss_bytes'] / 2**20:.0f}"))
         for r in data["rows"]:
-            rows.append((r["label"], tables.mark(f"{r['median_s']:.4g}", r["noisy"]),
+            rows.append((r["label"], tables.mark_doc(f"{r['median_s']:.4g}", r["doc"]),
                          f"{r['min_s']:.4g}–{r['max_s']:.4g}",
-                         tables.rate_text(mode, r["n"], r["median_s"]), _fmt(r["vs_omp"], ".3f"),
+                         tables.rate_text(mode, r["n"], r["median_s"]),
+                         tables.mark(_fmt(r["vs_omp"], ".3f"), False, r["unstable"]),
                          _fmt(r["imbalance"], ".3f"),
                          _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"),
                          f"{r['peak_rss'] / 2**20:.0f}"))
         parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, 100 chunks per rank, "
                      f"R ranks × T threads = {cpus} CPUs\n")
-        parts.append(tables.markdown_table(("ranks × threads", "median s", "min–max s",
-                                            "rate", "time / psum_omp's",
-                                            "local sum max / mean", "reduction µs",
-                                            "peak RSS MiB (largest rank)"), rows))
+        docs = [r["doc"] for r in data["rows"]] + ([ref] if ref else [])
+        parts.append(tables.markdown_table(("ranks × threads", "median s",
+                                            tables.spread_head(docs), "rate",
+                                            "time / psum_omp's", "local sum max / mean",
+                                            "reduction µs", "peak RSS MiB (largest rank)"),
+                                           rows))
+        parts += tables.verdict_notes(docs, threshold)
     parts.append("Time / psum_omp's: the median repetition of psum_mpi (barrier, local sums, "
                  "reduction: the slowest rank's time) over psum_omp's median at all CPUs, "
                  "above 1 slower. Local sum max / mean: the slowest rank's median local sum "
@@ -302,21 +328,30 @@ def strong_markdown(strong, cpus):
     return "\n".join(parts)
 
 
-def weak_markdown(weak):
-    parts = []
+def weak_markdown(weak, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
+    parts, unfit = [], []
     for mode, data in weak.items():
-        rows = [(r["ranks"], f"{r['n']:,}", f"{r['per_rank']:,}",
-                 tables.mark(f"{r['median_s']:.4g}", r["noisy"]),
-                 f"{r['min_s']:.4g}–{r['max_s']:.4g}", _fmt(r["efficiency"], ".3f"),
-                 _fmt(r["imbalance"], ".3f"),
-                 _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"))
-                for r in data["rows"]]
+        rows = []
+        for r in data["rows"]:
+            if r["efficiency_unfit"]:
+                unfit.append(r["efficiency_unfit"])
+            eff = "– (above 1)" if r["efficiency_unfit"] else _fmt(r["efficiency"], ".3f")
+            rows.append((r["ranks"], f"{r['n']:,}", f"{r['per_rank']:,}",
+                         tables.mark_doc(f"{r['median_s']:.4g}", r["doc"]),
+                         f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+                         tables.mark(eff, False, r["unstable"]),
+                         _fmt(r["imbalance"], ".3f"),
+                         _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f")))
+        docs = [r["doc"] for r in data["rows"]]
         parts.append(f"**{mode}**, one thread per rank, N per rank fixed\n")
         parts.append(tables.markdown_table(("ranks", "N", "N per rank", "median s",
-                                            "min–max s", "efficiency", "local sum max / mean",
-                                            "reduction µs"), rows))
+                                            tables.spread_head(docs), "efficiency",
+                                            "local sum max / mean", "reduction µs"), rows))
+        parts += tables.verdict_notes(docs, threshold)
     parts.append("Efficiency: the 1-rank median over this median (1 = perfect weak "
                  "scaling).\n")
+    if unfit:
+        parts.append(f"Efficiency –: {unfit[0]}.\n")
     return "\n".join(parts)
 
 
@@ -346,7 +381,7 @@ def contrast_rows(rows, records):
 
 # ---- plots ----
 
-def plot_strong(outdir, strong, caption):
+def plot_strong(outdir, strong, frame):
     """Each split's median time over psum_omp's at all CPUs, per mode."""
     labels = [r["label"] for r in next(iter(strong.values()))["rows"]]
     with open(os.path.join(outdir, "mpi_strong.dat"), "w") as f:
@@ -357,38 +392,53 @@ def plot_strong(outdir, strong, caption):
                 r = next((x for x in data["rows"] if x["label"] == label), None)
                 cells.append("NaN" if r is None or r["vs_omp"] is None else
                              f"{r['vs_omp']:.6f}")
-            f.write(f"\"{label.replace('×', 'x')}\" {' '.join(cells)}\n")
+            unstable = any(x["unstable"] for d in strong.values() for x in d["rows"]
+                           if x["label"] == label)
+            f.write(f"\"{label.replace('×', 'x')}\" {' '.join(cells)} {int(unstable)}\n")
     ratios = [r["vs_omp"] for d in strong.values() for r in d["rows"] if r["vs_omp"]]
     top = max([1.25] + [x * 1.1 for x in ratios])
     lines = [f"'mpi_strong.dat' using {i + 2}:xtic(1) with linespoints pt 7 ps 1.3 lw 2 "
              f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title '{mode}'"
              for i, mode in enumerate(strong)]
+    flag = len(strong) + 2
+    lines += [f"'mpi_strong.dat' using 0:(${flag} == 1 ? ${i + 2} : NaN) {plots.UNSTABLE_STYLE} "
+              + (f"title '{plots.UNSTABLE_TITLE}'" if i == 0 else "notitle")
+              for i, _ in enumerate(strong)
+              if any(r["unstable"] for d in strong.values() for r in d["rows"])]
+    title = ("psum\\\\_mpi strong scaling: R ranks x T threads = all CPUs, time over "
+             "psum\\\\_omp's")
     script = f"""
-set title "psum\\\\_mpi strong scaling: R ranks x T threads = all CPUs, time over psum\\\\_omp's"
 set xlabel "ranks x threads per rank"
 set ylabel "median time / psum\\\\_omp median"
 set xrange [-0.5:{len(labels) - 0.5}]
 set yrange [0:{top:.3g}]
 plot 1 with lines lc rgb 'gray60' lw 3 title 'psum\\_omp at all CPUs', {', '.join(lines)}
 """
-    return plots.render(outdir, "mpi_strong", script, caption)
+    return plots.render(outdir, "mpi_strong", script, frame, title)
 
 
-def plot_weak(outdir, weak, caption):
+def plot_weak(outdir, weak, frame):
     """Weak-scaling efficiency against ranks, per mode."""
     lines = []
     top = 1
     for mode, data in weak.items():
         dat = f"mpi_weak_{mode}.dat"
         with open(os.path.join(outdir, dat), "w") as f:
-            f.write("# ranks efficiency\n")
+            f.write("# ranks efficiency unstable (NaN: no efficiency, or one that means "
+                    "nothing)\n")
             for r in data["rows"]:
-                f.write(f"{r['ranks']} {'NaN' if r['efficiency'] is None else r['efficiency']}\n")
+                shown = r["efficiency"] is not None and not r["efficiency_unfit"]
+                f.write(f"{r['ranks']} {r['efficiency'] if shown else 'NaN'} "
+                        f"{int(r['unstable'])}\n")
                 top = max(top, r["ranks"])
         lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 "
                      f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title '{mode}'")
+        if any(r["unstable"] for r in data["rows"]):
+            lines.append(f"'{dat}' using 1:($3 == 1 ? $2 : NaN) {plots.UNSTABLE_STYLE} "
+                         f"title '{plots.UNSTABLE_TITLE}'")
+    lines = plots._title_once(lines)
+    title = "psum\\\\_mpi weak scaling: one thread per rank, fixed N per rank"
     script = f"""
-set title "psum\\\\_mpi weak scaling: one thread per rank, fixed N per rank"
 set xlabel "ranks"
 set ylabel "efficiency (1-rank time / time)"
 set xrange [0.5:{top + 0.5}]
@@ -396,27 +446,29 @@ set xtics 1
 set yrange [0:1.2]
 plot 1 with lines lc rgb 'gray60' lw 3 title 'ideal', {', '.join(lines)}
 """
-    return plots.render(outdir, "mpi_weak", script, caption)
+    return plots.render(outdir, "mpi_weak", script, frame, title)
 
 
-def section(records, skipped, outdir, draw, caption, cpus, others=()):
-    """The result set's MPI section (also written to mpi.md); draw is the
-    sweep's Plotter, others the threads sweep's records (the reference).
-    Returns (markdown, text to print)."""
+def section(records, skipped, outdir, draw, frame, cpus, others=(), banner="",
+            threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
+    """The result set's MPI section (also written to mpi.md, after banner);
+    records and others (the threads sweep's, the reference) are aggregated
+    (aggregate.aggregate); draw is the sweep's Plotter.  Returns (markdown,
+    text to print)."""
     if skipped:
         text = f"{skipped}\n"
-        _write(outdir, "mpi.md", text)
+        _write(outdir, "mpi.md", banner + text)
         return text, "psum_mpi: " + text
     strong, weak = strong_rows(records, others), weak_rows(records)
     parts = []
     if strong:
         parts += ["### Strong scaling: every split of the CPUs\n",
-                  strong_markdown(strong, cpus)]
-        if draw(plot_strong, outdir, strong, caption):
+                  strong_markdown(strong, cpus, threshold)]
+        if draw(plot_strong, outdir, strong, frame):
             parts.append("![psum_mpi strong scaling](mpi_strong.png)\n")
     if weak:
-        parts += ["### Weak scaling: a fixed N per rank\n", weak_markdown(weak)]
-        if draw(plot_weak, outdir, weak, caption):
+        parts += ["### Weak scaling: a fixed N per rank\n", weak_markdown(weak, threshold)]
+        if draw(plot_weak, outdir, weak, frame):
             parts.append("![psum_mpi weak scaling](mpi_weak.png)\n")
     python = _by_kind(records, "python_mpi")
     if python and python[-1]["doc"].get("available"):
@@ -426,7 +478,7 @@ def section(records, skipped, outdir, draw, caption, cpus, others=()):
                      f"{d['median_s'] / d['n'] * 1e9:.3g} ns per element (in the contrast "
                      "table).\n")
     text = "\n".join(parts) or "no psum_mpi run finished\n"
-    _write(outdir, "mpi.md", text)
+    _write(outdir, "mpi.md", banner + text)
     return text, "Across MPI ranks\n\n" + text
 
 

@@ -1,5 +1,6 @@
 """gnuplot plots (PNG and SVG) of a result set.  Each plot leaves its data
 file and its gnuplot script beside the images, so anyone can redraw it."""
+import collections
 import os
 import subprocess
 
@@ -13,12 +14,26 @@ class GnuplotMissing(RuntimeError):
     """gnuplot is not installed: the data and scripts are written, no image."""
 
 
-def render(outdir, name, script, caption):
+class Frame(collections.namedtuple("Frame", "caption banner")):
+    """What every plot of a set carries: the caption at its foot (machine,
+    date, commit; gnuplot-escaped) and the banner before its title ("" or
+    the smoke run's)."""
+
+
+# Marks in the .dat files and on the points: where the processes of a
+# configuration disagree (aggregate.py's verdict, never decided here).
+UNSTABLE_STYLE = "with points pt 2 ps 2.6 lw 2 lc rgb '#d62728'"
+UNSTABLE_TITLE = "unstable: its processes disagree"
+
+
+def render(outdir, name, script, frame, title):
     """Writes NAME.gp, a script that draws NAME.png and NAME.svg by itself
-    (`gnuplot NAME.gp` in the set's folder), and runs it.  Returns the image
-    paths; raises GnuplotMissing (the script is still written) or
+    (`gnuplot NAME.gp` in the set's folder), and runs it; title is gnuplot
+    text (escaped by the caller) after the frame's banner.  Returns the
+    image paths; raises GnuplotMissing (the script is still written) or
     RuntimeError."""
-    body = (f"set label 99 \"{caption}\" at screen 0.01, screen 0.015 font 'sans,9'\n"
+    body = (f"set label 99 \"{frame.caption}\" at screen 0.01, screen 0.015 font 'sans,9'\n"
+            f"set title \"{frame.banner}{title}\"\n"
             "set bmargin 5\nset key top left box opaque\nset grid\n" + script)
     (png, png_term), (svg, svg_term) = TERMINALS
     text = (f"# Redraw with: gnuplot {name}.gp (in this folder)\n"
@@ -42,17 +57,27 @@ MODE_COLOURS = {"materialize": "#3b75af", "stream": "#519e3e"}
 
 def _thread_data(outdir, mode, data):
     """speedup_MODE.dat: threads, speedup of the median, of the slowest and
-    fastest repetitions, rate, and 1 for an oversubscribed point."""
+    fastest process medians (of the repetitions in a one-process set),
+    rate, 1 for an oversubscribed point, 1 for an unstable one."""
     dat = f"speedup_{mode}.dat"
     base = next(r for r in data["rows"] if r["threads"] == 1)["median_s"]
     with open(os.path.join(outdir, dat), "w") as f:
         f.write("# threads speedup speedup_of_max_time speedup_of_min_time rate "
-                "oversubscribed\n")
+                "oversubscribed unstable\n")
         for r in data["rows"]:
             rate = r["rate_value"]
             f.write(f"{r['threads']} {r['speedup']:.6f} {base / r['max_s']:.6f} "
-                    f"{base / r['min_s']:.6f} {rate:.6g} {int(r['oversubscribed'])}\n")
+                    f"{base / r['min_s']:.6f} {rate:.6g} {int(r['oversubscribed'])} "
+                    f"{int(r['unstable'])}\n")
     return dat
+
+
+def _unstable_lines(dat, column, by_mode_rows):
+    """The overlay that marks unstable points, when there is one."""
+    if not any(r["unstable"] for rows in by_mode_rows for r in rows):
+        return []
+    return [f"'{dat}' using 1:($7 == 1 ? ${column} : NaN) {UNSTABLE_STYLE} "
+            f"title '{UNSTABLE_TITLE}'"]
 
 
 def _thread_axis(by_mode, cpus):
@@ -66,25 +91,32 @@ set label 1 "{cpus} CPUs" at {cpus}, graph 0.97 right offset -0.5,0 font 'sans,9
 """
 
 
-def speedup(outdir, by_mode, cpus, caption):
+def speedup(outdir, by_mode, cpus, frame):
     """Speedup against threads on a log2 axis: the median with the slowest
-    and fastest repetitions as bars, the Amdahl fits, the ideal line; the
-    oversubscribed point (threads > CPUs, marked *) drawn hollow."""
+    and fastest process medians (repetitions, in a one-process set) as bars,
+    the Amdahl fits (none where the fit means nothing), the ideal line; the
+    oversubscribed point (threads > CPUs, marked *) drawn hollow, unstable
+    points crossed."""
     lines, fits = [], []
     for i, (mode, data) in enumerate(by_mode.items()):
         dat = _thread_data(outdir, mode, data)
         colour = MODE_COLOURS.get(mode, "black")
-        f_fit = data["fit"][0]
-        fits.append(f"amdahl{i}(p) = 1 / ({f_fit:.6f} + (1 - {f_fit:.6f}) / p)")
         lines.append(f"'{dat}' using 1:($6 == 0 ? $2 : NaN):3:4 with yerrorlines pt 7 ps 1.3 "
                      f"lw 2 lc rgb '{colour}' title '{mode}, N = {short(data['n'])}'")
         lines.append(f"'{dat}' using 1:($6 == 1 ? $2 : NaN):3:4 with yerrorbars pt 6 ps 1.6 "
                      f"lw 2 lc rgb '{colour}' title '{mode}, oversubscribed'")
-        lines.append(f"amdahl{i}(x) with lines dt (6, 4) lw 1.5 lc rgb '{colour}' "
-                     f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
+        lines += _unstable_lines(dat, 2, [data["rows"]])
+        if data["fit_unfit"] is None:
+            f_fit = data["fit"][0]
+            fits.append(f"amdahl{i}(p) = 1 / ({f_fit:.6f} + (1 - {f_fit:.6f}) / p)")
+            lines.append(f"amdahl{i}(x) with lines dt (6, 4) lw 1.5 lc rgb '{colour}' "
+                         f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
+    lines = _title_once(lines)
     top, axis = _thread_axis(by_mode, cpus)
+    bars = ("process median" if any(r["processes"] > 1 for d in by_mode.values()
+                                     for r in d["rows"]) else "repetition")
+    title = f"psum\\\\_omp speedup (dynamic, 100 chunks; bars: fastest to slowest {bars})"
     script = "\n".join(fits) + f"""
-set title "psum\\\\_omp speedup against threads (dynamic, 100 chunks; bars: fastest and slowest repetition)"
 set xlabel "threads (OMP\\\\_NUM\\\\_THREADS; * oversubscribed)"
 set ylabel "speedup against the 1-thread run (x)"
 {axis}set yrange [0:{top * 1.1}]
@@ -92,10 +124,10 @@ set samples 200
 plot x with lines lc rgb 'gray60' lw 3 title 'ideal (speedup = threads)', \\
      {', '.join(lines)}
 """
-    return render(outdir, "speedup", script, caption)
+    return render(outdir, "speedup", script, frame, title)
 
 
-def rates(outdir, by_mode, cpus, caption):
+def rates(outdir, by_mode, cpus, frame):
     """Rate against threads: GB/s read (materialize, left axis) and
     G elements/s (stream, right axis)."""
     lines = []
@@ -106,9 +138,12 @@ def rates(outdir, by_mode, cpus, caption):
         lines.append(f"'{dat}' using 1:5 axes {axis} with linespoints pt 7 ps 1.3 lw 2 "
                      f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
                      f"title '{mode}, N = {short(data['n'])} ({unit})'")
+        lines += [line.replace(" with points", f" axes {axis} with points")
+                  for line in _unstable_lines(dat, 5, [data["rows"]])]
+    lines = _title_once(lines)
     _, axis = _thread_axis(by_mode, cpus)
+    title = "psum\\\\_omp rate against threads (median)"
     script = f"""
-set title "psum\\\\_omp rate against threads (median repetition)"
 set xlabel "threads (OMP\\\\_NUM\\\\_THREADS; * oversubscribed)"
 set ylabel "materialize: GB/s read"
 set y2label "stream: G elements/s"
@@ -118,28 +153,44 @@ set yrange [0:*]
 set y2range [0:*]
 {axis}plot {', '.join(lines)}
 """
-    return render(outdir, "rates", script, caption)
+    return render(outdir, "rates", script, frame, title)
 
 
-def sizes(outdir, by_mode, caption):
+def _title_once(lines):
+    """Lines with the unstable mark's key entry kept only on the first."""
+    out, seen = [], False
+    for line in lines:
+        if f"title '{UNSTABLE_TITLE}'" in line:
+            if seen:
+                line = line.replace(f"title '{UNSTABLE_TITLE}'", "notitle")
+            seen = True
+        out.append(line)
+    return out
+
+
+def sizes(outdir, by_mode, frame):
     lines, arrows = [], []
     for i, (mode, data) in enumerate(by_mode.items()):
         dat = f"sizes_{mode}.dat"
         with open(os.path.join(outdir, dat), "w") as f:
-            f.write("# n serial_median_s parallel_median_s\n")
-            for n, s, p in data["points"]:
-                f.write(f"{n} {s:.9g} {p:.9g}\n")
+            f.write("# n serial_median_s parallel_median_s unstable\n")
+            for (n, s, p), unstable in zip(data["points"], data["unstable"]):
+                f.write(f"{n} {s:.9g} {p:.9g} {int(unstable)}\n")
         lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 title '{mode}, serial'")
         lines.append(f"'{dat}' using 1:3 with linespoints pt 7 lw 2 title "
                      f"'{mode}, parallel ({data['threads']} threads)'")
+        if any(data["unstable"]):
+            lines.append(f"'{dat}' using 1:($4 == 1 ? $3 : NaN) {UNSTABLE_STYLE} "
+                         f"title '{UNSTABLE_TITLE}'")
         n_cross = data["crossover"][0]
         if n_cross is not None:
             arrows.append(f"set arrow from {n_cross:.6g}, graph 0 to {n_cross:.6g}, graph 1 "
                           f"nohead dt 2 lc rgb 'gray30'\n"
                           f"set label \"{mode} crossover\\nN = {n_cross:.2g}\" at "
                           f"{n_cross:.6g}, graph {0.95 - 0.12 * i:.2f} offset 0.5,0 font 'sans,9'")
+    lines = _title_once(lines)
+    title = "psum\\\\_omp time against N: where threads start to pay"
     script = "\n".join(arrows) + f"""
-set title "psum\\\\_omp time against N: where threads start to pay"
 set xlabel "N (elements)"
 set ylabel "median time (s)"
 set key bottom right
@@ -148,14 +199,14 @@ set format x "10^{{%L}}"
 set format y "10^{{%L}}"
 plot {', '.join(lines)}
 """
-    return render(outdir, "sizes", script, caption)
+    return render(outdir, "sizes", script, frame, title)
 
 
 COLOURS = {"Python": "#3b75af", "Python with native code": "#ef8636",
            "psum_omp": "#519e3e", "article (reference)": "#9a9a9a"}
 
 
-def contrast(outdir, rows, caption):
+def contrast(outdir, rows, frame):
     """Nanoseconds per element of every measured row as horizontal bars,
     coloured by family, the article's two figures as grey reference bars;
     log scale, in the contrast table's order from the top, the key below
@@ -174,8 +225,8 @@ def contrast(outdir, rows, caption):
     styles = "\n".join(f"set linetype {i + 1} lc rgb '{c}'" for i, c in enumerate(COLOURS.values()))
     keys = ", \\\n     ".join(f"NaN with boxes lt {i + 1} title '{fam}'"
                               for i, fam in enumerate(families)).replace("_", "\\_")
+    title = "Summing 0..N-1: time per element (log scale; shorter is faster)"
     script = f"""{styles}
-set title "Summing 0..N-1: time per element (log scale; shorter is faster)"
 set xlabel "nanoseconds per element (median)"
 set logscale x
 set xrange [{low:.6g}:{high:.6g}]
@@ -190,4 +241,4 @@ plot '{dat}' using 2:0:({low:.6g}):2:($0 - 0.35):($0 + 0.35):3:ytic(1) with boxx
      '' using 2:0:(sprintf(" %.3g", $2)) with labels left font 'sans,8' notitle, \\
      {keys}
 """
-    return render(outdir, "contrast", script, caption)
+    return render(outdir, "contrast", script, frame, title)

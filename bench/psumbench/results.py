@@ -7,8 +7,8 @@ import os
 import re
 import sys
 
+from . import aggregate, runs, tables
 from . import machine as machine_record
-from . import runs, tables
 from .files import write_atomic
 
 
@@ -65,14 +65,16 @@ def _json(path):
 
 def headline(setdir):
     """The figures a reader scans for, from a set's runs.jsonl: psum_omp's
-    parallel rate at all CPUs in both modes, and the article's process pool
+    parallel rate at all CPUs in both modes (the median of its processes'
+    medians), and the article's process pool
     against the serial whole program (per element).  Dashes where the set
     lacks them (older sets have no runs.jsonl)."""
     path = os.path.join(setdir, "runs.jsonl")
     if not os.path.isfile(path):
         return ("–", "–", "–")
     records = runs.read_records(path, lambda text: None, convert=runs.check_record)
-    threads = [r["doc"] for r in records if r["sweep"] == "threads"]
+    threads = [r["doc"] for r in aggregate.aggregate([r for r in records
+                                                      if r["sweep"] == "threads"])]
     best = tables.at_all_cpus(threads, threads[0]["machine"]["logical_cpus"]) if threads else {}
     cells = []
     for mode, scale, unit in (("materialize", 8e-9, "GB/s"), ("stream", 1e-9, "G elem/s")):

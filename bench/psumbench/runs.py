@@ -17,7 +17,7 @@ from .args import short
 SWEEPS = ("threads", "schedules", "sizes", "python", "gpu", "mpi")
 PSUM_COLUMNS = ("sweep", "mode", "n", "threads_requested", "threads", "schedule", "chunks",
                 "phase", "rep", "seconds", "calls_per_sample", "materialize_s", "sum",
-                "expected", "verified")
+                "expected", "verified", "process")
 PYTHON_COLUMNS = ("row", "impl", "n", "workers", "chunks", "rep", "seconds", "build_s",
                   "sum", "expected", "verified", "note")
 # What the sweep reads of each document: a document without them is refused.
@@ -122,9 +122,17 @@ def check_sum(what, n, total):
         raise RunFailed(f"{what} did not verify: sum {total}, expected {n * (n - 1) // 2}")
 
 
+def process_text(process):
+    """A job's process index as its progress line shows it: " #2" (1-based)."""
+    return "" if process is None else f" #{process + 1}"
+
+
 class PsumJob:
-    """One psum_omp run: its command line and an estimate of its cost."""
+    """One psum_omp run: its command line and an estimate of its cost;
+    process: which of the configuration's processes it is (None: the only
+    one; sweep.py's interleave sets it)."""
     kind = "psum"
+    process = None
 
     def __init__(self, sweep, mode, n, threads, repeat, schedule="dynamic", chunks=100,
                  serial=True, device="cpu", from_host=False):
@@ -134,7 +142,7 @@ class PsumJob:
 
     def describe(self):
         return (f"{self.sweep}: {self.mode}, N={short(self.n)}, {self.threads} threads, "
-                f"{self.schedule}/{self.chunks}")
+                f"{self.schedule}/{self.chunks}" + process_text(self.process))
 
     def spec(self):
         spec = {"mode": self.mode, "n": self.n, "threads": self.threads,
@@ -142,6 +150,8 @@ class PsumJob:
                 "serial": self.serial}
         if self.device != "cpu":
             spec.update(device=self.device, from_host=self.from_host)
+        if self.process is not None:
+            spec["process"] = self.process
         return spec
 
     def estimate(self, cpus):
@@ -179,8 +189,9 @@ class PsumJob:
         return doc
 
 
-def psum_rows(sweep, doc):
-    """samples.csv rows of one psum_omp document: one per repetition."""
+def psum_rows(sweep, doc, process=None):
+    """samples.csv rows of one psum_omp document: one per repetition, with
+    its process index (empty for a configuration's only process)."""
     for phase in ("serial", "parallel"):
         if doc[phase] is None:
             continue
@@ -193,7 +204,7 @@ def psum_rows(sweep, doc):
                    "calls_per_sample": doc[phase].get("calls_per_sample", 1),
                    "materialize_s": doc["materialize_s"],
                    "sum": doc["sum"], "expected": doc["expected"],
-                   "verified": doc["verified"]}
+                   "verified": doc["verified"], "process": "" if process is None else process}
 
 
 class ArticleGroup:
@@ -361,6 +372,13 @@ def check_record(record):
         if doc["available"]:
             for key in PYTHON_KEYS:
                 doc[key]
+    elif record["kind"] == "watch":
+        for key in ("n", "gen_n"):
+            int(doc[key])
+        for key in ("read_s", "gen_s"):
+            if not doc[key] or min(float(x) for x in doc[key]) <= 0:
+                raise ValueError(f"no {key} times")
+        float(record["started_s"])
     return record
 
 

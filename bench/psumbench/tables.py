@@ -3,7 +3,7 @@ the plots, so a table and its plot always show the same numbers."""
 import collections
 import math
 
-from . import analysis
+from . import aggregate, analysis
 
 ARTICLE = {"serial_s": 20.7, "processes_s": 7.0, "n": 999_999_999}
 
@@ -32,9 +32,45 @@ def is_noisy(doc):
     return bool(doc["noisy"])
 
 
-def mark(text, noisy):
-    """A table cell's text, with the † of NOISY_NOTE when noisy."""
-    return f"{text} †" if noisy else text
+def unstable_note(threshold):
+    return (f"‡ unstable: this configuration's processes disagree, their medians' max/min "
+            f"above {threshold:g} (the min–max column): its figure depends on when it was "
+            "measured, and ratios built on it move with it.\n")
+
+
+SLOW_NOTE = ("¶ at least half of this configuration's processes ran while the machine "
+             "watch's plain reference was slow (summary: the machine's drift).\n")
+
+
+def mark(text, noisy, unstable=False, slow=False):
+    """A table cell's text, with the † of NOISY_NOTE when noisy, the ‡ of
+    unstable_note when unstable, the ¶ of SLOW_NOTE when slow: verdicts
+    read from the (aggregated) documents, never decided here."""
+    marks = "†" * bool(noisy) + "‡" * bool(unstable) + "¶" * bool(slow)
+    return f"{text} {marks}" if marks else text
+
+
+def mark_doc(text, doc):
+    """mark() with a document's three verdicts."""
+    return mark(text, is_noisy(doc), aggregate.is_unstable(doc), aggregate.is_slow(doc))
+
+
+def verdict_notes(docs, threshold):
+    """The notes for the marks that docs carry, in the order of the marks."""
+    notes = []
+    if any(is_noisy(d) for d in docs):
+        notes.append(NOISY_NOTE)
+    if any(aggregate.is_unstable(d) for d in docs):
+        notes.append(unstable_note(threshold))
+    if any(aggregate.is_slow(d) for d in docs):
+        notes.append(SLOW_NOTE)
+    return notes
+
+
+def spread_head(docs):
+    """The min–max column's meaning: process medians or repetitions."""
+    return "min–max s (process medians)" if any(d.get("processes", 1) > 1 for d in docs) \
+        else "min–max s"
 
 
 def markdown_table(head, rows):
@@ -65,7 +101,10 @@ def thread_rows(records, cpus):
     """Per mode: rows with the speedup figures, and the Amdahl fit over
     the points with threads <= cpus (an oversubscribed point has no
     processor of its own, which Amdahl's law assumes).  A mode without its
-    1-thread run (an interrupted set) has no base and is left out."""
+    1-thread run (an interrupted set) has no base and is left out.  records
+    are aggregated (aggregate.aggregate): the speedup against 1 thread
+    divides the medians of process medians; the speedup against serial is
+    the median of each process's own serial / parallel."""
     out = {}
     all_docs = _docs(records)
     for mode in _modes(all_docs):
@@ -78,90 +117,119 @@ def thread_rows(records, cpus):
         for d in docs:
             par, p = d["parallel"], d["threads"]
             s1 = base / par["median_s"]
+            serial = d.get("speedup_serial") or d["serial"]["median_s"] / par["median_s"]
             rows.append({"threads": p, "median_s": par["median_s"], "min_s": par["min_s"],
                          "max_s": par["max_s"], "speedup": s1,
-                         "speedup_serial": d["serial"]["median_s"] / par["median_s"],
+                         "speedup_serial": serial,
                          "efficiency": s1 / p, "karp_flatt": analysis.karp_flatt(s1, p),
+                         "karp_flatt_unfit": analysis.karp_flatt_unfit(s1) if p > 1 else None,
                          "ceiling": chunk_ceiling(d["chunks"], min(p, cpus)),
                          "rate": rate_text(mode, d["n"], par["median_s"]),
                          "rate_value": rate_value(mode, d["n"], par["median_s"])[0],
-                         "oversubscribed": p > cpus, "noisy": is_noisy(d)})
+                         "oversubscribed": p > cpus, "noisy": is_noisy(d),
+                         "unstable": aggregate.is_unstable(d) or aggregate.is_unstable(one[0]),
+                         "slow": aggregate.is_slow(d), "processes": d.get("processes", 1),
+                         "doc": d})
         fit = analysis.fit_amdahl([(r["threads"], r["speedup"]) for r in rows
                                    if not r["oversubscribed"]])
-        out[mode] = {"rows": rows, "fit": fit, "n": docs[0]["n"], "chunks": docs[0]["chunks"]}
+        out[mode] = {"rows": rows, "fit": fit, "fit_unfit": analysis.amdahl_unfit(fit[2]),
+                     "n": docs[0]["n"], "chunks": docs[0]["chunks"]}
     return out
 
 
-def speedup_markdown(by_mode):
+def speedup_markdown(by_mode, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     parts = []
     for mode, data in by_mode.items():
         f, rmse, r2 = data["fit"]
+        docs = [r["doc"] for r in data["rows"]]
         parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, {data['chunks']} chunks\n")
         parts.append(markdown_table(
-            ("threads", "median s", "min–max s", "speedup vs 1 thread", "speedup vs serial",
-             "efficiency", "chunk ceiling", "Karp–Flatt e", "rate"),
+            ("threads", "median s", spread_head(docs), "speedup vs 1 thread",
+             "speedup vs serial", "efficiency", "chunk ceiling", "Karp–Flatt e", "rate"),
             [(f"{r['threads']}{' (oversubscribed)' if r['oversubscribed'] else ''}",
-              mark(f"{r['median_s']:.4g}", r["noisy"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
-              f"{r['speedup']:.2f}", f"{r['speedup_serial']:.2f}", f"{r['efficiency']:.2f}",
-              f"{r['ceiling']:.2f}",
-              "–" if r["karp_flatt"] is None else f"{r['karp_flatt']:.3f}", r["rate"])
+              mark_doc(f"{r['median_s']:.4g}", r["doc"]), f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+              mark(f"{r['speedup']:.2f}", False, r["unstable"]), f"{r['speedup_serial']:.2f}",
+              f"{r['efficiency']:.2f}", f"{r['ceiling']:.2f}",
+              "–" if r["karp_flatt"] is None else "– (slowdown)" if r["karp_flatt_unfit"]
+              else f"{r['karp_flatt']:.3f}", r["rate"])
              for r in data["rows"]]))
         r2_text = "n/a (speedups do not vary)" if r2 is None else f"{r2:.3f}"
         used = sum(1 for r in data["rows"] if not r["oversubscribed"])
         caveat = (" With two points (1 thread, whose speedup is 1 by definition, and one "
                   "more) the fit is exact by construction: f is then the Karp–Flatt "
                   "fraction of the second point." if used <= 2 else "")
-        if any(r["noisy"] for r in data["rows"]):
-            parts.append("\n" + NOISY_NOTE)
+        notes = verdict_notes(docs, threshold)
+        if notes:
+            parts.append("\n" + "\n".join(notes))
+        if any(r["processes"] > 1 for r in data["rows"]):
+            parts.append("\nEach configuration ran in several processes: median s is the "
+                         "median of their medians, min–max their range; speedup vs 1 thread "
+                         "divides those medians (‡ where either is unstable), speedup vs "
+                         "serial is the median of each process's own serial / parallel, "
+                         "which a drift between processes cannot move.\n")
+        unfit = [r for r in data["rows"] if r["karp_flatt_unfit"]]
+        if unfit:
+            parts.append(f"\nKarp–Flatt e: – at {', '.join(str(r['threads']) for r in unfit)} "
+                         f"threads: {unfit[0]['karp_flatt_unfit']}.\n")
         parts.append(f"\nChunk ceiling: the efficiency {data['chunks']} equal chunks allow on p "
                      f"threads, {data['chunks']} / (p · ⌈{data['chunks']} / p⌉): the last round "
                      "of chunks leaves threads idle unless p divides the chunk count.\n")
-        parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: serial "
-                     f"fraction f = {f:.3f}, RMSE {rmse:.3f}, R² {r2_text}.{caveat}\n")
+        if data["fit_unfit"]:
+            parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: –, "
+                         f"{data['fit_unfit']}.\n")
+        else:
+            parts.append(f"\nAmdahl fit over the {used} points with threads ≤ CPUs: serial "
+                         f"fraction f = {f:.3f}, RMSE {rmse:.3f}, R² {r2_text}.{caveat}\n")
     return "\n".join(parts)
 
 
 # ---- schedules ----
 
-def schedule_markdown(records):
+def schedule_markdown(records, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     parts = []
     runs = _docs(records)
     for mode in _modes(runs):
-        times = {(d["schedule"], d["chunks"]): d["parallel"]["median_s"]
-                 for d in runs if d["mode"] == mode}
-        noisy = {(d["schedule"], d["chunks"]) for d in runs
-                 if d["mode"] == mode and is_noisy(d)}
-        chunks = sorted({c for _, c in times})
+        docs = {(d["schedule"], d["chunks"]): d for d in runs if d["mode"] == mode}
+        chunks = sorted({c for _, c in docs})
         n = next(d["n"] for d in runs if d["mode"] == mode)
         rows = []
         for c in chunks:
-            static = times.get(("static", c))
+            static = docs.get(("static", c))
             row = [f"{c:,}"]
             for sched in ("static", "dynamic", "guided"):
-                t = times.get((sched, c))
-                row.append("–" if t is None else mark(
-                    f"{t:.4g} s ({t / static:.3f})" if static else f"{t:.4g} s",
-                    (sched, c) in noisy))
+                d = docs.get((sched, c))
+                if d is None:
+                    row.append("–")
+                    continue
+                t = d["parallel"]["median_s"]
+                ts = static["parallel"]["median_s"] if static else None
+                row.append(mark_doc(f"{t:.4g} s ({t / ts:.3f})" if ts else f"{t:.4g} s", d))
             rows.append(row)
         parts.append(f"**{mode}**, N = {n:,}, median parallel time (relative to static)\n")
         parts.append(markdown_table(("chunks", "static", "dynamic", "guided"), rows))
-        if noisy:
-            parts.append(NOISY_NOTE)
+        parts += verdict_notes(list(docs.values()), threshold)
     return "\n".join(parts)
 
 
 # ---- sizes ----
 
 def size_rows(records):
+    """Per mode: the points (N, serial median, parallel median), each
+    point's speedup (the median of each process's own serial / parallel)
+    and the crossover found from those speedups."""
     out = {}
     all_docs = [d for d in _docs(records) if d["serial"] and d["parallel"]]
     for mode in _modes(all_docs):
         docs = sorted((d for d in all_docs if d["mode"] == mode), key=lambda d: d["n"])
         points = [(d["n"], d["serial"]["median_s"], d["parallel"]["median_s"]) for d in docs]
+        speedups = [d.get("speedup_serial") or s / p for d, (_, s, p) in zip(docs, points)]
         calls = [(d["serial"].get("calls_per_sample", 1), d["parallel"].get("calls_per_sample", 1))
                  for d in docs]
-        out[mode] = {"points": points, "crossover": analysis.crossover(points),
+        # crossover() reads only serial / parallel: the speedups as (N, speedup, 1).
+        cross = analysis.crossover([(n, sp, 1.0) for (n, _, _), sp in zip(points, speedups)])
+        out[mode] = {"points": points, "speedups": speedups, "crossover": cross,
                      "threads": docs[0]["threads"], "noisy": [is_noisy(d) for d in docs],
+                     "unstable": [aggregate.is_unstable(d) for d in docs], "docs": docs,
                      "calls": calls}
     return out
 
@@ -176,23 +244,23 @@ def crossover_text(cross):
     return f"threads do not pay at any measured size (up to {below:,})"
 
 
-def size_markdown(by_mode):
+def size_markdown(by_mode, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     parts = []
     for mode, data in by_mode.items():
-        rows = [(mark(f"{n:,}", noisy), f"{s:.4g}", f"{p:.4g}", f"{s / p:.2f}",
-                 "parallel" if p < s else "serial", f"{cs:,} / {cp:,}")
-                for (n, s, p), noisy, (cs, cp) in zip(data["points"], data["noisy"],
-                                                      data["calls"])]
+        rows = [(mark_doc(f"{n:,}", d), f"{s:.4g}", f"{p:.4g}", f"{sp:.2f}",
+                 "parallel" if sp > 1 else "serial", f"{cs:,} / {cp:,}")
+                for (n, s, p), sp, d, (cs, cp) in zip(data["points"], data["speedups"],
+                                                      data["docs"], data["calls"])]
         parts.append(f"**{mode}**, {data['threads']} threads, dynamic, 100 chunks\n")
         parts.append(markdown_table(("N", "serial median s", "parallel median s", "speedup",
                                      "faster", "kernel calls per sample (serial / parallel)"),
                                     rows))
-        if any(data["noisy"]):
-            parts.append(NOISY_NOTE)
+        parts += verdict_notes(data["docs"], threshold)
         parts.append(f"\nCrossover: {crossover_text(data['crossover'])}.\n")
     parts.append("A sample shorter than psum_omp's minimum sample time times several kernel "
                  "calls and divides (last column), so small N is measured, not the clock's "
-                 "resolution.\n")
+                 "resolution. The speedup is serial / parallel within each process, the median "
+                 "over processes.\n")
     return "\n".join(parts)
 
 
@@ -297,6 +365,15 @@ def at_all_cpus(docs, cpus):
     return best
 
 
+def _psum_note(doc):
+    """A psum_omp contrast row's note: its processes and their verdict."""
+    k = doc.get("processes", 1)
+    if k <= 1:
+        return ""
+    return (f"median of {k} processes' medians, min the fastest of them"
+            + ("; unstable: its processes disagree" if aggregate.is_unstable(doc) else ""))
+
+
 def contrast_rows(thread_records, python_records, cpus):
     """Rows of the contrast: Python's, then psum_omp's serial and parallel
     phases at all CPUs (not oversubscribed) in both modes, then the
@@ -310,11 +387,12 @@ def contrast_rows(thread_records, python_records, cpus):
         if d is None:
             continue
         what = "sum of the filled array" if mode == "materialize" else "sum of generated values"
+        note = _psum_note(d)
         rows.append(contrast_row(f"psum_omp serial, {mode}", "psum_omp", what, d["n"], "1",
-                                 d["serial"]["median_s"], d["serial"]["min_s"]))
+                                 d["serial"]["median_s"], d["serial"]["min_s"], note))
         rows.append(contrast_row(f"psum_omp parallel, {mode}", "psum_omp", what, d["n"],
                                  f"{d['threads']} threads (dynamic, {d['chunks']} chunks)",
-                                 d["parallel"]["median_s"], d["parallel"]["min_s"]))
+                                 d["parallel"]["median_s"], d["parallel"]["min_s"], note))
     a = ARTICLE
     rows.append(contrast_row("article: serial, sum() only", "article (reference)",
                              "sum() of a built list", a["n"], "1", a["serial_s"], None,

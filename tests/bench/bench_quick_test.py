@@ -83,7 +83,8 @@ class QuickSweep(unittest.TestCase):
         self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
         self.assertIn("Speedup against threads", self.proc.stdout)
         self.assertIn("Python against psum_omp", self.proc.stdout)
-        self.assertRegex(self.proc.stderr, r"\[1/\d+\] threads: .*left\)")
+        # the interleaved order starts anywhere: a first process (#1) of some sweep
+        self.assertRegex(self.proc.stderr, r"\[1/\d+\] [a-z ]+: .* #1  \(elapsed .*left\)")
 
     def test_samples_csv(self):
         with open(os.path.join(self.dir, "samples.csv"), newline="") as f:
@@ -95,7 +96,9 @@ class QuickSweep(unittest.TestCase):
         self.assertEqual(sweeps, {"threads", "schedules", "sizes"})
         # every repetition is a row: 2 repetitions x (serial + parallel) per thread point
         one = [r for r in rows if r["sweep"] == "threads" and r["mode"] == "stream"
-               and r["threads_requested"] == "1"]
+               and r["threads_requested"] == "1" and r["process"] == "0"]
+        # ... in each of the smoke run's two processes
+        self.assertEqual({r["process"] for r in rows}, {"0", "1"})
         self.assertEqual(sorted((r["phase"], r["rep"]) for r in one),
                          [("parallel", "0"), ("parallel", "1"), ("serial", "0"), ("serial", "1")])
 
@@ -180,11 +183,40 @@ class QuickSweep(unittest.TestCase):
     def test_sizes_and_schedules_tables(self):
         sizes = self.read("sizes.md")
         for n in ("1,000", "10,000", "100,000", "1,000,000", "10,000,000"):
-            self.assertRegex(sizes, rf"\| {n}( †)? \|")  # † marks a noisy run
+            self.assertRegex(sizes, rf"\| {n}( [†‡¶]+)? \|")  # noisy, unstable, slow
         self.assertEqual(sizes.count("Crossover:"), 2)
         schedules = self.read("schedules.md")
         for c in ("1", "10", "100", "1,000"):
             self.assertEqual(schedules.count(f"\n| {c} |"), 2)
+
+    def test_smoke_banner_everywhere(self):
+        self.assertTrue(self.proc.stdout.startswith("**SMOKE RUN**"), self.proc.stdout[:200])
+        for name in ("speedup.md", "contrast.md", "sizes.md", "schedules.md", "mpi.md"):
+            if os.path.exists(os.path.join(self.dir, name)):
+                self.assertTrue(self.read(name).startswith("**SMOKE RUN**"), name)
+        self.assertIn("**SMOKE RUN**", self.read("summary.md"))
+        scripts = glob.glob(os.path.join(self.dir, "*.gp"))
+        self.assertGreaterEqual(len(scripts), 5)
+        for gp in scripts:
+            with open(gp) as f:
+                self.assertIn('set title "SMOKE RUN, no results: ', f.read(), gp)
+
+    def test_processes_order_and_watch_are_recorded(self):
+        meta = json.loads(self.read("run.json"))
+        self.assertEqual(meta["processes"], 2)
+        self.assertIsInstance(meta["order_seed"], int)
+        self.assertEqual(meta["unstable_max_over_min"], 1.1)
+        self.assertEqual(meta["watch_slow_fraction"], 0.8)
+        with open(os.path.join(self.dir, "runs.jsonl")) as f:
+            records = [json.loads(line) for line in f]
+        jobs = [r for r in records if r["kind"] != "watch"]
+        self.assertEqual(len(meta["order"]), len(jobs))
+        # one watch point before every job and one after the last
+        self.assertEqual(sum(r["kind"] == "watch" for r in records), len(jobs) + 1)
+        with open(os.path.join(self.dir, "watch.csv"), newline="") as f:
+            self.assertEqual(len(list(csv.DictReader(f))), len(jobs) + 1)
+        self.assertIn("watch points over", self.read("summary.md"))
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "watch.png")))
 
     def test_plots_are_images(self):
         for name in ("speedup", "sizes", "contrast"):

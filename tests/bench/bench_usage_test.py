@@ -9,6 +9,7 @@ number grammar, and the bench scripts' count parser (psumbench.args)
 gives psum_omp's own reason for every bad count.
 
 usage: bench_usage_test.py [BUILD]"""
+import json
 import os
 import subprocess
 import sys
@@ -75,7 +76,7 @@ class OneLine(unittest.TestCase):
     def test_bench_programs_exit_2_with_one_line(self):
         if not BUILD:
             self.skipTest("no build folder given")
-        programs = [("psum_limits", [])]
+        programs = [("psum_limits", []), ("psum_limits", ["--watch"])]
         if os.path.exists(os.path.join(BUILD, "bench", "psum_gpu_check")):
             programs.append(("psum_gpu_check", ["--host"]))
         for program, lead in programs:
@@ -105,6 +106,18 @@ class OneLine(unittest.TestCase):
             self.skipTest("psum_limits' generator reference needs AVX2: " + p.stderr.strip())
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn('"n": 1000,', p.stdout)
+
+    def test_psum_limits_watch_prints_every_round(self):
+        if not BUILD:
+            self.skipTest("no build folder given")
+        p = subprocess.run([os.path.join(BUILD, "bench", "psum_limits"), "--watch", "1e3", "2"],
+                           capture_output=True, text=True, timeout=120)
+        if p.returncode == 1 and "neither AVX-512F nor AVX2" in p.stderr:
+            self.skipTest("psum_limits' generator reference needs AVX2: " + p.stderr.strip())
+        self.assertEqual(p.returncode, 0, p.stderr)
+        doc = json.loads(p.stdout)
+        self.assertEqual((doc["n"], doc["gen_n"], doc["verified"]), (1000, 32000, True))
+        self.assertEqual((len(doc["read_s"]), len(doc["gen_s"])), (2, 2))
 
     def test_counts_parse_as_psum_omp_parses_them(self):
         for text, value in (("1_000", 1000), ("1e9", 10**9), ("2.5e9", 2_500_000_000),

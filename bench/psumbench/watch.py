@@ -1,0 +1,175 @@
+"""The machine watch: a short plain reference (psum_limits --watch: the
+limits' dynamic read loop over 64 MiB and their generator, on all threads,
+about 50 ms) run before every configuration's process and once at the end,
+so a set records how fast this machine was, minute by minute.
+
+A psum process is measured beside a slow machine when the watch point just
+before it or just after it ran below the set's WATCH_SLOW_FRACTION of that
+reference's best rate in the set: the read loop for materialized runs, the
+generator for streamed ones.  aggregate.py turns that into a
+configuration's `slow` verdict; the summary says how far the machine
+drifted, and watch.png draws the rates over time."""
+import os
+import statistics
+
+from . import plots, runs
+
+SWEEP = KIND = "watch"
+N = 1 << 23     # int64 read per round: 64 MiB, past the last-level cache
+REPEAT = 3      # rounds; a point's rate is their median
+COLUMNS = ("point", "started_s", "read_gb_s", "gen_gelem_s", "n", "gen_n", "threads",
+           "generator_isa", "read_s", "gen_s")
+KEYS = ("n", "gen_n", "threads", "read_s", "gen_s", "verified")
+
+
+def binary(build):
+    return os.path.join(build, "bench", "psum_limits")
+
+
+def unavailable(build):
+    """None when the watch can run, else why not."""
+    path = binary(build)
+    if not os.access(path, os.X_OK):
+        return f"no psum_limits at {path} (built with the project)"
+    return None
+
+
+def run(build, env):
+    """One watch point: psum_limits --watch's document.  RunFailed when it
+    fails or sums wrong; KeyboardInterrupt when it got the Ctrl-C."""
+    cmd = [binary(build), "--watch", str(N), str(REPEAT)]
+    rc, out, err = runs.run_child(cmd, env)
+    if rc in (130, -2):
+        raise KeyboardInterrupt
+    if rc != 0:
+        raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: {err.strip()}")
+    doc = runs.json_doc(cmd, out, KEYS)
+    if doc["verified"] is not True:
+        raise runs.RunFailed(f"{' '.join(cmd)} did not verify")
+    return doc
+
+
+def rates(doc):
+    """(read GB/s, generator G elements/s) of a watch point: each from the
+    median of its rounds, so one preempted round does not move it."""
+    return (doc["n"] * 8 / statistics.median(doc["read_s"]) / 1e9,
+            doc["gen_n"] / statistics.median(doc["gen_s"]) / 1e9)
+
+
+def csv_rows(point, record):
+    doc = record["doc"]
+    read, gen = rates(doc)
+    yield {"point": point, "started_s": record.get("started_s"), "read_gb_s": f"{read:.4g}",
+           "gen_gelem_s": f"{gen:.4g}", "n": doc["n"], "gen_n": doc["gen_n"],
+           "threads": doc["threads"], "generator_isa": doc.get("generator_isa"),
+           "read_s": " ".join(f"{s:.6g}" for s in doc["read_s"]),
+           "gen_s": " ".join(f"{s:.6g}" for s in doc["gen_s"])}
+
+
+def points(records):
+    """[(started_s, read GB/s, gen G elements/s, record), ...] in time order."""
+    found = [(r.get("started_s"), *rates(r["doc"]), r) for r in records
+             if r["kind"] == KIND and r.get("started_s") is not None]
+    return sorted(found, key=lambda p: p[0])
+
+
+def slow_records(records, fraction):
+    """The ids of the psum and psum_mpi records measured beside a slow
+    watch point (see the top), for aggregate.aggregate."""
+    pts = points(records)
+    if not pts:
+        return frozenset()
+    best = (max(p[1] for p in pts), max(p[2] for p in pts))
+    slow = set()
+    for r in records:
+        if r["kind"] not in ("psum", "psum_mpi") or r.get("started_s") is None:
+            continue
+        which = 1 if r["doc"]["mode"] == "materialize" else 2
+        before = [p for p in pts if p[0] <= r["started_s"]]
+        after = [p for p in pts if p[0] >= r.get("ended_s", r["started_s"])]
+        near = ([before[-1]] if before else []) + ([after[0]] if after else [])
+        if any(p[which] < fraction * best[which - 1] for p in near):
+            slow.add(id(r))
+    return frozenset(slow)
+
+
+def drift(records, fraction):
+    """The watch's figures for the summary: per reference its rates' min,
+    median and best, the lowest as a fraction of the best, and how many
+    points fell below fraction of the best; None without watch points."""
+    pts = points(records)
+    if not pts:
+        return None
+    out = {"points": len(pts), "span_s": pts[-1][0] - pts[0][0]}
+    for i, name in ((1, "read"), (2, "gen")):
+        values = [p[i] for p in pts]
+        best = max(values)
+        out[name] = {"min": min(values), "median": statistics.median(values), "best": best,
+                     "lowest": min(values) / best,
+                     "slow": sum(v < fraction * best for v in values)}
+    return out
+
+
+def markdown(records, fraction, skipped=None):
+    """The summary's section on the machine's drift during the set."""
+    if skipped:
+        return f"No machine watch in this set: {skipped}.\n"
+    d = drift(records, fraction)
+    if d is None:
+        return "No machine watch in this set (it predates the watch).\n"
+    lines = [f"{d['points']} watch points over {d['span_s'] / 60:.1f} minutes "
+             "(`psum_limits --watch` between configurations: the limits' dynamic read loop "
+             f"over {N * 8 >> 20} MiB and their generator, all threads, median of {REPEAT} "
+             "rounds; [watch.csv](watch.csv)):\n"]
+    rows = []
+    for name, unit, what in (("read", "GB/s", "read loop"), ("gen", "G elem/s", "generator")):
+        r = d[name]
+        rows.append((what, f"{r['min']:.3g}", f"{r['median']:.3g}", f"{r['best']:.3g} {unit}",
+                     f"{r['lowest']:.0%}", f"{r['slow']} of {d['points']}"))
+    lines.append(_table(("reference", "lowest", "median", "best", "lowest / best",
+                         f"points below {fraction:.0%} of best"), rows))
+    worst = min(d["read"]["lowest"], d["gen"]["lowest"])
+    lines.append(f"\nThe machine drifted by up to {1 - worst:.0%} below its best during the "
+                 "set. A configuration at least half of whose processes ran beside a point "
+                 f"below {fraction:.0%} of its reference's best (the read loop for "
+                 "materialized runs, the generator for streamed ones) is marked ¶ in the "
+                 "tables.\n")
+    return "\n".join(lines)
+
+
+def _table(head, rows):
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def plot(outdir, records, fraction, frame):
+    """watch.png: both references' rates against minutes into the set, each
+    with its slow line (fraction of its best)."""
+    pts = points(records)
+    if not pts:
+        return None
+    with open(os.path.join(outdir, "watch.dat"), "w") as f:
+        f.write("# minutes read_gb_s gen_gelem_s\n")
+        for t, read, gen, _ in pts:
+            f.write(f"{t / 60:.4f} {read:.6g} {gen:.6g}\n")
+    best_read, best_gen = max(p[1] for p in pts), max(p[2] for p in pts)
+    script = f"""
+set xlabel "minutes into the set"
+set ylabel "read loop: GB/s"
+set y2label "generator: G elements/s"
+set ytics nomirror
+set y2tics
+set yrange [0:{best_read * 1.15:.6g}]
+set y2range [0:{best_gen * 1.15:.6g}]
+plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#3b75af' \\
+         title 'read loop, 64 MiB (GB/s, left)', \\
+     'watch.dat' using 1:3 axes x1y2 with linespoints pt 5 ps 0.8 lw 1.5 lc rgb '#519e3e' \\
+         title 'generator (G elements/s, right)', \\
+     {fraction * best_read:.6g} axes x1y1 with lines dt 2 lc rgb '#3b75af' \\
+         title 'read: {fraction:.0%} of best (slow below)', \\
+     {fraction * best_gen:.6g} axes x1y2 with lines dt 2 lc rgb '#519e3e' \\
+         title 'generator: {fraction:.0%} of best (slow below)'
+"""
+    return plots.render(outdir, "watch", script, frame,
+                        "The machine during the set: a plain reference between configurations")
