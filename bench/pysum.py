@@ -66,7 +66,7 @@ LIST_BYTES_PER_ELEMENT = 40    # an 8-byte pointer and a 28- or 32-byte int obje
 PROCESS_OVERHEAD = 40 << 20    # one worker interpreter
 FIRST_N = 10**3                # where a budgeted calibration starts
 CALIBRATION_SHARE = 0.25       # of the budget, at most, for the calibration's sizes
-FLAT_SHARE = 0.5               # the same while the sizes timed show no growth
+FLAT_SHARE = 0.5               # the same while the sizes timed show no growth (grown)
 MEMORY_SHARE = 0.8             # of MemAvailable, at most, for one row
 INT64_MAX = 2**63 - 1
 
@@ -433,6 +433,15 @@ def calibration_sizes(max_n):
     return sizes if sizes[-1] == max_n else sizes + [max_n]
 
 
+def grown(points, model):
+    """Whether the sizes timed show the elements: the fit has b > 0 and the
+    largest size took at least twice the median time of them all.  On the
+    loaded VM a 20-worker pool's start-up alone varied 0.14-0.43 s, which a
+    fit over small sizes read as 1.35 µs per element."""
+    median = statistics.median(p["seconds"] for p in points)
+    return model.per_element_s > 0 and points[-1]["seconds"] >= 2 * median
+
+
 def calibrate(impl, budget, max_n, fits):
     """Times the row at calibration_sizes(max_n), in order, while the next
     fits in memory and (past cost.MIN_POINTS sizes) its predicted time keeps
@@ -445,10 +454,10 @@ def calibrate(impl, budget, max_n, fits):
             if not points:
                 raise TooBig(n)
             break
-        # Sizes that show no growth yet (b = 0: a pool's start-up, or noise,
-        # hides the elements) earn the calibration more of the budget: a
-        # guessed b would choose N by the old per-element collapse.
-        share = CALIBRATION_SHARE if model is None or model.per_element_s > 0 else FLAT_SHARE
+        # Sizes that show no growth yet (a pool's start-up, or noise, hides
+        # the elements) earn the calibration more of the budget: a b guessed
+        # from them would choose N by the old per-element collapse.
+        share = CALIBRATION_SHARE if model is None or grown(points, model) else FLAT_SHARE
         if len(points) >= cost.MIN_POINTS and spent + model.predict(n) > share * budget:
             break
         samples = [whole(run_checked(impl, n))]

@@ -159,6 +159,22 @@ class Choose(unittest.TestCase):
         n, _, fields = self.choose(Spiky(0.02, 1e-8, pool=True))
         self.assertEqual(n, exact, fields["calibration"])
 
+    def test_noise_read_as_growth_does_not_stop_the_calibration(self):
+        # Measured on the loaded VM: a 20-worker pool at 10^3, 10^4, 10^5
+        # took 0.32, 0.14, 0.37 s (start-up and noise; b about 60 ns): a fit
+        # says 1.35 µs per element, which would stop the calibration there
+        # and choose N = 2,000,000.
+        times = iter([0.43, 0.32, 0.25, 0.14, 0.40, 0.37])
+
+        class Noisy(FakeRow):
+            def run_once(self, n):
+                total, parts = super().run_once(n)
+                return total, {"seconds": next(times, parts["seconds"])}
+
+        n, _, fields = self.choose(Noisy(0.2, 6e-8, pool=True))
+        self.assertGreater(max(p["n"] for p in fields["calibration"]), 10**6)
+        self.assertGreaterEqual(n, 2 * 10**7, fields["calibration"])
+
     def test_time_that_does_not_grow_goes_on_to_larger_sizes(self):
         # Start-up alone at the first sizes (noise even makes them fall):
         # the calibration goes on past them instead of guessing b...
