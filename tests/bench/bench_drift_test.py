@@ -198,6 +198,13 @@ class Watch(unittest.TestCase):
         self.assertAlmostEqual(read, 20.0)
         self.assertAlmostEqual(gen, 10.0)
 
+    def test_one_lucky_point_is_not_the_best(self):
+        self.assertEqual(watch.best([5, 9, 7]), 9)                       # few points: the max
+        self.assertEqual(watch.best([10.0] * 19 + [67.0]), 10.0)          # 90th percentile
+        points = [watch_record(t, 10, 10) for t in range(0, 38, 2)] + [watch_record(38, 67, 10)]
+        r = record([1.0], started=0.5)
+        self.assertEqual(watch.slow_records(points + [r], 0.8), frozenset())
+
     def test_a_process_beside_a_slow_point_is_slow_by_its_reference(self):
         points = [watch_record(0, 20, 10), watch_record(2, 15, 10), watch_record(4, 20, 7),
                   watch_record(6, 20, 10)]
