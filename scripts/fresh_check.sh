@@ -68,6 +68,10 @@ done
 $bench || $tests || usage_error "--bench-only and --tests-only leave nothing to run"
 ! $quick || $bench || usage_error "--quick is for bench/run.sh, which --tests-only leaves out"
 
+# Any command that fails unexpectedly, in a function too: one line naming
+# it, exit 1.
+set -E
+trap 'echo "$me: failed at line $LINENO: $BASH_COMMAND" >&2; exit 1' ERR
 repo=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, mount and chroot need it)"
 command -v git >/dev/null || die "git is missing: the root gets a clone of this checkout"
@@ -125,7 +129,9 @@ end_chroot_processes() {
     local p sig
     for sig in TERM KILL; do
         for p in /proc/[0-9]*; do
-            [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && kill -s "$sig" "${p#/proc/}" 2>/dev/null
+            if [ "$(readlink "$p/root" 2>/dev/null)" = "$root" ]; then
+                kill -s "$sig" "${p#/proc/}" 2>/dev/null || true
+            fi
         done
         [ "$sig" = KILL ] || sleep 2
     done
@@ -134,7 +140,9 @@ end_chroot_processes() {
 
 cleanup() {
     local rc=$? i
-    trap - EXIT INT TERM
+    # Undo everything, whatever fails on the way.
+    set +e
+    trap - EXIT INT TERM ERR
     [ -z "$child" ] || kill -s TERM "$child" 2>/dev/null || true
     end_chroot_processes
     # Ours in reverse order, then whatever else is mounted under the root
@@ -158,7 +166,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-trap 'echo "$me: failed at line $LINENO: $BASH_COMMAND" >&2; exit 1' ERR
 
 mount_in() { # mount_in TARGET MOUNT-ARGS...: mounts, and remembers to undo it
     local target=$root$1; shift
