@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bootstrap.sh
 
-ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES gnuplot-nox python3-numpy python3-numba \
-    openmpi-bin libopenmpi-dev python3-mpi4py
+# shellcheck disable=SC2086 # a package list, split on purpose
+ensure_packages $PSUM_BENCH_PACKAGES
 ensure_build build
 
 exec python3 bench/sweep.py "$@"

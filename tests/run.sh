@@ -30,11 +30,8 @@ for c in "${configs[@]}"; do
     esac
 done
 
-# gcc-aarch64-linux-gnu and qemu-user: the aarch64 cross build and its run
-# (tests/tools/cross_test.sh), so no x86-only code slips into the programs.
-ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES libcriterion-dev valgrind gnuplot-nox \
-    clang libomp-dev python3-numpy python3-numba help2man openmpi-bin libopenmpi-dev python3-mpi4py \
-    gcc-aarch64-linux-gnu qemu-user
+# shellcheck disable=SC2086 # a package list, split on purpose
+ensure_packages $PSUM_TEST_PACKAGES
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
