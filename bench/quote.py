@@ -147,13 +147,22 @@ def machine_words(root, setdir):
         raise QuoteError(f"{setdir}/machine.json: no {e}") from None
 
 
+def seconds_field(meta, key):
+    value = meta.get(key)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+    return value if ok else None
+
+
 def duration(root, setdir):
     meta = read_json(root, setdir, "run.json")
-    elapsed = meta.get("elapsed_s")
-    if not isinstance(elapsed, (int, float)) or isinstance(elapsed, bool) or elapsed <= 0:
+    elapsed = seconds_field(meta, "elapsed_s")
+    if elapsed is None:
         raise QuoteError(f"{setdir}/run.json: no elapsed_s")
-    return (f"The main job's sweep took **{minutes(elapsed)}** for the set quoted below "
-            f"({set_link(setdir)}, its `run.json`).\n")
+    job = seconds_field(meta, "job_elapsed_s")
+    whole = (f"`bench/run.sh` took **{minutes(job)}**, its package check and build "
+             f"included (the sweep {minutes(elapsed)}),"
+             if job is not None else f"The main job's sweep took **{minutes(elapsed)}**")
+    return (f"{whole} for the set quoted below ({set_link(setdir)}, its `run.json`).\n")
 
 
 def thread_speedups(root, setdir):
@@ -168,9 +177,11 @@ def thread_speedups(root, setdir):
             continue
         top = max(plain, key=lambda r: int(r["threads"]))
         column = next((c for c in top if c.startswith("speedup vs 1 thread")), None)
-        if column is None:
-            raise QuoteError(f"{where}: no column 'speedup vs 1 thread'")
-        out[mode.group(1)] = (int(top["threads"]), top[column])
+        value = re.match(r"([0-9.]+)( ‡)?", top.get(column) or "")
+        if value is None:
+            raise QuoteError(f"{where}: no figure in the column 'speedup vs 1 thread'")
+        out[mode.group(1)] = (int(top["threads"]), f"**{value.group(1)}×**"
+                              + (" (‡ unstable)" if value.group(2) else ""))
     if not {"materialize", "stream"} <= out.keys():
         raise QuoteError(f"{where}: no materialize and stream tables")
     return out
@@ -178,14 +189,25 @@ def thread_speedups(root, setdir):
 
 def contrast(root, setdir):
     where = f"{setdir}/contrast.md"
-    rows = first_table(read(root, setdir, "contrast.md"), where)
+    if read_json(root, setdir, "run.json").get("quick"):
+        raise QuoteError(f"{setdir}: a smoke run (--quick), whose figures are no results")
+    text = read(root, setdir, "contrast.md")
+    rows = first_table(text, where)
     picked = [row_named(rows, name, "implementation", where) for name in CONTRAST_ROWS]
     lines = ["| " + " | ".join(CONTRAST_COLUMNS) + " |", "|" + "---|" * len(CONTRAST_COLUMNS)]
     for row in picked:
-        values = [FOOTNOTE.sub("", row["implementation"])]
+        name = FOOTNOTE.sub("", row["implementation"])
+        values = [name + (" ‡" if re.search(rf"^\d+\. {re.escape(name)}: .*unstable", text,
+                                            re.M) else "")]
         values += [cell(row, c, where) for c in CONTRAST_COLUMNS[1:]]
         values[1] = power_of_ten(values[1])
         lines.append("| " + " | ".join(values) + " |")
+    unstable = [n for n in CONTRAST_ROWS if re.search(
+        rf"^\d+\. {re.escape(n)}: .*unstable", text, re.M)]
+    if unstable:
+        lines.append("")
+        lines.append("‡ unstable in the set: its processes disagree beyond the set's "
+                     f"threshold ({', '.join(unstable)}).")
     pool = cell(picked[2], "vs serial whole program", where)
     speedups = thread_speedups(root, setdir)
     threads, mat = speedups["materialize"]
@@ -195,9 +217,22 @@ def contrast(root, setdir):
             "serial program timed whole (list built, then summed):\n\n"
             + "\n".join(lines) + "\n\n"
             f"In this set the article's process pool buys **{pool}** over the serial "
-            f"program timed whole, and psum_omp's {threads} threads run **{mat}×** one "
-            f"thread's speed on the materialized array and **{gen}×** on generated values "
-            "([speedup table](" + setdir + "/speedup.md)).\n")
+            f"program timed whole, and psum_omp's {threads} threads run {mat} one "
+            f"thread's speed on the materialized array and {gen} on generated values "
+            "([speedup table](" + setdir + "/speedup.md))." + drift(root, setdir) + "\n")
+
+
+def drift(root, setdir):
+    """The summary's own words on how the machine drifted during the set,
+    for a set measured against drift ("" for one made before)."""
+    summary = read(root, setdir, "summary.md")
+    found = [re.search(pattern, summary, re.M) for pattern in (
+        r"^(\d+ of \d+ configurations unstable[^\n]*?)\.?$",
+        r"^(The machine drifted by up to \d+% below its best during the set)\.")]
+    if not all(found):
+        return ""
+    return (f" The set's summary: {found[0].group(1)}; {found[1].group(1)[0].lower()}"
+            f"{found[1].group(1)[1:]} (its machine watch).")
 
 
 def gpu(root, setdir, limits):

@@ -4,6 +4,9 @@
 # arguments go to bench/sweep.py (e.g. bench/run.sh --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The sweep records the whole job's time, packages and build included.
+PSUM_JOB_STARTED=$(date +%s.%N)
+export PSUM_JOB_STARTED
 . scripts/bootstrap.sh
 
 # shellcheck disable=SC2086 # a package list, split on purpose

@@ -603,6 +603,17 @@ def config_label(record):
             f"{d['schedule']}/{d['chunks']}")
 
 
+def job_elapsed():
+    """Seconds since bench/run.sh started (its PSUM_JOB_STARTED, the epoch
+    time before it installed and built anything), so a set records how long
+    the whole main job took; None when the sweep was started otherwise."""
+    try:
+        seconds = time.time() - float(os.environ.get("PSUM_JOB_STARTED", ""))
+    except ValueError:
+        return None
+    return round(seconds, 1) if 0 < seconds < 86400 else None
+
+
 def warn(text):
     print(f"sweep.py: warning: {text}", file=sys.stderr)
 
@@ -697,6 +708,7 @@ def sweep(args):
                        None if watch_skipped else args.build)
         meta["complete"] = True
         meta["elapsed_s"] = round(time.monotonic() - started, 1)
+        meta["job_elapsed_s"] = job_elapsed()
         try:
             printed, summary = report(done, machine, meta, outdir)
         except TABLE_ERRORS as e:

@@ -4,6 +4,7 @@ they name, a figure edited by hand is caught, and a set that lacks what a
 passage quotes is one line and exit 1, never a traceback."""
 import contextlib
 import io
+import json
 import os
 import shutil
 import sys
@@ -79,6 +80,32 @@ class Quote(unittest.TestCase):
         self.assertEqual(run([path])[0], 0)
         with open(path) as f:
             self.assertIn("**3 min 4 s**", f.read())  # run.json: elapsed_s 184.1
+
+    def test_duration_names_the_whole_job_when_run_sh_recorded_it(self):
+        self.copy_set()
+        meta_path = os.path.join(self.dir, SET, "run.json")
+        with open(meta_path) as f:
+            meta = json.load(f)
+        meta["job_elapsed_s"] = 301.4
+        with open(meta_path, "w") as f:
+            json.dump(meta, f)
+        path = self.readme(f"<!-- quote duration {SET} -->\n<!-- /quote -->\n")
+        self.assertEqual(run([path])[0], 0)
+        with open(path) as f:
+            self.assertIn("took **5 min 1 s**, its package check and build included "
+                          "(the sweep 3 min 4 s)", f.read())
+
+    def test_a_smoke_set_is_not_quoted(self):
+        self.copy_set()
+        meta_path = os.path.join(self.dir, SET, "run.json")
+        with open(meta_path) as f:
+            meta = json.load(f)
+        meta["quick"] = True
+        with open(meta_path, "w") as f:
+            json.dump(meta, f)
+        rc, err = run(["--check", self.readme(f"<!-- quote contrast {SET} -->\n<!-- /quote -->\n")])
+        self.assertEqual(rc, 1)
+        self.assertIn("a smoke run (--quick)", err)
 
     def test_what_a_set_lacks_is_one_line(self):
         self.copy_set()
