@@ -17,12 +17,14 @@ set PATH names, never from anything typed by hand:
   gpu SET LIMITS          the GPU figures of a set run on a GPU machine
                           (contrast.md) and of the limits table LIMITS, each
                           named with the file it comes from
+  limits LIMITS           how the plain references and psum_omp scale from
+                          one thread to all, in the limits table LIMITS
 
 PATH is relative to the README's folder, as its links are.  `--check` writes nothing and exits 1,
 naming each passage that differs from what its set says: the tests run it,
 so a quoted figure cannot drift from its file.
 
-usage: bench/quote.py [--check] [README]     (default README.md)
+usage: bench/quote.py [--check] [FILE...]   (default README.md and docs/design.md)
 """
 import json
 import os
@@ -277,7 +279,38 @@ def gpu(root, setdir, limits):
             f"{cell(gen_l, 'fraction', lwhere)} of the plain loop.\n")
 
 
-KINDS = {"duration": (duration, 1), "contrast": (contrast, 1), "gpu": (gpu, 2)}
+def limits(root, table):
+    """How the plain references and psum scale from one thread to all of
+    them, in a limits table (rounds that alternate psum and the references,
+    each in processes of its own)."""
+    rows = first_table(read(root, os.path.dirname(table), os.path.basename(table)), table)
+
+    def pair(kind):
+        found = [r for r in rows if r.get("figure", "").startswith(kind + ", ")]
+        one = next((r for r in found if r["figure"].startswith(kind + ", 1 thread ")), None)
+        many = [r for r in found if re.match(rf"{kind}, (\d+) threads ", r["figure"])]
+        if one is None or not many:
+            raise QuoteError(f"{table}: no {kind} rows at 1 and at all threads")
+        top = many[0]
+        threads = int(re.match(rf"{kind}, (\d+) threads ", top["figure"]).group(1))
+        ref = [float(cell(r, "best reference (variant)", table).split()[0]) for r in (one, top)]
+        own = [float(cell(r, "psum_omp", table)) for r in (one, top)]
+        return threads, ref, own
+    threads, read_ref, read_psum = pair("materialized")
+    _, gen_ref, gen_psum = pair("streamed")
+    return (f"In the limits table [`{os.path.basename(table)}`]({table}) (the best of rounds "
+            "that alternate psum_omp and the plain reference loops, each in processes of its "
+            f"own) the plain read loop ran {read_ref[0]:g} GB/s on one thread and "
+            f"{read_ref[1]:g} GB/s on {threads} (**{read_ref[1] / read_ref[0]:.2f}×**), "
+            f"psum_omp's materialized sum {read_psum[0]:g} and {read_psum[1]:g} GB/s "
+            f"(**{read_psum[1] / read_psum[0]:.2f}×**); the plain generator "
+            f"{gen_ref[0]:g} and {gen_ref[1]:g} G elem/s (**{gen_ref[1] / gen_ref[0]:.2f}×**), "
+            f"psum_omp's stream kernel {gen_psum[0]:g} and {gen_psum[1]:g} G elem/s "
+            f"(**{gen_psum[1] / gen_psum[0]:.2f}×**).\n")
+
+
+KINDS = {"duration": (duration, 1), "contrast": (contrast, 1), "gpu": (gpu, 2),
+         "limits": (limits, 1)}
 
 
 def passage(args, root):
@@ -308,27 +341,31 @@ def main(argv):
                description="Write README.md's quoted figures from their result sets.")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 when a passage differs from its set")
-    p.add_argument("readme", nargs="?", default=os.path.join(REPO, "README.md"))
+    p.add_argument("files", nargs="*", metavar="FILE",
+                   default=[os.path.join(REPO, "README.md"),
+                            os.path.join(REPO, "docs", "design.md")])
     args = p.parse_args(argv)
-    try:
-        with open(args.readme, encoding="utf-8") as f:
-            text = f.read()
-        new, changed = rewrite(text, os.path.dirname(os.path.abspath(args.readme)))
-        if args.check:
-            for name in changed:
-                print(f"quote.py: {args.readme}: the passage '{name}' differs from its set "
-                      "(bench/quote.py rewrites it)", file=sys.stderr)
-            return 1 if changed else 0
-        if changed:
-            write_atomic(args.readme, new)
-    except QuoteError as e:
-        print(f"quote.py: {e}", file=sys.stderr)
-        return 1
-    except OSError as e:
-        print(f"quote.py: {args.readme}: {e.strerror}", file=sys.stderr)
-        return 1
-    print(f"quote.py: {len(changed)} passage(s) rewritten", file=sys.stderr)
-    return 0
+    differ = 0
+    for path in args.files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            new, changed = rewrite(text, os.path.dirname(os.path.abspath(path)))
+            if args.check:
+                for name in changed:
+                    print(f"quote.py: {path}: the passage '{name}' differs from its set "
+                          "(bench/quote.py rewrites it)", file=sys.stderr)
+                differ += len(changed)
+            elif changed:
+                write_atomic(path, new)
+                print(f"quote.py: {path}: {len(changed)} passage(s) rewritten", file=sys.stderr)
+        except QuoteError as e:
+            print(f"quote.py: {path}: {e}", file=sys.stderr)
+            return 1
+        except OSError as e:
+            print(f"quote.py: {path}: {e.strerror}", file=sys.stderr)
+            return 1
+    return 1 if differ else 0
 
 
 if __name__ == "__main__":
