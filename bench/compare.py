@@ -31,7 +31,9 @@ import math
 import os
 import sys
 
-from psumbench import aggregate, runs
+from psumbench import aggregate, results, runs
+from psumbench import machine as machine_record
+from psumbench.files import one_line, read_json
 from psumbench.args import Parser
 
 SWEEPS = runs.SWEEPS
@@ -150,9 +152,10 @@ def kind_of(key):
 
 
 def _checked(record):
-    """record itself once configurations() can read it (ValueError,
+    """record itself once it is a result (runs.check_record: verified,
+    exact, its times real) and configurations() can read it (ValueError,
     KeyError or TypeError otherwise: a damaged line)."""
-    configurations(record)
+    configurations(runs.check_record(record))
     return record
 
 
@@ -179,13 +182,13 @@ def _json_file(folder, name):
     if not os.path.isfile(path):
         raise UsageError(f"'{folder}' is not a result set: no {name}")
     try:
-        with open(path, encoding="utf-8") as f:
-            value = json.load(f)
+        value = read_json(path)
+        if name == "run.json":
+            return results.check_meta(value, warn)
+        return machine_record.checked(value, warn)
     except (OSError, ValueError) as e:
-        raise UsageError(f"'{folder}' is not a result set: {name} unreadable ({e})") from None
-    if not isinstance(value, dict):
-        raise UsageError(f"'{folder}' is not a result set: {name} holds no JSON object")
-    return value
+        raise UsageError(f"'{folder}' is not a result set: {name} unreadable "
+                         f"({one_line(e)})") from None
 
 
 class ResultSet:

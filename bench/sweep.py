@@ -50,7 +50,7 @@ import time
 
 from psumbench import aggregate, mpi, plots, results, runs, tables, watch
 from psumbench import machine as machine_record
-from psumbench.files import write_atomic
+from psumbench.files import one_line, read_json, write_atomic
 from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
                             count_list_type, count_type, seconds)
 
@@ -613,12 +613,9 @@ def render(path, root):
     brought back from another machine); damaged records are skipped with a
     warning."""
     try:
-        with open(os.path.join(path, "machine.json")) as f:
-            machine = json.load(f)
-        with open(os.path.join(path, "run.json")) as f:
-            meta = json.load(f)
-        if not isinstance(machine, dict) or not isinstance(meta, dict):
-            raise ValueError("machine.json and run.json must each hold a JSON object")
+        # Checked as read: a set may come from another machine, or be damaged.
+        machine = machine_record.checked(read_json(os.path.join(path, "machine.json")), warn)
+        meta = results.check_meta(read_json(os.path.join(path, "run.json")), warn)
         records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
                                     convert=runs.check_record)
         done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS + (watch.SWEEP,)}
@@ -628,7 +625,7 @@ def render(path, root):
         if not inside.startswith(os.pardir):
             results.write_index(root)
     except (OSError,) + TABLE_ERRORS as e:
-        print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
+        print(f"sweep.py: cannot render '{path}': {one_line(e)}", file=sys.stderr)
         return 1
     print(text)
     print(f"sweep.py: result set {path} rendered from {len(records)} runs", file=sys.stderr)

@@ -1,6 +1,7 @@
 """Writing output files whole or not at all: a reader (the results index,
 device_run.sh copying a table into a result set) never finds a file cut
 short by an interrupt, a full disk or a failed write."""
+import json
 import os
 import tempfile
 
@@ -28,3 +29,46 @@ def write_atomic(path, text):
         except OSError:
             pass
         raise
+
+
+MAX_DEPTH = 32  # deeper than any result file nests (run.json: 3 levels)
+
+
+def _clean(value, depth=0):
+    """value with every string made valid UTF-8 (a lone surrogate, which
+    JSON allows, cannot be written back out) and no nesting past MAX_DEPTH."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k, depth + 1): _clean(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def loads(text):
+    """The JSON value in text, cleaned as _clean says; ValueError for
+    anything else (invalid JSON, nesting that exhausts the parser)."""
+    try:
+        return _clean(json.loads(text))
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+def read_json(path):
+    """The JSON object in the file at path, read as loads() reads it:
+    OSError, or ValueError when it is not one JSON object."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        value = loads(f.read())
+    if not isinstance(value, dict):
+        raise ValueError("not a JSON object")
+    return value
+
+
+def one_line(text, limit=200):
+    """Text from a result file made fit for one line of a message: control
+    characters as spaces, at most limit characters."""
+    text = "".join(" " if c < " " or c == "\x7f" else c for c in str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
