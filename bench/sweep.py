@@ -491,7 +491,7 @@ def report(done, machine, meta, outdir):
     cpus = machine["logical_cpus"]
     caption = (f"{machine['cpu_model']}, {cpus} logical CPUs, {machine['compiler']}, "
                f"THP {machine['huge_pages']}; {machine['date'][:10]}, commit "
-               f"{(machine['git_commit'] or '?')[:10]}").replace("_", "\\\\_")
+               f"{(machine['git_commit'] or '?')[:10]}")
     smoke = bool(meta.get("quick"))
     banner = SMOKE_BANNER + "\n" if smoke else ""
     frame = plots.Frame(caption, SMOKE_TITLE if smoke else "")

@@ -10,14 +10,57 @@ TERMINALS = (("png", "pngcairo size 960,600 font 'sans,11'"),
              ("svg", "svg size 960,600 dynamic font 'sans,11'"))
 
 
+# Characters that gnuplot's enhanced text mode reads as markup: shown as
+# themselves behind a backslash.
+ENHANCED_MARKUP = "\\_^{}&~"
+
+
+def _shown(text):
+    """text as characters to show, never to run: one line (control
+    characters become spaces), valid UTF-8, enhanced-text markup escaped,
+    and a backquote (command substitution) or @ (macro substitution) made a
+    look-alike, though gnuplot 5.4 substitutes neither inside a quoted
+    string: a result set may come from another machine (bench/README.md)."""
+    text = str(text).encode("utf-8", "replace").decode("utf-8")
+    out = []
+    for c in text:
+        if c < " " or c == "\x7f":
+            c = " "
+        elif c == "`":
+            c = "\u2018"
+        elif c == "@":
+            c = "\uff20"
+        elif c in ENHANCED_MARKUP:
+            c = "\\" + c
+        out.append(c)
+    return "".join(out)
+
+
+def gp_text(text):
+    """Any text as a gnuplot string literal that shows it: single-quoted
+    (no escapes, command or macro substitution inside) and holding no
+    quote: gnuplot 5.4 reads a doubled quote wrongly at a string's start
+    (three quotes, a, a quote: the empty string), so a quote becomes a
+    look-alike.  Every string a result set holds (the machine's CPU model,
+    compiler, modes, row names) enters a gnuplot script only through this."""
+    return "'" + _shown(text).replace("'", "\u2019") + "'"
+
+
+def dat_text(text):
+    """Any text as a quoted field of a .dat file: one line, no double quote
+    (which would end the field; a look-alike instead), backslashes doubled
+    (gnuplot reads escapes in a data file's quoted field)."""
+    return '"' + _shown(text).replace('"', "\u201d").replace("\\", "\\\\") + '"'
+
+
 class GnuplotMissing(RuntimeError):
     """gnuplot is not installed: the data and scripts are written, no image."""
 
 
 class Frame(collections.namedtuple("Frame", "caption banner")):
     """What every plot of a set carries: the caption at its foot (machine,
-    date, commit; gnuplot-escaped) and the banner before its title ("" or
-    the smoke run's)."""
+    date, commit; plain text, which render() quotes) and the banner before
+    its title ("" or the smoke run's)."""
 
 
 # Marks in the .dat files and on the points: where the processes of a
@@ -32,7 +75,8 @@ def render(outdir, name, script, frame, title):
     text (escaped by the caller) after the frame's banner.  Returns the
     image paths; raises GnuplotMissing (the script is still written) or
     RuntimeError."""
-    body = (f"set label 99 \"{frame.caption}\" at screen 0.01, screen 0.015 font 'sans,9'\n"
+    body = (f"set label 99 {gp_text(frame.caption)} at screen 0.01, screen 0.015 "
+            "font 'sans,9'\n"
             f"set title \"{frame.banner}{title}\"\n"
             "set bmargin 5\nset key top left box opaque\nset grid\n" + script)
     (png, png_term), (svg, svg_term) = TERMINALS
@@ -102,15 +146,15 @@ def speedup(outdir, by_mode, cpus, frame):
         dat = _thread_data(outdir, mode, data)
         colour = MODE_COLOURS.get(mode, "black")
         lines.append(f"'{dat}' using 1:($6 == 0 ? $2 : NaN):3:4 with yerrorlines pt 7 ps 1.3 "
-                     f"lw 2 lc rgb '{colour}' title '{mode}, N = {short(data['n'])}'")
+                     f"lw 2 lc rgb '{colour}' title {gp_text(mode + ', N = ' + short(data['n']))}")
         lines.append(f"'{dat}' using 1:($6 == 1 ? $2 : NaN):3:4 with yerrorbars pt 6 ps 1.6 "
-                     f"lw 2 lc rgb '{colour}' title '{mode}, oversubscribed'")
+                     f"lw 2 lc rgb '{colour}' title {gp_text(mode + ', oversubscribed')}")
         lines += _unstable_lines(dat, 2, [data["rows"]])
         if data["fit_unfit"] is None:
             f_fit = data["fit"][0]
             fits.append(f"amdahl{i}(p) = 1 / ({f_fit:.6f} + (1 - {f_fit:.6f}) / p)")
             lines.append(f"amdahl{i}(x) with lines dt (6, 4) lw 1.5 lc rgb '{colour}' "
-                         f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
+                         f"title {gp_text(f'{mode}: Amdahl fit, f = {f_fit:.3f}')}")
     lines = _title_once(lines)
     top, axis = _thread_axis(by_mode, cpus)
     bars = ("process median" if any(r["processes"] > 1 for d in by_mode.values()
@@ -137,7 +181,7 @@ def rates(outdir, by_mode, cpus, frame):
         unit = "GB/s, left axis" if mode == "materialize" else "G elements/s, right axis"
         lines.append(f"'{dat}' using 1:5 axes {axis} with linespoints pt 7 ps 1.3 lw 2 "
                      f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
-                     f"title '{mode}, N = {short(data['n'])} ({unit})'")
+                     f"title {gp_text(mode + ', N = ' + short(data['n']) + f' ({unit})')}")
         lines += [line.replace(" with points", f" axes {axis} with points")
                   for line in _unstable_lines(dat, 5, [data["rows"]])]
     lines = _title_once(lines)
@@ -176,9 +220,9 @@ def sizes(outdir, by_mode, frame):
             f.write("# n serial_median_s parallel_median_s unstable\n")
             for (n, s, p), unstable in zip(data["points"], data["unstable"]):
                 f.write(f"{n} {s:.9g} {p:.9g} {int(unstable)}\n")
-        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 title '{mode}, serial'")
+        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 title {gp_text(mode + ', serial')}")
         lines.append(f"'{dat}' using 1:3 with linespoints pt 7 lw 2 title "
-                     f"'{mode}, parallel ({data['threads']} threads)'")
+                     f"{gp_text(mode + ', parallel (%s threads)' % data['threads'])}")
         if any(data["unstable"]):
             lines.append(f"'{dat}' using 1:($4 == 1 ? $3 : NaN) {UNSTABLE_STYLE} "
                          f"title '{UNSTABLE_TITLE}'")
@@ -186,7 +230,7 @@ def sizes(outdir, by_mode, frame):
         if n_cross is not None:
             arrows.append(f"set arrow from {n_cross:.6g}, graph 0 to {n_cross:.6g}, graph 1 "
                           f"nohead dt 2 lc rgb 'gray30'\n"
-                          f"set label \"{mode} crossover\\nN = {n_cross:.2g}\" at "
+                          f"set label {gp_text(mode + ' crossover')}.\"\\nN = {n_cross:.2g}\" at "
                           f"{n_cross:.6g}, graph {0.95 - 0.12 * i:.2f} offset 0.5,0 font 'sans,9'")
     lines = _title_once(lines)
     title = "psum\\\\_omp time against N: where threads start to pay"
@@ -219,8 +263,8 @@ def contrast(outdir, rows, frame):
     with open(os.path.join(outdir, dat), "w") as f:
         f.write("# label ns_per_element family_index\n")
         for r in reversed(measured):
-            label = f"{r['name']} (N = {short(r['n'])})".replace("_", "\\\\_")
-            f.write(f"\"{label}\" {r['median_s'] / r['n'] * 1e9:.6g} "
+            label = dat_text(f"{r['name']} (N = {short(r['n'])})")
+            f.write(f"{label} {r['median_s'] / r['n'] * 1e9:.6g} "
                     f"{families.index(r['family']) + 1}\n")
     styles = "\n".join(f"set linetype {i + 1} lc rgb '{c}'" for i, c in enumerate(COLOURS.values()))
     keys = ", \\\n     ".join(f"NaN with boxes lt {i + 1} title '{fam}'"
