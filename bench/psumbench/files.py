@@ -1,6 +1,7 @@
 """Writing output files whole or not at all: a reader (the results index,
 device_run.sh copying a table into a result set) never finds a file cut
 short by an interrupt, a full disk or a failed write."""
+import io
 import json
 import os
 import tempfile
@@ -72,3 +73,18 @@ def one_line(text, limit=200):
     characters as spaces, at most limit characters."""
     text = "".join(" " if c < " " or c == "\x7f" else c for c in str(text))
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+class AtomicText(io.StringIO):
+    """`with AtomicText(path) as f: f.write(...)`: the text reaches path
+    through write_atomic when the block ends without an exception, and
+    never otherwise (a .dat file beside a plot is whole or absent)."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def __exit__(self, kind, value, trace):
+        if kind is None:
+            write_atomic(self.path, self.getvalue())
+        return super().__exit__(kind, value, trace)

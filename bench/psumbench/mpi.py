@@ -22,7 +22,7 @@ import shutil
 import subprocess
 
 from . import aggregate, analysis, cost, plots, runs, tables
-from .files import write_atomic
+from .files import AtomicText, write_atomic
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -384,7 +384,7 @@ def contrast_rows(rows, records):
 def plot_strong(outdir, strong, frame):
     """Each split's median time over psum_omp's at all CPUs, per mode."""
     labels = [r["label"] for r in next(iter(strong.values()))["rows"]]
-    with open(os.path.join(outdir, "mpi_strong.dat"), "w") as f:
+    with AtomicText(os.path.join(outdir, "mpi_strong.dat")) as f:
         f.write("# split " + " ".join(strong) + "\n")
         for i, label in enumerate(labels):
             cells = []
@@ -423,7 +423,7 @@ def plot_weak(outdir, weak, frame):
     top = 1
     for mode, data in weak.items():
         dat = f"mpi_weak_{mode}.dat"
-        with open(os.path.join(outdir, dat), "w") as f:
+        with AtomicText(os.path.join(outdir, dat)) as f:
             f.write("# ranks efficiency unstable (NaN: no efficiency, or one that means "
                     "nothing)\n")
             for r in data["rows"]:

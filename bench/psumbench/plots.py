@@ -5,6 +5,7 @@ import os
 import subprocess
 
 from .args import short
+from .files import AtomicText, write_atomic
 
 TERMINALS = (("png", "pngcairo size 960,600 font 'sans,11'"),
              ("svg", "svg size 960,600 dynamic font 'sans,11'"))
@@ -72,28 +73,44 @@ UNSTABLE_TITLE = "unstable: its processes disagree"
 def render(outdir, name, script, frame, title):
     """Writes NAME.gp, a script that draws NAME.png and NAME.svg by itself
     (`gnuplot NAME.gp` in the set's folder), and runs it; title is gnuplot
-    text (escaped by the caller) after the frame's banner.  Returns the
-    image paths; raises GnuplotMissing (the script is still written) or
+    text (escaped by the caller) after the frame's banner.  The images are
+    drawn under temporary names and renamed: a full disk or an interrupt
+    never leaves a truncated image under the real name.  Returns the image
+    paths; raises GnuplotMissing (the script is still written) or
     RuntimeError."""
     body = (f"set label 99 {gp_text(frame.caption)} at screen 0.01, screen 0.015 "
             "font 'sans,9'\n"
             f"set title \"{frame.banner}{title}\"\n"
             "set bmargin 5\nset key top left box opaque\nset grid\n" + script)
     (png, png_term), (svg, svg_term) = TERMINALS
+    images = [f"{name}.{ext}" for ext, _ in TERMINALS]
+    # Where the images go: their names, unless the caller sets these first.
     text = (f"# Redraw with: gnuplot {name}.gp (in this folder)\n"
-            f"set terminal {png_term}\nset output '{name}.{png}'\n{body}\n"
-            f"set terminal {svg_term}\nset output '{name}.{svg}'\nreplot\nunset output\n")
-    with open(os.path.join(outdir, name + ".gp"), "w") as f:
-        f.write(text)
+            f"if (!exists('{png}_out')) {png}_out = '{images[0]}'\n"
+            f"if (!exists('{svg}_out')) {svg}_out = '{images[1]}'\n"
+            f"set terminal {png_term}\nset output {png}_out\n{body}\n"
+            f"set terminal {svg_term}\nset output {svg}_out\nreplot\nunset output\n")
+    write_atomic(os.path.join(outdir, name + ".gp"), text)
+    temps = [f".{image}.{os.getpid()}.tmp" for image in images]
+    outputs = "; ".join(f"{ext}_out = '{tmp}'" for (ext, _), tmp in zip(TERMINALS, temps))
     try:
-        p = subprocess.run(["gnuplot", name + ".gp"], cwd=outdir, capture_output=True,
-                           text=True)
-    except FileNotFoundError:
-        raise GnuplotMissing("gnuplot not found (Debian: gnuplot-nox; bench/run.sh installs "
-                             "it)") from None
-    if p.returncode != 0:
-        raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
-    return [os.path.join(outdir, f"{name}.{ext}") for ext, _ in TERMINALS]
+        try:
+            p = subprocess.run(["gnuplot", "-e", outputs, name + ".gp"], cwd=outdir,
+                               capture_output=True, text=True)
+        except FileNotFoundError:
+            raise GnuplotMissing("gnuplot not found (Debian: gnuplot-nox; bench/run.sh "
+                                 "installs it)") from None
+        if p.returncode != 0:
+            raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
+        for tmp, image in zip(temps, images):
+            os.replace(os.path.join(outdir, tmp), os.path.join(outdir, image))
+    finally:
+        for tmp in temps:
+            try:
+                os.unlink(os.path.join(outdir, tmp))
+            except OSError:
+                pass
+    return [os.path.join(outdir, image) for image in images]
 
 
 MODE_COLOURS = {"materialize": "#3b75af", "stream": "#519e3e"}
@@ -105,7 +122,7 @@ def _thread_data(outdir, mode, data):
     rate, 1 for an oversubscribed point, 1 for an unstable one."""
     dat = f"speedup_{mode}.dat"
     base = next(r for r in data["rows"] if r["threads"] == 1)["median_s"]
-    with open(os.path.join(outdir, dat), "w") as f:
+    with AtomicText(os.path.join(outdir, dat)) as f:
         f.write("# threads speedup speedup_of_max_time speedup_of_min_time rate "
                 "oversubscribed unstable\n")
         for r in data["rows"]:
@@ -216,7 +233,7 @@ def sizes(outdir, by_mode, frame):
     lines, arrows = [], []
     for i, (mode, data) in enumerate(by_mode.items()):
         dat = f"sizes_{mode}.dat"
-        with open(os.path.join(outdir, dat), "w") as f:
+        with AtomicText(os.path.join(outdir, dat)) as f:
             f.write("# n serial_median_s parallel_median_s unstable\n")
             for (n, s, p), unstable in zip(data["points"], data["unstable"]):
                 f.write(f"{n} {s:.9g} {p:.9g} {int(unstable)}\n")
@@ -260,7 +277,7 @@ def contrast(outdir, rows, frame):
     families = list(COLOURS)
     low = min(r["median_s"] / r["n"] * 1e9 for r in measured) / 3
     high = max(r["median_s"] / r["n"] * 1e9 for r in measured) * 5  # room for the values
-    with open(os.path.join(outdir, dat), "w") as f:
+    with AtomicText(os.path.join(outdir, dat)) as f:
         f.write("# label ns_per_element family_index\n")
         for r in reversed(measured):
             label = dat_text(f"{r['name']} (N = {short(r['n'])})")
