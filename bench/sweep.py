@@ -117,6 +117,10 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.render is not None and not os.path.isdir(args.render):
         p.error(f"invalid value '{args.render}' for --render: not a folder")
+    if not args.out:
+        # An empty root would put the set in the current folder and then fail
+        # to index it, calling a complete set incomplete.
+        p.error("invalid value '' for --out: expected a folder (default results/)")
     if args.machine is not None and not MACHINE_NAME.fullmatch(args.machine):
         p.error(f"invalid value '{args.machine}' for --machine: expected letters, digits, "
                 "'.', '_' and '-', not starting with '.'")

@@ -1,7 +1,6 @@
 """The layout of result sets: results/<machine>/<run id>/, and the index
 results/README.md that lists them and shows the latest one inline."""
 import datetime
-import glob
 import os
 import re
 import sys
@@ -133,7 +132,13 @@ def limits_tables(folder):
     """The limits-*.md tables in folder, newest first by the date and time
     in their names: "limits-<date>.md" (no time) after that date's
     "limits-<date>-<HHMM>.md"."""
-    return sorted(glob.glob(os.path.join(folder, "limits-*.md")),
+    # listdir, not glob: a folder name with glob characters ([, *, ?) in
+    # --out would match nothing.
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith("limits-") and n.endswith(".md")]
+    except OSError:
+        names = []
+    return sorted((os.path.join(folder, n) for n in names),
                   key=lambda p: os.path.basename(p)[:-len(".md")], reverse=True)
 
 
