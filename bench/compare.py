@@ -26,6 +26,7 @@ threshold (or a set has no runs.jsonl), 2 bad arguments.
 usage: bench/compare.py [options] A B     (bench/compare.py --help lists them)
 """
 import argparse
+import collections
 import json
 import math
 import os
@@ -238,8 +239,17 @@ def check_comparable(a, b):
 
 def u_statistic(a, b):
     """Mann-Whitney U of sample a: the pairs (x in a, y in b) with x > y,
-    ties counting one half."""
-    return sum(1.0 if x > y else 0.5 if x == y else 0.0 for x in a for y in b)
+    ties counting one half; from the ranks of a in both samples (equal
+    values share their mean rank), in O(n log n) rather than by pairs."""
+    values = sorted(a + b)
+    rank, i = {}, 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == values[i]:
+            j += 1
+        rank[values[i]] = (i + 1 + j) / 2  # the mean of ranks i + 1 ... j
+        i = j
+    return sum(rank[x] for x in a) - len(a) * (len(a) + 1) / 2
 
 
 def u_exact_p(u, m, n):
@@ -283,9 +293,8 @@ def mann_whitney(a, b):
     if not a or not b:
         raise ValueError("the U test needs two non-empty samples")
     u = u_statistic(a, b)
-    values = sorted(a + b)
-    groups = [values.count(v) for v in sorted(set(values))]
-    if len(groups) == len(values) and len(values) <= EXACT_U_MAX:
+    groups = list(collections.Counter(a + b).values())
+    if len(groups) == len(a) + len(b) <= EXACT_U_MAX:
         return u_exact_p(u, len(a), len(b))
     return u_normal_p(u, len(a), len(b), [g for g in groups if g > 1])
 
