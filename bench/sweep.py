@@ -43,7 +43,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -638,8 +637,8 @@ def render(path, root):
 
 def main(argv):
     args = parse_args(argv)
-    # SIGTERM ends a run as Ctrl-C does: through the same clean-up.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM, SIGHUP and SIGQUIT end a run as Ctrl-C does: the same clean-up.
+    runs.exit_on_ending_signals()
     try:
         return render(args.render, args.out) if args.render is not None else sweep(args)
     except KeyboardInterrupt:

@@ -43,7 +43,21 @@ def _signal_group(pgid, sig):
 
 # Signals that end the sweep: held back while a child starts and while a
 # child's group is being ended, so no child is ever left unknown or half-ended.
-ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+# SIGHUP (the terminal closed) and SIGQUIT (Ctrl-\\) end it as SIGTERM does:
+# children run in their own session, so nothing else would end them.  SIGPIPE
+# needs nothing: Python ignores it, and a write to a closed pipe raises
+# BrokenPipeError, an OSError, through the same clean-up.
+ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT}
+# The exit status of each signal turned into SystemExit, and its name.
+SIGNAL_EXITS = {128 + s: s.name for s in ENDING_SIGNALS if s != signal.SIGINT}
+
+
+def exit_on_ending_signals():
+    """Turns SIGTERM, SIGHUP and SIGQUIT into SystemExit(128 + the signal),
+    so they end a script through the clean-up Ctrl-C takes (run_child ends
+    the child's whole group); SIGINT stays KeyboardInterrupt."""
+    for sig in ENDING_SIGNALS - {signal.SIGINT}:
+        signal.signal(sig, lambda number, _: sys.exit(128 + number))
 
 
 def _end_group(p):
@@ -64,7 +78,7 @@ def _end_group(p):
 
 def _unblock_ending_signals():
     """Runs in the child between fork and exec.  The signal mask is
-    inherited across both, and run_child blocks SIGINT and SIGTERM around
+    inherited across both, and run_child blocks ENDING_SIGNALS around
     the fork: a child left with them blocked ignores _end_group's SIGINT,
     and what it starts in other process groups (mpirun's ranks, which also
     inherit the mask) outlives the sweep."""
