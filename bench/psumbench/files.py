@@ -1,10 +1,14 @@
 """Writing output files whole or not at all: a reader (the results index,
 device_run.sh copying a table into a result set) never finds a file cut
-short by an interrupt, a full disk or a failed write."""
+short by an interrupt, a full disk or a failed write.  And reading result
+files back as data: JSON with its strings valid UTF-8 and its nesting
+bounded, messages about them one line."""
 import io
 import json
 import os
 import tempfile
+
+from . import args
 
 
 def write_atomic(path, text):
@@ -70,8 +74,9 @@ def read_json(path):
 
 def one_line(text, limit=200):
     """Text from a result file made fit for one line of a message: control
-    characters as spaces, at most limit characters."""
-    text = "".join(" " if c < " " or c == "\x7f" else c for c in str(text))
+    characters escaped as args.one_line escapes them, at most limit
+    characters."""
+    text = args.one_line(str(text))
     return text if len(text) <= limit else text[:limit] + "…"
 
 

@@ -394,11 +394,13 @@ def plot_strong(outdir, strong, frame):
                              f"{r['vs_omp']:.6f}")
             unstable = any(x["unstable"] for d in strong.values() for x in d["rows"]
                            if x["label"] == label)
-            f.write(f"{plots.dat_text(label.replace('×', 'x'))} {' '.join(cells)} {int(unstable)}\n")
+            f.write(f"{plots.dat_text(label.replace('×', 'x'))} {' '.join(cells)} "
+                    f"{int(unstable)}\n")
     ratios = [r["vs_omp"] for d in strong.values() for r in d["rows"] if r["vs_omp"]]
     top = max([1.25] + [x * 1.1 for x in ratios])
     lines = [f"'mpi_strong.dat' using {i + 2}:xtic(1) with linespoints pt 7 ps 1.3 lw 2 "
-             f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title {plots.gp_text(mode)}"
+             f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
+             f"title {plots.gp_text(mode)}"
              for i, mode in enumerate(strong)]
     flag = len(strong) + 2
     lines += [f"'mpi_strong.dat' using 0:(${flag} == 1 ? ${i + 2} : NaN) {plots.UNSTABLE_STYLE} "
@@ -432,7 +434,8 @@ def plot_weak(outdir, weak, frame):
                         f"{int(r['unstable'])}\n")
                 top = max(top, r["ranks"])
         lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 "
-                     f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title {plots.gp_text(mode)}")
+                     f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
+                     f"title {plots.gp_text(mode)}")
         if any(r["unstable"] for r in data["rows"]):
             lines.append(f"'{dat}' using 1:($3 == 1 ? $2 : NaN) {plots.UNSTABLE_STYLE} "
                          f"title '{plots.UNSTABLE_TITLE}'")

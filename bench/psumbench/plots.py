@@ -237,7 +237,8 @@ def sizes(outdir, by_mode, frame):
             f.write("# n serial_median_s parallel_median_s unstable\n")
             for (n, s, p), unstable in zip(data["points"], data["unstable"]):
                 f.write(f"{n} {s:.9g} {p:.9g} {int(unstable)}\n")
-        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 title {gp_text(mode + ', serial')}")
+        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 "
+                     f"title {gp_text(mode + ', serial')}")
         lines.append(f"'{dat}' using 1:3 with linespoints pt 7 lw 2 title "
                      f"{gp_text(mode + ', parallel (%s threads)' % data['threads'])}")
         if any(data["unstable"]):

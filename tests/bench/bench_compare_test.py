@@ -403,7 +403,8 @@ class Command(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertEqual(len(doc["only_a"]), 2)
         self.assertEqual([(c["sweep"], c.get("threads"), c.get("row")) for c in doc["only_b"]],
-                         [("threads", 4, None), ("threads", 4, None), ("python", None, "numpy_sum")])
+                         [("threads", 4, None), ("threads", 4, None),
+                          ("python", None, "numpy_sum")])
         p = run(a, b)
         self.assertIn("Only in B:\n\n- threads: materialize, N=1e6, 4 threads", p.stdout)
         self.assertIn("2 only in A, 3 only in B", p.stdout)

@@ -69,7 +69,8 @@ class GnuplotText(unittest.TestCase):
             with open(os.path.join(tmp, "d.dat"), "w") as f:
                 for i, s in enumerate(payloads(canary)):
                     f.write(f"{plots.dat_text(s)} {i}\n")
-            script = ("set terminal dumb size 300,100\nset output 'x.txt'\nstats 'd.dat' using 2 nooutput\n"
+            script = ("set terminal dumb size 300,100\nset output 'x.txt'\n"
+                      "stats 'd.dat' using 2 nooutput\n"
                       "print STATS_records\nplot 'd.dat' using 2:0:ytic(1) notitle\n")
             p = subprocess.run(["gnuplot"], input=script, capture_output=True, text=True,
                                cwd=tmp, timeout=60)
