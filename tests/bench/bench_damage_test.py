@@ -6,9 +6,9 @@ or comparison shows a figure from a record that is not a result
 (unverified, an impossible sum, a time of 0, NaN or below 0).
 
 Over the set in tests/bench/fixtures/quickset: the damages issue 19
-names, then a seeded fuzz (PSUM_FUZZ_SEED, default 19; at most
-PSUM_DAMAGE_SECONDS, default 40) that damages a random field or byte of
-a random file.  The property: no exception escapes; a runs.jsonl line
+names, then a seeded fuzz (PSUM_FUZZ_SEED, default 19; for at most
+PSUM_DAMAGE_SECONDS, default 30, and 400 damages) that damages a random
+field or byte of a random file.  The property: no exception escapes; a runs.jsonl line
 that runs.check_record refuses gives a warning and exactly the output of
 the set without that line; anything else gives one-line messages only.
 Renders run in this process with gnuplot hidden (the plots' .dat files
@@ -39,7 +39,7 @@ import sweep  # noqa: E402
 from psumbench import files, results, runs  # noqa: E402
 
 SEED = int(os.environ.get("PSUM_FUZZ_SEED", "19"))
-SECONDS = float(os.environ.get("PSUM_DAMAGE_SECONDS", "40"))
+SECONDS = float(os.environ.get("PSUM_DAMAGE_SECONDS", "30"))
 OUTPUTS = (".md", ".dat")
 
 
