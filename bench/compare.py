@@ -26,12 +26,15 @@ threshold (or a set has no runs.jsonl), 2 bad arguments.
 usage: bench/compare.py [options] A B     (bench/compare.py --help lists them)
 """
 import argparse
+import collections
 import json
 import math
 import os
 import sys
 
-from psumbench import aggregate, runs
+from psumbench import aggregate, results, runs
+from psumbench import machine as machine_record
+from psumbench.files import one_line, read_json
 from psumbench.args import Parser
 
 SWEEPS = runs.SWEEPS
@@ -150,9 +153,10 @@ def kind_of(key):
 
 
 def _checked(record):
-    """record itself once configurations() can read it (ValueError,
+    """record itself once it is a result (runs.check_record: verified,
+    exact, its times real) and configurations() can read it (ValueError,
     KeyError or TypeError otherwise: a damaged line)."""
-    configurations(record)
+    configurations(runs.check_record(record))
     return record
 
 
@@ -179,13 +183,13 @@ def _json_file(folder, name):
     if not os.path.isfile(path):
         raise UsageError(f"'{folder}' is not a result set: no {name}")
     try:
-        with open(path, encoding="utf-8") as f:
-            value = json.load(f)
+        value = read_json(path)
+        if name == "run.json":
+            return results.check_meta(value, warn)
+        return machine_record.checked(value, warn)
     except (OSError, ValueError) as e:
-        raise UsageError(f"'{folder}' is not a result set: {name} unreadable ({e})") from None
-    if not isinstance(value, dict):
-        raise UsageError(f"'{folder}' is not a result set: {name} holds no JSON object")
-    return value
+        raise UsageError(f"'{folder}' is not a result set: {name} unreadable "
+                         f"({one_line(e)})") from None
 
 
 class ResultSet:
@@ -235,8 +239,17 @@ def check_comparable(a, b):
 
 def u_statistic(a, b):
     """Mann-Whitney U of sample a: the pairs (x in a, y in b) with x > y,
-    ties counting one half."""
-    return sum(1.0 if x > y else 0.5 if x == y else 0.0 for x in a for y in b)
+    ties counting one half; from the ranks of a in both samples (equal
+    values share their mean rank), in O(n log n) rather than by pairs."""
+    values = sorted(a + b)
+    rank, i = {}, 0
+    while i < len(values):
+        j = i
+        while j < len(values) and values[j] == values[i]:
+            j += 1
+        rank[values[i]] = (i + 1 + j) / 2  # the mean of ranks i + 1 ... j
+        i = j
+    return sum(rank[x] for x in a) - len(a) * (len(a) + 1) / 2
 
 
 def u_exact_p(u, m, n):
@@ -280,9 +293,8 @@ def mann_whitney(a, b):
     if not a or not b:
         raise ValueError("the U test needs two non-empty samples")
     u = u_statistic(a, b)
-    values = sorted(a + b)
-    groups = [values.count(v) for v in sorted(set(values))]
-    if len(groups) == len(values) and len(values) <= EXACT_U_MAX:
+    groups = list(collections.Counter(a + b).values())
+    if len(groups) == len(a) + len(b) <= EXACT_U_MAX:
         return u_exact_p(u, len(a), len(b))
     return u_normal_p(u, len(a), len(b), [g for g in groups if g > 1])
 

@@ -406,18 +406,19 @@ def markdown(table, machine, n, rounds, repeat, gpu=None):
 
 def main(argv):
     args = parse_args(argv)
-    # SIGTERM ends a run as Ctrl-C does: through run_child's clean-up.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM, SIGHUP and SIGQUIT end a run as Ctrl-C does: through
+    # run_child's clean-up.
+    runs.exit_on_ending_signals()
     try:
         return run(args)
     except KeyboardInterrupt:
         print("limits.py: interrupted", file=sys.stderr)
         return 130
     except SystemExit as e:
-        if e.code != 143:
+        if e.code not in runs.SIGNAL_EXITS:
             raise
-        print("limits.py: stopped by SIGTERM", file=sys.stderr)
-        return 143
+        print(f"limits.py: stopped by {runs.SIGNAL_EXITS[e.code]}", file=sys.stderr)
+        return e.code
 
 
 def run(args):

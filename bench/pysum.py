@@ -51,7 +51,9 @@ usage: pysum.py IMPL (--n N | --budget SECONDS [--max-n N]) [--repeat R]
 import concurrent.futures
 import json
 import math
+import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import time
@@ -549,8 +551,22 @@ def parse_args(argv):
     return args
 
 
+def end_on_signals():
+    """SIGTERM, SIGHUP (the terminal closed) and SIGQUIT end pysum.py with
+    its pool's workers (exit 128 + the signal): left alone they would run on
+    with parent 1, for their parent's end closes nothing they wait on.
+    Under the sweep, run_child ends the whole process group anyway."""
+    def end(number, _):
+        for child in multiprocessing.active_children():
+            child.kill()
+        os._exit(128 + number)
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, end)
+
+
 def main(argv):
     args = parse_args(argv)
+    end_on_signals()
     doc = {"impl": args.impl, "python": sys.version.split()[0], "executable": sys.executable,
            "chunks": args.chunks, "workers": args.workers, "repeat": args.repeat}
     try:

@@ -43,14 +43,13 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
 
 from psumbench import aggregate, mpi, plots, results, runs, tables, watch
 from psumbench import machine as machine_record
-from psumbench.files import write_atomic
+from psumbench.files import one_line, read_json, write_atomic
 from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
                             count_list_type, count_type, seconds)
 
@@ -117,6 +116,10 @@ def parse_args(argv):
     args = p.parse_args(argv)
     if args.render is not None and not os.path.isdir(args.render):
         p.error(f"invalid value '{args.render}' for --render: not a folder")
+    if not args.out:
+        # An empty root would put the set in the current folder and then fail
+        # to index it, calling a complete set incomplete.
+        p.error("invalid value '' for --out: expected a folder (default results/)")
     if args.machine is not None and not MACHINE_NAME.fullmatch(args.machine):
         p.error(f"invalid value '{args.machine}' for --machine: expected letters, digits, "
                 "'.', '_' and '-', not starting with '.'")
@@ -491,7 +494,7 @@ def report(done, machine, meta, outdir):
     cpus = machine["logical_cpus"]
     caption = (f"{machine['cpu_model']}, {cpus} logical CPUs, {machine['compiler']}, "
                f"THP {machine['huge_pages']}; {machine['date'][:10]}, commit "
-               f"{(machine['git_commit'] or '?')[:10]}").replace("_", "\\\\_")
+               f"{(machine['git_commit'] or '?')[:10]}")
     smoke = bool(meta.get("quick"))
     banner = SMOKE_BANNER + "\n" if smoke else ""
     frame = plots.Frame(caption, SMOKE_TITLE if smoke else "")
@@ -624,12 +627,9 @@ def render(path, root):
     brought back from another machine); damaged records are skipped with a
     warning."""
     try:
-        with open(os.path.join(path, "machine.json")) as f:
-            machine = json.load(f)
-        with open(os.path.join(path, "run.json")) as f:
-            meta = json.load(f)
-        if not isinstance(machine, dict) or not isinstance(meta, dict):
-            raise ValueError("machine.json and run.json must each hold a JSON object")
+        # Checked as read: a set may come from another machine, or be damaged.
+        machine = machine_record.checked(read_json(os.path.join(path, "machine.json")), warn)
+        meta = results.check_meta(read_json(os.path.join(path, "run.json")), warn)
         records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
                                     convert=runs.check_record)
         done = {s: [r for r in records if r["sweep"] == s] for s in SWEEPS + (watch.SWEEP,)}
@@ -639,7 +639,7 @@ def render(path, root):
         if not inside.startswith(os.pardir):
             results.write_index(root)
     except (OSError,) + TABLE_ERRORS as e:
-        print(f"sweep.py: cannot render '{path}': {e}", file=sys.stderr)
+        print(f"sweep.py: cannot render '{path}': {one_line(e)}", file=sys.stderr)
         return 1
     print(text)
     print(f"sweep.py: result set {path} rendered from {len(records)} runs", file=sys.stderr)
@@ -648,8 +648,8 @@ def render(path, root):
 
 def main(argv):
     args = parse_args(argv)
-    # SIGTERM ends a run as Ctrl-C does: through the same clean-up.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # SIGTERM, SIGHUP and SIGQUIT end a run as Ctrl-C does: the same clean-up.
+    runs.exit_on_ending_signals()
     try:
         return render(args.render, args.out) if args.render is not None else sweep(args)
     except KeyboardInterrupt:

@@ -186,3 +186,56 @@ def markdown(machine):
         ("date (UTC)", machine["date"]),
     ]
     return "| | |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
+
+
+TEXT_FIELDS = ("cpu_model", "kernel", "huge_pages", "compiler", "build", "compile_command",
+               "openmp_runtime", "python", "date")
+
+
+def _line(value):
+    """A string of a machine record as one line of a Markdown table cell."""
+    return "".join(" " if c < " " or c == "\x7f" else c for c in value).replace("|", "\\|")
+
+
+def checked(machine, warn=None):
+    """A machine record read back from a result set's machine.json, fit for
+    the tables, captions and index: every field of the expected type, each
+    string one line (a | escaped), a field of the wrong type replaced ("?",
+    None or empty) and named in one warning through warn(text).  Raises
+    ValueError when logical_cpus is not a count: the tables need it."""
+    if not isinstance(machine, dict):
+        raise ValueError("machine.json does not hold a JSON object")
+    cpus = machine.get("logical_cpus")
+    if type(cpus) is not int or cpus < 1:
+        raise ValueError(f"machine.json: logical_cpus {str(cpus)[:40]!r} is not a count")
+    out, bad = dict(machine), []
+    for key in TEXT_FIELDS:
+        if isinstance(out.get(key), str):
+            out[key] = _line(out[key])
+        else:
+            bad += [key] if key in out else []
+            out[key] = "?"
+    if isinstance(out.get("git_commit"), str):
+        out["git_commit"] = _line(out["git_commit"])
+    elif out.get("git_commit") is not None:
+        bad.append("git_commit")
+        out["git_commit"] = None
+    checks = {"memory_bytes": lambda v: type(v) is int and v >= 0,
+              "git_dirty": lambda v: isinstance(v, bool),
+              "openmp_version": lambda v: type(v) is int,
+              "topology": lambda v: isinstance(v, dict),
+              "omp_env": lambda v: isinstance(v, dict),
+              "python_rows": lambda v: isinstance(v, dict)}
+    for key, ok in checks.items():
+        if out.get(key) is not None and not ok(out[key]):
+            bad.append(key)
+            out[key] = None
+    for key in ("topology", "omp_env", "python_rows"):
+        out[key] = {_line(str(k)): _line(str(v)) if v is not None else None
+                    for k, v in (out.get(key) or {}).items()}
+    out["python_rows"] = out["python_rows"] or None
+    out["openmp_version"] = out.get("openmp_version") or "?"
+    out.setdefault("git_dirty", None)
+    if bad and warn:
+        warn(f"machine.json: {', '.join(bad)} of the wrong type, shown as unknown")
+    return out

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 
 from . import aggregate, analysis, cost, plots, runs, tables
-from .files import write_atomic
+from .files import AtomicText, write_atomic
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -384,7 +384,7 @@ def contrast_rows(rows, records):
 def plot_strong(outdir, strong, frame):
     """Each split's median time over psum_omp's at all CPUs, per mode."""
     labels = [r["label"] for r in next(iter(strong.values()))["rows"]]
-    with open(os.path.join(outdir, "mpi_strong.dat"), "w") as f:
+    with AtomicText(os.path.join(outdir, "mpi_strong.dat")) as f:
         f.write("# split " + " ".join(strong) + "\n")
         for i, label in enumerate(labels):
             cells = []
@@ -394,11 +394,13 @@ def plot_strong(outdir, strong, frame):
                              f"{r['vs_omp']:.6f}")
             unstable = any(x["unstable"] for d in strong.values() for x in d["rows"]
                            if x["label"] == label)
-            f.write(f"\"{label.replace('×', 'x')}\" {' '.join(cells)} {int(unstable)}\n")
+            f.write(f"{plots.dat_text(label.replace('×', 'x'))} {' '.join(cells)} "
+                    f"{int(unstable)}\n")
     ratios = [r["vs_omp"] for d in strong.values() for r in d["rows"] if r["vs_omp"]]
     top = max([1.25] + [x * 1.1 for x in ratios])
     lines = [f"'mpi_strong.dat' using {i + 2}:xtic(1) with linespoints pt 7 ps 1.3 lw 2 "
-             f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title '{mode}'"
+             f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
+             f"title {plots.gp_text(mode)}"
              for i, mode in enumerate(strong)]
     flag = len(strong) + 2
     lines += [f"'mpi_strong.dat' using 0:(${flag} == 1 ? ${i + 2} : NaN) {plots.UNSTABLE_STYLE} "
@@ -423,7 +425,7 @@ def plot_weak(outdir, weak, frame):
     top = 1
     for mode, data in weak.items():
         dat = f"mpi_weak_{mode}.dat"
-        with open(os.path.join(outdir, dat), "w") as f:
+        with AtomicText(os.path.join(outdir, dat)) as f:
             f.write("# ranks efficiency unstable (NaN: no efficiency, or one that means "
                     "nothing)\n")
             for r in data["rows"]:
@@ -432,7 +434,8 @@ def plot_weak(outdir, weak, frame):
                         f"{int(r['unstable'])}\n")
                 top = max(top, r["ranks"])
         lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 "
-                     f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' title '{mode}'")
+                     f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
+                     f"title {plots.gp_text(mode)}")
         if any(r["unstable"] for r in data["rows"]):
             lines.append(f"'{dat}' using 1:($3 == 1 ? $2 : NaN) {plots.UNSTABLE_STYLE} "
                          f"title '{plots.UNSTABLE_TITLE}'")

@@ -5,9 +5,53 @@ import os
 import subprocess
 
 from .args import short
+from .files import AtomicText, write_atomic
 
 TERMINALS = (("png", "pngcairo size 960,600 font 'sans,11'"),
              ("svg", "svg size 960,600 dynamic font 'sans,11'"))
+
+
+# Characters that gnuplot's enhanced text mode reads as markup: shown as
+# themselves behind a backslash.
+ENHANCED_MARKUP = "\\_^{}&~"
+
+
+def _shown(text):
+    """text as characters to show, never to run: one line (control
+    characters become spaces), valid UTF-8, enhanced-text markup escaped,
+    and a backquote (command substitution) or @ (macro substitution) made a
+    look-alike, though gnuplot 5.4 substitutes neither inside a quoted
+    string: a result set may come from another machine (bench/README.md)."""
+    text = str(text).encode("utf-8", "replace").decode("utf-8")
+    out = []
+    for c in text:
+        if c < " " or c == "\x7f":
+            c = " "
+        elif c == "`":
+            c = "\u2018"
+        elif c == "@":
+            c = "\uff20"
+        elif c in ENHANCED_MARKUP:
+            c = "\\" + c
+        out.append(c)
+    return "".join(out)
+
+
+def gp_text(text):
+    """Any text as a gnuplot string literal that shows it: single-quoted
+    (no escapes, command or macro substitution inside) and holding no
+    quote: gnuplot 5.4 reads a doubled quote wrongly at a string's start
+    (three quotes, a, a quote: the empty string), so a quote becomes a
+    look-alike.  Every string a result set holds (the machine's CPU model,
+    compiler, modes, row names) enters a gnuplot script only through this."""
+    return "'" + _shown(text).replace("'", "\u2019") + "'"
+
+
+def dat_text(text):
+    """Any text as a quoted field of a .dat file: one line, no double quote
+    (which would end the field; a look-alike instead), backslashes doubled
+    (gnuplot reads escapes in a data file's quoted field)."""
+    return '"' + _shown(text).replace('"', "\u201d").replace("\\", "\\\\") + '"'
 
 
 class GnuplotMissing(RuntimeError):
@@ -16,8 +60,8 @@ class GnuplotMissing(RuntimeError):
 
 class Frame(collections.namedtuple("Frame", "caption banner")):
     """What every plot of a set carries: the caption at its foot (machine,
-    date, commit; gnuplot-escaped) and the banner before its title ("" or
-    the smoke run's)."""
+    date, commit; plain text, which render() quotes) and the banner before
+    its title ("" or the smoke run's)."""
 
 
 # Marks in the .dat files and on the points: where the processes of a
@@ -29,27 +73,44 @@ UNSTABLE_TITLE = "unstable: its processes disagree"
 def render(outdir, name, script, frame, title):
     """Writes NAME.gp, a script that draws NAME.png and NAME.svg by itself
     (`gnuplot NAME.gp` in the set's folder), and runs it; title is gnuplot
-    text (escaped by the caller) after the frame's banner.  Returns the
-    image paths; raises GnuplotMissing (the script is still written) or
+    text (escaped by the caller) after the frame's banner.  The images are
+    drawn under temporary names and renamed: a full disk or an interrupt
+    never leaves a truncated image under the real name.  Returns the image
+    paths; raises GnuplotMissing (the script is still written) or
     RuntimeError."""
-    body = (f"set label 99 \"{frame.caption}\" at screen 0.01, screen 0.015 font 'sans,9'\n"
+    body = (f"set label 99 {gp_text(frame.caption)} at screen 0.01, screen 0.015 "
+            "font 'sans,9'\n"
             f"set title \"{frame.banner}{title}\"\n"
             "set bmargin 5\nset key top left box opaque\nset grid\n" + script)
     (png, png_term), (svg, svg_term) = TERMINALS
+    images = [f"{name}.{ext}" for ext, _ in TERMINALS]
+    # Where the images go: their names, unless the caller sets these first.
     text = (f"# Redraw with: gnuplot {name}.gp (in this folder)\n"
-            f"set terminal {png_term}\nset output '{name}.{png}'\n{body}\n"
-            f"set terminal {svg_term}\nset output '{name}.{svg}'\nreplot\nunset output\n")
-    with open(os.path.join(outdir, name + ".gp"), "w") as f:
-        f.write(text)
+            f"if (!exists('{png}_out')) {png}_out = '{images[0]}'\n"
+            f"if (!exists('{svg}_out')) {svg}_out = '{images[1]}'\n"
+            f"set terminal {png_term}\nset output {png}_out\n{body}\n"
+            f"set terminal {svg_term}\nset output {svg}_out\nreplot\nunset output\n")
+    write_atomic(os.path.join(outdir, name + ".gp"), text)
+    temps = [f".{image}.{os.getpid()}.tmp" for image in images]
+    outputs = "; ".join(f"{ext}_out = '{tmp}'" for (ext, _), tmp in zip(TERMINALS, temps))
     try:
-        p = subprocess.run(["gnuplot", name + ".gp"], cwd=outdir, capture_output=True,
-                           text=True)
-    except FileNotFoundError:
-        raise GnuplotMissing("gnuplot not found (Debian: gnuplot-nox; bench/run.sh installs "
-                             "it)") from None
-    if p.returncode != 0:
-        raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
-    return [os.path.join(outdir, f"{name}.{ext}") for ext, _ in TERMINALS]
+        try:
+            p = subprocess.run(["gnuplot", "-e", outputs, name + ".gp"], cwd=outdir,
+                               capture_output=True, text=True)
+        except FileNotFoundError:
+            raise GnuplotMissing("gnuplot not found (Debian: gnuplot-nox; bench/run.sh "
+                                 "installs it)") from None
+        if p.returncode != 0:
+            raise RuntimeError(f"gnuplot failed on {name}.gp: {p.stderr.strip()}")
+        for tmp, image in zip(temps, images):
+            os.replace(os.path.join(outdir, tmp), os.path.join(outdir, image))
+    finally:
+        for tmp in temps:
+            try:
+                os.unlink(os.path.join(outdir, tmp))
+            except OSError:
+                pass
+    return [os.path.join(outdir, image) for image in images]
 
 
 MODE_COLOURS = {"materialize": "#3b75af", "stream": "#519e3e"}
@@ -61,7 +122,7 @@ def _thread_data(outdir, mode, data):
     rate, 1 for an oversubscribed point, 1 for an unstable one."""
     dat = f"speedup_{mode}.dat"
     base = next(r for r in data["rows"] if r["threads"] == 1)["median_s"]
-    with open(os.path.join(outdir, dat), "w") as f:
+    with AtomicText(os.path.join(outdir, dat)) as f:
         f.write("# threads speedup speedup_of_max_time speedup_of_min_time rate "
                 "oversubscribed unstable\n")
         for r in data["rows"]:
@@ -102,15 +163,15 @@ def speedup(outdir, by_mode, cpus, frame):
         dat = _thread_data(outdir, mode, data)
         colour = MODE_COLOURS.get(mode, "black")
         lines.append(f"'{dat}' using 1:($6 == 0 ? $2 : NaN):3:4 with yerrorlines pt 7 ps 1.3 "
-                     f"lw 2 lc rgb '{colour}' title '{mode}, N = {short(data['n'])}'")
+                     f"lw 2 lc rgb '{colour}' title {gp_text(mode + ', N = ' + short(data['n']))}")
         lines.append(f"'{dat}' using 1:($6 == 1 ? $2 : NaN):3:4 with yerrorbars pt 6 ps 1.6 "
-                     f"lw 2 lc rgb '{colour}' title '{mode}, oversubscribed'")
+                     f"lw 2 lc rgb '{colour}' title {gp_text(mode + ', oversubscribed')}")
         lines += _unstable_lines(dat, 2, [data["rows"]])
         if data["fit_unfit"] is None:
             f_fit = data["fit"][0]
             fits.append(f"amdahl{i}(p) = 1 / ({f_fit:.6f} + (1 - {f_fit:.6f}) / p)")
             lines.append(f"amdahl{i}(x) with lines dt (6, 4) lw 1.5 lc rgb '{colour}' "
-                         f"title '{mode}: Amdahl fit, f = {f_fit:.3f}'")
+                         f"title {gp_text(f'{mode}: Amdahl fit, f = {f_fit:.3f}')}")
     lines = _title_once(lines)
     top, axis = _thread_axis(by_mode, cpus)
     bars = ("process median" if any(r["processes"] > 1 for d in by_mode.values()
@@ -137,7 +198,7 @@ def rates(outdir, by_mode, cpus, frame):
         unit = "GB/s, left axis" if mode == "materialize" else "G elements/s, right axis"
         lines.append(f"'{dat}' using 1:5 axes {axis} with linespoints pt 7 ps 1.3 lw 2 "
                      f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
-                     f"title '{mode}, N = {short(data['n'])} ({unit})'")
+                     f"title {gp_text(mode + ', N = ' + short(data['n']) + f' ({unit})')}")
         lines += [line.replace(" with points", f" axes {axis} with points")
                   for line in _unstable_lines(dat, 5, [data["rows"]])]
     lines = _title_once(lines)
@@ -172,13 +233,14 @@ def sizes(outdir, by_mode, frame):
     lines, arrows = [], []
     for i, (mode, data) in enumerate(by_mode.items()):
         dat = f"sizes_{mode}.dat"
-        with open(os.path.join(outdir, dat), "w") as f:
+        with AtomicText(os.path.join(outdir, dat)) as f:
             f.write("# n serial_median_s parallel_median_s unstable\n")
             for (n, s, p), unstable in zip(data["points"], data["unstable"]):
                 f.write(f"{n} {s:.9g} {p:.9g} {int(unstable)}\n")
-        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 title '{mode}, serial'")
+        lines.append(f"'{dat}' using 1:2 with linespoints pt 6 lw 2 "
+                     f"title {gp_text(mode + ', serial')}")
         lines.append(f"'{dat}' using 1:3 with linespoints pt 7 lw 2 title "
-                     f"'{mode}, parallel ({data['threads']} threads)'")
+                     f"{gp_text(mode + ', parallel (%s threads)' % data['threads'])}")
         if any(data["unstable"]):
             lines.append(f"'{dat}' using 1:($4 == 1 ? $3 : NaN) {UNSTABLE_STYLE} "
                          f"title '{UNSTABLE_TITLE}'")
@@ -186,7 +248,7 @@ def sizes(outdir, by_mode, frame):
         if n_cross is not None:
             arrows.append(f"set arrow from {n_cross:.6g}, graph 0 to {n_cross:.6g}, graph 1 "
                           f"nohead dt 2 lc rgb 'gray30'\n"
-                          f"set label \"{mode} crossover\\nN = {n_cross:.2g}\" at "
+                          f"set label {gp_text(mode + ' crossover')}.\"\\nN = {n_cross:.2g}\" at "
                           f"{n_cross:.6g}, graph {0.95 - 0.12 * i:.2f} offset 0.5,0 font 'sans,9'")
     lines = _title_once(lines)
     title = "psum\\\\_omp time against N: where threads start to pay"
@@ -216,11 +278,11 @@ def contrast(outdir, rows, frame):
     families = list(COLOURS)
     low = min(r["median_s"] / r["n"] * 1e9 for r in measured) / 3
     high = max(r["median_s"] / r["n"] * 1e9 for r in measured) * 5  # room for the values
-    with open(os.path.join(outdir, dat), "w") as f:
+    with AtomicText(os.path.join(outdir, dat)) as f:
         f.write("# label ns_per_element family_index\n")
         for r in reversed(measured):
-            label = f"{r['name']} (N = {short(r['n'])})".replace("_", "\\\\_")
-            f.write(f"\"{label}\" {r['median_s'] / r['n'] * 1e9:.6g} "
+            label = dat_text(f"{r['name']} (N = {short(r['n'])})")
+            f.write(f"{label} {r['median_s'] / r['n'] * 1e9:.6g} "
                     f"{families.index(r['family']) + 1}\n")
     styles = "\n".join(f"set linetype {i + 1} lc rgb '{c}'" for i, c in enumerate(COLOURS.values()))
     keys = ", \\\n     ".join(f"NaN with boxes lt {i + 1} title '{fam}'"

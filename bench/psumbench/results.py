@@ -1,15 +1,13 @@
 """The layout of result sets: results/<machine>/<run id>/, and the index
 results/README.md that lists them and shows the latest one inline."""
 import datetime
-import glob
-import json
 import os
 import re
 import sys
 
 from . import aggregate, runs, tables
 from . import machine as machine_record
-from .files import write_atomic
+from .files import one_line, read_json, write_atomic
 
 
 def new_run_dir(root, machine_slug, quick):
@@ -27,17 +25,44 @@ def new_run_dir(root, machine_slug, quick):
     raise RuntimeError(f"cannot create a new result folder under {base}")
 
 
+def check_meta(meta, warn=None):
+    """A set's run.json read back, fit for the tables and the index: n a
+    count (ValueError otherwise: no set without it), every other field the
+    tables read of its type, or dropped (today's default then) and named
+    in one warning through warn(text); strings made one line."""
+    if not isinstance(meta, dict):
+        raise ValueError("not a result set's run.json")
+    if type(meta.get("n")) is not int or meta["n"] < 1:
+        raise ValueError("not a result set's run.json (no N)")
+    out, bad = dict(meta), []
+    checks = {"quick": lambda v: isinstance(v, bool), "complete": lambda v: isinstance(v, bool),
+              "order_seed": lambda v: type(v) is int,
+              "sweeps": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+              "unstable_max_over_min": lambda v: type(v) in (int, float) and 1 <= v < 100,
+              "watch_slow_fraction": lambda v: type(v) in (int, float) and 0 < v <= 1,
+              "git_commit": lambda v: isinstance(v, str),
+              "processes": lambda v: type(v) is int and v >= 1}
+    for key in ("gpu_skipped", "mpi_skipped", "watch_skipped"):
+        checks[key] = lambda v: isinstance(v, str)
+    for key, ok in checks.items():
+        if out.get(key) is not None and not ok(out[key]):
+            bad.append(key)
+            del out[key]
+        elif isinstance(out.get(key), str):
+            out[key] = one_line(out[key], 400)
+    if bad and warn:
+        warn(f"run.json: {', '.join(bad)} of the wrong type, left out")
+    return out
+
+
 def _read_meta(path):
     """A set's run.json, or None with a warning when it is damaged: one
     broken set never stops the index of the others."""
     try:
-        with open(path) as f:
-            meta = json.load(f)
-        if not isinstance(meta, dict) or not isinstance(meta.get("n"), int):
-            raise ValueError("not a result set's run.json")
-        return meta
+        return check_meta(read_json(path))
     except (OSError, ValueError) as e:
-        print(f"sweep.py: warning: {path}: skipped, damaged ({e})", file=sys.stderr)
+        print(f"sweep.py: warning: {one_line(path)}: skipped, damaged ({one_line(e)})",
+              file=sys.stderr)
         return None
 
 
@@ -55,12 +80,20 @@ def _runs(root):
     return found
 
 
-def _json(path):
+def _machine(path):
+    """A set's machine.json, checked (machine.checked); {} with a warning
+    when it is damaged."""
     try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+        return machine_record.checked(read_json(path), _warn)
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as e:
+        _warn(f"{one_line(path)}: machine unknown, damaged ({one_line(e)})")
+        return {}
+
+
+def _warn(text):
+    print(f"sweep.py: warning: {text}", file=sys.stderr)
 
 
 def headline(setdir):
@@ -72,7 +105,11 @@ def headline(setdir):
     path = os.path.join(setdir, "runs.jsonl")
     if not os.path.isfile(path):
         return ("–", "–", "–")
-    records = runs.read_records(path, lambda text: None, convert=runs.check_record)
+    damaged = []
+    records = runs.read_records(path, damaged.append, convert=runs.check_record)
+    if damaged:
+        _warn(f"{one_line(setdir)}: {len(damaged)} damaged runs.jsonl line(s) left out of the "
+              f"headline figures (the first: {damaged[0]})")
     threads = [r["doc"] for r in aggregate.aggregate([r for r in records
                                                       if r["sweep"] == "threads"])]
     best = tables.at_all_cpus(threads, threads[0]["machine"]["logical_cpus"]) if threads else {}
@@ -95,7 +132,13 @@ def limits_tables(folder):
     """The limits-*.md tables in folder, newest first by the date and time
     in their names: "limits-<date>.md" (no time) after that date's
     "limits-<date>-<HHMM>.md"."""
-    return sorted(glob.glob(os.path.join(folder, "limits-*.md")),
+    # listdir, not glob: a folder name with glob characters ([, *, ?) in
+    # --out would match nothing.
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith("limits-") and n.endswith(".md")]
+    except OSError:
+        names = []
+    return sorted((os.path.join(folder, n) for n in names),
                   key=lambda p: os.path.basename(p)[:-len(".md")], reverse=True)
 
 
@@ -116,8 +159,7 @@ def write_index(root):
                       key=lambda m: max(r for mm, r, _ in found if mm == m), reverse=True)
     for machine in machines:
         sets = sorted(((r, meta) for m, r, meta in found if m == machine), reverse=True)
-        info = _json(os.path.join(root, machine, sets[0][0], "machine.json"))
-        info = info if isinstance(info, dict) else {}
+        info = _machine(os.path.join(root, machine, sets[0][0], "machine.json"))
         lines += [f"## {machine}", "",
                   f"{info.get('cpu_model', '?')}, {info.get('logical_cpus', '?')} logical CPUs, "
                   f"{(info.get('memory_bytes') or 0) / 2**30:.0f} GiB; "
@@ -131,9 +173,9 @@ def write_index(root):
         for run, meta in sets:
             try:
                 mat, stream, pool = headline(os.path.join(root, machine, run))
-            except (OSError, ValueError, KeyError, TypeError) as e:
-                print(f"sweep.py: warning: {machine}/{run}: no headline figures ({e})",
-                      file=sys.stderr)
+            except (OSError, ValueError, LookupError, TypeError, ArithmeticError) as e:
+                print(f"sweep.py: warning: {machine}/{run}: no headline figures "
+                      f"({one_line(e)})", file=sys.stderr)
                 mat = stream = pool = "–"
             lines.append(f"| [{run}]({machine}/{run}/summary.md) | "
                          f"{'yes' if meta.get('complete') else 'no (running or interrupted)'} | "
@@ -151,10 +193,11 @@ def write_index(root):
         # The newest by date (folders are named by their UTC start), whatever the machine.
         machine, run, _ = max(full, key=lambda r: r[1])
         rel = f"{machine}/{run}"
-        with open(os.path.join(root, rel, "summary.md")) as f:
+        with open(os.path.join(root, rel, "summary.md"), encoding="utf-8",
+                  errors="replace") as f:
             summary = f.read()
         # The summary's links are relative to its own folder.
         summary = re.sub(r"\]\((?![a-z]+:|/|#)([^)]+)\)", lambda m: f"]({rel}/{m[1]})", summary)
-        lines += [f"## Latest: {rel}", "", summary.split("\n", 1)[1]]
+        lines += [f"## Latest: {rel}", "", summary.partition("\n")[2]]
     # Written aside, then renamed: a reader never sees a half-written index.
     write_atomic(os.path.join(root, "README.md"), "\n".join(lines) + "\n")

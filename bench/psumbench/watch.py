@@ -15,6 +15,7 @@ import os
 import statistics
 
 from . import plots, runs
+from .files import AtomicText
 
 SWEEP = KIND = "watch"
 N = 1 << 23     # int64 read per round: 64 MiB, past the last-level cache
@@ -161,7 +162,7 @@ def plot(outdir, records, fraction, frame):
     pts = points(records)
     if not pts:
         return None
-    with open(os.path.join(outdir, "watch.dat"), "w") as f:
+    with AtomicText(os.path.join(outdir, "watch.dat")) as f:
         f.write("# minutes read_gb_s gen_gelem_s\n")
         for t, read, gen, _ in pts:
             f.write(f"{t / 60:.4f} {read:.6g} {gen:.6g}\n")

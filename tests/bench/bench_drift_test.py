@@ -108,7 +108,9 @@ def record(parallel, serial=None, process=None, threads=2, mode="materialize", n
     doc = {"n": 10**6, "mode": mode, "threads": threads, "threads_requested": threads,
            "schedule": "dynamic", "chunks": 100, "noisy": noisy, "verified": True,
            "serial": phase(serial) if serial else None, "parallel": phase(parallel),
-           "peak_rss_bytes": 100 + (process or 0)}
+           "peak_rss_bytes": 100 + (process or 0), "schema_version": 1,
+           "sum": str(10**6 * (10**6 - 1) // 2), "expected": str(10**6 * (10**6 - 1) // 2),
+           "materialize_s": 1e-3, "machine": {"logical_cpus": 2}}
     r = {"sweep": sweep_name, "kind": "psum", "spec": spec, "doc": doc}
     if started is not None:
         r.update(started_s=started, ended_s=started + 1)

@@ -147,9 +147,11 @@ class Limits(unittest.TestCase):
                 self.assertEqual(p.stdout, "")
         self.assertEqual(os.listdir(folder), [])
 
-    def test_ctrl_c_and_sigterm_end_the_childs_group(self):
+    def test_ctrl_c_sigterm_sighup_and_sigquit_end_the_childs_group(self):
         for sig, rc, last in ((signal.SIGINT, 130, "limits.py: interrupted"),
-                              (signal.SIGTERM, 143, "limits.py: stopped by SIGTERM")):
+                              (signal.SIGTERM, 143, "limits.py: stopped by SIGTERM"),
+                              (signal.SIGHUP, 129, "limits.py: stopped by SIGHUP"),
+                              (signal.SIGQUIT, 131, "limits.py: stopped by SIGQUIT")):
             with self.subTest(signal=sig.name):
                 self.end_a_hanging_run(sig, rc, last)
 

@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """bench/pysum.py's pure parts: the int64-safe blocks that keep the numpy
-and numba rows exact past 2^63, the chunk bounds, the sizes tried."""
+and numba rows exact past 2^63, the chunk bounds, the sizes tried; and
+that SIGHUP, SIGTERM or SIGQUIT to pysum.py alone ends its pool's workers."""
 import os
+import signal
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
@@ -61,6 +65,52 @@ class Sizes(unittest.TestCase):
     def test_nice_sizes(self):
         self.assertEqual(pysum.nice_sizes(10**4, 10**5), [10**4, 2 * 10**4, 5 * 10**4, 10**5])
         self.assertEqual(pysum.nice_sizes(300, 3000), [500, 1000, 2000])
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
+class Signals(unittest.TestCase):
+    def test_a_signal_to_pysum_alone_ends_its_workers(self):
+        # pysum.py run by hand: the terminal closing sends SIGHUP to it, not
+        # to its workers, which would run on with parent 1 (issue 19).
+        for sig in (signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT):
+            with self.subTest(signal=sig.name):
+                p = subprocess.Popen([sys.executable, pysum.__file__, "processes", "--n", "4e8",
+                                      "--workers", "2", "--chunks", "400", "--repeat", "1"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                workers, deadline = [], time.monotonic() + 30
+                while len(workers) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    workers = children(p.pid)
+                try:
+                    self.assertGreaterEqual(len(workers), 2, "no pool was seen")
+                    p.send_signal(sig)
+                    self.assertEqual(p.wait(timeout=30), 128 + sig)
+                    deadline = time.monotonic() + 5
+                    while any(alive(w) for w in workers) and time.monotonic() < deadline:
+                        time.sleep(0.05)
+                    self.assertEqual([w for w in workers if alive(w)], [], "workers survived")
+                finally:
+                    for pid in [p.pid] + workers:
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except ProcessLookupError:
+                            pass
+                    p.wait()
 
 
 if __name__ == "__main__":

@@ -417,7 +417,7 @@ class BadArguments(unittest.TestCase):
 
 class Interrupt(unittest.TestCase):
     """Each kind of row, interrupted while it runs: exit 130 (143 for
-    SIGTERM), a valid partial set, and no process of the sweep left."""
+    SIGTERM, 129 for SIGHUP), a valid partial set, and no process of the sweep left."""
 
     def interrupt(self, args, row_pattern, sig=signal.SIGINT, want=130, check=None):
         tag = uuid.uuid4().hex
@@ -460,6 +460,13 @@ class Interrupt(unittest.TestCase):
         self.interrupt(["--sweeps", "sizes", "-n", "1e5", "--repeat", "1",
                         "--stream-max", "1e12"], r"stream, N=1e12,",
                        check=partial_csv_is_valid)
+
+    def test_psum_row_by_sighup(self):
+        # The terminal closed: the sweep's long psum_omp, in its own session,
+        # must not outlive it with parent 1.
+        self.interrupt(["--sweeps", "sizes", "-n", "1e5", "--repeat", "1",
+                        "--stream-max", "1e12"], r"stream, N=1e12,", sig=signal.SIGHUP,
+                       want=129)
 
     def test_process_pool_row(self):
         self.interrupt(["--sweeps", "python", "--python-rows", "processes",
