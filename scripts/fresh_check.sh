@@ -210,7 +210,7 @@ echo "$me: base system ready in $(( $(date +%s) - started )) s" >&2
 # commands (the tests send SIGINT and expect it to be heard).
 results=()
 run_leg() {
-    local name=$1 cmd=$2 log="$log_dir/$1.log" t0 rc=0
+    local cmd=$2 log="$log_dir/$1.log" t0 rc=0
     echo "$me: running $cmd (output: $log)" >&2
     t0=$(date +%s)
     chroot "$root" /usr/bin/env -i --default-signal=INT,QUIT HOME=/root TERM=dumb \
