@@ -462,8 +462,11 @@ def calibrate(impl, budget, max_n, fits):
         share = CALIBRATION_SHARE if model is None or grown(points, model) else FLAT_SHARE
         if len(points) >= cost.MIN_POINTS and spent + model.predict(n) > share * budget:
             break
+        # Every size twice, within the hard cap: one slow timing (a pool's
+        # workers forked while the machine was busy) kept alone would
+        # stop the calibration and choose N from its fit.
         samples = [whole(run_checked(impl, n))]
-        if spent + 2 * samples[0] <= CALIBRATION_SHARE * budget:
+        if spent + 2 * samples[0] <= FLAT_SHARE * budget:
             samples.append(whole(run_checked(impl, n)))
         spent += sum(samples)
         points.append({"n": n, "seconds": min(samples), "samples_s": samples})
