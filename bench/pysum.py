@@ -485,10 +485,15 @@ def choose_n(impl, budget, max_n, repeat, fits):
     candidates = [m for m in sorted(set(nice_sizes(smallest, max_n) + [max_n])) if fits(m)]
     # A pool's start-up, timed apart beside each repetition, costs a again.
     overhead = model.fixed_s if hasattr(impl, "startup_once") else 0.0
-    left = max(budget - spent, 0.0)
+    # A size that ran far past its prediction (the VM's first touch of
+    # 8 GB) cannot leave the repetitions nothing: they keep half the budget.
+    left = max(budget - spent, (1 - FLAT_SHARE) * budget)
     choice = cost.choose(model, candidates or [smallest], repeat, left, overhead)
     n = choice.n
     how = cost.describe_fit(model, points)
+    if spent > FLAT_SHARE * budget:
+        how += (f"; the calibration took {spent:.2g} s, past its share of the {budget:g} s "
+                f"budget, so the repetitions were given {left:.2g} s")
     if not choice.fits_budget:
         note = (f"N = {n:,}, the smallest size: its {repeat} repetitions take longer than "
                 f"the {left:.2g} s that {spent:.2g} s of calibration left of the {budget:g} s "

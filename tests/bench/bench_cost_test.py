@@ -143,6 +143,22 @@ class Choose(unittest.TestCase):
         for p in twice:
             self.assertAlmostEqual(p["seconds"], 1e-8 * p["n"])
 
+    def test_a_size_far_past_its_prediction_leaves_the_repetitions_half(self):
+        # numpy's arange at 10^9 on the VM: 18 s where its fit said 2 s
+        # (the first touch of 8 GB), and the row fell back to N = 1,000.
+        class FirstTouch(FakeRow):
+            def run_once(self, n):
+                total, parts = super().run_once(n)
+                return total, {"seconds": parts["seconds"] * (10 if n >= 10**9 else 1)}
+
+        row = FirstTouch(0.0, 2e-9)
+        n, note, fields = self.choose(row)
+        self.assertGreater(fields["calibration_s"], self.BUDGET)
+        self.assertIn("the repetitions were given", note)
+        self.assertTrue(fields["fits_budget"])
+        self.assertGreaterEqual(n, 10**8)
+        self.assertLessEqual(self.REPEAT * 2e-9 * n, self.BUDGET / 2)
+
     def test_one_slow_timing_does_not_choose_n(self):
         # The 2-vCPU VM under load: one timing of 10^5 took 0.85 s where the
         # pool needs 0.03 s.  Timed twice, the size keeps 0.03 s and the row
