@@ -7,6 +7,7 @@ import json
 import math
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -230,6 +231,7 @@ class ArticleGroup:
 
     def __init__(self):
         self.members, self.n, self.sizes, self.calibrations = [], None, {}, {}
+        self.docs = None
 
     def settle(self, python, script, env):
         """Asks each member which N its fit of a + b·N lets fit its budget
@@ -241,6 +243,20 @@ class ArticleGroup:
                 self.sizes[job.row] = doc["n"]
                 self.calibrations[job.row] = doc
         self.n = min(self.sizes.values()) if self.sizes else None
+
+    def measure(self, python, script, env):
+        """The members' repetitions at the shared N, in rounds of one
+        repetition each: the article's speedup divides one row's time by
+        another's, and on a machine that drifts over minutes rows timed one
+        after the other disagreed by 29 % between two sets."""
+        repeat = max(job.repeat for job in self.members)
+        samples = {job.row: [] for job in self.members}
+        for _ in range(repeat):
+            for job in self.members:
+                once = PythonJob(job.row, job.impl, self.n, 1, workers=job.workers,
+                                 chunks=job.chunks)
+                samples[job.row].append(once.call(python, script, env))
+        self.docs = {row: merged(docs) for row, docs in samples.items()}
 
     def fit_fields(self, job):
         """The member's calibration at the shared N, for its document: its
@@ -263,6 +279,8 @@ class ArticleGroup:
                      f"row's own {cal['n']:,})")
         elif share >= cost.FIXED_SHARE_LIMIT:
             note += "; " + cost.share_text(model, self.n, job.repeat, job.budget, job.max_n)
+        note += ("; its repetitions alternate with the other article rows', one of each "
+                 "per round")
         fields = {k: cal[k] for k in self.FIT_KEYS}
         fields.update(chosen_n=cal["n"], fit_fixed_share=share, fit_flat=cal["fit_flat"],
                       fixed_share_ok=share < cost.FIXED_SHARE_LIMIT, n_note=note)
@@ -330,12 +348,27 @@ class PythonJob:
             self.group.settle(python, script, env)
         if self.group.n is None:
             return self.call(python, script, env, ["--calibrate-only"])
-        fixed = PythonJob(self.row, self.impl, self.group.n, self.repeat,
-                          workers=self.workers, chunks=self.chunks)
-        doc = fixed.call(python, script, env)
+        if self.group.docs is None:
+            self.group.measure(python, script, env)
+        doc = dict(self.group.docs[self.row])
         if doc.get("available") and self.row in self.group.calibrations:
             doc.update(self.group.fit_fields(self))
         return doc
+
+
+def merged(docs):
+    """One pysum.py document from several runs of the same row at the same
+    N: their samples in order, medians and minima over all of them."""
+    doc = dict(docs[0])
+    if not doc.get("available"):
+        return doc
+    doc["repeat"] = len(docs)
+    for key in [k for k in doc if k.endswith("samples_s")]:
+        doc[key] = [x for d in docs for x in d[key]]
+        prefix = key[:-len("samples_s")]
+        doc[prefix + "median_s"] = statistics.median(doc[key])
+        doc[prefix + "min_s"] = min(doc[key])
+    return doc
 
 
 def python_rows(row, doc):

@@ -285,6 +285,9 @@ ARTICLE_ROWS = {"list": (0.0, 2.6e-8, False), "processes": (0.55, 1.0e-8, True),
                 "processes_cpus": (0.05, 1.0e-8, True)}
 
 
+MEASURED = []  # the rows fake_call measured at a fixed N, in order
+
+
 def fake_call(job, python, script, env, extra=(), timeout=None):
     """PythonJob.call without a process: --calibrate-only runs pysum's
     choice of N over the row's fake; a measured run reports its N."""
@@ -296,13 +299,14 @@ def fake_call(job, python, script, env, extra=(), timeout=None):
         return dict(doc, n=n, n_note=note, **fields)
     n = job.max_n  # a fixed-N job: PythonJob puts the N in max_n
     t = a + b * n
-    doc.update(n=n, n_note="", calibration=[], samples_s=[t] * 3, median_s=t, min_s=t,
+    MEASURED.append(job.row)
+    doc.update(n=n, n_note="", calibration=[], samples_s=[t] * job.repeat, median_s=t, min_s=t,
                timed="whole", sum=str(n * (n - 1) // 2), expected=str(n * (n - 1) // 2),
                verified=True)
     if job.row == "list":
         doc.update(build_median_s=t / 2, whole_median_s=t, whole_min_s=t)
     if pool:
-        doc.update(startup_samples_s=[a] * 3, startup_median_s=a, startup_min_s=a)
+        doc.update(startup_samples_s=[a] * job.repeat, startup_median_s=a, startup_min_s=a)
     return doc
 
 
@@ -310,6 +314,7 @@ class ArticleGroup(unittest.TestCase):
     def setUp(self):
         self.real_call = runs.PythonJob.call
         runs.PythonJob.call = fake_call
+        MEASURED.clear()
 
     def tearDown(self):
         runs.PythonJob.call = self.real_call
@@ -332,6 +337,14 @@ class ArticleGroup(unittest.TestCase):
             self.assertIn(f"N = {group.n:,} shared by the article's rows", d["n_note"])
             self.assertGreaterEqual(len(d["calibration"]), cost.MIN_POINTS)
             self.assertEqual(d["fixed_share_ok"], d["fit_fixed_share"] < 0.10, row)
+
+    def test_repetitions_alternate_across_the_rows(self):
+        _, docs = self.run_group()
+        self.assertEqual(MEASURED, list(ARTICLE_ROWS) * 3)
+        for row, d in docs.items():
+            self.assertEqual(len(d["samples_s"]), 3, row)
+            self.assertIn("alternate with the other article rows'", d["n_note"])
+        self.assertEqual(len(docs["processes"]["startup_samples_s"]), 3)
 
     def test_fixed_share_said_at_the_shared_n(self):
         _, docs = self.run_group()
