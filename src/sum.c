@@ -188,6 +188,15 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
     return total;
 }
 
+#ifdef PSUM_CHUNK_PROBE
+/*
+ * A test build names a function that is told each chunk as it starts, on
+ * the thread that runs it: tests/unit/test_schedule.c tells the schedules
+ * apart by who ran what, since their sums are all the same.
+ */
+void PSUM_CHUNK_PROBE(uint64_t k);
+#endif
+
 /*
  * Once cancelled, each remaining chunk costs only this test: with 10^9
  * one-element chunks even the bounds' divisions would add up to seconds.
@@ -197,6 +206,9 @@ static psum_u128 chunk_sum(const psum_source *src, uint64_t lo, uint64_t hi,
 {
     if (src->cancel != NULL && *src->cancel)
         return 0;
+#ifdef PSUM_CHUNK_PROBE
+    PSUM_CHUNK_PROBE(k);
+#endif
     uint64_t a, b;
     psum_chunk_bounds(hi - lo, chunks, k, &a, &b);
     return psum_sum_range(src, lo + a, lo + b);
