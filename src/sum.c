@@ -9,15 +9,13 @@
  * 64-bit lanes per vector: one register's worth, so the stream loop's ten
  * vectors (four of values, four accumulators, the step, the limit) stay in
  * registers: 8 with AVX-512 (a zmm), 4 with AVX2 (a ymm), 2 elsewhere (an
- * SSE2 xmm, an Arm NEON register).  Eight lanes on every target spilled
- * without AVX-512: gcc's loop for AVX2, plain x86-64 and aarch64 stored and
- * reloaded its vectors on the stack in every round; now none does (checked
- * in the assembly with gcc 12).
+ * SSE2 xmm, an Arm NEON register).  More lanes than a register holds make
+ * gcc store and reload the vectors on the stack in every round.
  *
  * An AVX-512 build also has the four-lane kernel, and psum_stream_choose
  * times both on the run's threads: which is faster depends on the core
- * (on an AMD EPYC VM four lanes were 11 % faster when the core was quiet;
- * Intel's cores add two 512-bit vectors per cycle but three 256-bit ones).
+ * (Intel's cores add two 512-bit vectors per cycle but three 256-bit ones;
+ * AMD's split 512-bit work in two).
  * BARRIER_REG: see sum_stream.inc.
  */
 #if defined(__AVX512F__)
