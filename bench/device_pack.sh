@@ -20,8 +20,9 @@ pack=${1:-.device}
 case "$pack" in
     /*|..*|*/..*) echo "device_pack.sh: PACK '$pack' must be a folder inside the checkout" >&2; exit 2 ;;
 esac
-# shellcheck disable=SC2086 # package lists, split on purpose
-ensure_packages $PSUM_BUILD_PACKAGES $PSUM_OFFLOAD_PACKAGES
+# shellcheck disable=SC2046 # a package list, split on purpose
+ensure_packages $(psum_packages build offload) ||
+    { echo "device_pack.sh: needs root on Debian, or: $(psum_packages build offload)" >&2; exit 1; }
 
 rm -rf "$pack"
 mkdir -p "$pack/lib"

@@ -9,8 +9,7 @@ PSUM_JOB_STARTED=$(date +%s.%N)
 export PSUM_JOB_STARTED
 . scripts/bootstrap.sh
 
-# shellcheck disable=SC2086 # a package list, split on purpose
-ensure_packages $PSUM_BENCH_PACKAGES
+ensure_route bench
 ensure_build build
 
 exec python3 bench/sweep.py "$@"

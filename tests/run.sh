@@ -30,8 +30,7 @@ for c in "${configs[@]}"; do
     esac
 done
 
-# shellcheck disable=SC2086 # a package list, split on purpose
-ensure_packages $PSUM_TEST_PACKAGES
+ensure_route test
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
