@@ -5,7 +5,8 @@
 # so MPI sees K machines.  Needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN).
 #
 #   hosts.sh up DIR K [NETEM...]   make K hosts; DIR (new or empty) holds their state:
-#                                  DIR/hosts (address name), DIR/agent (Open MPI's rsh agent);
+#                                  DIR/hosts (address name), DIR/subnet (10.213.0.0/24),
+#                                  DIR/agent (Open MPI's rsh agent);
 #                                  NETEM is tc netem's (delay 1ms rate 1gbit loss 1%), on
 #                                  every host's egress
 #   hosts.sh down DIR              remove every namespace, link, mount and process of DIR's bed
@@ -17,6 +18,7 @@
 #                                       environment (PATH, HOME; PSUM_TEST_TAG kept for the tests)
 #   hosts.sh netem DIR HOST NETEM...    replace HOST's netem settings (NETEM "none" removes them)
 #   hosts.sh link DIR HOST up|down      HOST's cable at the bridge plugged or pulled
+#   hosts.sh pids DIR HOST              the processes running on HOST, one a line
 #
 # HOST is an address or a name from DIR/hosts.  Nothing is written outside
 # DIR, /run/netns and the links: no /etc/hosts entry, no address outside
@@ -115,6 +117,7 @@ up() {
     done
     trap - ERR INT TERM HUP
     awk '{print $1, $2}' "$dir/hosts.all" >"$dir/hosts"
+    echo "$SUBNET.0/24" >"$dir/subnet"
     printf '#!/bin/sh\nexec %q agent %q "$@"\n' "$(realpath "$0")" "$(realpath "$dir")" \
         >"$dir/agent"
     chmod +x "$dir/agent"
@@ -140,8 +143,21 @@ agent() {
     enter "$dir" "$host" env -i "${keep[@]}" sh -c "$*"
 }
 
+# with's bed and command, global: its EXIT trap runs after with returns.
+with_dir=
+with_child=
+
+# COMMAND first (it may be outside the bed), then everything in the bed.
+with_end() {
+    if [ -n "$with_child" ]; then
+        kill -TERM "$with_child" 2>/dev/null || true
+        wait "$with_child" 2>/dev/null || true
+    fi
+    [ -z "$with_dir" ] || down "$with_dir"
+}
+
 with() {
-    local k=$1 dir rc=0 child
+    local k=$1 rc=0
     shift
     local netem=()
     while [ "$#" -gt 0 ] && [ "$1" != -- ]; do
@@ -150,19 +166,20 @@ with() {
     done
     [ "$#" -gt 1 ] || usage "with: expected -- COMMAND"
     shift
-    dir=$(mktemp -d /tmp/psum-hosts.XXXXXX)
-    trap 'down "$dir"' EXIT
+    trap with_end EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM
     trap 'exit 129' HUP
-    up "$dir" "$k" "${netem[@]}"
+    with_dir=$(mktemp -d /tmp/psum-hosts.XXXXXX)
+    up "$with_dir" "$k" "${netem[@]}"
     trap 'exit 130' INT
     trap 'exit 143' TERM
     trap 'exit 129' HUP
-    PSUM_HOSTS_DIR=$dir "$@" &
-    child=$!
-    # A signal ends the wait; the EXIT trap then kills what ran in the bed.
-    wait "$child" || rc=$?
+    PSUM_HOSTS_DIR=$with_dir "$@" &
+    with_child=$!
+    # A signal ends the wait at once; with_end then ends the command.
+    wait "$with_child" || rc=$?
+    with_child=
     return "$rc"
 }
 
@@ -189,6 +206,11 @@ case $cmd in
         case $3 in up | down) ;; *) usage "invalid value '$3' for link: expected up or down" ;; esac
         cable=$(host_line "$1" "$2" | awk '{print $4}')
         ip link set "$cable" "$3"
+        ;;
+    pids)
+        [ "$#" -eq 2 ] || usage "pids: expected DIR HOST"
+        ns=$(host_line "$1" "$2" | awk '{print $3}')
+        ip netns pids "$ns"
         ;;
     *) usage "unknown command '$cmd'" ;;
 esac
