@@ -6,7 +6,8 @@
 #
 #   hosts.sh up DIR K [NETEM...]   make K hosts; DIR (new or empty) holds their state:
 #                                  DIR/hosts (address name), DIR/subnet (10.213.0.0/24),
-#                                  DIR/agent (Open MPI's rsh agent);
+#                                  DIR/hostfile (address slots=CPUs), DIR/agent (Open MPI's
+#                                  rsh agent);
 #                                  NETEM is tc netem's (delay 1ms rate 1gbit loss 1%), on
 #                                  every host's egress
 #   hosts.sh down DIR              remove every namespace, link, mount and process of DIR's bed
@@ -118,6 +119,7 @@ up() {
     trap - ERR INT TERM HUP
     awk '{print $1, $2}' "$dir/hosts.all" >"$dir/hosts"
     echo "$SUBNET.0/24" >"$dir/subnet"
+    awk -v cpus="$(nproc)" '{print $1, "slots=" cpus}' "$dir/hosts.all" >"$dir/hostfile"
     printf '#!/bin/sh\nexec %q agent %q "$@"\n' "$(realpath "$0")" "$(realpath "$dir")" \
         >"$dir/agent"
     chmod +x "$dir/agent"
