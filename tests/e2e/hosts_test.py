@@ -66,13 +66,16 @@ def hosts(*args, **kw):
     return subprocess.run([HOSTS_SH, *args], capture_output=True, text=True, **kw)
 
 
-def bed_names():
-    """The namespaces and links on this machine whose names hosts.sh gives."""
+def bed_names(bed_id=""):
+    """The namespaces and links on this machine named by hosts.sh (psum-ID-hI,
+    psbID, psvIDhI), of the bed bed_id only if given: other beds may come and
+    go meanwhile."""
     ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     links = subprocess.run(["ip", "-o", "link"], capture_output=True, text=True).stdout
-    return ({l.split()[0] for l in ns.splitlines() if l.startswith("psum-")} |
-            {l.split(":")[1].strip().split("@")[0] for l in links.splitlines()
-             if l.split(":")[1].strip().startswith(("psb", "psv"))})
+    names = ({l.split()[0] for l in ns.splitlines() if l.startswith(f"psum-{bed_id}")} |
+             {l.split(":")[1].strip().split("@")[0] for l in links.splitlines()
+              if l.split(":")[1].strip().startswith((f"psb{bed_id}", f"psv{bed_id}"))})
+    return {n for n in names if bed_id in n}
 
 
 class Bed:
@@ -85,10 +88,11 @@ class Bed:
             raise RuntimeError(f"hosts.sh up failed: {p.stderr.strip()}")
         with open(os.path.join(self.dir, "hosts")) as f:
             self.addrs = [line.split()[0] for line in f]
+        with open(os.path.join(self.dir, "id")) as f:
+            self.id = f.read().strip()
         with open(os.path.join(self.dir, "subnet")) as f:
             self.subnet = f.read().strip()
-        self.tmp = os.path.join(root, "ompi")  # Open MPI's session directories
-        os.mkdir(self.tmp)
+        self.tmp = root
 
     def hostfile(self, nodes, slots):
         path = os.path.join(self.tmp, f"hostfile-{nodes}-{slots}")
@@ -106,8 +110,7 @@ class Bed:
                 # A lost host is noticed in seconds, not Open MPI's 5 minutes.
                 "--mca", "oob_tcp_keepalive_time", "1",
                 "--mca", "oob_tcp_keepalive_intvl", "1",
-                "--mca", "oob_tcp_keepalive_probes", "3",
-                "--mca", "orte_tmpdir_base", self.tmp]
+                "--mca", "oob_tcp_keepalive_probes", "3"]
 
     def pids_on(self, host, name="psum_mpi"):
         out = hosts("pids", self.dir, host).stdout.split()
@@ -260,22 +263,21 @@ def mismatched(bed):
 
 def teardown():
     """The bed leaves nothing after a signal or a failed start."""
-    before = bed_names()
     tag = f"hosts-with-{os.getpid()}"
     for sig in (signal.SIGTERM, signal.SIGINT):
-        p = subprocess.Popen([HOSTS_SH, "with", "2", "--", "sleep", "60"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        # The command names its bed's id, then waits to be ended.
+        p = subprocess.Popen([HOSTS_SH, "with", "2", "--", "sh", "-c",
+                              'cat "$PSUM_HOSTS_DIR/id"; exec sleep 60'],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True, env=dict(os.environ, PSUM_TEST_TAG=tag))
-        deadline = time.monotonic() + 30
-        while len(bed_names() - before) < 5 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        made = bed_names() - before
+        bed_id = p.stdout.readline().strip()
+        made = bed_names(bed_id) if bed_id else set()
         os.killpg(p.pid, sig)  # as a terminal's Ctrl-C reaches its process group
         try:
             p.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             p.kill()
-        left = bed_names() - before
+        left = bed_names(bed_id) if bed_id else {"(no bed id)"}
         procs = tagged_processes(tag)
         for pid in procs:
             os.kill(pid, signal.SIGKILL)
@@ -285,8 +287,9 @@ def teardown():
                f"made {made}\nleft {left}\nprocesses {procs}")
     with tempfile.TemporaryDirectory() as root:
         d = os.path.join(root, "bed")
+        before = bed_names()
         p = hosts("up", d, "3", "bogus-netem-option")
-        left = bed_names() - before
+        left = bed_names() - before  # its id went with its directory
         report(p.returncode == 1 and len(p.stderr.splitlines()) == 1 and not left and
                not os.path.exists(d),
                "hosts.sh up refused by tc after its first host: exit 1, one line, nothing left",
@@ -303,7 +306,6 @@ def main():
         skip_all(reason)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, on_signal)
-    before = bed_names()
     root = tempfile.mkdtemp(prefix="psum-hosts-test.")
     bed = None
     try:
@@ -314,7 +316,8 @@ def main():
     finally:
         if bed is not None:
             p = hosts("down", bed.dir)
-            report(p.returncode == 0 and bed_names() == before and not os.path.exists(bed.dir),
+            report(p.returncode == 0 and not bed_names(bed.id) and
+                   not os.path.exists(bed.dir),
                    "the bed's namespaces, links and files removed", p.stderr)
         shutil.rmtree(root, ignore_errors=True)
     teardown()

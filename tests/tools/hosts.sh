@@ -14,16 +14,18 @@
 #   hosts.sh with K [NETEM...] -- COMMAND...
 #                                  up in a fresh DIR, COMMAND with PSUM_HOSTS_DIR=DIR, down on
 #                                  any exit (Ctrl-C, SIGTERM, SIGHUP included); COMMAND's status
-#   hosts.sh run DIR HOST COMMAND...    COMMAND on HOST, with this environment
+#   hosts.sh run DIR HOST COMMAND...    COMMAND on HOST, with this environment and the host's TMPDIR
 #   hosts.sh agent DIR HOST WORDS...    as ssh: the words joined, run by sh on HOST in a clean
-#                                       environment (PATH, HOME; PSUM_TEST_TAG kept for the tests)
+#                                       environment (PATH, HOME, the host's TMPDIR; PSUM_TEST_TAG
+#                                       kept for the tests)
 #   hosts.sh netem DIR HOST NETEM...    replace HOST's netem settings (NETEM "none" removes them)
 #   hosts.sh link DIR HOST up|down      HOST's cable at the bridge plugged or pulled
 #   hosts.sh pids DIR HOST              the processes running on HOST, one a line
 #
 # HOST is an address or a name from DIR/hosts.  Nothing is written outside
-# DIR, /run/netns and the links: no /etc/hosts entry, no address outside
-# 10.213.0.0/24, none on this machine's own side of the bridge.
+# DIR (each host's TMPDIR is in it), /run/netns and the links: no /etc/hosts
+# entry, no address outside 10.213.0.0/24, none on this machine's own side
+# of the bridge.
 set -Eeuo pipefail
 
 SUBNET=10.213.0
@@ -86,6 +88,7 @@ make_host() {
     ip -n "$ns" link set eth0 up
     # A UTS namespace kept by a bind mount on DIR/uts/NAME: no process holds it.
     : >"$dir/uts/$name"
+    mkdir -p "$dir/tmp/$name"
     unshare --uts="$dir/uts/$name" hostname "$name"
     if [ "$#" -gt 0 ]; then
         ip netns exec "$ns" tc qdisc add dev eth0 root netem "$@" 2>/dev/null ||
@@ -126,21 +129,25 @@ up() {
 }
 
 # Enters HOST's network and UTS namespaces, then runs the rest.
+# TMPDIR is the host's own folder in DIR, so what a program leaves there
+# (Open MPI's session directories, after a kill) goes with the bed.
 enter() {
     local dir=$1 host=$2 line ns name
     shift 2
     line=$(host_line "$dir" "$host")
     ns=$(echo "$line" | awk '{print $3}')
     name=$(echo "$line" | awk '{print $2}')
+    export TMPDIR="$dir/tmp/$name"
     exec nsenter --net="/run/netns/$ns" --uts="$dir/uts/$name" -- "$@"
 }
 
 # Open MPI calls its agent as ssh: AGENT HOST WORDS...; ssh joins the words
 # and hands them to the remote user's shell, with a login's environment.
 agent() {
-    local dir=$1 host=$2
+    local dir=$1 host=$2 name
     shift 2
-    local keep=(PATH="$PATH" HOME="${HOME:-/}")
+    name=$(host_line "$dir" "$host" | awk '{print $2}')
+    local keep=(PATH="$PATH" HOME="${HOME:-/}" TMPDIR="$dir/tmp/$name")
     [ -z "${PSUM_TEST_TAG:-}" ] || keep+=(PSUM_TEST_TAG="$PSUM_TEST_TAG")
     enter "$dir" "$host" env -i "${keep[@]}" sh -c "$*"
 }
