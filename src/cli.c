@@ -66,7 +66,7 @@ void psum_cli_usage(FILE *out)
         "exact result against N(N-1)/2 and report times, rates and speedup.\n"
         "\n",
         out);
-    psum_cli_usage_options(out);
+    psum_cli_usage_options(out, true);
     fputs(
         "\n"
         "Exit status:\n"
@@ -80,7 +80,7 @@ void psum_cli_usage(FILE *out)
     psum_cli_usage_environment(out);
 }
 
-void psum_cli_usage_options(FILE *out)
+void psum_cli_usage_options(FILE *out, bool with_devices)
 {
     char schedules[128], formats[128], devices[128];
     psum_config def;
@@ -109,17 +109,19 @@ void psum_cli_usage_options(FILE *out)
         "      --no-serial       skip the serial phase\n"
         "      --no-header       csv: print the data row alone, to append to a file\n",
         out);
-    fprintf(out,
-        "      --device=DEVICE   %s (default %s): where the parallel phase runs;\n"
-        "                          gpu: an OpenMP offload device%s, the serial phase\n"
-        "                          still on one host core; --chunks and --schedule\n"
-        "                          do not apply to it\n"
-        "      --from-host       with --device gpu, materialize: fill the array on the\n"
-        "                          host and copy it in (timed apart) instead of\n"
-        "                          filling it on the device\n",
-        psum_names_list(&psum_device_names, devices, sizeof devices),
-        psum_device_name(def.device),
-        PSUM_OFFLOAD ? "" : " (not in this build)");
+    if (with_devices) {
+        fprintf(out,
+            "      --device=DEVICE   %s (default %s): where the parallel phase runs;\n"
+            "                          gpu: an OpenMP offload device%s, the serial phase\n"
+            "                          still on one host core; --chunks and --schedule\n"
+            "                          do not apply to it\n"
+            "      --from-host       with --device gpu, materialize: fill the array on the\n"
+            "                          host and copy it in (timed apart) instead of\n"
+            "                          filling it on the device\n",
+            psum_names_list(&psum_device_names, devices, sizeof devices),
+            psum_device_name(def.device),
+            PSUM_OFFLOAD ? "" : " (not in this build)");
+    }
     fputs(
         "  -h, --help            show this help and exit\n"
         "  -V, --version         show the version and exit\n"

@@ -6,6 +6,7 @@
 #ifndef PSUM_CLI_H
 #define PSUM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -53,8 +54,10 @@ void psum_cli_usage(FILE *out);
  * Writes the part of the usage text that every program taking psum_omp's
  * options shares (psum_omp, psum_mpi): the options and how they are read,
  * from "Options:" to the paragraph's end (no blank line after it).
+ * --device and --from-host are listed only if with_devices is true: psum_mpi
+ * refuses a device other than the CPUs.
  */
-void psum_cli_usage_options(FILE *out);
+void psum_cli_usage_options(FILE *out, bool with_devices);
 
 /*
  * Writes the shared "Environment:" section: the OMP_* variables checked

@@ -24,9 +24,10 @@ static void usage(FILE *out)
           "an OpenMP parallel loop; check the exact result against N(N-1)/2 and report\n"
           "times, rates and speedup.  The options are psum_omp's; --chunks counts the\n"
           "chunks of each rank, and each rank runs --threads or OMP_NUM_THREADS threads.\n"
-          "The ranks sum on their CPUs: --device gpu is psum_omp's alone.\n"
+          "The ranks sum on their CPUs: psum_omp's --device gpu and --from-host are\n"
+          "refused.\n"
           "\n", out);
-    psum_cli_usage_options(out);
+    psum_cli_usage_options(out, false);
     fputs("\n"
           "Exit status, the same on every rank:\n"
           "  0    the sum was verified\n"

@@ -221,8 +221,12 @@ def usage():
     exits = rank_exits(3, "--chunks", "0")
     report(exits == {0: 2, 1: 2, 2: 2}, "a bad option: each rank's own exit is 2", repr(exits))
     rc, out, err, _ = mpirun(2, "--help")
-    report(rc == 0 and out.count("Usage: mpirun -np R psum_mpi") == 1 and "--chunks" in out,
-           "--help: printed once, exit 0", f"exit {rc}\n{err}{out}")
+    listed = [l.split()[0] for l in out.splitlines() if l.startswith("      --")]
+    report(rc == 0 and out.count("Usage: mpirun -np R psum_mpi") == 1 and "--chunks" in out and
+           "--no-serial" in listed and not any(o.startswith(("--device", "--from-host"))
+                                               for o in listed),
+           "--help: printed once, exit 0, without the options psum_mpi refuses",
+           f"exit {rc}\n{err}{out}")
 
 
 def mpmd(contexts, options=(), wrap=()):
