@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs what a lent GPU machine needs to run bench/device_run.sh, built here
 # because that machine cannot install GCC's nvptx offload compiler: psum_omp,
-# psum_limits and psum_gpu_check with offload, for two x86-64 levels (v4 =
+# psum_limits and psum_gpu_check with offload, and psum_cub (CUB's
+# reductions, the GPU limit, with the CUDA runtime linked in) where nvcc is
+# on PATH here, for two x86-64 levels (v4 =
 # AVX-512, v3 = AVX2: device_run.sh picks the best its CPU runs, since
 # -march=native here could use instructions that CPU lacks), Debian's
 # libgomp.so.1 and libgomp-plugin-nvptx.so.1 in PACK/lib, which the binaries
@@ -9,10 +11,21 @@
 # the commit the binaries were built from.
 #
 # usage: bench/device_pack.sh [PACK]      (default .device, which git ignores)
+#        bench/device_pack.sh --list      the programs a pack carries, by
+#                                         their path in a build, one a line
 # Then, through the device tool: run bench/device_run.sh PACK "$OUT" with
 # PACK carried (bench/README.md, "On a lent GPU machine").
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# The programs packed from each build; the last only where nvcc built it.
+programs="src/psum_omp bench/psum_limits bench/psum_gpu_check"
+optional="bench/psum_cub"
+if [ "${1:-}" = --list ]; then
+    # shellcheck disable=SC2086 # the lists, split on purpose
+    printf '%s\n' $programs $optional
+    exit 0
+fi
 # shellcheck source=scripts/bootstrap.sh
 . scripts/bootstrap.sh
 
@@ -36,8 +49,17 @@ for level in x86-64-v4 x86-64-v3; do
         "-Dc_link_args=-Wl,--disable-new-dtags,-rpath,\$ORIGIN/../../lib" -Doffload=enabled \
         -Dtests=disabled -Dmpi=disabled -Dman=disabled
     mkdir -p "$pack/$level/src" "$pack/$level/bench"
-    cp "$build/src/psum_omp" "$pack/$level/src/"
-    cp "$build/bench/psum_limits" "$build/bench/psum_gpu_check" "$pack/$level/bench/"
+    for program in $programs; do
+        cp "$build/$program" "$pack/$level/$program"
+    done
+    for program in $optional; do
+        if [ -x "$build/$program" ]; then
+            cp "$build/$program" "$pack/$level/$program"
+        else
+            echo "device_pack.sh: warning: no $program for $level (nvcc is not on PATH here):" \
+                "the GPU limit will be the plain target loops" >&2
+        fi
+    done
     cp "$build/compile_commands.json" "$pack/$level/"
 done
 

@@ -5,8 +5,8 @@
 # --from-host), after which a failure ends the run at once, with libgomp's
 # own account, so that a fixed rerun still fits the session; the limits
 # (bench/limits.py: the CPU references at all the machine's cores, the
-# plain target loops beside psum's device kernels, and CuPy's sum of the
-# same array); then the sweep (bench/sweep.py: gpu with CuPy's rows,
+# plain target loops and CUB's reductions (psum_cub, where packed) beside
+# psum's device kernels, and CuPy's sum of the same array); then the sweep (bench/sweep.py: gpu with CuPy's rows,
 # threads, the Python contrast, sizes, schedules) until the deadline, which
 # stops it with what it finished kept and tabulated as a partial set.  Runs
 # the binaries bench/device_pack.sh built here, for the x86-64 level the
@@ -99,6 +99,11 @@ step "facts"
     echo "pack: $(tr '\n' ' ' <"$pack/source")($scripts), binaries for $level"
     echo "kernel: $(uname -srm)"
     echo "cpus: $(nproc)"
+    if [ -x "$build/bench/psum_cub" ]; then
+        echo "cub reference: psum_cub packed (CUDA runtime linked in; needs a driver for it)"
+    else
+        echo "cub reference: not packed (no nvcc where the pack was built)"
+    fi
     lscpu 2>/dev/null | grep -E '^(Model name|Socket|Core|Thread|NUMA node\(s\)|L3)' || true
     grep -m1 MemTotal /proc/meminfo || true
     if command -v nvidia-smi >/dev/null 2>&1; then

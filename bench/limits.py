@@ -6,7 +6,10 @@ stream kernel, a plain fill loop beside psum's fill, and, when psum_limits
 was built with offload and finds a GPU, plain `target teams distribute
 parallel for simd reduction` loops beside psum's device kernels; all
 interleaved in one process so a shared machine's drifts hit both sides alike.
-Beside the GPU rows, where CuPy is installed, CuPy's `.sum()` of the same
+The GPU limit is NVIDIA's CUB (`cub::DeviceReduce::Sum` over the same N,
+bench/psum_cub, run after psum_limits in each round) where it was built and
+finds a device; the plain target loops then stay as peer rows, and without
+it they are the limit and the note says why.  Beside the GPU rows, where CuPy is installed, CuPy's `.sum()` of the same
 array (bench/pysum.py cupy_sum, NVIDIA's CUB underneath) runs in each round
 too: a vendor library, not plain code, so it is a comparison, not a limit.  Each figure
 keeps its best (minimum) time over all rounds; each reference is the best
@@ -116,6 +119,8 @@ KERNEL_KEYS = PSUM_KEYS + tuple(k for v in REFERENCES.values() for k in v.values
 # its plain reference).
 GPU_KEYS = {"read": ("gpu_read_psum", "gpu_read_ref"), "gen": ("gpu_gen_psum", "gpu_gen_ref")}
 GPU_SKIPPED = "no offload device: GPU rows skipped"
+CUB_TEXT = "CUB DeviceReduce::Sum"
+PLAIN_TEXT = "plain target loop"
 CUPY_AIM = 0.90  # the issue's aim for psum's device sum against CuPy's
 GENERATOR = {"avx512f": "AVX-512, eight lanes", "avx2": "AVX2, four lanes",
              "generic": "GCC generic vectors of two lanes, not tuned for this CPU: not x86"}
@@ -158,15 +163,16 @@ def spread(seen):
     return {k: max(v) / min(v) - 1 for k, v in seen.items() if len(v) > 1}
 
 
-def kernel_time(ref, key):
-    """The best time psum_limits reports for kernel `key`, in seconds;
-    runs.RunFailed when that kernel did not verify or is not there."""
+def kernel_time(ref, key, program="psum_limits"):
+    """The best time `program` (psum_limits, psum_cub) reports for kernel
+    `key`, in seconds; runs.RunFailed when that kernel did not verify or is
+    not there."""
     try:
         verified, seconds = ref[key]["verified"], float(ref[key]["min_s"])
     except (KeyError, TypeError, ValueError):
-        raise runs.RunFailed(f"psum_limits printed no usable '{key}'") from None
+        raise runs.RunFailed(f"{program} printed no usable '{key}'") from None
     if verified is not True:
-        raise runs.RunFailed(f"psum_limits: {key} did not verify")
+        raise runs.RunFailed(f"{program}: {key} did not verify")
     return seconds
 
 
@@ -208,6 +214,7 @@ def measure(args):
         if not os.access(binary, os.X_OK):
             raise runs.RunFailed(f"no {binary}: build first (meson compile -C {args.build})")
     best, seen, cupy_skipped, stream_lanes = {}, {}, None, []
+    cub, cub_skipped = None, None
     for r in range(args.rounds):
         print(f"limits.py: round {r + 1} of {args.rounds}", file=sys.stderr, flush=True)
         ref = run_json([limits, str(args.n), str(args.repeat)], LIMITS_KEYS)
@@ -217,6 +224,12 @@ def measure(args):
             add_best(best, key, kernel_time(ref, key), seen)
         for name in ("fill_plain", "fill_psum"):
             add_best(best, name, fill_time(ref, name + "_s"), seen)
+        if cub_skipped is None:
+            # Every round, GPU or not: without one the note says why CUB did not run.
+            cub, cub_skipped = cub_sum(args)
+            for key, (name, field) in CUB_FIGURES.items():
+                if cub is not None:
+                    add_best(best, key, float(cub[name][field]), seen)
         if "gpu" in ref and cupy_skipped is None:
             seconds, cupy_skipped = cupy_sum(args)
             if seconds is not None:
@@ -230,11 +243,51 @@ def measure(args):
     gpu = ref.get("gpu") or {"skipped": ref.get("gpu_skipped", "psum_limits did not say")}
     if "skipped" not in gpu and cupy_skipped is not None:
         gpu = dict(gpu, cupy_skipped=cupy_skipped)
+    if cub_skipped is None:
+        gpu = dict(gpu, cub=dict(cub["device"], read_event_s=best["gpu_read_cub_event"],
+                                 gen_event_s=best["gpu_gen_cub_event"]))
+    else:
+        gpu = dict(gpu, cub_skipped=cub_skipped)
     machine = dict(mat["machine"], generator_isa=ref.get("generator_isa", "avx512f"),
                    generator_trials_s=ref.get("generator_trials_s") or {},
                    psum_stream_lanes=stream_lanes,
                    psum_stream_widths=(ref.get("psum_stream_kernel") or {}).get("widths", []))
     return best, spread(seen), rss, ref["threads"], machine, gpu
+
+
+# psum_cub's exit status when the CUDA runtime finds no usable device (bench/cub.c).
+CUB_NO_DEVICE = 3
+CUB_KEYS = ("n", "device", "cub_read", "cub_gen")
+# limits.py's names for CUB's figures: its two reductions by wall clock, and by CUDA events.
+CUB_FIGURES = {"gpu_read_cub": ("cub_read", "min_s"), "gpu_gen_cub": ("cub_gen", "min_s"),
+               "gpu_read_cub_event": ("cub_read", "event_min_s"),
+               "gpu_gen_cub_event": ("cub_gen", "event_min_s")}
+
+
+def cub_sum(args):
+    """(psum_cub's document, None), or (None, why) where psum_cub was not
+    built or finds no CUDA device (its exit 3 and one line).  Run as
+    run_json runs psum_limits; runs.RunFailed when it fails otherwise or a
+    sum is wrong, KeyboardInterrupt when it got the Ctrl-C."""
+    binary = os.path.join(args.build, "bench", "psum_cub")
+    if not os.access(binary, os.X_OK):
+        return None, (f"not built (no {binary}: Meson's cub_reference feature builds it "
+                      "where nvcc is found)")
+    cmd = [binary, str(args.n), str(args.repeat)]
+    rc, out, err = runs.run_child(cmd, dict(os.environ))
+    if rc in (130, -signal.SIGINT):
+        raise KeyboardInterrupt
+    lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
+    if rc == CUB_NO_DEVICE:
+        return None, (lines[-1].removeprefix("psum_cub: ") if lines else "no CUDA device")
+    if rc != 0:
+        raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: "
+                             f"{lines[-1] if lines else 'no message'}")
+    doc = runs.json_doc(cmd, out, CUB_KEYS)
+    for name in ("cub_read", "cub_gen"):
+        kernel_time(doc, name, "psum_cub")
+        runs.check_sum(f"{' '.join(cmd)}: {name}", doc["n"], doc[name].get("sum", -1))
+    return doc, None
 
 
 def cupy_sum(args):
@@ -335,19 +388,28 @@ def rows(best, n, threads, stream_n, rss, noise=None):
 def gpu_rows(best, n):
     """
     The GPU rows, when best holds the GPU figures (psum_limits found a
-    device); none otherwise.  Same thresholds as the CPU rows; no ideal,
-    since a GPU has no one-thread rate to multiply.
+    device); none otherwise.  The limit is CUB's reduction where best holds
+    its figures (psum_cub ran), the plain target loop otherwise; with CUB,
+    the plain loops follow as peer rows.  Same thresholds as the CPU rows;
+    no ideal, since a GPU has no one-thread rate to multiply.
     """
     if GPU_KEYS["read"][0] not in best:
         return []
     out = []
-    for what, kind, unit, target in (
-            ("GPU, array filled on the device, GB/s", "read", lambda t: n * 8 / t / 1e9, 0.95),
-            ("GPU, generated on the device, G elem/s", "gen", lambda t: n / t / 1e9, 0.80)):
-        mine, ref = (best[k] for k in GPU_KEYS[kind])
-        shown, status = verdict(ref / mine, target)
-        out.append((what, f"{unit(mine):.2f}", f"{unit(ref):.2f} (plain target loop)", "",
-                    shown, f">= {target:.0%}", status))
+    kinds = (("GPU, array filled on the device", "GB/s", "read", lambda t: n * 8 / t / 1e9,
+              0.95),
+             ("GPU, generated on the device", "G elem/s", "gen", lambda t: n / t / 1e9, 0.80))
+    cub = all(f"gpu_{kind}_cub" in best for _, _, kind, _, _ in kinds)
+    refs = [("", "_cub", CUB_TEXT)] if cub else [("", None, PLAIN_TEXT)]
+    if cub:
+        refs.append((", against the plain target loop", None, PLAIN_TEXT))
+    for against, suffix, text in refs:
+        for what, units, kind, unit, target in kinds:
+            mine, plain = (best[k] for k in GPU_KEYS[kind])
+            ref = best[f"gpu_{kind}{suffix}"] if suffix else plain
+            shown, status = verdict(ref / mine, target)
+            out.append((f"{what}{against}, {units}", f"{unit(mine):.2f}",
+                        f"{unit(ref):.2f} ({text})", "", shown, f">= {target:.0%}", status))
     if "gpu_read_cupy" in best:
         # A vendor's library, not plain code: psum may beat it, and that is
         # no verdict on a limit.
@@ -359,18 +421,45 @@ def gpu_rows(best, n):
     return out
 
 
+def cub_note(gpu, rows=True):
+    """What the GPU limit is: CUB's reduction (its versions and its times by
+    CUDA events), or the plain target loop and why CUB did not run.  rows:
+    whether there are GPU rows for CUB to be the limit of."""
+    if gpu.get("cub_skipped"):
+        return f"  CUB's reference did not run: {gpu['cub_skipped']}."
+    cub = gpu.get("cub")
+    if not cub:
+        return ""
+    if not rows:
+        return (f"  CUB's reference ran ({cub['read_event_s'] * 1e3:.3f} ms over the array by "
+                "CUDA events), but psum has no GPU rows to set beside it.")
+    version = lambda v: f"{v // 1000}.{v % 1000 // 10}"
+    cub_version = cub["cub_version"]
+    return (f"  The GPU limit is NVIDIA's CUB {cub_version // 100000}.{cub_version // 100 % 1000}"
+            f".{cub_version % 100} (`cub::DeviceReduce::Sum` over the same N: the array "
+            f"filled on the device, and i ^ k through a counting iterator; CUDA runtime "
+            f"{version(cub['runtime_version'])} linked statically, driver for CUDA "
+            f"{version(cub['driver_version'])}, {cub['name']}), timed as psum's sums are, "
+            f"from the launch to the sum on the host; by CUDA events around the reduction "
+            f"alone its best was {cub['read_event_s'] * 1e3:.3f} ms over the array and "
+            f"{cub['gen_event_s'] * 1e3:.3f} ms generated.")
+
+
 def gpu_note(gpu):
-    """One line on the GPU rows: the device and its warm-up, or why there are none."""
+    """One line on the GPU rows: the device and its warm-up, the limit (CUB
+    or the plain loop, and why), or why there are no GPU rows."""
     if gpu is None or "skipped" in gpu:
         why = (gpu or {}).get("skipped", "")
         reason = why.split(": ", 1)[1] if why.startswith("no offload device: ") else why
-        return GPU_SKIPPED + (f" ({reason})." if reason else ".")
+        return (GPU_SKIPPED + (f" ({reason})." if reason else ".")
+                + cub_note(gpu or {}, rows=False))
     return (f"GPU: {gpu['name']} (device {gpu['device']} of {gpu['devices']}); warm-up "
             f"{gpu['warmup_s']:.2f} s (program load and PTX compilation, counted in no row); "
             f"psum's kernels ran {gpu['read']['teams']} teams x {gpu['read']['threads']} "
             f"threads x 32 lanes.  References: `target teams distribute parallel for simd "
             f"reduction(+:s)` over the device array, and generating i ^ k with k a runtime "
             f"zero, as psum does, so that no compiler folds the loop."
+            + cub_note(gpu)
             + (f"  CuPy's row skipped: {gpu['cupy_skipped']}." if gpu.get("cupy_skipped")
                else ""))
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """bench/device_run.sh, the prepared run for a lent GPU machine, here where
-there is none: over a pack assembled from this build, it records the
+there is none: over a pack assembled from this build (the programs
+device_pack.sh --list names, psum_cub among them), it records the
 machine's facts and whether the scripts are the packed ones, reports the
 missing device as a failed step (exit 1) and stops there at once, or with
 PSUM_DEVICE_KEEP_GOING=1 still runs the limits and the sweep; it writes its
@@ -31,16 +32,22 @@ from psumbench import machine as machine_record  # noqa: E402
 BUILD = None
 
 
+def packed_programs():
+    """The programs bench/device_pack.sh packs, as it lists them."""
+    p = subprocess.run(["bash", os.path.join(REPO, "bench", "device_pack.sh"), "--list"],
+                       capture_output=True, text=True, check=True)
+    return p.stdout.split()
+
+
 def make_pack(root):
     """A pack as bench/device_pack.sh lays it out, from this build's binaries."""
     pack = os.path.join(root, "pack")
     for level in ("x86-64-v4", "x86-64-v3"):
-        for sub, name in (("src", "psum_omp"), ("bench", "psum_limits"),
-                          ("bench", "psum_gpu_check")):
-            src = os.path.join(BUILD, sub, name)
+        for program in packed_programs():
+            src = os.path.join(BUILD, program)
             if os.path.exists(src):
-                os.makedirs(os.path.join(pack, level, sub), exist_ok=True)
-                os.symlink(src, os.path.join(pack, level, sub, name))
+                os.makedirs(os.path.join(pack, level, os.path.dirname(program)), exist_ok=True)
+                os.symlink(src, os.path.join(pack, level, program))
         shutil.copy(os.path.join(BUILD, "compile_commands.json"), os.path.join(pack, level))
     os.makedirs(os.path.join(pack, "lib"))
     with open(os.path.join(pack, "source"), "w") as f:
@@ -130,6 +137,11 @@ class DeviceRun(unittest.TestCase):
             self.assertTrue(any(re.fullmatch(r"limits-\d{4}-\d\d-\d\d-\d{4}\.md",
                                              os.path.basename(m)) for m in names), names)
         self.assertIn("binaries for x86-64-v", texts[f"{setdir}/facts.txt"])
+        if os.path.exists(os.path.join(BUILD, "bench", "psum_cub")):
+            # Packed, run in the limits step, and why it did not run is recorded.
+            self.assertIn("cub reference: psum_cub packed", texts[f"{setdir}/facts.txt"])
+            if "FAILED: limits" not in log and "no offload device" in log:
+                self.assertIn("CUB's reference did not run: no CUDA device", log)
         self.assertNotIn("Partial set", texts[f"{setdir}/summary.md"])
         machine = json.loads(texts[f"{setdir}/machine.json"])
         self.assertIn("src/sum.c", machine["compile_command"])  # from the pack's record
@@ -172,6 +184,9 @@ class DeviceRun(unittest.TestCase):
         names, texts = members(out)
         summary = next(t for m, t in texts.items() if m.endswith("summary.md"))
         self.assertIn("Partial set", summary)
+
+    def test_the_pack_lists_psum_cub(self):
+        self.assertIn("bench/psum_cub", packed_programs())
 
     def test_usage_errors(self):
         out = os.path.join(self.tmp, "out3")

@@ -59,6 +59,39 @@ class Rows(unittest.TestCase):
         self.assertEqual(tab["GPU, generated on the device, G elem/s"][6], "reference beaten")
 
 
+class Cub(unittest.TestCase):
+    def test_cub_is_the_limit_and_the_plain_loops_peers(self):
+        tab = gpu_table(gpu_read_cub=0.0045 * 0.9, gpu_gen_cub=0.00145 * 0.5)
+        self.assertEqual(len(tab), 4)
+        read = tab["GPU, array filled on the device, GB/s"]
+        self.assertEqual(read[2], "1975.31 (CUB DeviceReduce::Sum)")  # 8 GB / 4.05 ms
+        self.assertEqual((read[4], read[6]), ("90.0%", "MISSED"))
+        gen = tab["GPU, generated on the device, G elem/s"]
+        self.assertEqual((gen[4], gen[6]), ("50.0%", "MISSED"))
+        peer = tab["GPU, array filled on the device, against the plain target loop, GB/s"]
+        self.assertEqual((peer[2], peer[4], peer[6]),
+                         ("1777.78 (plain target loop)", "100.0%", "ok"))
+        self.assertIn("GPU, generated on the device, against the plain target loop, G elem/s",
+                      tab)
+
+    def test_half_of_cubs_figures_is_no_cub_row(self):
+        tab = gpu_table(gpu_read_cub=0.004)
+        self.assertEqual(len(tab), 2)
+        self.assertTrue(all("(plain target loop)" in r[2] for r in tab.values()))
+
+    def test_note_names_cub_or_why_not(self):
+        cub = {"name": "NVIDIA H200", "cub_version": 300001, "runtime_version": 13000,
+               "driver_version": 13000, "read_event_s": 0.00412, "gen_event_s": 0.00101}
+        note = limits.gpu_note(dict(DEVICE, cub=cub))
+        self.assertIn("The GPU limit is NVIDIA's CUB 3.0.1", note)
+        self.assertIn("4.120 ms over the array and 1.010 ms generated", note)
+        note = limits.gpu_note(dict(DEVICE, cub_skipped="no CUDA device: the runtime counts 0"))
+        self.assertIn("CUB's reference did not run: no CUDA device: the runtime counts 0.", note)
+        note = limits.gpu_note({"skipped": "no offload device: x", "cub_skipped": "not built"})
+        self.assertEqual(note, "no offload device: GPU rows skipped (x).  CUB's reference did "
+                               "not run: not built.")
+
+
 class Cupy(unittest.TestCase):
     def test_row_only_with_a_cupy_time(self):
         self.assertNotIn("GPU, array on the device, against CuPy's sum, GB/s", gpu_table())

@@ -45,6 +45,12 @@ doc = {{"n": int(sys.argv[1]), "repeat": int(sys.argv[2]), "threads": 2,
         "gpu_skipped": "no offload device: omp_get_num_devices() is 0"}}
 for k in {KERNELS!r}:
     doc[k] = {{"threads": 1, "min_s": 0.1, "median_s": 0.1, "verified": True}}
+if os.environ.get("FAKE_GPU"):
+    del doc["gpu_skipped"]
+    doc["gpu"] = {{"devices": 1, "device": 0, "name": "Fake GPU", "warmup_s": 1.0,
+                  "read": {{"teams": 2, "threads": 8}}, "gen": {{"teams": 2, "threads": 8}}}}
+    for k in ("gpu_read_ref", "gpu_read_psum", "gpu_gen_ref", "gpu_gen_psum"):
+        doc[k] = {{"threads": 1, "min_s": 0.001, "median_s": 0.001, "verified": True}}
 if fake == "unverified":
     doc["psum_static"]["verified"] = False
 if fake == "missing":
@@ -65,6 +71,25 @@ print(json.dumps({"n": n, "sum": str(total), "expected": str(n * (n - 1) // 2),
                               "huge_pages": "madvise", "omp_proc_bind": "close"}}))
 """
 
+# psum_cub as FAKE_CUB has it: "nodevice" (exit 3, one line), "wrong_sum",
+# or its document, CUB twice as fast as the plain loops above.
+FAKE_CUB = """
+import json, os, sys
+fake = os.environ.get("FAKE_CUB", "")
+if fake == "nodevice":
+    print("psum_cub: no CUDA device: no NVIDIA driver (libcuda.so.1) found", file=sys.stderr)
+    sys.exit(3)
+n = int(sys.argv[1])
+total = n * (n - 1) // 2 + (1 if fake == "wrong_sum" else 0)
+red = {"min_s": 0.0005, "median_s": 0.0005, "event_min_s": 0.0004, "event_median_s": 0.0004,
+       "sum": str(total), "verified": True}
+print(json.dumps({"n": n, "repeat": 1, "cub_read": red, "cub_gen": red,
+                  "device": {"devices": 1, "device": 0, "name": "Fake GPU",
+                             "compute_capability": "9.0", "runtime_version": 13000,
+                             "driver_version": 13000, "cub_version": 300001, "fill_s": 0.001,
+                             "temp_bytes": 1024}}))
+"""
+
 
 def make_build(root):
     for sub, name, body in (("bench", "psum_limits", FAKE_LIMITS), ("src", "psum_omp", FAKE_OMP)):
@@ -74,6 +99,67 @@ def make_build(root):
             f.write(f"#!{sys.executable}\n" + textwrap.dedent(body))
         os.chmod(path, 0o755)
     return root
+
+
+class Cub(unittest.TestCase):
+    """CUB's reference: the GPU limit where psum_cub runs, else the note says why."""
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.build = make_build(os.path.join(self.tmp.name, "build"))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_limits(self, cub=None, **env):
+        if cub is not None:
+            path = os.path.join(self.build, "bench", "psum_cub")
+            with open(path, "w") as f:
+                f.write(f"#!{sys.executable}\n" + textwrap.dedent(FAKE_CUB))
+            os.chmod(path, 0o755)
+        e = dict(os.environ, FAKE="", FAKE_CUB=cub or "", **env)
+        return subprocess.run([sys.executable, LIMITS, "--build", self.build, "-n", "1000",
+                               "--rounds", "2", "--repeat", "1", "--stream-n", "1e6",
+                               "--cupy-python", "/nonexistent/python"],
+                              capture_output=True, text=True, env=e, timeout=60)
+
+    def test_cub_is_the_gpu_limit_where_it_runs(self):
+        p = self.run_limits("good", FAKE_GPU="1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("| GPU, array filled on the device, GB/s | 0.01 | 0.02 (CUB "
+                      "DeviceReduce::Sum) |  | 50.0% | >= 95% | MISSED |", p.stdout)
+        self.assertIn("| GPU, generated on the device, G elem/s | 0.00 | 0.00 (CUB "
+                      "DeviceReduce::Sum) |  | 50.0% | >= 80% | MISSED |", p.stdout)
+        self.assertIn("| GPU, array filled on the device, against the plain target loop, "
+                      "GB/s | 0.01 | 0.01 (plain target loop) |  | 100.0% |", p.stdout)
+        self.assertIn("The GPU limit is NVIDIA's CUB 3.0.1", p.stdout)
+        self.assertIn("0.400 ms over the array", p.stdout)
+
+    def test_without_cub_the_note_says_why(self):
+        for cub, why in ((None, "CUB's reference did not run: not built (no "),
+                         ("nodevice", "CUB's reference did not run: no CUDA device: no NVIDIA "
+                                      "driver (libcuda.so.1) found.")):
+            with self.subTest(cub=cub):
+                p = self.run_limits(cub, FAKE_GPU="1")
+                self.assertEqual(p.returncode, 0, p.stderr)
+                self.assertIn("| GPU, array filled on the device, GB/s | 0.01 | 0.01 (plain "
+                              "target loop) |", p.stdout)
+                self.assertNotIn("CUB DeviceReduce", p.stdout)
+                self.assertIn(why, p.stdout)
+                p = self.run_limits(cub)  # no GPU rows at all: still says why
+                self.assertIn("GPU rows skipped", p.stdout)
+                self.assertIn(why, p.stdout)
+
+    def test_cub_without_psum_gpu_rows_is_only_noted(self):
+        p = self.run_limits("good")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("CUB's reference ran (0.400 ms over the array by CUDA events), but psum "
+                      "has no GPU rows", p.stdout)
+
+    def test_a_wrong_cub_sum_fails_the_run(self):
+        p = self.run_limits("wrong_sum", FAKE_GPU="1")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("cub_read did not verify: sum", p.stderr)
+        self.assertEqual(p.stdout, "")
 
 
 class Limits(unittest.TestCase):

@@ -3,7 +3,8 @@
 order --sweeps names them, the gpu sweep adds psum_omp's three device runs
 and CuPy's two optional rows only when a device is usable, an optional row
 that fails is shown as not run while a wrong sum still stops the sweep,
-and the contrast names the device and compares psum with CuPy at equal N."""
+and the contrast names the device and compares psum with CuPy at equal N;
+a --from-host row is followed by one whose figure includes its copy."""
 import os
 import sys
 import unittest
@@ -117,17 +118,37 @@ class Contrast(unittest.TestCase):
         rows = tables.contrast_rows([], [cupy_record("cupy_arange", 10**9, 0, False)], 16)
         self.assertIn("not run: CuPy finds no GPU", rows[0]["note"])
 
+    def test_a_from_host_row_has_its_copy_beside_it(self):
+        gpu = [psum_record("materialize", 10**9, 0.004, from_host=True),
+               psum_record("materialize", 10**9, 0.0045)]
+        rows, _ = sweep.gpu_contrast(gpu, None, [])
+        self.assertEqual([r["name"] for r in rows],
+                         ["psum_omp GPU, materialize --from-host",
+                          "psum_omp GPU, materialize --from-host: copy + sum",
+                          "psum_omp GPU, materialize"])
+        copied = rows[1]
+        self.assertEqual((copied["median_s"], copied["min_s"]), (1.254, 1.254))
+        self.assertEqual(copied["timed"], "the copy from the host (once) + one sum")
+        # In the table: its own figure, 1.25 s, not the 0.004 s of the sum alone.
+        table = tables.contrast_markdown(tables.contrast_rows([], [], 2) + rows)
+        line = next(ln for ln in table.splitlines() if "copy + sum" in ln)
+        self.assertIn("| 1.25 | 1.25 |", line)
+        # A record without a copy time (an older set) gets no such row.
+        old = psum_record("materialize", 10**9, 0.004, from_host=True)
+        old["doc"]["device"]["copy_s"] = None
+        self.assertEqual(len(sweep.gpu_contrast([old], None, [])[0]), 1)
+
     def test_psum_against_cupy_at_equal_n(self):
         gpu = [psum_record("materialize", 10**9, 0.004, from_host=True),
                psum_record("materialize", 10**9, 0.0026 / 0.9),
                psum_record("stream", 10**9, 0.0015)]
         rows, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0.0026)])
-        self.assertEqual(len(rows), 3)
+        self.assertEqual(len(rows), 4)
         self.assertEqual(rows[0]["timed"],
                          "sum of a device array copied from the host (copy untimed)")
         self.assertEqual(rows[0]["note"], "copy 1.25 s (6.4 GB/s), warm-up 3.3 s: not in the time")
-        self.assertEqual(rows[1]["note"], "fill 0.002 s, warm-up 3.3 s: not in the time")
-        self.assertEqual(rows[1]["workers"], "Test GPU: 132 teams x 8 threads x 32 lanes")
+        self.assertEqual(rows[2]["note"], "fill 0.002 s, warm-up 3.3 s: not in the time")
+        self.assertEqual(rows[2]["workers"], "Test GPU: 132 teams x 8 threads x 32 lanes")
         self.assertIn("runs at 90% of CuPy's `.sum()` speed at N = 1,000,000,000", note)
         _, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**8, 0.0026)])
         self.assertEqual(note, "")

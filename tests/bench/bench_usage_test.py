@@ -3,8 +3,8 @@
 psum_omp does: exit 2, one line on stderr that names the option and the
 value (psumbench.args.Parser), nothing on stdout and nothing run.  Checks
 the wiring only: which values each option refuses is the parser's matter.
-Given the build folder, the same for the bench programs psum_limits and
-psum_gpu_check (bench/bench_args.h), whose N and REPEAT follow psum_omp's
+Given the build folder, the same for the bench programs psum_limits,
+psum_gpu_check and psum_cub (bench/bench_args.h), whose N and REPEAT follow psum_omp's
 number grammar, and the bench scripts' count parser (psumbench.args)
 gives psum_omp's own reason for every bad count.
 
@@ -79,6 +79,8 @@ class OneLine(unittest.TestCase):
         programs = [("psum_limits", []), ("psum_limits", ["--watch"])]
         if os.path.exists(os.path.join(BUILD, "bench", "psum_gpu_check")):
             programs.append(("psum_gpu_check", ["--host"]))
+        if os.path.exists(os.path.join(BUILD, "bench", "psum_cub")):
+            programs.append(("psum_cub", []))
         for program, lead in programs:
             for args, message in ((["1x"], "N '1x': trailing characters"),
                                   (["0"], "N '0': must be at least 1"),

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""psum_cub's reductions are not folded: in the PTX nvcc makes of
+bench/cub_reference.cu (the sm_80 code psum_cub carries), CUB's reduction
+kernels over the generated values still have a loop that adds each value
+through an xor.b64 and an add.s64 (i ^ key, key a runtime zero), those over
+the array a loop with a global load and an add.s64, and the fill a loop
+with a global store.  A sum that became n(n-1)/2 would have no such loop.
+
+usage: cub_ptx_test.py PTX
+"""
+import re
+import sys
+
+# (what, the kernel's mangled name must hold all of these, what one loop must do)
+KERNELS = (
+    ("generated, grid pass", ("DeviceReduceKernel", "xor_key"), ("xor.b64", "add.s64")),
+    ("generated, single tile", ("DeviceReduceSingleTileKernel", "xor_key"),
+     ("xor.b64", "add.s64")),
+    ("array, grid pass", ("DeviceReduceKernel", "EPl"), ("ld.global", "add.s64")),
+    ("fill", ("fillPlm",), ("st.global",)),
+)
+
+ENTRY = re.compile(r"^\.(?:visible )?\.entry (\S+)\(")
+LABEL = re.compile(r"^(\$L__\w+):")
+BRANCH = re.compile(r"\bbra(?:\.uni)?\s+(\$L__\w+);")
+
+
+def entries(ptx):
+    """Mangled name -> lines of every kernel (.entry) in the PTX."""
+    out, name = {}, None
+    for line in ptx.splitlines():
+        m = ENTRY.match(line)
+        if m:
+            name = m.group(1)
+            out[name] = []
+        elif name:
+            out[name].append(line)
+    return out
+
+
+def loops(lines):
+    """Bodies of the backward branches (label ... bra label) in a kernel."""
+    where = {}
+    for i, line in enumerate(lines):
+        m = LABEL.match(line.strip())
+        if m:
+            where[m.group(1)] = i
+    for j, line in enumerate(lines):
+        m = BRANCH.search(line)
+        if m and m.group(1) in where and where[m.group(1)] < j:
+            yield lines[where[m.group(1)]:j + 1]
+
+
+def has_loop(kernels, parts, needs):
+    """Whether some kernel whose name holds all of parts has a loop doing all of needs;
+    None when no kernel has such a name."""
+    named = [lines for name, lines in kernels.items() if all(p in name for p in parts)]
+    if not named:
+        return None
+    return any(all(op in "\n".join(body) for op in needs)
+               for lines in named for body in loops(lines))
+
+
+def main(argv):
+    with open(argv[1]) as f:
+        kernels = entries(f.read())
+    print(f"1..{len(KERNELS)}")
+    failed = 0
+    for n, (what, parts, needs) in enumerate(KERNELS, 1):
+        ok = has_loop(kernels, parts, needs)
+        failed += not ok
+        why = "no such kernel" if ok is None else f"a loop with {', '.join(needs)}"
+        print(f"{'ok' if ok else 'not ok'} {n} - {what}: {why}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
