@@ -34,6 +34,7 @@ test|required|Criterion (the unit tests)|pkg-config --exists criterion|libcriter
 test|required|valgrind (instruction counts)|have valgrind|valgrind|valgrind|valgrind
 test|required|help2man (the man pages)|have help2man|help2man|help2man|help2man
 test|required|clang with libomp and its sanitizer runtimes|have clang|clang libomp-dev libclang-rt-14-dev|clang libomp-devel compiler-rt|clang libomp-dev
+test|required|iproute2 (the multi-host test bed: ip, tc)|have ip && have tc|iproute2|iproute iproute-tc|iproute2
 test|required|an aarch64 cross compiler and qemu (the Arm check)|have aarch64-linux-gnu-gcc && have qemu-aarch64|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user|gcc-aarch64-linux-gnu qemu-user|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 '
 
