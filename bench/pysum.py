@@ -567,6 +567,20 @@ def end_on_signals():
     def end(number, _):
         for child in multiprocessing.active_children():
             child.kill()
+        # A worker forked but not yet among active_children (a signal
+        # between the fork and its bookkeeping): every child the kernel
+        # knows of, whichever thread forked it.
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/children") as f:
+                    pids = [int(pid) for pid in f.read().split()]
+            except OSError:
+                continue
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         os._exit(128 + number)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
         signal.signal(sig, end)
