@@ -21,7 +21,10 @@
 #define PSUM_SCHEMA_VERSION 1
 
 /*
- * Write the result in one format to out.  Rates, speedup and efficiency
+ * Write the result in one format to out.  The CSV and the JSON walk one
+ * table of fields in report.c (CSV column, JSON key and object, value), so
+ * they name the same fields in the same order; a new field is one entry
+ * there and the function that computes it.  Rates, speedup and efficiency
  * are printed only for a verified result; an unverified one is marked
  * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
  * so runs can be appended to one file) and one row with as many fields.
