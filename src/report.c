@@ -13,8 +13,6 @@
 #include "text.h"
 #include "version.h"
 
-#define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
-
 /* "true" or "false", as JSON and the CSV spell them. */
 static const char *bool_name(bool b)
 {
@@ -970,7 +968,7 @@ static void field_ctx_init(field_ctx *x, const psum_result *r, const psum_machin
  */
 static void csv_escaped(FILE *out, const char *s)
 {
-    char clean[4 * WARNING_SIZE];
+    char clean[4 * PSUM_WARNING_SIZE];
     psum_escape(s, clean, sizeof clean);
     for (const char *c = clean; *c; c++)
         fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
@@ -1201,7 +1199,11 @@ int psum_report_finish(const char *program, const psum_result *r, const psum_mac
     for (size_t i = 0; i < w->count; i++)
         fprintf(stderr, "%s: warning: %s\n", program, w->text[i]);
     int rc = 0;
-    if (psum_report(stdout, r, m, w) != 0) {
+    if (w->out_of_memory) {
+        /* A report that silently lacks a warning would claim more than it knows. */
+        fprintf(stderr, "%s: cannot keep every warning: %s\n", program, strerror(ENOMEM));
+        rc = 1;
+    } else if (psum_report(stdout, r, m, w) != 0) {
         fprintf(stderr, "%s: cannot format the report: %s\n", program, strerror(errno));
         rc = 1;
     }
