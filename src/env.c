@@ -477,7 +477,7 @@ void psum_env_warning(const psum_env_drop *d, char *buf, size_t len)
 void psum_env_warnings(const psum_env_dropped *dropped, psum_warnings *w)
 {
     for (size_t i = 0; i < dropped->count; i++) {
-        char line[sizeof w->text[0]];
+        char line[PSUM_WARNING_SIZE];
         psum_env_warning(&dropped->item[i], line, sizeof line);
         psum_add_warning(w, line);
     }

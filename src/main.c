@@ -26,7 +26,9 @@ static int report(const psum_result *res, const psum_machine *machine)
     psum_warnings warnings;
     psum_collect_warnings(res, machine, &warnings);
     psum_env_warnings(psum_env_early_dropped(), &warnings);
-    return psum_report_finish("psum_omp", res, machine, &warnings);
+    int rc = psum_report_finish("psum_omp", res, machine, &warnings);
+    psum_warnings_free(&warnings);
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -53,7 +53,9 @@ static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops
                               &warnings);
     for (size_t i = 0; i < drops->count; i++)
         psum_add_warning(&warnings, drops->text[i]);
-    return psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
+    int rc = psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
+    psum_warnings_free(&warnings);
+    return rc;
 }
 
 /* psum_cli_parse, with psum_mpi's refusal of --device gpu as its error. */
@@ -126,6 +128,7 @@ static int run(int argc, char **argv, int rank)
     psum_warnings drops = {0};
     psum_mpi_gather_drops(psum_env_early_dropped(), MPI_COMM_WORLD, &drops);
     int rc = rank == 0 ? report_on_root(&res, &drops) : 0;
+    psum_warnings_free(&drops);
     psum_result_free(&res.base);
     /* A write error or a wrong sum on rank 0 is every rank's exit status. */
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);

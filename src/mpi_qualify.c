@@ -9,11 +9,6 @@
 #include "env.h"
 #include "timer.h"
 
-/* psum_mpi's warnings: the verdicts', its own and one per removed OMP_* value. */
-_Static_assert(PSUM_MAX_WARNINGS >=
-                   PSUM_QUALIFY_MAX_WARNINGS + PSUM_MPI_MAX_WARNINGS + PSUM_ENV_CHECKED,
-               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_mpi can give");
-
 /*
  * CPUs are exchanged as one int per CPU number below CPU_SETSIZE (1024):
  * a machine with more CPUs has the rest left out of the counts.
@@ -147,7 +142,7 @@ void psum_mpi_collect_warnings(const psum_result *r, const psum_mpi_placement *p
         view_machine.omp_proc_bind = "false";
     psum_collect_warnings(&view, &view_machine, w);
 
-    char line[sizeof w->text[0]];
+    char line[PSUM_WARNING_SIZE];
     if (threads_min != r->ranks.threads_per_rank) {
         snprintf(line, sizeof line, "the ranks run different numbers of threads, %d to %d",
                  threads_min, r->ranks.threads_per_rank);
@@ -241,7 +236,7 @@ static void merge_one(const psum_rank_drops *all, int ranks, int first, const ch
         psum_add_warning(w, mine);
         return;
     }
-    char who[96], rest[64] = "", line[sizeof w->text[0]];
+    char who[96], rest[64] = "", line[PSUM_WARNING_SIZE];
     name_ranks(named, same, who, sizeof who);
     if (other > 0)
         snprintf(rest, sizeof rest, " (%d other rank%s ignored other values)", other,

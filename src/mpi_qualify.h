@@ -59,9 +59,6 @@ void psum_mpi_watch_start(psum_mpi_watch *w, MPI_Comm node);
 void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r,
                       psum_mpi_placement *p);
 
-/* The most lines psum_mpi_collect_warnings adds beyond psum_collect_warnings's. */
-#define PSUM_MPI_MAX_WARNINGS 3
-
 /*
  * Rank 0's warnings for a result that psum_mpi_qualify qualified into r
  * and *p, into w from empty.  Makes no MPI call, so any process may make
@@ -70,7 +67,7 @@ void psum_mpi_qualify(psum_mpi_watch *w, MPI_Comm comm, int team, psum_result *r
  * that node is oversubscribed, and is left out when only a rank is crowded
  * (that rank's own line says how); and "OMP_PROC_BIND is unset" gives way
  * to the shared-CPUs line below.  Then psum_mpi's own lines, at most one
- * of each (PSUM_MPI_MAX_WARNINGS): ranks running different numbers of
+ * of each: ranks running different numbers of
  * threads (threads_min, the fewest, below r->ranks.threads_per_rank, the
  * most), a rank with more threads than the CPUs it may run on, and ranks
  * of a node sharing CPUs while their threads migrate or OMP_PROC_BIND

@@ -4,10 +4,6 @@
 
 #include "env.h"
 
-/* psum_omp's warnings: its verdicts' and one per removed OMP_* value. */
-_Static_assert(PSUM_MAX_WARNINGS >= PSUM_QUALIFY_MAX_WARNINGS + PSUM_ENV_CHECKED,
-               "PSUM_MAX_WARNINGS (result.h) must hold every warning psum_omp can give");
-
 bool psum_phase_noisy(const psum_phase *p)
 {
     if (p->count < 2)
@@ -28,7 +24,7 @@ void psum_qualify(psum_result *r)
 
 static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
 {
-    char line[sizeof w->text[0]];
+    char line[PSUM_WARNING_SIZE];
     snprintf(line, sizeof line,
              "%s phase is noisy: coefficient of variation %.1f%%, max/min %.2f "
              "(is another process using the CPUs?)",
@@ -39,8 +35,8 @@ static void warn_noisy(psum_warnings *w, const char *name, const psum_phase *p)
 void psum_collect_warnings(const psum_result *r, const psum_machine *m, psum_warnings *w)
 {
     const psum_qualification *q = &r->qual;
-    char line[sizeof w->text[0]];
-    w->count = 0;
+    char line[PSUM_WARNING_SIZE];
+    *w = (psum_warnings){0};
     if (q->oversubscribed) {
         snprintf(line, sizeof line,
                  "%d threads on %d allowed CPU%s: oversubscribed, threads share cores",

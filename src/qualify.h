@@ -39,6 +39,7 @@ void psum_qualify(psum_result *r);
  * The warnings for r's verdicts and machine m, starting from an empty list,
  * at most one of each: oversubscription, OMP_PROC_BIND unset, the serial
  * and the parallel phase noisy with their figures, busy CPUs with the load.
+ * *w is overwritten, not freed; the caller frees it (psum_warnings_free).
  */
 void psum_collect_warnings(const psum_result *r, const psum_machine *m, psum_warnings *w);
 

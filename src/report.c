@@ -13,8 +13,6 @@
 #include "text.h"
 #include "version.h"
 
-#define WARNING_SIZE sizeof(((psum_warnings *)0)->text[0])
-
 /* "true" or "false", as JSON and the CSV spell them. */
 static const char *bool_name(bool b)
 {
@@ -75,12 +73,6 @@ static bool stream_tried(const psum_result *r)
 static bool has_efficiency(const psum_result *r)
 {
     return has_speedup(r) && !on_gpu(r);
-}
-
-/* build_dirty as JSON spells it: true, false, or null when unknown. */
-static const char *dirty_json(const psum_machine *m)
-{
-    return m->build_commit == NULL || m->build_dirty < 0 ? "null" : bool_name(m->build_dirty);
 }
 
 /* ---- text ---- */
@@ -318,14 +310,656 @@ int psum_report_text(FILE *out, const psum_result *r, const psum_machine *m,
     return ferror(out) ? -1 : 0;
 }
 
-/* ---- CSV ---- */
+/* ---- CSV and JSON: one table of fields ---- */
 
-static void csv_number(FILE *out, bool present, double v)
+/*
+ * Where a field's JSON member goes.  The JSON writes the sections in this
+ * order, each section's members in the order of the field table; the CSV
+ * ignores sections, except that an absent one leaves its cells empty (or,
+ * omitted, has no columns).
+ */
+typedef enum {
+    SEC_HEAD,     /* the layout's version and the provenance */
+    SEC_RUN,      /* what was asked and what it gave */
+    SEC_SERIAL,   /* the phase objects */
+    SEC_PARALLEL,
+    SEC_FIGURES,  /* speedup, efficiency, memory */
+    SEC_QUALITY,  /* the verdicts (qualify.h) */
+    SEC_DEVICE,
+    SEC_STREAM,   /* the host stream kernel's choice */
+    SEC_RANKS,    /* psum_mpi's figures across ranks */
+    SEC_MACHINE,
+    SEC_WARNINGS,
+    SEC_COUNT
+} section;
+
+/* What a field's value is computed from, with room for the values it formats. */
+typedef struct {
+    const psum_result *r;
+    const psum_machine *m;
+    const psum_warnings *w;
+    const psum_phase *phase; /* in a phase's section: that phase */
+    bool phase_noisy;        /* and its verdict */
+    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
+    char started[PSUM_UTC_SIZE];
+    bool has_started;
+} field_ctx;
+
+/*
+ * A field's value and how both formats spell it.  An absent value is an
+ * empty CSV cell and a JSON null.
+ */
+typedef enum {
+    V_ABSENT,
+    V_INT,      /* long long */
+    V_U64,      /* unsigned long long */
+    V_NUM,      /* double, 9 significant digits */
+    V_BOOL,
+    V_NAME,     /* from a fixed set, or digits: bare in the CSV, a JSON string */
+    V_TEXT,     /* free text: quoted in the CSV, a JSON string */
+    V_WARNINGS, /* the warnings: one quoted CSV field joined by "; ", a JSON array */
+} value_kind;
+
+typedef struct {
+    value_kind kind;
+    union {
+        long long i;
+        unsigned long long u;
+        double d;
+        bool b;
+        const char *s;
+    };
+} value;
+
+static const value absent = {.kind = V_ABSENT};
+
+static value v_int(long long i)
 {
-    if (present)
-        fprintf(out, ",%.9g", v);
+    return (value){.kind = V_INT, .i = i};
+}
+
+static value v_u64(unsigned long long u)
+{
+    return (value){.kind = V_U64, .u = u};
+}
+
+static value v_num(bool present, double d)
+{
+    return present ? (value){.kind = V_NUM, .d = d} : absent;
+}
+
+static value v_bool(bool b)
+{
+    return (value){.kind = V_BOOL, .b = b};
+}
+
+/* A name, or absent for NULL. */
+static value v_name(const char *s)
+{
+    return s != NULL ? (value){.kind = V_NAME, .s = s} : absent;
+}
+
+/* Free text, or absent for NULL. */
+static value v_text(const char *s)
+{
+    return s != NULL ? (value){.kind = V_TEXT, .s = s} : absent;
+}
+
+/*
+ * One output field.  A field in both formats has a CSV column and a JSON
+ * key and its value from get; a JSON-only member (csv NULL) may write its
+ * own shape with json instead (an array, an object of its own).  The table
+ * is in the CSV's order, which only ever grows at its end (reference.md,
+ * schema_version); a JSON-only member sits where the JSON puts it within
+ * its section.
+ */
+typedef struct field {
+    const char *csv;    /* the CSV column; NULL for a JSON-only member */
+    const char *json;   /* the JSON key; NULL for a CSV-only column */
+    const char *object; /* the JSON object it is a member of; NULL at the top */
+    section sec;
+    value (*get)(const field_ctx *x);
+    void (*json_write)(FILE *out, const field_ctx *x); /* instead of get */
+} field;
+
+/* ---- the fields' values ---- */
+
+static value f_schema_version(const field_ctx *x)
+{
+    (void)x;
+    return v_int(PSUM_SCHEMA_VERSION);
+}
+
+static value f_version(const field_ctx *x)
+{
+    (void)x;
+    return v_name(PSUM_VERSION);
+}
+
+static value f_build_commit(const field_ctx *x)
+{
+    return v_name(x->m->build_commit);
+}
+
+/* Unknown without a commit, or when the build could not tell. */
+static value f_build_dirty(const field_ctx *x)
+{
+    const psum_machine *m = x->m;
+    return m->build_commit != NULL && m->build_dirty >= 0 ? v_bool(m->build_dirty) : absent;
+}
+
+static value f_started_utc(const field_ctx *x)
+{
+    return v_name(x->has_started ? x->started : NULL);
+}
+
+static value f_n(const field_ctx *x)
+{
+    return v_u64(x->r->cfg.n);
+}
+
+static value f_mode(const field_ctx *x)
+{
+    return v_name(psum_mode_name(x->r->cfg.mode));
+}
+
+static value f_threads(const field_ctx *x)
+{
+    return v_int(x->r->team);
+}
+
+static value f_threads_requested(const field_ctx *x)
+{
+    return v_int(x->r->threads_requested);
+}
+
+static value f_schedule(const field_ctx *x)
+{
+    return v_name(psum_schedule_name(x->r->cfg.schedule));
+}
+
+static value f_chunks(const field_ctx *x)
+{
+    return v_u64(x->r->cfg.chunks);
+}
+
+static value f_repeat(const field_ctx *x)
+{
+    return v_u64(x->r->cfg.repeat);
+}
+
+static value f_sum(const field_ctx *x)
+{
+    return v_name(x->sum);
+}
+
+static value f_expected(const field_ctx *x)
+{
+    return v_name(x->expected);
+}
+
+static value f_verified(const field_ctx *x)
+{
+    return v_bool(x->r->verified);
+}
+
+static value f_materialize_s(const field_ctx *x)
+{
+    return v_num(host_filled(x->r), x->r->materialize_s);
+}
+
+static value f_huge_pages_advised(const field_ctx *x)
+{
+    return v_bool(x->r->huge_advised);
+}
+
+static value f_min_s(const field_ctx *x)
+{
+    return v_num(true, x->phase->stats.min);
+}
+
+static value f_median_s(const field_ctx *x)
+{
+    return v_num(true, x->phase->stats.median);
+}
+
+static value f_mean_s(const field_ctx *x)
+{
+    return v_num(true, x->phase->stats.mean);
+}
+
+static value f_max_s(const field_ctx *x)
+{
+    return v_num(true, x->phase->stats.max);
+}
+
+static value f_stddev_s(const field_ctx *x)
+{
+    return v_num(true, x->phase->stats.stddev);
+}
+
+static value f_calls_per_sample(const field_ctx *x)
+{
+    return v_u64(x->phase->calls_per_sample);
+}
+
+static value f_phase_noisy(const field_ctx *x)
+{
+    return v_bool(x->phase_noisy);
+}
+
+static void j_samples_s(FILE *out, const field_ctx *x)
+{
+    const psum_phase *p = x->phase;
+    fputc('[', out);
+    for (size_t i = 0; i < p->count; i++)
+        fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
+    fputc(']', out);
+}
+
+static value f_speedup(const field_ctx *x)
+{
+    return has_speedup(x->r) ? v_num(true, speedup(x->r)) : absent;
+}
+
+static value f_efficiency(const field_ctx *x)
+{
+    return has_efficiency(x->r) ? v_num(true, speedup(x->r) / x->r->team) : absent;
+}
+
+static value f_peak_rss_bytes(const field_ctx *x)
+{
+    return v_u64(x->r->peak_rss);
+}
+
+static value f_noisy(const field_ctx *x)
+{
+    return v_bool(x->r->qual.noisy);
+}
+
+static value f_busy(const field_ctx *x)
+{
+    return v_bool(x->r->qual.busy);
+}
+
+static value f_oversubscribed(const field_ctx *x)
+{
+    return v_bool(x->r->qual.oversubscribed);
+}
+
+static value f_background_load(const field_ctx *x)
+{
+    const psum_qualification *q = &x->r->qual;
+    return v_num(q->background_load >= 0, q->background_load);
+}
+
+static value f_cpus_allowed(const field_ctx *x)
+{
+    return v_int(x->r->qual.cpus_allowed);
+}
+
+static value f_threshold_cv(const field_ctx *x)
+{
+    (void)x;
+    return v_num(true, PSUM_NOISY_CV);
+}
+
+static value f_threshold_max_over_min(const field_ctx *x)
+{
+    (void)x;
+    return v_num(true, PSUM_NOISY_MAX_OVER_MIN);
+}
+
+static value f_threshold_background_load(const field_ctx *x)
+{
+    (void)x;
+    return v_num(true, PSUM_BUSY_LOAD);
+}
+
+static value f_device(const field_ctx *x)
+{
+    return v_name(psum_device_name(x->r->device.kind));
+}
+
+/* The GPU record's fields: absent on the cpu. */
+static value f_device_name(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_text(x->r->device.name) : absent;
+}
+
+static value f_devices(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_int(x->r->device.devices) : absent;
+}
+
+static value f_device_number(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_int(x->r->device.number) : absent;
+}
+
+static value f_on_device(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_bool(x->r->device.on_device) : absent;
+}
+
+static value f_device_teams(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_int(x->r->device.teams) : absent;
+}
+
+static value f_device_threads(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_int(x->r->device.threads) : absent;
+}
+
+static value f_device_lanes(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_u64(x->r->device.lanes) : absent;
+}
+
+static value f_device_launches(const field_ctx *x)
+{
+    return on_gpu(x->r) ? v_u64(x->r->device.launches) : absent;
+}
+
+static value f_device_warmup_s(const field_ctx *x)
+{
+    return v_num(on_gpu(x->r), x->r->device.warmup_s);
+}
+
+static value f_device_fill_s(const field_ctx *x)
+{
+    const psum_device_run *d = &x->r->device;
+    return v_num(on_gpu(x->r) && d->fill_s >= 0, d->fill_s);
+}
+
+static value f_device_copy_s(const field_ctx *x)
+{
+    const psum_device_run *d = &x->r->device;
+    return v_num(on_gpu(x->r) && d->copy_s >= 0, d->copy_s);
+}
+
+/* The stream kernel's object, or null when no value was generated on the host. */
+static void j_stream_kernel(FILE *out, const field_ctx *x)
+{
+    if (has_stream(x->r))
+        psum_report_stream_json(out, &x->r->stream);
     else
-        fputs(",", out);
+        fputs("null", out);
+}
+
+static value f_stream_lanes(const field_ctx *x)
+{
+    return has_stream(x->r) ? v_int(x->r->stream.lanes) : absent;
+}
+
+/* Only an AVX-512 build times its widths, and they are then {8, 4}, in that order. */
+static value f_stream_trial_8_lanes_s(const field_ctx *x)
+{
+    return v_num(stream_tried(x->r), x->r->stream.trial_s[0]);
+}
+
+static value f_stream_trial_4_lanes_s(const field_ctx *x)
+{
+    return v_num(stream_tried(x->r), x->r->stream.trial_s[1]);
+}
+
+static value f_stream_trial_threads(const field_ctx *x)
+{
+    return stream_tried(x->r) ? v_int(x->r->stream.threads) : absent;
+}
+
+static value f_ranks(const field_ctx *x)
+{
+    return v_int(x->r->ranks.ranks);
+}
+
+static value f_threads_per_rank(const field_ctx *x)
+{
+    return v_int(x->r->ranks.threads_per_rank);
+}
+
+static value f_nodes(const field_ctx *x)
+{
+    return v_int(x->r->ranks.nodes);
+}
+
+static value f_ranks_per_node(const field_ctx *x)
+{
+    return v_int(x->r->ranks.ranks_per_node);
+}
+
+static value f_imbalance_min_s(const field_ctx *x)
+{
+    return v_num(true, x->r->ranks.imbalance.min_s);
+}
+
+static value f_imbalance_mean_s(const field_ctx *x)
+{
+    return v_num(true, x->r->ranks.imbalance.mean_s);
+}
+
+static value f_imbalance_max_s(const field_ctx *x)
+{
+    return v_num(true, x->r->ranks.imbalance.max_s);
+}
+
+static value f_reduce_s(const field_ctx *x)
+{
+    const psum_ranks *k = &x->r->ranks;
+    return v_num(k->reduce_s >= 0, k->reduce_s);
+}
+
+static value f_cpu_model(const field_ctx *x)
+{
+    return v_text(x->m->cpu_model);
+}
+
+static value f_logical_cpus(const field_ctx *x)
+{
+    return v_int(x->m->logical_cpus);
+}
+
+static value f_mem_total_bytes(const field_ctx *x)
+{
+    return v_u64(x->m->mem_total);
+}
+
+static value f_kernel(const field_ctx *x)
+{
+    return v_text(x->m->kernel);
+}
+
+static value f_compiler(const field_ctx *x)
+{
+    return v_text(x->m->compiler);
+}
+
+static value f_build(const field_ctx *x)
+{
+    return v_text(x->m->build);
+}
+
+static value f_openmp_version(const field_ctx *x)
+{
+    return v_int(x->m->openmp_version);
+}
+
+static value f_huge_pages(const field_ctx *x)
+{
+    return v_text(x->m->huge_pages);
+}
+
+static value f_omp_num_threads(const field_ctx *x)
+{
+    return v_text(x->m->omp_num_threads);
+}
+
+static value f_omp_proc_bind(const field_ctx *x)
+{
+    return v_text(x->m->omp_proc_bind);
+}
+
+static value f_omp_places(const field_ctx *x)
+{
+    return v_text(x->m->omp_places);
+}
+
+/* CPU 0's caches, in sysfs's index order; null when none could be read. */
+static void j_caches(FILE *out, const field_ctx *x)
+{
+    const psum_machine *m = x->m;
+    if (m->caches == 0)
+        fputs("null", out);
+    for (size_t i = 0; i < m->caches; i++) {
+        fprintf(out, "%s{\"level\": %d, \"type\": ", i ? ", " : "[", m->cache[i].level);
+        psum_json_string(out, m->cache[i].type);
+        fprintf(out, ", \"size_bytes\": %llu}%s", (unsigned long long)m->cache[i].size,
+                i + 1 == m->caches ? "]" : "");
+    }
+}
+
+static value f_scaling_governor(const field_ctx *x)
+{
+    return v_text(x->m->governor[0] != '\0' ? x->m->governor : NULL);
+}
+
+static value f_warnings(const field_ctx *x)
+{
+    (void)x;
+    return (value){.kind = V_WARNINGS};
+}
+
+/* ---- the table ---- */
+
+static const field fields[] = {
+    {"schema_version", "schema_version", NULL, SEC_HEAD, f_schema_version, NULL},
+    {"n", "n", NULL, SEC_RUN, f_n, NULL},
+    {"mode", "mode", NULL, SEC_RUN, f_mode, NULL},
+    {"threads", "threads", NULL, SEC_RUN, f_threads, NULL},
+    {"threads_requested", "threads_requested", NULL, SEC_RUN, f_threads_requested, NULL},
+    {"schedule", "schedule", NULL, SEC_RUN, f_schedule, NULL},
+    {"chunks", "chunks", NULL, SEC_RUN, f_chunks, NULL},
+    {"repeat", "repeat", NULL, SEC_RUN, f_repeat, NULL},
+    {"sum", "sum", NULL, SEC_RUN, f_sum, NULL},
+    {"expected", "expected", NULL, SEC_RUN, f_expected, NULL},
+    {"verified", "verified", NULL, SEC_RUN, f_verified, NULL},
+    {"materialize_s", "materialize_s", NULL, SEC_RUN, f_materialize_s, NULL},
+    {"serial_min_s", "min_s", "serial", SEC_SERIAL, f_min_s, NULL},
+    {"serial_median_s", "median_s", "serial", SEC_SERIAL, f_median_s, NULL},
+    {"serial_mean_s", "mean_s", "serial", SEC_SERIAL, f_mean_s, NULL},
+    {"serial_max_s", "max_s", "serial", SEC_SERIAL, f_max_s, NULL},
+    {"serial_stddev_s", "stddev_s", "serial", SEC_SERIAL, f_stddev_s, NULL},
+    {"parallel_min_s", "min_s", "parallel", SEC_PARALLEL, f_min_s, NULL},
+    {"parallel_median_s", "median_s", "parallel", SEC_PARALLEL, f_median_s, NULL},
+    {"parallel_mean_s", "mean_s", "parallel", SEC_PARALLEL, f_mean_s, NULL},
+    {"parallel_max_s", "max_s", "parallel", SEC_PARALLEL, f_max_s, NULL},
+    {"parallel_stddev_s", "stddev_s", "parallel", SEC_PARALLEL, f_stddev_s, NULL},
+    {"speedup", "speedup", NULL, SEC_FIGURES, f_speedup, NULL},
+    {"efficiency", "efficiency", NULL, SEC_FIGURES, f_efficiency, NULL},
+    {"peak_rss_bytes", "peak_rss_bytes", NULL, SEC_FIGURES, f_peak_rss_bytes, NULL},
+    {"cpu_model", "cpu_model", "machine", SEC_MACHINE, f_cpu_model, NULL},
+    {"logical_cpus", "logical_cpus", "machine", SEC_MACHINE, f_logical_cpus, NULL},
+    {NULL, "mem_total_bytes", "machine", SEC_MACHINE, f_mem_total_bytes, NULL},
+    {NULL, "kernel", "machine", SEC_MACHINE, f_kernel, NULL},
+    {"compiler", "compiler", "machine", SEC_MACHINE, f_compiler, NULL},
+    {NULL, "build", "machine", SEC_MACHINE, f_build, NULL},
+    {NULL, "openmp_version", "machine", SEC_MACHINE, f_openmp_version, NULL},
+    {NULL, "huge_pages", "machine", SEC_MACHINE, f_huge_pages, NULL},
+    {NULL, "omp_num_threads", "machine", SEC_MACHINE, f_omp_num_threads, NULL},
+    {"warnings", "warnings", NULL, SEC_WARNINGS, f_warnings, NULL},
+    {"serial_calls_per_sample", "calls_per_sample", "serial", SEC_SERIAL, f_calls_per_sample,
+     NULL},
+    {"parallel_calls_per_sample", "calls_per_sample", "parallel", SEC_PARALLEL,
+     f_calls_per_sample, NULL},
+    {"serial_noisy", "noisy", "serial", SEC_SERIAL, f_phase_noisy, NULL},
+    {NULL, "samples_s", "serial", SEC_SERIAL, NULL, j_samples_s},
+    {"parallel_noisy", "noisy", "parallel", SEC_PARALLEL, f_phase_noisy, NULL},
+    {NULL, "samples_s", "parallel", SEC_PARALLEL, NULL, j_samples_s},
+    {"noisy", "noisy", NULL, SEC_QUALITY, f_noisy, NULL},
+    {"busy", "busy", NULL, SEC_QUALITY, f_busy, NULL},
+    {"oversubscribed", "oversubscribed", NULL, SEC_QUALITY, f_oversubscribed, NULL},
+    {"background_load", "background_load", NULL, SEC_QUALITY, f_background_load, NULL},
+    {"cpus_allowed", "cpus_allowed", NULL, SEC_QUALITY, f_cpus_allowed, NULL},
+    {NULL, "cv", "thresholds", SEC_QUALITY, f_threshold_cv, NULL},
+    {NULL, "max_over_min", "thresholds", SEC_QUALITY, f_threshold_max_over_min, NULL},
+    {NULL, "background_load", "thresholds", SEC_QUALITY, f_threshold_background_load, NULL},
+    {"omp_proc_bind", "omp_proc_bind", "machine", SEC_MACHINE, f_omp_proc_bind, NULL},
+    {"omp_places", "omp_places", "machine", SEC_MACHINE, f_omp_places, NULL},
+    {NULL, "caches", "machine", SEC_MACHINE, NULL, j_caches},
+    {NULL, "scaling_governor", "machine", SEC_MACHINE, f_scaling_governor, NULL},
+    {"huge_pages_advised", "huge_pages_advised", NULL, SEC_RUN, f_huge_pages_advised, NULL},
+    {"device", "kind", "device", SEC_DEVICE, f_device, NULL},
+    {"device_name", "name", "device", SEC_DEVICE, f_device_name, NULL},
+    {"devices", "devices", "device", SEC_DEVICE, f_devices, NULL},
+    {"device_number", "number", "device", SEC_DEVICE, f_device_number, NULL},
+    {"on_device", "on_device", "device", SEC_DEVICE, f_on_device, NULL},
+    {"device_teams", "teams", "device", SEC_DEVICE, f_device_teams, NULL},
+    {"device_threads", "threads", "device", SEC_DEVICE, f_device_threads, NULL},
+    {"device_lanes", "lanes", "device", SEC_DEVICE, f_device_lanes, NULL},
+    {"device_launches", "launches", "device", SEC_DEVICE, f_device_launches, NULL},
+    {"device_warmup_s", "warmup_s", "device", SEC_DEVICE, f_device_warmup_s, NULL},
+    {"device_fill_s", "fill_s", "device", SEC_DEVICE, f_device_fill_s, NULL},
+    {"device_copy_s", "copy_s", "device", SEC_DEVICE, f_device_copy_s, NULL},
+    {"ranks", "ranks", NULL, SEC_RANKS, f_ranks, NULL},
+    {"threads_per_rank", "threads_per_rank", NULL, SEC_RANKS, f_threads_per_rank, NULL},
+    {"nodes", "nodes", NULL, SEC_RANKS, f_nodes, NULL},
+    {"ranks_per_node", "ranks_per_node", NULL, SEC_RANKS, f_ranks_per_node, NULL},
+    {"imbalance_min_s", "min_s", "imbalance", SEC_RANKS, f_imbalance_min_s, NULL},
+    {"imbalance_mean_s", "mean_s", "imbalance", SEC_RANKS, f_imbalance_mean_s, NULL},
+    {"imbalance_max_s", "max_s", "imbalance", SEC_RANKS, f_imbalance_max_s, NULL},
+    {"reduce_s", "reduce_s", NULL, SEC_RANKS, f_reduce_s, NULL},
+    {NULL, "stream_kernel", NULL, SEC_STREAM, NULL, j_stream_kernel},
+    {"stream_lanes", NULL, NULL, SEC_STREAM, f_stream_lanes, NULL},
+    {"stream_trial_8_lanes_s", NULL, NULL, SEC_STREAM, f_stream_trial_8_lanes_s, NULL},
+    {"stream_trial_4_lanes_s", NULL, NULL, SEC_STREAM, f_stream_trial_4_lanes_s, NULL},
+    {"stream_trial_threads", NULL, NULL, SEC_STREAM, f_stream_trial_threads, NULL},
+    {"version", "version", NULL, SEC_HEAD, f_version, NULL},
+    {"build_commit", "build_commit", NULL, SEC_HEAD, f_build_commit, NULL},
+    {"build_dirty", "build_dirty", NULL, SEC_HEAD, f_build_dirty, NULL},
+    {"started_utc", "started_utc", NULL, SEC_HEAD, f_started_utc, NULL},
+};
+
+#define FIELD_COUNT (sizeof fields / sizeof fields[0])
+
+/*
+ * Whether section s has values in this result.  A phase that did not run
+ * is a JSON null and empty cells; the ranks' section is psum_mpi's alone
+ * and is left out of psum_omp's output, header included (omitted).
+ */
+static bool section_present(section s, const field_ctx *x)
+{
+    switch (s) {
+    case SEC_SERIAL:
+        return x->r->serial.count > 0;
+    case SEC_PARALLEL:
+        return x->r->parallel.count > 0;
+    case SEC_RANKS:
+        return across_ranks(x->r);
+    default:
+        return true;
+    }
+}
+
+static bool section_omitted(section s, const field_ctx *x)
+{
+    return s == SEC_RANKS && !section_present(s, x);
+}
+
+/* Points x at section s's phase, for the phase fields' values. */
+static void enter_section(field_ctx *x, section s)
+{
+    x->phase = s == SEC_SERIAL ? &x->r->serial : &x->r->parallel;
+    x->phase_noisy = s == SEC_SERIAL ? x->r->qual.serial_noisy : x->r->qual.parallel_noisy;
+}
+
+static void field_ctx_init(field_ctx *x, const psum_result *r, const psum_machine *m,
+                           const psum_warnings *w)
+{
+    *x = (field_ctx){.r = r, .m = m, .w = w};
+    psum_u128_to_dec(psum_result_sum(r), x->sum);
+    psum_u128_to_dec(r->expected, x->expected);
+    x->has_started = psum_format_utc(r->started, x->started) != NULL;
 }
 
 /*
@@ -334,215 +968,168 @@ static void csv_number(FILE *out, bool present, double v)
  */
 static void csv_escaped(FILE *out, const char *s)
 {
-    char clean[4 * WARNING_SIZE];
+    char clean[4 * PSUM_WARNING_SIZE];
     psum_escape(s, clean, sizeof clean);
     for (const char *c = clean; *c; c++)
         fprintf(out, *c == '"' ? "\"\"" : "%c", *c);
 }
 
-/* Writes ,"s" with s quoted for CSV. */
-static void csv_string(FILE *out, const char *s)
+static void csv_value(FILE *out, value v, const psum_warnings *w)
 {
-    fputs(",\"", out);
-    csv_escaped(out, s);
-    fputc('"', out);
-}
-
-/* Writes ,k for a phase that ran, a lone comma for one that did not. */
-static void csv_count(FILE *out, const psum_phase *p)
-{
-    if (p->count > 0)
-        fprintf(out, ",%llu", (unsigned long long)p->calls_per_sample);
-    else
-        fputs(",", out);
-}
-
-static void csv_phase(FILE *out, const psum_phase *p)
-{
-    const psum_stats *s = &p->stats;
-    const double v[] = {s->min, s->median, s->mean, s->max, s->stddev};
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
-        csv_number(out, p->count > 0, v[i]);
-}
-
-/* One line: the names of the fields that psum_report_csv writes, in order. */
-static const char csv_header[] =
-    "schema_version,n,mode,threads,threads_requested,schedule,chunks,repeat,sum,expected,"
-    "verified,materialize_s,serial_min_s,serial_median_s,serial_mean_s,serial_max_s,"
-    "serial_stddev_s,parallel_min_s,parallel_median_s,parallel_mean_s,"
-    "parallel_max_s,parallel_stddev_s,speedup,efficiency,peak_rss_bytes,"
-    "cpu_model,logical_cpus,compiler,warnings,serial_calls_per_sample,"
-    "parallel_calls_per_sample,serial_noisy,parallel_noisy,noisy,busy,oversubscribed,"
-    "background_load,cpus_allowed,omp_proc_bind,omp_places,huge_pages_advised,"
-    "device,device_name,devices,device_number,on_device,device_teams,device_threads,"
-    "device_lanes,device_launches,device_warmup_s,device_fill_s,device_copy_s";
-
-/*
- * The stream kernel's fields, after psum_mpi's and before the provenance.  Only an
- * AVX-512 build times its widths, and they are then {8, 4}, in that order.
- */
-static const char csv_stream_header[] =
-    ",stream_lanes,stream_trial_8_lanes_s,stream_trial_4_lanes_s,stream_trial_threads";
-
-/* Where the result comes from, after the stream kernel's fields: always last. */
-static const char csv_provenance_header[] = ",version,build_commit,build_dirty,started_utc";
-
-static void csv_provenance(FILE *out, const psum_result *r, const psum_machine *m)
-{
-    char started[PSUM_UTC_SIZE];
-    fprintf(out, ",%s,%s,", PSUM_VERSION, m->build_commit != NULL ? m->build_commit : "");
-    if (m->build_commit != NULL && m->build_dirty >= 0)
-        fputs(bool_name(m->build_dirty), out);
-    fprintf(out, ",%s", psum_format_utc(r->started, started) ? started : "");
-}
-
-static void csv_stream(FILE *out, const psum_result *r)
-{
-    const psum_stream_choice *s = &r->stream;
-    if (!has_stream(r)) {
-        fputs(",,,,", out);
-        return;
+    switch (v.kind) {
+    case V_ABSENT:
+        break;
+    case V_INT:
+        fprintf(out, "%lld", v.i);
+        break;
+    case V_U64:
+        fprintf(out, "%llu", v.u);
+        break;
+    case V_NUM:
+        fprintf(out, "%.9g", v.d);
+        break;
+    case V_BOOL:
+        fputs(bool_name(v.b), out);
+        break;
+    case V_NAME:
+        fputs(v.s, out);
+        break;
+    case V_TEXT:
+        fputc('"', out);
+        csv_escaped(out, v.s);
+        fputc('"', out);
+        break;
+    case V_WARNINGS:
+        fputc('"', out);
+        for (size_t i = 0; i < w->count; i++) {
+            fputs(i > 0 ? "; " : "", out);
+            csv_escaped(out, w->text[i]);
+        }
+        fputc('"', out);
+        break;
     }
-    fprintf(out, ",%d", s->lanes);
-    csv_number(out, stream_tried(r), s->trial_s[0]);
-    csv_number(out, stream_tried(r), s->trial_s[1]);
-    if (stream_tried(r))
-        fprintf(out, ",%d", s->threads);
-    else
-        fputc(',', out);
-}
-
-/* The fields a psum_mpi result adds at the end of the row. */
-static const char csv_ranks_header[] =
-    ",ranks,threads_per_rank,nodes,ranks_per_node,imbalance_min_s,imbalance_mean_s,"
-    "imbalance_max_s,reduce_s";
-
-static void csv_ranks(FILE *out, const psum_ranks *k)
-{
-    fprintf(out, ",%d,%d,%d,%d", k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node);
-    csv_number(out, true, k->imbalance.min_s);
-    csv_number(out, true, k->imbalance.mean_s);
-    csv_number(out, true, k->imbalance.max_s);
-    csv_number(out, k->reduce_s >= 0, k->reduce_s);
-}
-
-/* Writes ,"s" for a value that is set, a lone comma for NULL (unset). */
-static void csv_optional_string(FILE *out, const char *s)
-{
-    if (s != NULL)
-        csv_string(out, s);
-    else
-        fputc(',', out);
-}
-
-/* The device columns: the kind alone on the cpu, the rest empty. */
-static void csv_device(FILE *out, const psum_result *r)
-{
-    const psum_device_run *d = &r->device;
-    fprintf(out, ",%s", psum_device_name(d->kind));
-    if (!on_gpu(r)) {
-        fputs(",,,,,,,,,,,", out);
-        return;
-    }
-    csv_string(out, d->name);
-    fprintf(out, ",%d,%d,%s,%d,%d,%llu,%llu", d->devices, d->number, bool_name(d->on_device),
-            d->teams, d->threads, (unsigned long long)d->lanes,
-            (unsigned long long)d->launches);
-    csv_number(out, true, d->warmup_s);
-    csv_number(out, d->fill_s >= 0, d->fill_s);
-    csv_number(out, d->copy_s >= 0, d->copy_s);
-}
-
-/* The verdicts, as the JSON carries them; a phase that did not run has none. */
-static void csv_qualification(FILE *out, const psum_result *r)
-{
-    const psum_qualification *q = &r->qual;
-    if (r->serial.count > 0)
-        fprintf(out, ",%s", bool_name(q->serial_noisy));
-    else
-        fputc(',', out);
-    fprintf(out, ",%s,%s,%s,%s", bool_name(q->parallel_noisy), bool_name(q->noisy),
-            bool_name(q->busy), bool_name(q->oversubscribed));
-    csv_number(out, q->background_load >= 0, q->background_load);
-    fprintf(out, ",%d", q->cpus_allowed);
 }
 
 int psum_report_csv(FILE *out, const psum_result *r, const psum_machine *m,
                     const psum_warnings *w)
 {
-    const psum_config *c = &r->cfg;
-    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
-
-    if (c->csv_header) {
-        fputs(csv_header, out);
-        fputs(across_ranks(r) ? csv_ranks_header : "", out);
-        fputs(csv_stream_header, out);
-        fputs(csv_provenance_header, out);
+    field_ctx x;
+    field_ctx_init(&x, r, m, w);
+    const char *sep = "";
+    if (r->cfg.csv_header) {
+        for (const field *f = fields; f < fields + FIELD_COUNT; f++) {
+            if (f->csv != NULL && !section_omitted(f->sec, &x)) {
+                fprintf(out, "%s%s", sep, f->csv);
+                sep = ",";
+            }
+        }
         fputc('\n', out);
     }
-    fprintf(out, "%d,%llu,%s,%d,%d,%s,%llu,%llu,%s,%s,%s", PSUM_SCHEMA_VERSION,
-            (unsigned long long)c->n,
-            psum_mode_name(c->mode), r->team, r->threads_requested,
-            psum_schedule_name(c->schedule), (unsigned long long)c->chunks,
-            (unsigned long long)c->repeat, psum_u128_to_dec(psum_result_sum(r), sum),
-            psum_u128_to_dec(r->expected, expected), r->verified ? "true" : "false");
-    csv_number(out, host_filled(r), r->materialize_s);
-    csv_phase(out, &r->serial);
-    csv_phase(out, &r->parallel);
-    csv_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
-    csv_number(out, has_efficiency(r), has_efficiency(r) ? speedup(r) / r->team : 0);
-    fprintf(out, ",%llu", (unsigned long long)r->peak_rss);
-    csv_string(out, m->cpu_model);
-    fprintf(out, ",%ld", m->logical_cpus);
-    csv_string(out, m->compiler);
-    /* All warnings in one field, joined by "; ". */
-    fputs(",\"", out);
-    for (size_t i = 0; i < w->count; i++) {
-        fputs(i > 0 ? "; " : "", out);
-        csv_escaped(out, w->text[i]);
+    sep = "";
+    for (const field *f = fields; f < fields + FIELD_COUNT; f++) {
+        if (f->csv == NULL || section_omitted(f->sec, &x))
+            continue;
+        fputs(sep, out);
+        sep = ",";
+        if (section_present(f->sec, &x)) {
+            enter_section(&x, f->sec);
+            csv_value(out, f->get(&x), w);
+        }
     }
-    fputc('"', out);
-    csv_count(out, &r->serial);
-    csv_count(out, &r->parallel);
-    csv_qualification(out, r);
-    csv_optional_string(out, m->omp_proc_bind);
-    csv_optional_string(out, m->omp_places);
-    fprintf(out, ",%s", bool_name(r->huge_advised));
-    csv_device(out, r);
-    if (across_ranks(r))
-        csv_ranks(out, &r->ranks);
-    csv_stream(out, r);
-    csv_provenance(out, r, m);
     fputc('\n', out);
     return ferror(out) ? -1 : 0;
 }
 
-/* ---- JSON ---- */
-
-static void json_number(FILE *out, bool present, double v)
+static void json_value(FILE *out, value v, const psum_warnings *w)
 {
-    if (present)
-        fprintf(out, "%.9g", v);
-    else
+    switch (v.kind) {
+    case V_ABSENT:
         fputs("null", out);
+        break;
+    case V_INT:
+    case V_U64:
+    case V_NUM:
+    case V_BOOL:
+        csv_value(out, v, w); /* spelled the same in both */
+        break;
+    case V_NAME:
+    case V_TEXT:
+        psum_json_string(out, v.s);
+        break;
+    case V_WARNINGS:
+        fputc('[', out);
+        for (size_t i = 0; i < w->count; i++) {
+            fputs(i ? ", " : "", out);
+            psum_json_string(out, w->text[i]);
+        }
+        fputc(']', out);
+        break;
+    }
 }
 
-static void json_phase(FILE *out, const char *name, const psum_phase *p, bool noisy)
+static void json_field(FILE *out, const field *f, field_ctx *x)
 {
-    fprintf(out, "  \"%s\": ", name);
-    if (p->count == 0) {
-        fputs("null,\n", out);
+    enter_section(x, f->sec);
+    if (f->json_write != NULL)
+        f->json_write(out, x);
+    else
+        json_value(out, f->get(x), x->w);
+}
+
+static bool same_object(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * Writes section s's members, each after *sep: a top-level member on a
+ * line of its own, an object's members on its line; an absent section's
+ * objects and members are null.
+ */
+static void json_section(FILE *out, section s, field_ctx *x, const char **sep)
+{
+    if (section_omitted(s, x))
         return;
+    bool present = section_present(s, x);
+    const char *object = NULL; /* the object whose members are being written */
+    for (const field *f = fields; f < fields + FIELD_COUNT; f++) {
+        if (f->sec != s || f->json == NULL)
+            continue;
+        if (same_object(object, f->object)) {
+            if (present) {
+                fprintf(out, ", \"%s\": ", f->json);
+                json_field(out, f, x);
+            }
+            continue;
+        }
+        if (object != NULL && present)
+            fputc('}', out);
+        fputs(*sep, out);
+        *sep = ",\n  ";
+        object = f->object;
+        fprintf(out, "\"%s\": ", object != NULL ? object : f->json);
+        if (!present) {
+            fputs("null", out);
+            continue;
+        }
+        if (object != NULL)
+            fprintf(out, "{\"%s\": ", f->json);
+        json_field(out, f, x);
     }
-    const psum_stats *s = &p->stats;
-    fprintf(out, "{\"min_s\": %.9g, \"median_s\": %.9g, \"mean_s\": %.9g, "
-            "\"max_s\": %.9g, \"stddev_s\": %.9g, \"noisy\": %s, \"calls_per_sample\": %llu, "
-            "\"samples_s\": [",
-            s->min, s->median, s->mean, s->max, s->stddev,
-            noisy ? "true" : "false", (unsigned long long)p->calls_per_sample);
-    for (size_t i = 0; i < p->count; i++)
-        fprintf(out, "%s%.9g", i ? ", " : "", p->samples[i]);
-    fputs("]},\n", out);
+    if (object != NULL && present)
+        fputc('}', out);
+}
+
+int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
+                     const psum_warnings *w)
+{
+    field_ctx x;
+    field_ctx_init(&x, r, m, w);
+    const char *sep = "{\n  ";
+    for (section s = 0; s < SEC_COUNT; s++)
+        json_section(out, s, &x, &sep);
+    fputs("\n}\n", out);
+    return ferror(out) ? -1 : 0;
 }
 
 /* The stream kernel's object, or null when no value was generated on the host. */
@@ -560,145 +1147,6 @@ void psum_report_stream_json(FILE *out, const psum_stream_choice *s)
     for (int i = 0; i < s->widths; i++)
         fprintf(out, "%s%.9g", i ? ", " : "", s->trial_s[i]);
     fprintf(out, "], \"trial_threads\": %d}", s->threads);
-}
-
-static void json_stream(FILE *out, const psum_result *r)
-{
-    fputs("  \"stream_kernel\": ", out);
-    if (has_stream(r))
-        psum_report_stream_json(out, &r->stream);
-    else
-        fputs("null", out);
-    fputs(",\n", out);
-}
-
-/* The device object: the kind alone on the cpu, the rest null. */
-static void json_device(FILE *out, const psum_result *r)
-{
-    const psum_device_run *d = &r->device;
-    fprintf(out, "  \"device\": {\"kind\": \"%s\"", psum_device_name(d->kind));
-    if (!on_gpu(r)) {
-        fputs(", \"name\": null, \"devices\": null, \"number\": null, \"on_device\": null, "
-              "\"teams\": null, \"threads\": null, \"lanes\": null, \"launches\": null, "
-              "\"warmup_s\": null, \"fill_s\": null, \"copy_s\": null},\n", out);
-        return;
-    }
-    fputs(", \"name\": ", out);
-    psum_json_string(out, d->name);
-    fprintf(out, ", \"devices\": %d, \"number\": %d, \"on_device\": %s, \"teams\": %d, "
-            "\"threads\": %d, \"lanes\": %llu, \"launches\": %llu, \"warmup_s\": ",
-            d->devices, d->number, bool_name(d->on_device), d->teams, d->threads,
-            (unsigned long long)d->lanes, (unsigned long long)d->launches);
-    json_number(out, true, d->warmup_s);
-    fputs(", \"fill_s\": ", out);
-    json_number(out, d->fill_s >= 0, d->fill_s);
-    fputs(", \"copy_s\": ", out);
-    json_number(out, d->copy_s >= 0, d->copy_s);
-    fputs("},\n", out);
-}
-
-static void json_machine(FILE *out, const psum_machine *m)
-{
-    fputs("  \"machine\": {\"cpu_model\": ", out);
-    psum_json_string(out, m->cpu_model);
-    fprintf(out, ", \"logical_cpus\": %ld, \"mem_total_bytes\": %llu, \"kernel\": ",
-            m->logical_cpus, (unsigned long long)m->mem_total);
-    psum_json_string(out, m->kernel);
-    fputs(", \"compiler\": ", out);
-    psum_json_string(out, m->compiler);
-    fputs(", \"build\": ", out);
-    psum_json_string(out, m->build);
-    fprintf(out, ", \"openmp_version\": %d, \"huge_pages\": ", m->openmp_version);
-    psum_json_string(out, m->huge_pages);
-    fputs(", \"omp_num_threads\": ", out);
-    psum_json_string(out, m->omp_num_threads);
-    fputs(", \"omp_proc_bind\": ", out);
-    psum_json_string(out, m->omp_proc_bind);
-    fputs(", \"omp_places\": ", out);
-    psum_json_string(out, m->omp_places);
-    fputs(", \"caches\": ", out);
-    if (m->caches == 0)
-        fputs("null", out);
-    for (size_t i = 0; i < m->caches; i++) {
-        fprintf(out, "%s{\"level\": %d, \"type\": ", i ? ", " : "[", m->cache[i].level);
-        psum_json_string(out, m->cache[i].type);
-        fprintf(out, ", \"size_bytes\": %llu}%s", (unsigned long long)m->cache[i].size,
-                i + 1 == m->caches ? "]" : "");
-    }
-    fputs(", \"scaling_governor\": ", out);
-    psum_json_string(out, m->governor[0] != '\0' ? m->governor : NULL);
-    fputs("},\n", out);
-}
-
-/* psum_mpi's figures across ranks, each member ending in ",\n". */
-static void json_ranks(FILE *out, const psum_ranks *k)
-{
-    fprintf(out, "  \"ranks\": %d,\n  \"threads_per_rank\": %d,\n  \"nodes\": %d,\n"
-            "  \"ranks_per_node\": %d,\n  \"imbalance\": {\"min_s\": %.9g, \"mean_s\": %.9g, "
-            "\"max_s\": %.9g},\n  \"reduce_s\": ",
-            k->ranks, k->threads_per_rank, k->nodes, k->ranks_per_node, k->imbalance.min_s,
-            k->imbalance.mean_s, k->imbalance.max_s);
-    json_number(out, k->reduce_s >= 0, k->reduce_s);
-    fputs(",\n", out);
-}
-
-/* The verdicts and the thresholds they were decided with. */
-static void json_qualification(FILE *out, const psum_qualification *q)
-{
-    json_number(out, q->background_load >= 0, q->background_load);
-    fprintf(out, ",\n  \"cpus_allowed\": %d,\n  \"oversubscribed\": %s,\n"
-            "  \"busy\": %s,\n  \"noisy\": %s,\n"
-            "  \"thresholds\": {\"cv\": %g, \"max_over_min\": %g, \"background_load\": %g},\n",
-            q->cpus_allowed, bool_name(q->oversubscribed), bool_name(q->busy),
-            bool_name(q->noisy), PSUM_NOISY_CV, PSUM_NOISY_MAX_OVER_MIN, PSUM_BUSY_LOAD);
-}
-
-int psum_report_json(FILE *out, const psum_result *r, const psum_machine *m,
-                     const psum_warnings *w)
-{
-    const psum_config *c = &r->cfg;
-    char sum[PSUM_U128_DEC_SIZE], expected[PSUM_U128_DEC_SIZE];
-
-    char started[PSUM_UTC_SIZE];
-    fprintf(out, "{\n  \"schema_version\": %d,\n  \"version\": \"%s\",\n  \"build_commit\": ",
-            PSUM_SCHEMA_VERSION, PSUM_VERSION);
-    psum_json_string(out, m->build_commit);
-    fprintf(out, ",\n  \"build_dirty\": %s,\n  \"started_utc\": ", dirty_json(m));
-    psum_json_string(out, psum_format_utc(r->started, started));
-    fprintf(out, ",\n  \"n\": %llu,\n  \"mode\": \"%s\",\n"
-            "  \"threads\": %d,\n  \"threads_requested\": %d,\n  \"schedule\": \"%s\",\n"
-            "  \"chunks\": %llu,\n  \"repeat\": %llu,\n  \"sum\": \"%s\",\n"
-            "  \"expected\": \"%s\",\n  \"verified\": %s,\n  \"materialize_s\": ",
-            (unsigned long long)c->n,
-            psum_mode_name(c->mode), r->team,
-            r->threads_requested, psum_schedule_name(c->schedule),
-            (unsigned long long)c->chunks, (unsigned long long)c->repeat,
-            psum_u128_to_dec(psum_result_sum(r), sum),
-            psum_u128_to_dec(r->expected, expected),
-            r->verified ? "true" : "false");
-    json_number(out, host_filled(r), r->materialize_s);
-    fprintf(out, ",\n  \"huge_pages_advised\": %s,\n", r->huge_advised ? "true" : "false");
-    json_phase(out, "serial", &r->serial, r->qual.serial_noisy);
-    json_phase(out, "parallel", &r->parallel, r->qual.parallel_noisy);
-    fputs("  \"speedup\": ", out);
-    json_number(out, has_speedup(r), has_speedup(r) ? speedup(r) : 0);
-    fputs(",\n  \"efficiency\": ", out);
-    json_number(out, has_efficiency(r), has_efficiency(r) ? speedup(r) / r->team : 0);
-    fprintf(out, ",\n  \"peak_rss_bytes\": %llu,\n  \"background_load\": ",
-            (unsigned long long)r->peak_rss);
-    json_qualification(out, &r->qual);
-    json_device(out, r);
-    json_stream(out, r);
-    if (across_ranks(r))
-        json_ranks(out, &r->ranks);
-    json_machine(out, m);
-    fputs("  \"warnings\": [", out);
-    for (size_t i = 0; i < w->count; i++) {
-        fputs(i ? ", " : "", out);
-        psum_json_string(out, w->text[i]);
-    }
-    fputs("]\n}\n", out);
-    return ferror(out) ? -1 : 0;
 }
 
 /* ---- dispatch ---- */
@@ -751,7 +1199,11 @@ int psum_report_finish(const char *program, const psum_result *r, const psum_mac
     for (size_t i = 0; i < w->count; i++)
         fprintf(stderr, "%s: warning: %s\n", program, w->text[i]);
     int rc = 0;
-    if (psum_report(stdout, r, m, w) != 0) {
+    if (w->out_of_memory) {
+        /* A report that silently lacks a warning would claim more than it knows. */
+        fprintf(stderr, "%s: cannot keep every warning: %s\n", program, strerror(ENOMEM));
+        rc = 1;
+    } else if (psum_report(stdout, r, m, w) != 0) {
         fprintf(stderr, "%s: cannot format the report: %s\n", program, strerror(errno));
         rc = 1;
     }

@@ -21,7 +21,10 @@
 #define PSUM_SCHEMA_VERSION 1
 
 /*
- * Write the result in one format to out.  Rates, speedup and efficiency
+ * Write the result in one format to out.  The CSV and the JSON walk one
+ * table of fields in report.c (CSV column, JSON key and object, value), so
+ * they name the same fields in the same order; a new field is one entry
+ * there and the function that computes it.  Rates, speedup and efficiency
  * are printed only for a verified result; an unverified one is marked
  * invalid.  The CSV is a header line (unless r->cfg.csv_header is false,
  * so runs can be appended to one file) and one row with as many fields.
@@ -72,8 +75,10 @@ int psum_close_output(FILE *out, const char *program);
  * (psum_close_output), and for an unverified result
  * "PROGRAM: verification failed: sum S, expected E".  A report that could
  * not be formatted whole is "PROGRAM: cannot format the report: REASON"
- * and nothing on stdout.  Returns 0, or 1 when the report could not be
- * formatted or written or the result is not verified.
+ * and nothing on stdout; so is a list of warnings that ran out of memory
+ * (w->out_of_memory): "PROGRAM: cannot keep every warning: REASON".
+ * Returns 0, or 1 when the report could not be formatted or written, a
+ * warning is missing, or the result is not verified.
  */
 int psum_report_finish(const char *program, const psum_result *r, const psum_machine *m,
                        const psum_warnings *w);

@@ -1,8 +1,8 @@
 #include "result.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -18,14 +18,26 @@ void psum_result_free(psum_result *res)
     psum_phase_free(&res->parallel);
 }
 
-void psum_add_warning(psum_warnings *w, const char *text)
+int psum_add_warning(psum_warnings *w, const char *text)
 {
-    if (w->count >= PSUM_MAX_WARNINGS) {
-        char line[sizeof w->text[0]];
-        fprintf(stderr, "%s: internal error: more than PSUM_MAX_WARNINGS (%d) warnings, "
-                "the next: %s\n", program_invocation_short_name, PSUM_MAX_WARNINGS,
-                psum_escape(text, line, sizeof line));
-        exit(1);
+    char line[PSUM_WARNING_SIZE];
+    char *copy = strdup(psum_escape(text, line, sizeof line));
+    char **grown = copy != NULL ? realloc(w->text, (w->count + 1) * sizeof *w->text) : NULL;
+    if (grown == NULL) {
+        free(copy);
+        w->out_of_memory = true;
+        errno = ENOMEM;
+        return -1;
     }
-    psum_escape(text, w->text[w->count++], sizeof w->text[0]);
+    w->text = grown;
+    w->text[w->count++] = copy;
+    return 0;
+}
+
+void psum_warnings_free(psum_warnings *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        free(w->text[i]);
+    free(w->text);
+    *w = (psum_warnings){0};
 }

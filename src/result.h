@@ -106,32 +106,34 @@ psum_u128 psum_result_sum(const psum_result *res);
  */
 void psum_result_free(psum_result *res);
 
-/*
- * Room for every warning a program can give, so none is ever dropped:
- * PSUM_QUALIFY_MAX_WARNINGS (qualify.h, 5) + PSUM_MPI_MAX_WARNINGS
- * (mpi_qualify.h, psum_mpi's own, 3) + PSUM_ENV_CHECKED (env.h, one per
- * OMP_* variable, 6).  Those headers include this one, so the sum is
- * written out here and checked by a static assertion in qualify.c (for
- * psum_omp) and mpi_qualify.c (for psum_mpi): raising a source's count
- * without this one does not compile.
- */
-#define PSUM_MAX_WARNINGS 14
+/* Room for one warning line and its NUL: a longer one is cut (psum_escape). */
+#define PSUM_WARNING_SIZE 256
 
 /*
- * What a reader must know before trusting the figures, one line each.
- * Tagged so env.h can name it without including this header.
+ * What a reader must know before trusting the figures, one line each.  A
+ * zeroed list is empty; it grows as lines are added, and
+ * psum_warnings_free releases it.  Tagged so env.h can name it without
+ * including this header.
  */
 typedef struct psum_warnings {
     size_t count;
-    char text[PSUM_MAX_WARNINGS][256]; /* one line of valid UTF-8, lowercase */
+    char **text;        /* count lines of valid UTF-8, lowercase; owned */
+    /*
+     * An append found no memory, so a warning is missing: the list must
+     * not be reported as whole (psum_report_finish refuses it).
+     */
+    bool out_of_memory;
 } psum_warnings;
 
 /*
- * Appends one warning, copied through psum_escape (so one line, cut at a
- * character boundary if too long).  The list never fills (see
- * PSUM_MAX_WARNINGS): a warning past the last line would be a bug, so it
- * is not dropped but ends the program: one line on stderr, exit 1.
+ * Appends a copy of text through psum_escape (so one line, cut at a
+ * character boundary past PSUM_WARNING_SIZE - 1 bytes).  Returns 0, or -1
+ * with errno ENOMEM when memory ran out: the list keeps its lines and
+ * w->out_of_memory is set, for the program to report; nothing exits.
  */
-void psum_add_warning(psum_warnings *w, const char *text);
+int psum_add_warning(psum_warnings *w, const char *text);
+
+/* Releases w's lines and leaves it empty; a zeroed list is ignored. */
+void psum_warnings_free(psum_warnings *w);
 
 #endif

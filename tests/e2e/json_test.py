@@ -379,6 +379,38 @@ class Memory(unittest.TestCase):
         self.assertGreaterEqual(doc["peak_rss_bytes"], n * 8)
 
 
+class Reference(unittest.TestCase):
+    """docs/reference.md names every field that psum_omp writes: the names
+    come from the program's own output (its field table), not a copy."""
+    DOC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                        "reference.md")
+
+    def section(self, title):
+        with open(self.DOC, encoding="utf-8") as f:
+            text = f.read()
+        start = text.index("\n## " + title)
+        end = text.find("\n## ", start + 1)
+        return set(re.findall(r"`([a-z0-9_]+)`", text[start:end if end >= 0 else None]))
+
+    def test_every_csv_column_is_in_the_reference(self):
+        p = run("--format", "csv", "-n", "1e4", "--repeat", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        header = p.stdout.split("\n", 1)[0].split(",")
+        missing = [c for c in header if c not in self.section("CSV")]
+        self.assertEqual(missing, [], "CSV columns missing from docs/reference.md")
+
+    def test_every_json_key_is_in_the_reference(self):
+        documented = self.section("JSON")
+        for mode in ("materialize", "stream"):
+            doc, _ = run_json("-n", "1e4", "--repeat", "1", "--mode", mode)
+            keys = set(doc)
+            for value in doc.values():
+                if isinstance(value, dict):
+                    keys |= set(value)
+            missing = sorted(keys - documented)
+            self.assertEqual(missing, [], f"{mode}: JSON keys missing from docs/reference.md")
+
+
 if __name__ == "__main__":
     BIN = sys.argv.pop(1)
     unittest.main(verbosity=2)

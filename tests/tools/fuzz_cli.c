@@ -222,10 +222,13 @@ static void check_csv(const char *s)
     char *csv = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&csv, &len);
-    if (f == NULL)
+    if (f == NULL) {
+        psum_warnings_free(&w);
         return;
+    }
     psum_report_csv(f, &r, &m, &w);
     fclose(f);
+    psum_warnings_free(&w);
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
         lines += csv[i] == '\n';

@@ -196,6 +196,7 @@ Test(env, removals_become_warnings_after_the_earlier_ones)
                                  "applies"));
     cr_expect(not(eq(ptr, strstr(w.text[2], "ignoring OMP_PLACES='\\xff'"), NULL)), "%s",
               w.text[2]);
+    psum_warnings_free(&w);
 }
 
 Test(env, every_variable_is_recorded_once_so_the_record_never_fills)

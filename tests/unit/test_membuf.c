@@ -93,4 +93,5 @@ Test(membuf, a_report_that_does_not_fit_fails)
     cr_expect(eq(int, psum_membuf_close(f, &part), -1));
     psum_membuf_free(&part);
     psum_membuf_free(&whole);
+    psum_warnings_free(&w);
 }

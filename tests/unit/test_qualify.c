@@ -89,6 +89,7 @@ Test(qualify, warnings_follow_the_verdicts)
     psum_result r = result(2, 2, 0.0);
     psum_collect_warnings(&r, &m, &w);
     cr_expect(eq(sz, w.count, 0));
+    psum_warnings_free(&w);
 
     r = result(16, 2, 0.0);
     r.parallel = phase(1.0, 7.0 / 6, 1.5, 0.29, 3);
@@ -98,9 +99,11 @@ Test(qualify, warnings_follow_the_verdicts)
     cr_expect(eq(str, w.text[0], "16 threads on 2 allowed CPUs: oversubscribed, threads share cores"));
     cr_expect(not(eq(ptr, strstr(w.text[1], "parallel phase is noisy: coefficient of variation 24.9%, max/min 1.50"), NULL)),
               "%s", w.text[1]);
+    psum_warnings_free(&w);
     m.omp_proc_bind = NULL;
     psum_collect_warnings(&r, &m, &w);
     cr_expect(eq(sz, w.count, 3));
+    psum_warnings_free(&w);
 
     m.omp_proc_bind = "close";
     r = result(2, 1, 0.625);
@@ -109,6 +112,7 @@ Test(qualify, warnings_follow_the_verdicts)
     cr_expect(eq(str, w.text[0], "2 threads on 1 allowed CPU: oversubscribed, threads share cores"));
     cr_expect(eq(str, w.text[1], "other processes used 62% of the 1 allowed CPU during the "
                                  "measurement: the times are noisy"));
+    psum_warnings_free(&w);
 }
 
 Test(qualify, every_verdict_and_every_environment_warning_fit_at_once)
@@ -135,13 +139,35 @@ Test(qualify, every_verdict_and_every_environment_warning_fit_at_once)
                           "ignoring OMP_TARGET_OFFLOAD=", "ignoring OMP_DEFAULT_DEVICE="};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
         cr_expect(not(eq(ptr, strstr(w.text[i], want[i]), NULL)), "line %zu: %s", i, w.text[i]);
+    psum_warnings_free(&w);
 }
 
-Test(qualify, a_warning_past_the_last_line_ends_the_run_instead_of_vanishing, .exit_code = 1)
+Test(qualify, the_warnings_grow_past_any_count_and_keep_every_line)
 {
     psum_warnings w = {0};
-    for (int i = 0; i < PSUM_MAX_WARNINGS; i++)
-        psum_add_warning(&w, "fits");
-    cr_expect(eq(sz, w.count, PSUM_MAX_WARNINGS));
-    psum_add_warning(&w, "one too many");
+    char line[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(line, sizeof line, "warning %d", i);
+        cr_assert(eq(int, psum_add_warning(&w, line), 0));
+    }
+    cr_assert(eq(sz, w.count, 1000));
+    cr_expect(not(w.out_of_memory));
+    cr_expect(eq(str, w.text[0], "warning 0"));
+    cr_expect(eq(str, w.text[999], "warning 999"));
+    psum_warnings_free(&w);
+    cr_expect(eq(sz, w.count, 0));
+    cr_expect(eq(ptr, w.text, NULL));
+}
+
+Test(qualify, a_warning_is_one_escaped_line_cut_to_size)
+{
+    psum_warnings w = {0};
+    char longer[2 * PSUM_WARNING_SIZE];
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    psum_add_warning(&w, "two\nlines");
+    psum_add_warning(&w, longer);
+    cr_expect(eq(str, w.text[0], "two\\nlines"));
+    cr_expect(eq(sz, strlen(w.text[1]), PSUM_WARNING_SIZE - 1));
+    psum_warnings_free(&w);
 }
