@@ -386,15 +386,16 @@ def vendor_note(records, python_records):
 
 
 def probe(binary, env):
-    """psum_omp's machine object, from a tiny run."""
+    """psum_omp's machine object, from a tiny run, with the commit it was built from."""
     rc, out, err = runs.run_child([binary, "-n", "1000", "--repeat", "1", "--format", "json"],
                                   env)
     if rc != 0:
         raise runs.RunFailed(f"{binary} does not run: {err.strip()}")
-    machine = runs.json_doc([binary], out, ("machine",))["machine"]
+    doc = runs.json_doc([binary], out, ("machine",))
+    machine = doc["machine"]
     if not isinstance(machine, dict) or not isinstance(machine.get("logical_cpus"), int):
         raise runs.RunFailed(f"{binary} printed no machine record")
-    return machine
+    return dict(machine, build_commit=doc.get("build_commit"), build_dirty=doc.get("build_dirty"))
 
 
 def execute(jobs, binary, python, env, outdir, cpus, watch_build=None):

@@ -113,6 +113,10 @@ def record(psum_machine, binary, build_dir, repo, env, python=None):
         commit, dirty = env["PSUM_GIT_COMMIT"], env.get("PSUM_GIT_DIRTY") == "true"
     else:
         commit, dirty = _git(repo)
+        if commit is None and psum_machine.get("build_commit"):
+            # An installed bench (psum-bench) has no checkout: the commit
+            # psum_omp says it was built from.
+            commit, dirty = psum_machine["build_commit"], psum_machine.get("build_dirty")
     return {
         "cpu_model": psum_machine["cpu_model"],
         "logical_cpus": psum_machine["logical_cpus"],
