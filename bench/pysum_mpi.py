@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-from psumbench.args import MAX_ELEMENTS, Parser, count_type
+from psumbench.args import Parser, count_type
 from psumbench.machine import meminfo_bytes
 
 LIST_BYTES_PER_ELEMENT = 40   # as bench/pysum.py: a pointer and an int object
@@ -44,7 +44,7 @@ class RankParser(Parser):
 
 def parse_args(argv):
     p = RankParser(prog="bench/pysum_mpi.py", description="Sum 0..N-1 over MPI ranks with mpi4py.")
-    p.add_argument("--n", type=count_type(MAX_ELEMENTS), required=True, help="N")
+    p.add_argument("--n", type=count_type("elements_max"), required=True, help="N")
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")
     return p.parse_args(argv)
