@@ -220,7 +220,9 @@ def plan(args, cpus, python=None, gpu_usable=False):
     by_sweep = {s: [] for s in SWEEPS}
     group = runs.ArticleGroup()
     args.mpi_skipped = None
-    modes = ("materialize", "stream")
+    # Every mode and schedule that this psum_omp has, in its order.
+    names = psum.describe(psum.binary(args.build))["names"]
+    modes = names["modes"]
     if "threads" in args.sweeps:
         by_sweep["threads"] = [runs.PsumJob("threads", mode, args.n, t, args.repeat)
                                for mode in modes for t in thread_points(cpus)]
@@ -228,7 +230,7 @@ def plan(args, cpus, python=None, gpu_usable=False):
         by_sweep["schedules"] = [runs.PsumJob("schedules", mode, args.n, cpus, args.repeat,
                                               sched, c, serial=False)
                                  for mode in modes for c in args.chunk_counts
-                                 for sched in ("static", "dynamic", "guided")]
+                                 for sched in names["schedules"]]
     if "sizes" in args.sweeps:
         sizes = [runs.PsumJob("sizes", "materialize", n, cpus, args.repeat)
                  for n in size_points(args.n)]
