@@ -30,12 +30,17 @@ MEMORY_SHARE = 0.8            # of the node's MemAvailable, for all its ranks' l
 class RankParser(Parser):
     """Parser whose usage line and --help only launcher rank 0 prints: under
     mpirun -np 4 a bad --n is one line, not four.  Every rank still exits 2
-    (0 for --help)."""
+    (0 for --help; 1 without a psum_omp to read --n)."""
 
     def error(self, message):
         if launcher_rank() != 0:
             self.exit(2)
         super().error(message)
+
+    def unavailable(self, error):
+        if launcher_rank() != 0:
+            self.exit(1)
+        super().unavailable(error)
 
     def print_help(self, file=None):
         if launcher_rank() == 0:

@@ -68,8 +68,8 @@ static psum_cli_status parse(int argc, char **argv, psum_config *cfg, char *err,
     };
     psum_cli_status st = psum_cli_parse(argc, argv, cfg, err, len);
     if (st == PSUM_CLI_RUN && cfg->action != PSUM_ACTION_RUN) {
-        snprintf(err, len, "%s is psum_omp's: psum_mpi runs its options (see psum_omp %s)",
-                 asked[cfg->action], asked[cfg->action]);
+        snprintf(err, len, "%s is psum_omp's alone; psum_mpi takes the options of a run",
+                 asked[cfg->action]);
         return PSUM_CLI_ERROR;
     }
     if (st == PSUM_CLI_RUN && cfg->device != PSUM_DEVICE_CPU) {

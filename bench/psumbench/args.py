@@ -27,12 +27,16 @@ class Parser(argparse.ArgumentParser):
         name = os.path.basename(self.prog)
         self.exit(2, f"{name}: {one_line(message)} (see {self.prog} --help)\n")
 
+    def unavailable(self, error):
+        """psum_omp could not be asked (psum.Unavailable): one line, exit 1."""
+        self.exit(1, f"{os.path.basename(self.prog)}: {one_line(str(error))}\n")
+
     def parse_args(self, args=None, namespace=None):
         ns = super().parse_args(args, namespace)
         try:
             self._read_counts(ns)
         except psum.Unavailable as e:
-            self.exit(1, f"{os.path.basename(self.prog)}: {one_line(str(e))}\n")
+            self.unavailable(e)
         return ns
 
     def _read_counts(self, ns):
@@ -57,7 +61,7 @@ class Parser(argparse.ArgumentParser):
         try:
             return question(*args)
         except psum.Unavailable as e:
-            self.exit(1, f"{os.path.basename(self.prog)}: {one_line(str(e))}\n")
+            self.unavailable(e)
 
 
 def one_line(text):
