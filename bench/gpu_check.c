@@ -4,7 +4,8 @@
  * kernels on the host fallback) and not part of psum_omp.
  *
  *   1. the device: count, default, name, and whether a target region really
- *      runs off the host; "no offload device" and exit 1 if not
+ *      runs off the host; "no offload device" and psum_omp's exit status
+ *      for it (PSUM_EXIT_NO_DEVICE) if not
  *   2. the warm-up: program image load, the driver compiling the PTX
  *   3. a sweep: the sums over small sizes with plans that force many lanes,
  *      launches and both ways of combining them, and near 2^62, all checked
@@ -14,8 +15,8 @@
  * usage: psum_gpu_check [--host] [N [REPEAT]]   N: 1..2^62 (default 1e9),
  *        REPEAT: 1..64 (default 5); --host goes on without a device, on the
  *        host fallback, so a smoke test can run the whole program anywhere
- * Exit status 0 when every sum was right, 1 otherwise or without a device
- * (unless --host), 2 for a usage error.
+ * Exit status 0 when every sum was right, 1 otherwise, PSUM_EXIT_NO_DEVICE
+ * (3) without a device (unless --host), 2 for a usage error.
  */
 #include <omp.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "array.h"
 #include "bench_args.h"
+#include "cli.h"
 #include "exact.h"
 #include "offload.h"
 #include "stats.h"
@@ -186,7 +188,7 @@ int main(int argc, char **argv)
            info.default_device, info.device, info.name, psum_now() - t0);
     if (info.devices == 0 && !host_ok) {
         puts("no offload device: omp_get_num_devices() is 0");
-        return 1;
+        return PSUM_EXIT_NO_DEVICE;
     }
     int on = 0;
     const double warm = psum_offload_warmup(info.device, &on);
@@ -194,7 +196,7 @@ int main(int argc, char **argv)
            "once): %.3f s\n", warm);
     if (!on && !host_ok) {
         puts("no offload device: target regions ran on the host");
-        return 1;
+        return PSUM_EXIT_NO_DEVICE;
     }
     if (!on)
         puts("--host: going on with the host fallback; the figures are not a GPU's");

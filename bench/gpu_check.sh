@@ -20,7 +20,8 @@
 #   PSUM_GPU_PSUM=0    leave out the psum_omp --device gpu runs
 #   PSUM_GPU_LIMITS=0  leave out the psum_limits rows
 # Exit status: 0 when every sum was right, 1 when one was wrong, a program
-# failed or there is no device ("no offload device"), 2 for a usage error.
+# failed or there is no device (psum_gpu_check exits with psum_omp's
+# "no_device" status: psum_omp --describe), 2 for a usage error.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -34,6 +35,7 @@ case "$n" in
 esac
 check=$build/bench/psum_gpu_check
 limits=$build/bench/psum_limits
+omp=$build/src/psum_omp
 if [ ! -x "$check" ]; then
     echo "gpu_check.sh: no $check: '$build' was built without offload (meson -Doffload)" >&2
     echo "no offload device: GPU checks skipped"
@@ -67,6 +69,14 @@ done
 echo "libgomp nvptx plugin: ${plugin:-not found (libgomp then sees no device)}"
 ldconfig -p 2>/dev/null | grep -m1 'libcuda.so.1' || echo "libcuda.so.1: not in the ldconfig cache"
 
+# exit_status NAME: psum_omp's exit status NAME (psum_omp --describe), or
+# "unknown" without a psum_omp that answers.
+exit_status() {
+    "$omp" --describe 2>/dev/null | python3 -c \
+        'import json, sys; print(json.load(sys.stdin)["exit_status"][sys.argv[1]])' "$1" \
+        2>/dev/null || echo unknown
+}
+
 # libgomp's own account of a failure: what it tried, from GOMP_DEBUG=1.
 why() {
     echo "== why: libgomp's own account (GOMP_DEBUG=1, last lines)"
@@ -85,7 +95,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 # Line by line as it runs (a run stopped by a timeout keeps what it printed).
 "$check" "$n" | tee "$log" || status=$?
-if grep -q '^no offload device' "$log"; then
+if [ "$status" -ne 0 ] && [ "$status" = "$(exit_status no_device)" ]; then
+    echo "no offload device: psum_gpu_check exited $status"
     why
     exit 1
 fi
@@ -95,7 +106,6 @@ if [ "$status" -ne 0 ]; then
     exit 1
 fi
 
-omp=$build/src/psum_omp
 runs=("--mode materialize" "--mode materialize --from-host" "--mode stream")
 [ "${PSUM_GPU_PSUM:-1}" != 0 ] || runs=()
 for args in "${runs[@]}"; do

@@ -39,7 +39,10 @@
  * after one warm-up each.  The generator is fixed (AVX2 where the CPU has
  * it, not the trial's pick), so a change of its rate is the machine's, not
  * a change of code.
+ * --describe: its bounds as one JSON object, {"n_max", "repeat_max",
+ * "watch_n_max"}, for bench/limits.py, which checks its options against them.
  * usage: psum_limits [N [REPEAT]] | psum_limits --watch [N [REPEAT]]
+ *        | psum_limits --describe
  */
 #if defined(__x86_64__) || defined(__i386__)
 #define LIMITS_X86 1
@@ -508,6 +511,11 @@ static void fixed_generator(void)
 #endif
 }
 
+/* The bounds of the counts, each written once: the tables and --describe read them. */
+#define LIMITS_MAX_N 4000000000ULL
+#define LIMITS_MAX_REPEAT 64
+#define WATCH_MAX_N (1ULL << 30)
+
 /*
  * --watch: the short reference of the sweep's machine watch.  Prints one
  * JSON object with every round's time; returns the exit code (1 for a
@@ -515,7 +523,7 @@ static void fixed_generator(void)
  */
 static int watch(int argc, char **argv)
 {
-    psum_bench_count counts[] = {{"N", 1ULL << 30, 1ULL << 23}, {"REPEAT", 64, 5}};
+    psum_bench_count counts[] = {{"N", WATCH_MAX_N, 1ULL << 23}, {"REPEAT", LIMITS_MAX_REPEAT, 5}};
     if (psum_bench_counts("psum_limits", "psum_limits --watch [N (1..2^30) [REPEAT (1..64)]]",
                           argc, argv, counts, 2) != 0)
         return 2;
@@ -565,7 +573,13 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "--watch") == 0)
         return watch(argc - 2, argv + 2);
-    psum_bench_count counts[] = {{"N", 4000000000ULL, 1000000000}, {"REPEAT", 64, 5}};
+    if (argc == 2 && strcmp(argv[1], "--describe") == 0) {
+        printf("{\"n_max\": %llu, \"repeat_max\": %d, \"watch_n_max\": %llu}\n",
+               LIMITS_MAX_N, LIMITS_MAX_REPEAT, WATCH_MAX_N);
+        return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+    }
+    psum_bench_count counts[] = {{"N", LIMITS_MAX_N, 1000000000},
+                                 {"REPEAT", LIMITS_MAX_REPEAT, 5}};
     if (psum_bench_counts("psum_limits", "psum_limits [N (1..4e9) [REPEAT (1..64)]]",
                           argc - 1, argv + 1, counts, 2) != 0)
         return 2;

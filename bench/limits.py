@@ -27,25 +27,29 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-from psumbench import runs
-from psumbench.files import write_atomic
+from psumbench import runs, tables
+from psumbench.psum import ENV as PSUM_ENV, binary as psum_binary, describe
+from psumbench.files import one_line, write_atomic
 from psumbench.args import Parser, count, count_type
 
 MIB = 1 << 20
-# psum_limits' own bounds (bench/limits.c): a value past them is refused
-# here, before anything runs, not by psum_limits once the first round starts.
-MAX_N = 4 * 10**9
-MAX_REPEAT = 64
+
+
+def psum_limits_bound(name):
+    """psum_limits' own bound `name` (psum_limits --describe: n_max,
+    repeat_max), for the build given: a value past it is refused here,
+    before anything runs, not by psum_limits once the first round starts."""
+    return lambda ns: describe(os.path.join(ns.build, "bench", "psum_limits"))[name]
 
 
 def parse_args(argv):
     p = Parser(prog="bench/limits.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--build", default="build", help="Meson build folder (default: build)")
-    p.add_argument("-n", type=count_type(MAX_N), default=1_000_000_000,
-                   help="elements, at most 4e9 (default 1e9)")
+    p.add_argument("-n", type=count_type(psum_limits_bound("n_max")), default=1_000_000_000,
+                   help="elements, at most psum_limits' bound (psum_limits --describe; default 1e9)")
     p.add_argument("--rounds", type=count, default=3, help="alternating rounds (default 3)")
-    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=5,
-                   help=f"repetitions per run, at most {MAX_REPEAT} (default 5)")
+    p.add_argument("--repeat", type=count_type(psum_limits_bound("repeat_max")), default=5,
+                   help="repetitions per run, at most psum_limits' bound (default 5)")
     p.add_argument("--stream-n", type=count, default=10**12,
                    help="N for the stream memory check (default 1e12)")
     p.add_argument("--cupy-python", default=sys.executable, metavar="PATH",
@@ -91,9 +95,8 @@ def run_json(cmd, required):
     if rc in (130, -signal.SIGINT):
         raise KeyboardInterrupt
     if rc != 0:
-        lines = [ln for ln in err.splitlines() if ln.strip() and ": warning: " not in ln]
-        raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: "
-                             f"{lines[-1].strip() if lines else 'no message'}")
+        said = "; ".join(ln.strip() for ln in err.splitlines() if ln.strip())
+        raise runs.RunFailed(f"{' '.join(cmd)} exited {rc}: {one_line(said) or 'no message'}")
     doc = runs.json_doc(cmd, out, required)
     if doc.get("verified") is False:
         raise runs.RunFailed(f"{' '.join(cmd)} did not verify")
@@ -296,7 +299,8 @@ def cupy_sum(args):
     wrong sum raises runs.RunFailed.  Run as the sweep runs its optional rows."""
     job = runs.PythonJob("cupy_sum", "cupy_sum", args.n, args.repeat, optional=True)
     try:
-        doc = job.call(args.cupy_python, os.path.join(HERE, "pysum.py"), dict(os.environ),
+        doc = job.call(args.cupy_python, os.path.join(HERE, "pysum.py"),
+                       dict(os.environ, **{PSUM_ENV: os.path.abspath(psum_binary(args.build))}),
                        timeout=300)
     except OSError as e:
         return None, f"{args.cupy_python}: {e.strerror}"
@@ -455,8 +459,7 @@ def gpu_note(gpu):
                 + cub_note(gpu or {}, rows=False))
     return (f"GPU: {gpu['name']} (device {gpu['device']} of {gpu['devices']}); warm-up "
             f"{gpu['warmup_s']:.2f} s (program load and PTX compilation, counted in no row); "
-            f"psum's kernels ran {gpu['read']['teams']} teams x {gpu['read']['threads']} "
-            f"threads x 32 lanes.  References: `target teams distribute parallel for simd "
+            f"psum's kernels ran {tables.gpu_workers(gpu['read'])}.  References: `target teams distribute parallel for simd "
             f"reduction(+:s)` over the device array, and generating i ^ k with k a runtime "
             f"zero, as psum does, so that no compiler folds the loop."
             + cub_note(gpu)

@@ -59,7 +59,7 @@ import sys
 import time
 
 from psumbench import cost
-from psumbench.args import MAX_CHUNKS, MAX_ELEMENTS, Parser, count_type, seconds
+from psumbench.args import Parser, count_type, seconds
 from psumbench.machine import meminfo_bytes
 
 IMPLS = ("list", "range", "threads", "processes", "numpy_arange", "numpy_sum", "numba",
@@ -542,14 +542,14 @@ def parse_args(argv):
     p = Parser(prog="bench/pysum.py", description="Sum 0..N-1 in Python, one way.")
     p.add_argument("impl", choices=IMPLS)
     size = p.add_mutually_exclusive_group(required=True)
-    size.add_argument("--n", type=count_type(MAX_ELEMENTS), help="N, fixed")
+    size.add_argument("--n", type=count_type("elements_max"), help="N, fixed")
     size.add_argument("--budget", type=seconds,
                       help="seconds for all repetitions: N is chosen to fit")
-    p.add_argument("--max-n", type=count_type(MAX_ELEMENTS), default=10**9,
+    p.add_argument("--max-n", type=count_type("elements_max"), default=10**9,
                    help="largest N with --budget (default 1e9)")
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")
-    p.add_argument("--chunks", type=count_type(MAX_CHUNKS), default=100)
+    p.add_argument("--chunks", type=count_type("chunks_max"), default=100)
     p.add_argument("--workers", type=count_type(4096), default=20)
     p.add_argument("--calibrate-only", action="store_true",
                    help="with --budget: print the N that would be chosen, run nothing more")

@@ -20,7 +20,7 @@ import statistics
 import sys
 import time
 
-from psumbench.args import MAX_ELEMENTS, Parser, count_type
+from psumbench.args import Parser, count_type
 from psumbench.machine import meminfo_bytes
 
 LIST_BYTES_PER_ELEMENT = 40   # as bench/pysum.py: a pointer and an int object
@@ -30,12 +30,17 @@ MEMORY_SHARE = 0.8            # of the node's MemAvailable, for all its ranks' l
 class RankParser(Parser):
     """Parser whose usage line and --help only launcher rank 0 prints: under
     mpirun -np 4 a bad --n is one line, not four.  Every rank still exits 2
-    (0 for --help)."""
+    (0 for --help; 1 without a psum_omp to read --n)."""
 
     def error(self, message):
         if launcher_rank() != 0:
             self.exit(2)
         super().error(message)
+
+    def unavailable(self, error):
+        if launcher_rank() != 0:
+            self.exit(1)
+        super().unavailable(error)
 
     def print_help(self, file=None):
         if launcher_rank() == 0:
@@ -44,7 +49,7 @@ class RankParser(Parser):
 
 def parse_args(argv):
     p = RankParser(prog="bench/pysum_mpi.py", description="Sum 0..N-1 over MPI ranks with mpi4py.")
-    p.add_argument("--n", type=count_type(MAX_ELEMENTS), required=True, help="N")
+    p.add_argument("--n", type=count_type("elements_max"), required=True, help="N")
     p.add_argument("--repeat", type=count_type(1000), default=3,
                    help="timed repetitions (default 3)")
     return p.parse_args(argv)

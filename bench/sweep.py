@@ -50,14 +50,13 @@ import time
 from psumbench import aggregate, mpi, plots, results, runs, tables, watch
 from psumbench import machine as machine_record
 from psumbench.files import one_line, read_json, write_atomic
-from psumbench.args import (MAX_CHUNKS, MAX_ELEMENTS, MAX_REPEAT, Parser,
-                            count_list_type, count_type, seconds)
+from psumbench import psum
+from psumbench.args import Parser, count_list_type, count_type, seconds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 SWEEPS = runs.SWEEPS
 ROW_NAMES = tuple(tables.PYTHON_ROWS)
-MATERIALIZE_HEADROOM = 64 << 20  # what psum_omp itself leaves free
 MAX_PROCESSES = 100
 SMOKE_BANNER = ("**SMOKE RUN** (`--quick`): small N, few repetitions and processes; these "
                 "figures check the wiring and are no results.\n")
@@ -70,9 +69,9 @@ def parse_args(argv):
         prog="bench/sweep.py",
         description="Sweep psum_omp over threads, schedules and sizes, run the Python "
                     "programs beside it, and write tables, plots and a result set.")
-    p.add_argument("-n", type=count_type(MAX_ELEMENTS), default=10**9,
+    p.add_argument("-n", type=count_type("elements_max"), default=10**9,
                    help="elements (default 1e9)")
-    p.add_argument("--repeat", type=count_type(MAX_REPEAT), default=3,
+    p.add_argument("--repeat", type=count_type("repeat_max"), default=3,
                    help="timed repetitions per psum_omp process (default 3)")
     p.add_argument("--processes", type=count_type(MAX_PROCESSES), default=None,
                    help="processes per psum configuration, interleaved across configurations "
@@ -84,16 +83,16 @@ def parse_args(argv):
                    help="a reduced sweep at small N (well under a minute), for smoke tests")
     p.add_argument("--sweeps", default=",".join(SWEEPS),
                    help=f"which sweeps to run (default {','.join(SWEEPS)})")
-    p.add_argument("--chunk-counts", type=count_list_type(MAX_CHUNKS), default=None,
+    p.add_argument("--chunk-counts", type=count_list_type("chunks_max"), default=None,
                    help="chunk counts of the schedule sweep (default 1,100,1e4,1e5)")
-    p.add_argument("--stream-max", type=count_type(MAX_ELEMENTS), default=None,
+    p.add_argument("--stream-max", type=count_type("elements_max"), default=None,
                    help="largest N of the stream size sweep (default 1e10)")
     p.add_argument("--python", dest="python_exe", metavar="PATH",
                    help="interpreter for the Python rows (default: the first of python3 on "
                         "PATH and /usr/bin/python3 that imports numpy and numba)")
     p.add_argument("--python-rows", default=",".join(ROW_NAMES),
                    help=f"which Python rows to run (default {','.join(ROW_NAMES)})")
-    p.add_argument("--python-n", type=count_type(MAX_ELEMENTS), default=None,
+    p.add_argument("--python-n", type=count_type("elements_max"), default=None,
                    help="largest N of the Python rows (default -n)")
     p.add_argument("--python-budget", type=seconds, default=None,
                    help="seconds per Python row for its calibration and repetitions; N is "
@@ -102,7 +101,7 @@ def parse_args(argv):
                    help="timed repetitions of each Python row (default 3)")
     p.add_argument("--workers", type=count_type(4096), default=20,
                    help="workers of the article's pools (default 20)")
-    p.add_argument("--python-chunks", type=count_type(MAX_CHUNKS), default=100,
+    p.add_argument("--python-chunks", type=count_type("chunks_max"), default=100,
                    help="chunks of the Python pools (default 100)")
     p.add_argument("--build", default=os.path.join(REPO, "build"),
                    help="Meson build folder holding src/psum_omp (default build)")
@@ -138,7 +137,7 @@ def parse_args(argv):
     args.python_n = args.python_n or (10**5 if args.quick else args.n)
     args.python_budget = args.python_budget or (0.5 if args.quick else 12.0)
     if args.render is None and {"threads", "schedules", "sizes", "mpi"} & set(args.sweeps):
-        check_memory(p, args.n)
+        check_memory(p, args.n, args.build)
     if args.render is None and {"python", "gpu"} & set(args.sweeps):
         args.python_exe = choose_python(p, args.python_exe)
     return args
@@ -153,10 +152,14 @@ def _choice_list(parser, option, text, choices):
     return picked
 
 
-def check_memory(parser, n):
-    """Refuses up front an N that psum_omp would refuse to materialize."""
+def check_memory(parser, n, build):
+    """Refuses up front an N that psum_omp would refuse to materialize, by
+    psum_omp's own rule (--describe: the bytes per element, the alignment
+    and the headroom it leaves free)."""
+    limits = parser.ask(psum.describe, psum.binary(build))["limits"]
     available = machine_record.meminfo_bytes("MemAvailable")
-    need = n * 8 + (2 << 20) + MATERIALIZE_HEADROOM
+    need = (n * limits["bytes_per_element"] + limits["array_align_bytes"] +
+            limits["memory_headroom_bytes"])
     if available and need > available:
         parser.error(f"invalid value '{n}' for -n: materializing it needs "
                      f"{need / 1e9:.3g} GB, {available / 1e9:.3g} GB is available "
@@ -217,7 +220,9 @@ def plan(args, cpus, python=None, gpu_usable=False):
     by_sweep = {s: [] for s in SWEEPS}
     group = runs.ArticleGroup()
     args.mpi_skipped = None
-    modes = ("materialize", "stream")
+    # Every mode and schedule that this psum_omp has, in its order.
+    names = psum.describe(psum.binary(args.build))["names"]
+    modes = names["modes"]
     if "threads" in args.sweeps:
         by_sweep["threads"] = [runs.PsumJob("threads", mode, args.n, t, args.repeat)
                                for mode in modes for t in thread_points(cpus)]
@@ -225,7 +230,7 @@ def plan(args, cpus, python=None, gpu_usable=False):
         by_sweep["schedules"] = [runs.PsumJob("schedules", mode, args.n, cpus, args.repeat,
                                               sched, c, serial=False)
                                  for mode in modes for c in args.chunk_counts
-                                 for sched in ("static", "dynamic", "guided")]
+                                 for sched in names["schedules"]]
     if "sizes" in args.sweeps:
         sizes = [runs.PsumJob("sizes", "materialize", n, cpus, args.repeat)
                  for n in size_points(args.n)]
@@ -291,15 +296,19 @@ def interleave(jobs, processes, seed):
 
 
 def gpu_unusable(binary, env):
-    """None when `psum_omp --device gpu` runs here (a usable offload
-    device), else psum_omp's own one-line reason."""
+    """None when `psum_omp --device gpu` runs here, else why not: its exit
+    status tells "no usable offload device" (--describe's
+    exit_status.no_device) from a device that failed; what it printed on
+    stderr, whole and on one line, says the details."""
     rc, _, err = runs.run_child([binary, "--device", "gpu", "-n", "1000", "--repeat", "1",
                                  "--format", "json"], env)
     if rc == 0:
         return None
-    lines = [line for line in err.splitlines() if not line.startswith("psum_omp: warning:")]
-    reason = lines[-1] if lines else f"exit {rc}"
-    return reason.removeprefix("psum_omp: ")
+    said = "; ".join(line.strip() for line in err.splitlines() if line.strip())
+    said = one_line(said) or "nothing on stderr"
+    if rc == psum.describe(binary)["exit_status"]["no_device"]:
+        return f"no usable offload device ({said})"
+    return f"psum_omp --device gpu failed, exit {rc} ({said})"
 
 
 def gpu_jobs(args, cpus, python):
@@ -334,7 +343,7 @@ def gpu_contrast(records, skipped, python_records=()):
                 "sum of a device array copied from the host (copy untimed)" if host else
                 "sum of an array filled on the device (fill untimed)")
         name = f"psum_omp GPU, {d['mode']}" + (" --from-host" if host else "")
-        workers = f"{dev['name']}: {dev['teams']} teams x {dev['threads']} threads x 32 lanes"
+        workers = f"{dev['name']}: {tables.gpu_workers(dev)}"
         rows.append({"name": name, "family": "psum_omp", "timed": what, "n": d["n"],
                      "workers": workers, "median_s": d["parallel"]["median_s"],
                      "min_s": d["parallel"]["min_s"], "note": untimed_note(d["n"], dev)})
@@ -679,6 +688,8 @@ def sweep(args):
         return 1
     env = dict(os.environ)
     env.setdefault("OMP_PROC_BIND", "close")
+    # The Python rows read their counts with the psum_omp measured here.
+    env[psum.ENV] = os.path.abspath(binary)
     python = args.python_exe if {"python", "gpu"} & set(args.sweeps) else None
 
     psum_machine = probe(binary, env)

@@ -7,8 +7,7 @@
 
 #include "procfs.h"
 
-/* Transparent huge pages are 2 MiB on x86-64; align to them. */
-#define HUGE_ALIGN ((size_t)2 << 20)
+#define HUGE_ALIGN ((size_t)PSUM_ARRAY_ALIGN)
 
 size_t psum_array_bytes(uint64_t n)
 {
@@ -22,13 +21,10 @@ double psum_array_need(uint64_t n)
     return (double)n * (double)sizeof(int64_t) + (double)HUGE_ALIGN;
 }
 
-/* Room left for the program, the stack and the kernel's own needs. */
-#define MEMORY_HEADROOM ((uint64_t)64 << 20)
-
 int psum_array_check_memory(uint64_t n, uint64_t avail, char *err, size_t errlen)
 {
     double need = psum_array_need(n);
-    if (avail == 0 || need + (double)MEMORY_HEADROOM <= (double)avail)
+    if (avail == 0 || need + (double)PSUM_MEMORY_HEADROOM <= (double)avail)
         return 0;
     snprintf(err, errlen,
              "materializing %llu elements needs %.2f GB but only %.2f GB is available "

@@ -17,6 +17,12 @@ typedef struct {
     int huge_advised; /* 1 if madvise(MADV_HUGEPAGE) was accepted */
 } psum_array;
 
+/* Transparent huge pages are 2 MiB on x86-64; the array is aligned to them. */
+#define PSUM_ARRAY_ALIGN ((uint64_t)2 << 20)
+
+/* Room left beside the array for the program, the stack and the kernel's own needs. */
+#define PSUM_MEMORY_HEADROOM ((uint64_t)64 << 20)
+
 /*
  * Bytes that materializing n elements needs (n * 8, plus alignment slack),
  * or SIZE_MAX if that does not fit in a size_t.
@@ -31,7 +37,7 @@ double psum_array_need(uint64_t n);
 
 /*
  * Whether materializing n elements fits in `avail` bytes (MemAvailable)
- * with 64 MiB to spare for everything else.  Returns 0 if it fits or if
+ * with PSUM_MEMORY_HEADROOM (64 MiB) to spare for everything else.  Returns 0 if it fits or if
  * avail is 0 (unknown: no basis to refuse); otherwise -1 with one line in
  * err (errlen bytes) giving both figures and the way out (--mode stream).
  */

@@ -15,7 +15,16 @@
 #define QUOTED_SIZE 100
 
 /* getopt_long's codes for the long options that have no short form. */
-enum { OPT_NO_SERIAL = 256, OPT_NO_HEADER, OPT_DEVICE, OPT_FROM_HOST };
+enum {
+    OPT_NO_SERIAL = 256,
+    OPT_NO_HEADER,
+    OPT_DEVICE,
+    OPT_FROM_HOST,
+    OPT_CHECK,
+    OPT_DESCRIBE,
+    OPT_PARSE_COUNT,
+    OPT_COUNT_MAX,
+};
 
 static const struct option long_options[] = {
     {"elements", required_argument, NULL, 'n'},
@@ -29,6 +38,10 @@ static const struct option long_options[] = {
     {"no-header", no_argument, NULL, OPT_NO_HEADER},
     {"device", required_argument, NULL, OPT_DEVICE},
     {"from-host", no_argument, NULL, OPT_FROM_HOST},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"describe", no_argument, NULL, OPT_DESCRIBE},
+    {"parse-count", required_argument, NULL, OPT_PARSE_COUNT},
+    {"count-max", required_argument, NULL, OPT_COUNT_MAX},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -69,14 +82,28 @@ void psum_cli_usage(FILE *out)
     psum_cli_usage_options(out, true);
     fputs(
         "\n"
-        "Exit status:\n"
-        "  0    the sum was verified\n"
-        "  1    runtime failure or failed verification, or no usable offload device\n"
-        "       for --device gpu\n"
-        "  2    usage error\n"
-        "  130  interrupted (Ctrl-C)\n"
-        "\n",
+        "Questions for scripts, which run nothing:\n"
+        "      --check           read and validate all options, check the memory a\n"
+        "                          materialized run needs, then exit (0, 1 or 2)\n"
+        "                          without running or printing anything\n"
+        "      --describe        print the limits, defaults and names of the options\n"
+        "                          as one JSON object and exit\n"
+        "      --parse-count=TEXT  read TEXT as a count (the grammar of -n) and print\n"
+        "                          {\"value\": N} or {\"error\": REASON} as JSON\n"
+        "      --count-max=MAX   the largest count --parse-count accepts (default\n"
+        "                          2^64-1)\n",
         out);
+    fprintf(out,
+        "\n"
+        "Exit status:\n"
+        "  %-4d the sum was verified\n"
+        "  %-4d runtime failure or failed verification\n"
+        "  %-4d usage error\n"
+        "  %-4d no usable offload device for --device gpu (nothing ran)\n"
+        "  %-4d interrupted (Ctrl-C)\n"
+        "\n",
+        PSUM_EXIT_OK, PSUM_EXIT_FAILURE, PSUM_EXIT_USAGE, PSUM_EXIT_NO_DEVICE,
+        PSUM_EXIT_INTERRUPTED);
     psum_cli_usage_environment(out);
 }
 
@@ -210,6 +237,20 @@ static psum_cli_status apply(int code, const char *value, psum_config *cfg,
         break;
     case OPT_FROM_HOST:
         cfg->from_host = true;
+        break;
+    case OPT_CHECK:
+        cfg->action = PSUM_ACTION_CHECK;
+        break;
+    case OPT_DESCRIBE:
+        cfg->action = PSUM_ACTION_DESCRIBE;
+        break;
+    case OPT_PARSE_COUNT:
+        /* Read when all options are, so --count-max may come after it. */
+        cfg->action = PSUM_ACTION_PARSE_COUNT;
+        cfg->count_text = value;
+        break;
+    case OPT_COUNT_MAX:
+        why = psum_parse_count(value, UINT64_MAX, &cfg->count_max);
         break;
     case 'h':
         return PSUM_CLI_HELP;

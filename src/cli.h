@@ -12,8 +12,17 @@
 
 #include "config.h"
 
+/* The exit statuses of psum_omp (psum_mpi uses 0, 1 and 2 alike). */
+enum {
+    PSUM_EXIT_OK = 0,           /* the sum was verified; a question answered */
+    PSUM_EXIT_FAILURE = 1,      /* runtime failure or failed verification */
+    PSUM_EXIT_USAGE = 2,        /* usage error */
+    PSUM_EXIT_NO_DEVICE = 3,    /* --device gpu without a usable device; nothing ran */
+    PSUM_EXIT_INTERRUPTED = 130 /* Ctrl-C */
+};
+
 typedef enum {
-    PSUM_CLI_RUN,     /* *cfg is filled and valid */
+    PSUM_CLI_RUN,     /* *cfg is filled and valid; cfg->action says what to do */
     PSUM_CLI_HELP,    /* --help was given */
     PSUM_CLI_VERSION, /* --version was given */
     PSUM_CLI_ERROR,   /* err holds a one-line message, no newline */
@@ -28,6 +37,11 @@ typedef enum {
  * --help, --version or error, so "--help --bogus" asks for help and
  * "--bogus --help" is an error.  An operand (an argument that is no option,
  * or anything after --) is an error.
+ *
+ * --check, --describe and --parse-count set cfg->action and parsing goes
+ * on, so all options are read and checked as for a run; the last of them
+ * wins.  --parse-count's value is not read here (its grammar is the
+ * answer), --count-max's is, as a count up to 2^64-1.
  *
  * Once all options are read, their combinations are checked: --from-host
  * needs --device gpu and --mode materialize, and --chunks or --schedule

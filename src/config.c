@@ -53,6 +53,9 @@ void psum_config_default(psum_config *cfg)
     cfg->csv_header = true;
     cfg->device = PSUM_DEVICE_CPU;
     cfg->from_host = false;
+    cfg->action = PSUM_ACTION_RUN;
+    cfg->count_text = NULL;
+    cfg->count_max = UINT64_MAX;
 }
 
 int psum_names_find(const psum_names *t, const char *name)

@@ -55,6 +55,18 @@ typedef enum {
 /* "1024": PSUM_MAX_THREADS as a string literal, for messages and help. */
 #define PSUM_MAX_THREADS_TEXT PSUM_STRINGIFY(PSUM_MAX_THREADS)
 
+/*
+ * What the command line asks for: a run, or one of the answers that run
+ * nothing (--check, --describe, --parse-count) for scripts and people who
+ * ask psum_omp instead of repeating its rules.
+ */
+typedef enum {
+    PSUM_ACTION_RUN,
+    PSUM_ACTION_CHECK,       /* validate the configuration, run nothing */
+    PSUM_ACTION_DESCRIBE,    /* print the limits, defaults and names as JSON */
+    PSUM_ACTION_PARSE_COUNT, /* read count_text with the count grammar */
+} psum_action;
+
 typedef struct {
     uint64_t n;              /* elements, 1 .. PSUM_MAX_ELEMENTS */
     psum_mode mode;
@@ -71,11 +83,14 @@ typedef struct {
      * the host and copy it in, instead of filling it on the device
      */
     bool from_host;
+    psum_action action;      /* PSUM_ACTION_RUN unless asked otherwise */
+    const char *count_text;  /* --parse-count's value (argv's), else NULL */
+    uint64_t count_max;      /* --count-max: its bound, UINT64_MAX by default */
 } psum_config;
 
 /*
  * Sets the defaults: N = 10^9, materialize, dynamic, 100 chunks, 5 repeats,
- * device cpu.
+ * device cpu, action run.
  */
 void psum_config_default(psum_config *cfg);
 

@@ -1,16 +1,20 @@
 /*
  * psum_omp: wires the modules together and owns the exit code.
- * parse -> run (measure, verify, qualify) -> warnings -> report -> exit.
- * 0 verified, 1 runtime failure or failed verification, 2 usage error,
- * 130 interrupted.
+ * parse -> run (measure, verify, qualify) -> warnings -> report -> exit,
+ * with the exit statuses of cli.h (PSUM_EXIT_*); or parse -> one answer
+ * (--check, --describe, --parse-count) -> exit.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "cli.h"
+#include "describe.h"
 #include "env_early.h"
 #include "interrupt.h"
 #include "machine.h"
+#include "parse.h"
 #include "psum_build.h"
 #if PSUM_OFFLOAD
 #include "offload_run.h"
@@ -18,6 +22,7 @@
 #include "qualify.h"
 #include "report.h"
 #include "run.h"
+#include "text.h"
 #include "version.h"
 
 /* Warnings, the report and the verdict (psum_report_finish); 0 or 1. */
@@ -29,6 +34,44 @@ static int report(const psum_result *res, const psum_machine *machine)
     int rc = psum_report_finish("psum_omp", res, machine, &warnings);
     psum_warnings_free(&warnings);
     return rc;
+}
+
+/*
+ * --parse-count: {"value": N} and 0, or {"error": REASON} on stdout and
+ * the usual line on stderr, 2.
+ */
+static int parse_count(const psum_config *cfg)
+{
+    uint64_t value = 0;
+    const char *why = psum_parse_count(cfg->count_text, cfg->count_max, &value);
+    if (why == NULL) {
+        printf("{\"value\": %llu}\n", (unsigned long long)value);
+        return psum_close_output(stdout, "psum_omp");
+    }
+    fputs("{\"error\": ", stdout);
+    psum_json_string(stdout, why);
+    fputs("}\n", stdout);
+    char quoted[128];
+    fprintf(stderr, "psum_omp: invalid value '%s' for --parse-count: %s (see psum_omp --help)\n",
+            psum_escape(cfg->count_text, quoted, sizeof quoted), why);
+    int rc = psum_close_output(stdout, "psum_omp");
+    return rc != PSUM_EXIT_OK ? rc : PSUM_EXIT_USAGE;
+}
+
+/*
+ * --check: what a run would refuse before it allocates or starts a
+ * thread, beyond the parser's checks: materializing more than
+ * MemAvailable allows (exit 1, the run's own line).
+ */
+static int check(const psum_config *cfg)
+{
+    char err[512];
+    if (cfg->device == PSUM_DEVICE_CPU && cfg->mode == PSUM_MODE_MATERIALIZE &&
+        psum_array_check_memory(cfg->n, psum_mem_available(), err, sizeof err) != 0) {
+        fprintf(stderr, "psum_omp: %s\n", err);
+        return PSUM_EXIT_FAILURE;
+    }
+    return PSUM_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -45,7 +88,7 @@ int main(int argc, char **argv)
         return psum_close_output(stdout, "psum_omp");
     case PSUM_CLI_ERROR:
         fprintf(stderr, "psum_omp: %s (see psum_omp --help)\n", err);
-        return 2;
+        return PSUM_EXIT_USAGE;
     case PSUM_CLI_RUN:
         break;
     }
@@ -53,7 +96,18 @@ int main(int argc, char **argv)
         fputs("psum_omp: invalid value 'gpu' for --device: this psum_omp was built without "
               "offload (meson -Doffload=enabled, with gcc-12-offload-nvptx) "
               "(see psum_omp --help)\n", stderr);
-        return 2;
+        return PSUM_EXIT_USAGE;
+    }
+    switch (cfg.action) {
+    case PSUM_ACTION_CHECK:
+        return check(&cfg);
+    case PSUM_ACTION_DESCRIBE:
+        psum_describe(stdout, "psum_omp");
+        return psum_close_output(stdout, "psum_omp");
+    case PSUM_ACTION_PARSE_COUNT:
+        return parse_count(&cfg);
+    case PSUM_ACTION_RUN:
+        break;
     }
 
     /*
@@ -76,10 +130,13 @@ int main(int argc, char **argv)
     switch (status) {
     case PSUM_RUN_INTERRUPTED:
         fputs(PSUM_INTERRUPTED_LINE, stderr);
-        return 130;
+        return PSUM_EXIT_INTERRUPTED;
+    case PSUM_RUN_NO_DEVICE:
+        fprintf(stderr, "psum_omp: %s\n", err);
+        return PSUM_EXIT_NO_DEVICE;
     case PSUM_RUN_ERROR:
         fprintf(stderr, "psum_omp: %s\n", err);
-        return 1;
+        return PSUM_EXIT_FAILURE;
     case PSUM_RUN_DONE:
         break;
     }

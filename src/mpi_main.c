@@ -58,10 +58,23 @@ static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops
     return rc;
 }
 
-/* psum_cli_parse, with psum_mpi's refusal of --device gpu as its error. */
+/*
+ * psum_cli_parse, with psum_mpi's refusal of --device gpu and of psum_omp's
+ * questions (--check, --describe, --parse-count) as its errors.
+ */
 static psum_cli_status parse(int argc, char **argv, psum_config *cfg, char *err, size_t len)
 {
+    static const char *const asked[] = {
+        [PSUM_ACTION_CHECK] = "--check",
+        [PSUM_ACTION_DESCRIBE] = "--describe",
+        [PSUM_ACTION_PARSE_COUNT] = "--parse-count",
+    };
     psum_cli_status st = psum_cli_parse(argc, argv, cfg, err, len);
+    if (st == PSUM_CLI_RUN && cfg->action != PSUM_ACTION_RUN) {
+        snprintf(err, len, "%s is psum_omp's alone; psum_mpi takes the options of a run",
+                 asked[cfg->action]);
+        return PSUM_CLI_ERROR;
+    }
     if (st == PSUM_CLI_RUN && cfg->device != PSUM_DEVICE_CPU) {
         snprintf(err, len, "invalid value '%s' for --device: psum_mpi sums on the ranks' "
                  "CPUs only", psum_device_name(cfg->device));

@@ -28,10 +28,12 @@ static psum_u128 gpu_kernel(void *ctx)
 #define NOTHING_RAN "nothing was run on the host in its place"
 
 /*
- * Finds the device and warms it up into res->device; 0, or -1 with the
- * reason in err.
+ * Finds the device and warms it up into res->device: PSUM_RUN_DONE;
+ * PSUM_RUN_NO_DEVICE when there is none to use (none at all, the default
+ * one not among them, or the warm-up running on the host); PSUM_RUN_ERROR
+ * when the device failed the warm-up.  The reason is in err.
  */
-static int open_device(psum_result *res, char *err, size_t errlen)
+static psum_run_status open_device(psum_result *res, char *err, size_t errlen)
 {
     psum_device_run *d = &res->device;
     psum_offload_info info;
@@ -42,13 +44,13 @@ static int open_device(psum_result *res, char *err, size_t errlen)
     if (info.devices == 0) {
         snprintf(err, errlen, "--device gpu: no usable offload device "
                  "(omp_get_num_devices() = 0); " NOTHING_RAN);
-        return -1;
+        return PSUM_RUN_NO_DEVICE;
     }
     if (info.device != info.default_device) {
         snprintf(err, errlen, "--device gpu: OMP_DEFAULT_DEVICE=%d is not one of the %d "
                  "offload devices (0 to %d); " NOTHING_RAN, info.default_device,
                  info.devices, info.devices - 1);
-        return -1;
+        return PSUM_RUN_NO_DEVICE;
     }
     int on_device = 0;
     d->warmup_s = psum_offload_warmup(info.device, &on_device);
@@ -56,14 +58,14 @@ static int open_device(psum_result *res, char *err, size_t errlen)
     if (d->warmup_s >= 0 && !d->on_device) {
         snprintf(err, errlen, "--device gpu: no usable offload device (the warm-up region "
                  "ran on the host); " NOTHING_RAN);
-        return -1;
+        return PSUM_RUN_NO_DEVICE;
     }
     if (d->warmup_s < 0) {
         snprintf(err, errlen, "--device gpu: the warm-up on device %d failed (the device "
                  "refused a few bytes or summed them wrong)", info.device);
-        return -1;
+        return PSUM_RUN_ERROR;
     }
-    return 0;
+    return PSUM_RUN_DONE;
 }
 
 /*
@@ -100,8 +102,9 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
     psum_run_start(res, cfg);
     /* The launches come from this one host thread. */
     res->team = 1;
-    if (open_device(res, err, errlen) != 0)
-        return PSUM_RUN_ERROR;
+    psum_run_status opened = open_device(res, err, errlen);
+    if (opened != PSUM_RUN_DONE)
+        return opened;
 
     psum_array host = {0};
     psum_device_array dev = {0};

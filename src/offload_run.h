@@ -19,11 +19,12 @@
  * Runs the benchmark of cfg (cfg->device GPU) as psum_run does, and fills
  * res->device.  First the device: without one (omp_get_num_devices() 0,
  * OMP_DEFAULT_DEVICE not among them, or the warm-up region running on the
- * host) it returns PSUM_RUN_ERROR with one line in err and runs nothing,
+ * host) it returns PSUM_RUN_NO_DEVICE with one line in err and runs nothing,
  * on the host or elsewhere: libgomp 12 falls back to the host silently
  * even under OMP_TARGET_OFFLOAD=mandatory.  The warm-up (program load,
  * PTX compilation) is timed into res->device.warmup_s and never counted in
- * a sum.  Statuses, cancellation and ownership as psum_run.
+ * a sum; a device that fails it is PSUM_RUN_ERROR.  Other statuses,
+ * cancellation and ownership as psum_run.
  */
 psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
                                  psum_result *res, char *err, size_t errlen);

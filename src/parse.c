@@ -60,13 +60,10 @@ static int read_digits(const char **p, mantissa *m, bool fraction)
 }
 
 /*
- * Exponents saturate here.  An argument holds fewer fraction digits than
- * this (Linux caps one at 128 KiB), so a saturated exponent still makes
- * every value it touches whole and over any limit, as the true one does.
- * It stopped growing at 1000 once, without saturating: 0.<999 zeros>1e10000
- * read as 1.  bench/psumbench/args.py caps at the same 10^6.
+ * PSUM_PARSE_EXP_CAP (parse.h).  It stopped growing at 1000 once, without
+ * saturating: 0.<999 zeros>1e10000 read as 1.
  */
-#define EXP_CAP 1000000
+#define EXP_CAP PSUM_PARSE_EXP_CAP
 
 static const char *read_exponent(const char **p, int *exp)
 {

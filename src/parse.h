@@ -7,6 +7,13 @@
 #include <stdint.h>
 
 /*
+ * Exponents saturate here.  An argument holds fewer fraction digits than
+ * this (Linux caps one at 128 KiB), so a saturated exponent still makes
+ * every value it touches whole and over any limit, as the true one does.
+ */
+#define PSUM_PARSE_EXP_CAP 1000000
+
+/*
  * Parses s as a whole number in [1, max] and stores it in *out.
  *
  * Accepted: decimal digits, with single underscores between digits

@@ -19,6 +19,7 @@ typedef enum {
     PSUM_RUN_DONE,        /* *res is filled; res->verified says if it holds */
     PSUM_RUN_ERROR,       /* memory refused or too little: err says why */
     PSUM_RUN_INTERRUPTED, /* *cancel became non-zero; nothing to report */
+    PSUM_RUN_NO_DEVICE,   /* --device gpu: no usable offload device, nothing ran */
 } psum_run_status;
 
 /*

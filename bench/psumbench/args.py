@@ -1,29 +1,67 @@
 """The argument parser and argument types shared by the bench scripts.
 
-Counts follow psum_omp's own grammar (src/parse.h): decimal digits with
-single underscores between digits (1_000_000), exact scientific forms whose
-value is whole (1e9, 2.5e9, 1.25E+3); no signs, white space, fractions, a
-decimal point without an exponent (1.0) or trailing characters.  Each option checks psum_omp's own limit, so a value
-psum_omp would refuse is refused here, before anything runs or is written."""
+Counts follow psum_omp's own grammar (docs/reference.md: 1e9, 2.5e9,
+1_000_000), and psum_omp reads them: Parser.parse_args asks the script's
+psum_omp (psumbench.psum) for each count given, with the option's limit,
+so a value psum_omp would refuse is refused here with psum_omp's reason,
+before anything runs or is written.  psum_omp's own limits are named as
+--describe names them ("elements_max"), never repeated here."""
 import argparse
 import os
 
-# psum_omp's limits (PSUM_MAX_* in src/config.h).
-MAX_ELEMENTS = 2**62
-MAX_CHUNKS = 10**9
-MAX_REPEAT = 10**6
-MAX_THREADS = 1024
+from . import psum
+
 
 class Parser(argparse.ArgumentParser):
     """argparse with psum_omp's convention for usage errors: one line on
     stderr naming the option and the value, then exit 2 (plain argparse
     prints its usage first, several lines).  prog names the script as it
     is run from the checkout's top (bench/sweep.py): the line starts with
-    its file name and ends with the --help hint."""
+    its file name and ends with the --help hint.
+
+    parse_args reads the counts (count_type) once all arguments are read,
+    from the psum_omp of the script's --build if it has one (psumbench.psum
+    says which otherwise).  Without a psum_omp to ask, one line and exit 1."""
 
     def error(self, message):
         name = os.path.basename(self.prog)
         self.exit(2, f"{name}: {one_line(message)} (see {self.prog} --help)\n")
+
+    def unavailable(self, error):
+        """psum_omp could not be asked (psum.Unavailable): one line, exit 1."""
+        self.exit(1, f"{os.path.basename(self.prog)}: {one_line(str(error))}\n")
+
+    def parse_args(self, args=None, namespace=None):
+        ns = super().parse_args(args, namespace)
+        try:
+            self._read_counts(ns)
+        except psum.Unavailable as e:
+            self.unavailable(e)
+        return ns
+
+    def _read_counts(self, ns):
+        path = psum.binary(getattr(ns, "build", None))
+        for action in self._actions:
+            value = getattr(ns, action.dest, None)
+            items = value if isinstance(value, list) else [value]
+            if not any(isinstance(v, Count) for v in items):
+                continue
+            read = []
+            for v in items:
+                try:
+                    read.append(v.read(path, ns) if isinstance(v, Count) else v)
+                except ValueError as e:
+                    name = "/".join(action.option_strings) or action.metavar or action.dest
+                    self.error(f"argument {name}: invalid value '{v.text}': {e}")
+            setattr(ns, action.dest, read if isinstance(value, list) else read[0])
+
+    def ask(self, question, *args):
+        """question(*args), a psumbench.psum question, or one line and exit
+        1 when psum_omp cannot be asked."""
+        try:
+            return question(*args)
+        except psum.Unavailable as e:
+            self.unavailable(e)
 
 
 def one_line(text):
@@ -35,109 +73,41 @@ def one_line(text):
                    for c in text)
 
 
-_DIGITS = "0123456789"  # ASCII only, as psum_omp's isdigit in the C locale
+class Count:
+    """A count as given on the command line, read by Parser.parse_args."""
 
+    def __init__(self, text, maximum):
+        self.text, self.maximum = text, maximum
 
-def _digits(text, pos):
-    """Reads digits with single underscores between them from text[pos:];
-    returns (position after them, the digits without underscores).  Raises
-    ValueError("misplaced underscore") as psum_omp does."""
-    digits = []
-    while pos < len(text) and (text[pos] in _DIGITS or text[pos] == "_"):
-        if text[pos] == "_":
-            if not digits or text[pos + 1:pos + 2] not in tuple(_DIGITS):
-                raise ValueError("misplaced underscore")
-        else:
-            digits.append(text[pos])
-        pos += 1
-    return pos, "".join(digits)
-
-
-def _scan(text):
-    """(integer digits, fraction digits, exponent digits) of text, or
-    ValueError with the reason psum_omp's psum_parse_count gives, checked
-    in the same order, so both name the same fault."""
-    if text == "":
-        raise ValueError("empty value")
-    if text[0] == "-":
-        raise ValueError("must be positive")
-    if text[0] not in _DIGITS:
-        raise ValueError("not a number")
-    pos, digits = _digits(text, 0)
-    frac = ""
-    if text[pos:pos + 1] == ".":
-        pos, frac = _digits(text, pos + 1)
-        if not frac:
-            raise ValueError("missing digits after the decimal point")
-    exp = ""
-    if text[pos:pos + 1] in ("e", "E"):
-        pos += 1
-        if text[pos:pos + 1] == "-":
-            raise ValueError("negative exponent")
-        pos += text[pos:pos + 1] == "+"
-        end = pos
-        while end < len(text) and text[end] in _DIGITS:
-            end += 1
-        if end == pos:
-            raise ValueError("missing exponent digits")
-        pos, exp = end, text[pos:end]
-    if pos != len(text):
-        raise ValueError("trailing characters")
-    return digits, frac, exp
-
-
-def _too_big(maximum):
-    """psum_omp's words for a value over maximum: a large power of two is
-    named as one too (must not exceed 4611686018427387904 (2^62))."""
-    if maximum >= 1 << 20 and maximum & (maximum - 1) == 0:
-        return f"must not exceed {maximum} (2^{maximum.bit_length() - 1})"
-    return f"must not exceed {maximum}"
-
-
-def parse_count(text, maximum):
-    """The whole number that text spells, in [1, maximum]; raises ValueError
-    with psum_omp's reason.  Never builds a huge integer: 1e999999999 is
-    refused from the length of its exponent."""
-    digits, frac, exp = _scan(text)
-    point_alone = "." in text and not exp
-    frac = frac.rstrip("0")
-    significant = (digits + frac).lstrip("0")
-    if not significant:
-        raise ValueError("must be at least 1")
-    exp = exp.lstrip("0") or "0"
-    # Capped at 10^6 as src/parse.c's EXP_CAP: over any limit, and above any
-    # argument's fraction length, so the cap never turns whole into not.
-    shift = (int(exp) if len(exp) <= 6 else 10**6) - len(frac)
-    if shift < 0:
-        raise ValueError("not a whole number")
-    if point_alone:
-        raise ValueError("a decimal point needs an exponent, as in 2.5e9")
-    if len(significant) + shift > len(str(maximum)):
-        raise ValueError(_too_big(maximum))
-    value = int(significant) * 10**shift
-    if value > maximum:
-        raise ValueError(_too_big(maximum))
-    return value
+    def read(self, path, ns):
+        """The count, in [1, maximum], read by the psum_omp at path:
+        maximum is a number, the name of one of psum_omp's limits, or a
+        function of the parsed arguments ns that returns a number.
+        ValueError with psum_omp's reason."""
+        maximum = self.maximum
+        if isinstance(maximum, str):
+            maximum = psum.limit(path, maximum)
+        elif callable(maximum):
+            maximum = maximum(ns)
+        return psum.parse_count(path, self.text, maximum)
 
 
 def count_type(maximum):
-    """An argparse type for a count in [1, maximum]."""
-    def convert(text):
-        try:
-            return parse_count(text, maximum)
-        except ValueError as e:
-            raise argparse.ArgumentTypeError(f"invalid value '{text}': {e}") from None
-    return convert
+    """An argparse type for a count in [1, maximum]: a number (the script's
+    own bound), the name of one of psum_omp's limits ("elements_max",
+    "chunks_max", "repeat_max": psum_omp --describe), or a function of the
+    parsed arguments (another program's bound).  The value becomes an int
+    in Parser.parse_args."""
+    return lambda text: Count(text, maximum)
 
 
 def count_list_type(maximum):
     """Comma-separated counts, each in [1, maximum]: 1,10,1e3."""
-    one = count_type(maximum)
-    return lambda text: [one(part) for part in text.split(",")]
+    return lambda text: [Count(part, maximum) for part in text.split(",")]
 
 
-count = count_type(MAX_ELEMENTS)
-count_list = count_list_type(MAX_ELEMENTS)
+count = count_type("elements_max")
+count_list = count_list_type("elements_max")
 
 
 def seconds(text):

@@ -73,6 +73,19 @@ def spread_head(docs):
         else "min–max s"
 
 
+def gpu_workers(dev):
+    """A GPU run's workers as its record gives them: "132 teams x 8
+    threads x 32 lanes", the lanes per thread read from the record's
+    lanes (teams x threads x lanes per thread), not assumed."""
+    teams, threads, lanes = dev.get("teams"), dev.get("threads"), dev.get("lanes")
+    if not all(isinstance(v, int) and v > 0 for v in (teams, threads)):
+        return "teams and threads unknown"
+    text = f"{teams} teams x {threads} threads"
+    if isinstance(lanes, int) and lanes > 0 and lanes % (teams * threads) == 0:
+        return f"{text} x {lanes // (teams * threads)} lanes"
+    return f"{text}, {lanes} lanes" if isinstance(lanes, int) else text
+
+
 def markdown_table(head, rows):
     """A Markdown table of the column names head and rows of cells."""
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """bench/gpu_check.sh's own wiring, over a fake psum_gpu_check: no device
-is exit 1 with libgomp's account, a usage error exit 2 with one line, and
+(psum_omp's "no_device" exit status) is exit 1 with libgomp's account, a usage error exit 2 with one line, and
 the copy of the check's output it keeps leaves nothing behind in TMPDIR,
 even when the timeout that device_run.sh puts on it (SIGINT) ends it."""
 import os
@@ -14,8 +14,13 @@ CHECK = os.path.join(HERE, "..", "..", "bench", "gpu_check.sh")
 FAKE = """#!/bin/sh
 case "$FAKE" in
     hang) echo "small sums: started"; sleep 30 ;;
-    nodev) echo "no offload device: omp_get_num_devices() is 0"; exit 1 ;;
+    nodev) echo "no offload device: omp_get_num_devices() is 0"; exit 3 ;;
+    fails) echo "WRONG warm-up"; exit 1 ;;
 esac
+"""
+# What gpu_check.sh asks psum_omp: its exit status for "no usable device".
+FAKE_OMP = """#!/bin/sh
+[ "$1" = --describe ] && echo '{"exit_status": {"no_device": 3}}'
 """
 
 
@@ -29,6 +34,11 @@ class GpuCheck(unittest.TestCase):
         with open(fake, "w") as f:
             f.write(FAKE)
         os.chmod(fake, 0o755)
+        os.makedirs(os.path.join(self.build, "src"))
+        omp = os.path.join(self.build, "src", "psum_omp")
+        with open(omp, "w") as f:
+            f.write(FAKE_OMP)
+        os.chmod(omp, 0o755)
         self.tmpdir = os.path.join(self.tmp.name, "tmpdir")
         os.makedirs(self.tmpdir)
 
@@ -43,8 +53,15 @@ class GpuCheck(unittest.TestCase):
     def test_no_device_is_exit_1_and_leaves_nothing(self):
         p = self.check("nodev")
         self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("no offload device: psum_gpu_check exited 3", p.stdout)
         self.assertIn("== why: libgomp's own account", p.stdout)
         self.assertEqual(os.listdir(self.tmpdir), [])
+
+    def test_a_failed_check_is_no_missing_device(self):
+        p = self.check("fails")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("psum_gpu_check exited 1", p.stdout)
+        self.assertNotIn("no offload device", p.stdout)
 
     def test_a_timeout_leaves_nothing(self):
         p = self.check("hang", timeout=2)

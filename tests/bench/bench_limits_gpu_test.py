@@ -12,6 +12,10 @@ import limits  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from pythons import numpy_python  # noqa: E402
 
+# The build whose psum_omp and psum_limits read limits.py's counts: the one
+# $PSUM_OMP names (the test setup sets it), else the checkout's.
+BUILD = (os.path.dirname(os.path.dirname(os.environ["PSUM_OMP"])) if os.environ.get("PSUM_OMP")
+         else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build"))
 N = 1_000_000_000
 RSS = {"materialize": 7000 * (1 << 20), "stream": 2 * (1 << 20)}
 CPU = {
@@ -116,7 +120,8 @@ class Cupy(unittest.TestCase):
         python = numpy_python()
         if python is None:
             self.skipTest("no interpreter with numpy (bench/run.sh installs it)")
-        args = limits.parse_args(["-n", "1e5", "--repeat", "2", "--cupy-python", python])
+        args = limits.parse_args(["-n", "1e5", "--repeat", "2", "--cupy-python", python,
+                                  "--build", BUILD])
         fake = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_cupy")
         old = os.environ.get("PYTHONPATH")
         try:

@@ -32,6 +32,9 @@ KERNELS = ("read_static_1", "read_dynamic_1", "psum_serial", "read_static_all",
 FAKE_LIMITS = f"""
 import json, os, subprocess, sys, time
 fake = os.environ.get("FAKE", "")
+if sys.argv[1:] == ["--describe"]:
+    print(json.dumps({{"n_max": 4000000000, "repeat_max": 64, "watch_n_max": 2**30}}))
+    sys.exit(0)
 if fake == "usage":
     sys.exit("psum_limits: usage: psum_limits [N (1..4e9) [REPEAT (1..64)]]")
 if fake == "garbage":
@@ -58,9 +61,19 @@ if fake == "missing":
 print(json.dumps(doc))
 """
 
+# psum_omp's questions are answered for the plain counts these cases give
+# (1000, 1e6, 5e9): the grammar itself is psum_omp's, tested with it.
 FAKE_OMP = """
 import json, os, sys
 fake = os.environ.get("FAKE", "")
+if sys.argv[1] == "--describe":
+    print(json.dumps({"limits": {"elements_max": 2**62}}))
+    sys.exit(0)
+if sys.argv[1].startswith("--parse-count="):
+    value, top = int(float(sys.argv[1].split("=", 1)[1])), int(sys.argv[2].split("=", 1)[1])
+    print(json.dumps({"value": value} if value <= top else
+                     {"error": f"must not exceed {top}"}))
+    sys.exit(0 if value <= top else 2)
 if os.path.isdir(os.environ.get("FAKE_RMDIR", "")):
     os.rmdir(os.environ["FAKE_RMDIR"])
 n = int(sys.argv[sys.argv.index("-n") + 1])

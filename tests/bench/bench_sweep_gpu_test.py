@@ -33,7 +33,8 @@ def describe(jobs):
 def psum_record(mode, n, median, from_host=False):
     spec = {"sweep": "gpu", "mode": mode, "from_host": from_host}
     doc = {"mode": mode, "n": n, "parallel": {"median_s": median, "min_s": median},
-           "device": {"name": "Test GPU", "teams": 132, "threads": 8, "warmup_s": 3.3,
+           "device": {"name": "Test GPU", "teams": 132, "threads": 8, "lanes": 132 * 8 * 32,
+                      "warmup_s": 3.3,
                       "fill_s": None if from_host or mode == "stream" else 0.002,
                       "copy_s": 1.25 if from_host else None}}
     return {"sweep": "gpu", "kind": "psum", "spec": spec, "doc": doc}

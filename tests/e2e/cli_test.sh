@@ -170,7 +170,7 @@ else
 fi
 
 # --device gpu: exit 2 in a build without offload (PSUM_OFFLOAD=0, from
-# meson); in an offload build without a usable device (CI has none), exit 1
+# meson); in an offload build without a usable device (CI has none), exit 3
 # with one line and nothing run in its place.  PSUM_E2E_GPU=1 (a machine
 # with a GPU) expects the run to verify instead.
 usage_error "--from-host needs --device gpu" --from-host -n 1000
@@ -191,14 +191,48 @@ else
     usage_error "--chunks does not apply to --device gpu" --device gpu -c 10
     for args in "" "--mode stream" "--from-host"; do
         # shellcheck disable=SC2086
-        if run 1 --device gpu -n 1000 -r 1 $args && [ ! -s "$tmp/out" ] &&
+        if run 3 --device gpu -n 1000 -r 1 $args && [ ! -s "$tmp/out" ] &&
             [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
             grep -q '^psum_omp: --device gpu: no usable offload device .*nothing was run on the host in its place$' "$tmp/err"; then
-            ok "--device gpu $args without a device exits 1 with one line"
+            ok "--device gpu $args without a device exits 3 with one line"
         else
-            not_ok "--device gpu $args without a device (rc $rc, want 1)" "$tmp/err" "$tmp/out"
+            not_ok "--device gpu $args without a device (rc $rc, want 3)" "$tmp/err" "$tmp/out"
         fi
     done
+fi
+
+# The questions for scripts: answered without running anything.
+if run 0 --describe && [ ! -s "$tmp/err" ] &&
+    python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(d["limits"]["threads_max"] != 1024)' <"$tmp/out"; then
+    ok "--describe prints one JSON object"
+else
+    not_ok "--describe (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+# -n 1e15 would need 8 PB materialized: --check refuses it as the run
+# would, and runs nothing in stream mode.
+for spec in "0:-n 1e3" "0:-n 1e15 --mode stream" "1:-n 1e15"; do
+    want=${spec%%:*}
+    # shellcheck disable=SC2086
+    if run "$want" --check ${spec#*:} && [ ! -s "$tmp/out" ] &&
+        [ "$(wc -l <"$tmp/err")" -eq "$want" ]; then
+        ok "--check ${spec#*:} exits $want"
+    else
+        not_ok "--check ${spec#*:} (rc $rc, want $want)" "$tmp/err" "$tmp/out"
+    fi
+done
+usage_error "invalid value '1e3x' for --elements: trailing characters" --check -n 1e3x
+if run 0 --parse-count 2.5e9 && [ "$(cat "$tmp/out")" = '{"value": 2500000000}' ] &&
+    [ ! -s "$tmp/err" ]; then
+    ok "--parse-count prints the value"
+else
+    not_ok "--parse-count 2.5e9 (rc $rc)" "$tmp/err" "$tmp/out"
+fi
+if run 2 --parse-count 65 --count-max 64 &&
+    [ "$(cat "$tmp/out")" = '{"error": "must not exceed 64"}' ] &&
+    [ "$(cat "$tmp/err")" = "psum_omp: invalid value '65' for --parse-count: must not exceed 64 (see psum_omp --help)" ]; then
+    ok "--parse-count over --count-max: the reason as JSON and one line"
+else
+    not_ok "--parse-count 65 --count-max 64 (rc $rc)" "$tmp/err" "$tmp/out"
 fi
 
 set +e

@@ -218,6 +218,11 @@ def usage():
         "psum_mpi: invalid value 'gpu' for --device: psum_mpi sums on the ranks' CPUs only "
         "(see psum_mpi --help)"], "--device gpu: exit 2, one line in psum_mpi's words",
         f"exit {rc}\n{err}")
+    rc, out, err, _ = mpirun(2, "--describe")
+    report(rc == 2 and out == "" and err.splitlines() == [
+        "psum_mpi: --describe is psum_omp's alone; psum_mpi takes the options of a run "
+        "(see psum_mpi --help)"], "--describe: exit 2, one line: psum_omp's question",
+        f"exit {rc}\n{err}")
     exits = rank_exits(3, "--chunks", "0")
     report(exits == {0: 2, 1: 2, 2: 2}, "a bad option: each rank's own exit is 2", repr(exits))
     rc, out, err, _ = mpirun(2, "--help")

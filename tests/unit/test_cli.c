@@ -144,7 +144,7 @@ Test(cli, short_forms_of_every_option_with_a_value)
 
 Test(cli, long_options_may_be_cut_to_an_unambiguous_prefix)
 {
-    char *args[] = {"--elem=12", "--sched", "static", "--no-s", "--no-h", "--ch=3", NULL};
+    char *args[] = {"--elem=12", "--sched", "static", "--no-s", "--no-h", "--chu=3", NULL};
     psum_config c;
     cr_assert(eq(int, parse_list(&c, args), PSUM_CLI_RUN), "%s", err);
     cr_expect(eq(u64, c.n, 12));
@@ -272,4 +272,45 @@ Test(cli, device_combinations_are_refused)
     char *cpu[] = {"psum_omp", "--device", "cpu", "-c", "7", "-s", "guided"};
     psum_config c;
     cr_assert(eq(int, parse(&c, 7, cpu), PSUM_CLI_RUN), "%s", err);
+}
+
+Test(cli, questions_set_the_action_and_read_every_option)
+{
+    char *check[] = {"--check", "-n", "5", "--mode", "stream", NULL};
+    char *describe[] = {"--describe", NULL};
+    char *count[] = {"--parse-count", "1e3x", "--count-max=2.5e9", NULL};
+    char *late[] = {"--check", "-n", "0", NULL};
+    char *prefix[] = {"--ch", "--dev", "cpu", NULL};
+    psum_config c;
+    cr_assert(eq(int, parse_list(&c, check), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(int, c.action, PSUM_ACTION_CHECK));
+    cr_expect(eq(u64, c.n, 5));
+    cr_expect(eq(int, c.mode, PSUM_MODE_STREAM));
+    cr_assert(eq(int, parse_list(&c, describe), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(int, c.action, PSUM_ACTION_DESCRIBE));
+    /* --parse-count's value is the question, read by main, not an error here. */
+    cr_assert(eq(int, parse_list(&c, count), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(int, c.action, PSUM_ACTION_PARSE_COUNT));
+    cr_expect(eq(str, (char *)c.count_text, "1e3x"));
+    cr_expect(eq(u64, c.count_max, 2500000000));
+    cr_expect(eq(int, parse_list(&c, late), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "invalid value '0' for --elements: must be at least 1"));
+    cr_expect(eq(int, parse_list(&c, prefix), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "ambiguous option '--ch': could be --chunks or --check"));
+    char *none[] = {NULL};
+    cr_assert(eq(int, parse_list(&c, none), PSUM_CLI_RUN));
+    cr_expect(eq(int, c.action, PSUM_ACTION_RUN));
+    cr_expect(eq(u64, c.count_max, UINT64_MAX));
+}
+
+Test(cli, count_max_is_a_count)
+{
+    char *over[] = {"--count-max", "18446744073709551616", NULL};
+    char *top[] = {"--count-max", "18446744073709551615", NULL};
+    psum_config c;
+    cr_expect(eq(int, parse_list(&c, over), PSUM_CLI_ERROR));
+    cr_expect(eq(str, err, "invalid value '18446744073709551616' for --count-max: must not "
+                           "exceed 18446744073709551615"));
+    cr_assert(eq(int, parse_list(&c, top), PSUM_CLI_RUN), "%s", err);
+    cr_expect(eq(u64, c.count_max, UINT64_MAX));
 }
