@@ -33,9 +33,9 @@ bench|optional|git (the commit each result set records)|have git|git|git|git
 test|required|Criterion (the unit tests)|pkg-config --exists criterion|libcriterion-dev|criterion-devel|libcriterion-dev
 test|required|valgrind (instruction counts)|have valgrind|valgrind|valgrind|valgrind
 test|required|help2man (the man pages)|have help2man|help2man|help2man|help2man
-test|required|clang with libomp and its sanitizer runtimes|have clang|clang libomp-dev libclang-rt-14-dev|clang libomp-devel compiler-rt|clang libomp-dev
+test|required|clang with libomp and its sanitizer runtimes|CC=clang have_openmp -fsanitize=thread|clang libomp-dev libclang-rt-14-dev|clang libomp-devel compiler-rt|clang libomp-dev
 test|required|iproute2 (the multi-host test bed: ip, tc)|have ip && have tc|iproute2|iproute iproute-tc|iproute2
-test|required|an aarch64 cross compiler and qemu (the Arm check)|have aarch64-linux-gnu-gcc && have qemu-aarch64|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user|gcc-aarch64-linux-gnu qemu-user|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+test|required|an aarch64 cross compiler and qemu (the Arm check)|CC=aarch64-linux-gnu-gcc have_openmp && have qemu-aarch64|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user|gcc-aarch64-linux-gnu qemu-user|gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 '
 
 # Routes by name: what each needs.
@@ -69,12 +69,13 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have_module() {
     python3 -c "import $1" >/dev/null 2>&1 || /usr/bin/python3 -c "import $1" >/dev/null 2>&1
 }
-# A compiler that builds and links an OpenMP program.
+# have_openmp [FLAG...]: $CC (default cc) builds and links an OpenMP program
+# with FLAGs.
 have_openmp() {
     local out
     out=$(mktemp) || return 1
     printf '#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n' |
-        "${CC:-cc}" -fopenmp -x c - -o "$out" >/dev/null 2>&1
+        "${CC:-cc}" -fopenmp "$@" -x c - -o "$out" >/dev/null 2>&1
     local rc=$?
     rm -f "$out"
     return "$rc"
@@ -109,11 +110,16 @@ ensure_packages() {
 # say), a missing required one is one line with the packages that bring it,
 # and the route stops (exit status 1).
 ensure_route() {
-    # shellcheck disable=SC2046 # a package list, split on purpose
-    ensure_packages $(psum_packages "$1") && return 0
+    if [ "$(id -u)" -eq 0 ] && have apt-get && have dpkg-query; then
+        # shellcheck disable=SC2046 # a package list, split on purpose
+        ensure_packages $(psum_packages "$1")
+        return
+    fi
+    # shellcheck disable=SC2046
+    ensure_packages $(psum_packages "$1") 2>/dev/null && return 0
     local route need what check deb fedora ubuntu failed=0
     while IFS='|' read -r route need what check deb fedora ubuntu; do
-        eval "$check" && continue
+        eval "$check" </dev/null && continue
         if [ "$need" = required ]; then
             failed=1
             echo "psum_omp: missing $what: Debian $deb; Fedora/Rocky $fedora; Ubuntu $ubuntu" >&2

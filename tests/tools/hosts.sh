@@ -58,6 +58,8 @@ host_line() {
 down() {
     local dir=$1 id ns name
     [ -d "$dir" ] || return 0
+    # Only a folder up made: a mistyped DIR is never removed.
+    [ -f "$dir/id" ] || { echo "$me: '$dir' holds no bed (no id file): nothing removed" >&2; return 1; }
     id=$(cat "$dir/id" 2>/dev/null || true)
     if [ -n "$id" ]; then
         for ns in $(ip netns list 2>/dev/null | awk -v p="psum-$id-" 'index($1, p) == 1 {print $1}'); do
@@ -197,7 +199,7 @@ cmd=$1
 shift
 case $cmd in
     up) [ "$#" -ge 2 ] || usage "up: expected DIR K"; up "$@" ;;
-    down) [ "$#" -eq 1 ] || usage "down: expected DIR"; down "$1" ;;
+    down) [ "$#" -eq 1 ] || usage "down: expected DIR"; down "$1" || exit 1 ;;
     with) [ "$#" -ge 3 ] || usage "with: expected K -- COMMAND"; with "$@" ;;
     run) [ "$#" -ge 3 ] || usage "run: expected DIR HOST COMMAND"; bed_id "$1" >/dev/null; enter "$@" ;;
     agent) [ "$#" -ge 3 ] || usage "agent: expected DIR HOST COMMAND"; agent "$@" ;;

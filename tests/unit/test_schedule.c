@@ -5,8 +5,9 @@
  * PSUM_CHUNK_PROBE, which tells probe_chunk() each chunk on the thread that
  * runs it.  Thread 0 holds its first chunk until thread 1 has one (on a
  * loaded machine thread 1 may start late), then thread 1 holds its first
- * until thread 0 stops making progress, and what each thread ran then
- * tells the schedules apart:
+ * until thread 0 has started every other chunk or has started none for
+ * QUIET_S (it has run out of chunks it may take), and what each thread
+ * ran then tells the schedules apart:
  *   static   thread 1 runs its fixed half, chunks 50..99, whatever the delay;
  *   dynamic  chunks are handed out one at a time: thread 0 takes all the
  *            others while thread 1 holds one;
@@ -23,8 +24,8 @@
 #include "sum.h"
 
 #define CHUNKS 100
-#define QUIET_S 0.5 /* thread 0 this long without a chunk: it has run out */
-#define ARRIVAL_S 10.0 /* thread 1 never starting a chunk fails, not hangs */
+#define QUIET_S 2.0 /* thread 0 this long without a chunk: it has run out */
+#define ARRIVAL_S 60.0 /* thread 1 never starting a chunk fails, not hangs */
 
 static int ran_by[CHUNKS];
 static atomic_int held;          /* whether thread 1 has held its first chunk */
@@ -47,7 +48,7 @@ void probe_chunk(uint64_t k)
         return;
     uint64_t seen = atomic_load(&progress);
     double quiet_since = omp_get_wtime();
-    while (omp_get_wtime() - quiet_since < QUIET_S) {
+    while (seen < CHUNKS - 1 && omp_get_wtime() - quiet_since < QUIET_S) {
         nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
         uint64_t now = atomic_load(&progress);
         if (now != seen) {
