@@ -30,22 +30,7 @@ usage_error() {
     fi
 }
 
-usage_error "invalid value '1e9x' for --elements: trailing characters" -n 1e9x
-usage_error "invalid value '0' for --elements: must be at least 1" --elements 0
-usage_error "invalid value '-3' for --elements: must be positive" -n -3
 usage_error "invalid value '2.5' for --elements: not a whole number" -n 2.5
-usage_error "invalid value '' for --elements: empty value" --elements=
-usage_error "invalid value '4611686018427387905' for --elements: must not exceed" -n 4611686018427387905
-usage_error "invalid value '0' for --chunks: must be at least 1" --chunks 0
-usage_error "invalid value '0' for --threads: must be at least 1" --threads 0
-usage_error "invalid value '100000' for --threads: must not exceed 1024" -t 100000
-usage_error "invalid value 'x' for --repeat: not a number" --repeat x
-usage_error "invalid value 'turbo' for --mode: expected materialize or stream" --mode turbo
-usage_error "invalid value 'auto' for --schedule" --schedule auto
-usage_error "invalid value 'yaml' for --format" --format yaml
-usage_error "unknown option '--bogus'" --bogus
-usage_error "option '--repeat' needs a value" --repeat
-usage_error "unexpected argument 'stray'" stray
 # User bytes are escaped: the message stays one line of valid UTF-8.
 usage_error "invalid value '1\\n2' for --elements: trailing characters" -n $'1\n2'
 usage_error "unknown option '--\\xff\\x1b[2J'" $'--\xff\x1b[2J'

@@ -120,9 +120,11 @@ def exact(ranks, n, mode, threads=1, extra=()):
 
 
 def sizes():
+    # The slices' sums at every size are test_slice's; here the reduction
+    # through mpirun, with empty slices (N = 1) and without.
     for ranks in (1, 2, 3):
         threads = 2 if ranks == 1 else 1
-        for n in sorted({1, 2, 101, max(ranks - 1, 1), 10**6 + 7}):
+        for n in (1, 10**6 + 7):
             for mode in ("materialize", "stream"):
                 exact(ranks, n, mode, threads)
     # Past 2^64, one slice per rank; the serial phase would only repeat it.
