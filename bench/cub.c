@@ -27,6 +27,7 @@
 #include "bench_args.h"
 #include "cub_reference.h"
 #include "exact.h"
+#include "report.h"
 #include "stats.h"
 #include "text.h"
 #include "timer.h"
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
     print_reduction(&r[0], repeat, ",");
     print_reduction(&r[1], repeat, "");
     puts("}");
+    if (psum_close_output(stdout, "psum_cub") != 0)
+        return 1;
     if (!(r[0].ok && r[1].ok)) {
         fputs("psum_cub: a sum was wrong\n", stderr);
         return 1;

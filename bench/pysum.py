@@ -496,13 +496,12 @@ def choose_n(impl, budget, max_n, repeat, fits):
                 f"budget, so the repetitions were given {left:.2g} s")
     if not choice.fits_budget:
         note = (f"N = {n:,}, the smallest size: its {repeat} repetitions take longer than "
-                f"the {left:.2g} s that {spent:.2g} s of calibration left of the {budget:g} s "
-                f"budget ({how})")
+                f"the {left:.2g} s they were given of the {budget:g} s budget ({how})")
     elif n == max_n:
         note = "" if choice.share_ok else f"N = {n:,} as asked ({how})"
     else:
         note = (f"N = {n:,}, not the {max_n:,} asked: the largest whose {repeat} repetitions "
-                f"fit the {budget:g} s budget (less {spent:.2g} s of calibration) and memory "
+                f"fit the {left:.2g} s they were given of the {budget:g} s budget, and memory "
                 f"({how})")
     if flat:
         note += ("; the time did not grow over the sizes timed: N chosen as if the largest "
@@ -570,7 +569,11 @@ def end_on_signals():
         # A worker forked but not yet among active_children (a signal
         # between the fork and its bookkeeping): every child the kernel
         # knows of, whichever thread forked it.
-        for task in os.listdir("/proc/self/task"):
+        try:
+            tasks = os.listdir("/proc/self/task")
+        except OSError:
+            tasks = []
+        for task in tasks:
             try:
                 with open(f"/proc/self/task/{task}/children") as f:
                     pids = [int(pid) for pid in f.read().split()]

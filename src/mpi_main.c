@@ -53,6 +53,7 @@ static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops
                               &warnings);
     for (size_t i = 0; i < drops->count; i++)
         psum_add_warning(&warnings, drops->text[i]);
+    warnings.out_of_memory = warnings.out_of_memory || drops->out_of_memory;
     int rc = psum_report_finish("psum_mpi", &res->base, &machine, &warnings);
     psum_warnings_free(&warnings);
     return rc;

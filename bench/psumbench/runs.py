@@ -251,8 +251,8 @@ class ArticleGroup:
         after the other disagreed by 29 % between two sets."""
         repeat = max(job.repeat for job in self.members)
         samples = {job.row: [] for job in self.members}
-        for _ in range(repeat):
-            for job in self.members:
+        for r in range(repeat):
+            for job in [j for j in self.members if r < j.repeat]:
                 once = PythonJob(job.row, job.impl, self.n, 1, workers=job.workers,
                                  chunks=job.chunks)
                 samples[job.row].append(once.call(python, script, env))
@@ -280,7 +280,7 @@ class ArticleGroup:
         elif share >= cost.FIXED_SHARE_LIMIT:
             note += "; " + cost.share_text(model, self.n, job.repeat, job.budget, job.max_n)
         note += ("; its repetitions alternate with the other article rows', one of each "
-                 "per round")
+                 "per round, all run when the first of these rows ran (its record's time)")
         fields = {k: cal[k] for k in self.FIT_KEYS}
         fields.update(chosen_n=cal["n"], fit_fixed_share=share, fit_flat=cal["fit_flat"],
                       fixed_share_ok=share < cost.FIXED_SHARE_LIMIT, n_note=note)

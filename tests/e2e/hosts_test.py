@@ -59,6 +59,14 @@ def can_make_namespaces():
     if p.returncode != 0:
         return f"ip netns add failed: {p.stderr.strip()}"
     subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    # The bed's bridge and cables need their kernel modules too.
+    for kind, extra in (("bridge", []), ("veth", ["peer", "name", f"ppq{os.getpid() % 100000}"])):
+        name = f"ppp{os.getpid() % 100000}"
+        p = subprocess.run(["ip", "link", "add", name, "type", kind, *extra],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            return f"ip link add type {kind} failed: {p.stderr.strip()}"
+        subprocess.run(["ip", "link", "del", name], capture_output=True)
     return None
 
 

@@ -125,7 +125,7 @@ up() {
     awk '{print $1, $2}' "$dir/hosts.all" >"$dir/hosts"
     echo "$SUBNET.0/24" >"$dir/subnet"
     awk -v cpus="$(nproc)" '{print $1, "slots=" cpus}' "$dir/hosts.all" >"$dir/hostfile"
-    printf '#!/bin/sh\nexec %q agent %q "$@"\n' "$(realpath "$0")" "$(realpath "$dir")" \
+    printf '#!/usr/bin/env bash\nexec %q agent %q "$@"\n' "$(realpath "$0")" "$(realpath "$dir")" \
         >"$dir/agent"
     chmod +x "$dir/agent"
 }
