@@ -98,69 +98,146 @@ static uint64_t read_dynamic(const int64_t *a, uint64_t n, int threads)
     return (uint64_t)s;
 }
 
-#if LIMITS_X86
-__attribute__((target("avx512f"))) static uint64_t gen_range_avx512(uint64_t lo, uint64_t hi)
+/* This thread's part of [0, n) under a static split. */
+static void thread_part(uint64_t n, uint64_t *lo, uint64_t *hi)
 {
-    const __m512i step = _mm512_set1_epi64(32);
-    __m512i v0 = _mm512_add_epi64(_mm512_set1_epi64((long long)lo),
-                                  _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
-    __m512i v1 = _mm512_add_epi64(v0, _mm512_set1_epi64(8));
-    __m512i v2 = _mm512_add_epi64(v0, _mm512_set1_epi64(16));
-    __m512i v3 = _mm512_add_epi64(v0, _mm512_set1_epi64(24));
-    __m512i a0 = _mm512_setzero_si512(), a1 = a0, a2 = a0, a3 = a0;
+    uint64_t t = (uint64_t)omp_get_thread_num(), nt = (uint64_t)omp_get_num_threads();
+    *lo = (uint64_t)((psum_u128)n * t / nt);
+    *hi = (uint64_t)((psum_u128)n * (t + 1) / nt);
+}
+
+/* One cache line of int64, loaded unaligned. */
+typedef int64_t line __attribute__((vector_size(64)));
+
+/*
+ * The read variants a performance engineer tries first when one loop does
+ * not fill the memory system, each over a static split: four lines in
+ * flight per thread (four accumulators, one per line), the plain loop with
+ * software prefetch PREFETCH_AHEAD elements ahead, and two streams per
+ * thread (its part's two halves read side by side).
+ */
+#define PREFETCH_AHEAD 2048 /* 16 KiB: a few hundred ns of loads at full rate */
+
+static uint64_t read_lines(const int64_t *a, uint64_t lo, uint64_t hi)
+{
+    line s0 = {0}, s1 = s0, s2 = s0, s3 = s0, x;
     uint64_t i = lo;
     for (; hi - i >= 32; i += 32) {
-        a0 = _mm512_add_epi64(a0, v0);
-        a1 = _mm512_add_epi64(a1, v1);
-        a2 = _mm512_add_epi64(a2, v2);
-        a3 = _mm512_add_epi64(a3, v3);
-        v0 = _mm512_add_epi64(v0, step);
-        v1 = _mm512_add_epi64(v1, step);
-        v2 = _mm512_add_epi64(v2, step);
-        v3 = _mm512_add_epi64(v3, step);
-        /* Stop clang from reassociating the adds away (see src/sum.c). */
-        __asm__("" : "+v"(v0), "+v"(v1), "+v"(v2), "+v"(v3));
+        memcpy(&x, a + i, sizeof x);
+        s0 += x;
+        memcpy(&x, a + i + 8, sizeof x);
+        s1 += x;
+        memcpy(&x, a + i + 16, sizeof x);
+        s2 += x;
+        memcpy(&x, a + i + 24, sizeof x);
+        s3 += x;
     }
-    __m512i a = _mm512_add_epi64(_mm512_add_epi64(a0, a1), _mm512_add_epi64(a2, a3));
-    uint64_t s = (uint64_t)_mm512_reduce_add_epi64(a);
+    line t = s0 + s1 + s2 + s3;
+    uint64_t s = 0;
+    for (int j = 0; j < 8; j++)
+        s += (uint64_t)t[j];
     for (; i < hi; i++)
-        s += i;
+        s += (uint64_t)a[i];
     return s;
 }
 
-/*
- * The same with AVX2 (four lanes per instruction), for CPUs without
- * AVX-512 (AMD before Zen 4): the best plain generator such a CPU runs.
- */
-__attribute__((target("avx2"))) static uint64_t gen_range_avx2(uint64_t lo, uint64_t hi)
+static uint64_t read_unroll(const int64_t *a, uint64_t n, int threads)
 {
-    const __m256i step = _mm256_set1_epi64x(16);
-    __m256i v0 = _mm256_add_epi64(_mm256_set1_epi64x((long long)lo),
-                                  _mm256_setr_epi64x(0, 1, 2, 3));
-    __m256i v1 = _mm256_add_epi64(v0, _mm256_set1_epi64x(4));
-    __m256i v2 = _mm256_add_epi64(v0, _mm256_set1_epi64x(8));
-    __m256i v3 = _mm256_add_epi64(v0, _mm256_set1_epi64x(12));
-    __m256i a0 = _mm256_setzero_si256(), a1 = a0, a2 = a0, a3 = a0;
-    uint64_t i = lo;
-    for (; hi - i >= 16; i += 16) {
-        a0 = _mm256_add_epi64(a0, v0);
-        a1 = _mm256_add_epi64(a1, v1);
-        a2 = _mm256_add_epi64(a2, v2);
-        a3 = _mm256_add_epi64(a3, v3);
-        v0 = _mm256_add_epi64(v0, step);
-        v1 = _mm256_add_epi64(v1, step);
-        v2 = _mm256_add_epi64(v2, step);
-        v3 = _mm256_add_epi64(v3, step);
-        __asm__("" : "+x"(v0), "+x"(v1), "+x"(v2), "+x"(v3));
+    uint64_t s = 0;
+#pragma omp parallel reduction(+ : s) num_threads(threads)
+    {
+        uint64_t lo, hi;
+        thread_part(n, &lo, &hi);
+        s += read_lines(a, lo, hi);
     }
-    __m256i a = _mm256_add_epi64(_mm256_add_epi64(a0, a1), _mm256_add_epi64(a2, a3));
-    uint64_t lanes[4];
-    _mm256_storeu_si256((__m256i *)lanes, a);
-    uint64_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
-    for (; i < hi; i++)
-        s += i;
     return s;
 }
+
+static uint64_t read_prefetch(const int64_t *a, uint64_t n, int threads)
+{
+    uint64_t s = 0;
+#pragma omp parallel reduction(+ : s) num_threads(threads)
+    {
+        uint64_t lo, hi, i;
+        thread_part(n, &lo, &hi);
+        for (i = lo; hi - i >= 8; i += 8) {
+            __builtin_prefetch(a + i + PREFETCH_AHEAD, 0, 0);
+            for (int j = 0; j < 8; j++)
+                s += (uint64_t)a[i + (uint64_t)j];
+        }
+        for (; i < hi; i++)
+            s += (uint64_t)a[i];
+    }
+    return s;
+}
+
+static uint64_t read_streams(const int64_t *a, uint64_t n, int threads)
+{
+    uint64_t s = 0;
+#pragma omp parallel reduction(+ : s) num_threads(threads)
+    {
+        uint64_t lo, hi;
+        thread_part(n, &lo, &hi);
+        const uint64_t half = (hi - lo) / 2;
+        const int64_t *x = a + lo, *y = a + lo + half;
+        uint64_t s0 = 0, s1 = 0;
+        for (uint64_t k = 0; k < half; k++) {
+            s0 += (uint64_t)x[k];
+            s1 += (uint64_t)y[k];
+        }
+        s += s0 + s1 + ((hi - lo) % 2 ? (uint64_t)a[hi - 1] : 0);
+    }
+    return s;
+}
+
+#if LIMITS_X86
+/*
+ * The generator family: i summed over [lo, hi) in LANES-wide vectors into
+ * ACC accumulators, for every vector width this CPU has (AVX-512: 8 lanes,
+ * AVX2: 4) and 1, 2, 4 or 8 accumulators.  How many sums must be in flight
+ * to hide the adder's latency, and which width a core adds fastest, differ
+ * between CPUs, so each is tried (choose_generator) and the fastest is the
+ * limit.  The empty asm on the value vectors (constraint REG) stops clang
+ * from reassociating the adds into the closed form (see src/sum.c).
+ */
+#define GEN_VARIANT(NAME, ISA, LANES, ACC, REG)                                          \
+    __attribute__((target(ISA))) static uint64_t NAME(uint64_t lo, uint64_t hi)          \
+    {                                                                                    \
+        typedef uint64_t vec __attribute__((vector_size(LANES * 8)));                    \
+        vec v[ACC], a[ACC], step;                                                        \
+        for (int j = 0; j < LANES; j++)                                                  \
+            step[j] = LANES * ACC;                                                       \
+        _Pragma("GCC unroll 8") for (int k = 0; k < ACC; k++)                            \
+            for (int j = 0; j < LANES; j++) {                                            \
+                v[k][j] = lo + (uint64_t)(k * LANES + j);                                \
+                a[k][j] = 0;                                                             \
+            }                                                                            \
+        uint64_t i = lo;                                                                 \
+        for (; hi - i >= LANES * ACC; i += LANES * ACC) {                                \
+            _Pragma("GCC unroll 8") for (int k = 0; k < ACC; k++) {                      \
+                vec next = v[k] + step;                                                  \
+                a[k] += v[k];                                                            \
+                __asm__("" : "+" REG(next));                                             \
+                v[k] = next;                                                             \
+            }                                                                            \
+        }                                                                                \
+        uint64_t s = 0;                                                                  \
+        for (int k = 0; k < ACC; k++)                                                    \
+            for (int j = 0; j < LANES; j++)                                              \
+                s += a[k][j];                                                            \
+        for (; i < hi; i++)                                                              \
+            s += i;                                                                      \
+        return s;                                                                        \
+    }
+
+GEN_VARIANT(gen_avx512_1, "avx512f", 8, 1, "v")
+GEN_VARIANT(gen_avx512_2, "avx512f", 8, 2, "v")
+GEN_VARIANT(gen_avx512_4, "avx512f", 8, 4, "v")
+GEN_VARIANT(gen_avx512_8, "avx512f", 8, 8, "v")
+GEN_VARIANT(gen_avx2_1, "avx2", 4, 1, "x")
+GEN_VARIANT(gen_avx2_2, "avx2", 4, 2, "x")
+GEN_VARIANT(gen_avx2_4, "avx2", 4, 4, "x")
+GEN_VARIANT(gen_avx2_8, "avx2", 4, 8, "x")
 
 #else
 /*
@@ -207,7 +284,7 @@ typedef struct {
     double trial_s;
 } generator;
 
-static generator gens[2];
+static generator gens[8];
 static size_t gen_count;
 
 /*
@@ -229,10 +306,16 @@ static size_t gen_count;
 static int choose_generator(void)
 {
 #if LIMITS_X86
-    if (__builtin_cpu_supports("avx512f"))
-        gens[gen_count++] = (generator){"avx512f", gen_range_avx512, 0};
-    if (__builtin_cpu_supports("avx2"))
-        gens[gen_count++] = (generator){"avx2", gen_range_avx2, 0};
+    static const generator x86[] = {
+        {"avx512f/1", gen_avx512_1, 0}, {"avx512f/2", gen_avx512_2, 0},
+        {"avx512f/4", gen_avx512_4, 0}, {"avx512f/8", gen_avx512_8, 0},
+        {"avx2/1", gen_avx2_1, 0}, {"avx2/2", gen_avx2_2, 0},
+        {"avx2/4", gen_avx2_4, 0}, {"avx2/8", gen_avx2_8, 0},
+    };
+    for (size_t g = 0; g < sizeof x86 / sizeof x86[0]; g++)
+        if (strncmp(x86[g].isa, "avx512f", 7) == 0 ? __builtin_cpu_supports("avx512f")
+                                                    : __builtin_cpu_supports("avx2"))
+            gens[gen_count++] = x86[g];
     if (gen_count == 0) {
         fputs("psum_limits: this CPU has neither AVX-512F nor AVX2; the generator reference "
               "needs one\n", stderr);
@@ -499,11 +582,11 @@ static void fixed_generator(void)
 {
 #if LIMITS_X86
     if (__builtin_cpu_supports("avx2")) {
-        gen_range = gen_range_avx2;
-        gen_isa = "avx2";
+        gen_range = gen_avx2_4;
+        gen_isa = "avx2/4";
     } else {
-        gen_range = gen_range_avx512;
-        gen_isa = "avx512f";
+        gen_range = gen_avx512_4;
+        gen_isa = "avx512f/4";
     }
 #else
     gen_range = gen_range_generic;
@@ -634,9 +717,15 @@ int main(int argc, char **argv)
     bench b[] = {
         {"read_static_1", read_static, 1, 1, {0}, 0},
         {"read_dynamic_1", read_dynamic, 1, 1, {0}, 0},
+        {"read_unroll_1", read_unroll, 1, 1, {0}, 0},
+        {"read_prefetch_1", read_prefetch, 1, 1, {0}, 0},
+        {"read_streams_1", read_streams, 1, 1, {0}, 0},
         {"psum_serial", psum_serial, 1, 1, {0}, 0},
         {"read_static_all", read_static, 1, 0, {0}, 0},
         {"read_dynamic_all", read_dynamic, 1, 0, {0}, 0},
+        {"read_unroll_all", read_unroll, 1, 0, {0}, 0},
+        {"read_prefetch_all", read_prefetch, 1, 0, {0}, 0},
+        {"read_streams_all", read_streams, 1, 0, {0}, 0},
         {"psum_dynamic", psum_dynamic, 1, 0, {0}, 0},
         {"psum_static", psum_static, 1, 0, {0}, 0},
         {"gen_static_1", gen_static, 0, 1, {0}, 0},
