@@ -4,18 +4,22 @@
  * process, for bench/limits.py.  Not a test and not part of psum_omp.
  *
  * A limit is the best that plain code reaches, so each reference comes in
- * two plain variants and limits.py keeps the faster: a static split waits
- * for the slowest core of a shared machine, a dynamic one does not.
+ * several plain variants and limits.py keeps the fastest: a static split
+ * waits for the slowest core of a shared machine, a dynamic one does not,
+ * and more loads in flight per core can buy bandwidth.
  *
  *   read:  a plain `parallel for reduction(+)` loop over a first-touched,
  *          huge-page-advised int64 array, schedule(static) and
- *          schedule(dynamic) over 2 MiB blocks (1 thread, all); psum's
- *          serial, dynamic and static kernels read the same array
- *   gen:   a hand-vectorized generator adding eight 64-bit lanes per
- *          AVX-512 instruction or four per AVX2 one, whichever was faster
- *          in a trial on this CPU (choose_generator; GCC's generic vectors
- *          on a CPU that is not x86; "generator_isa" says which and
- *          "generator_trials_s" the trials) into four accumulators, split statically
+ *          schedule(dynamic) over 2 MiB blocks, and over a static split:
+ *          four cache lines in flight per thread, software prefetch, two
+ *          streams per thread (1 thread, all); psum's serial, dynamic and
+ *          static kernels read the same array
+ *   gen:   a hand-vectorized generator of every width this CPU has
+ *          (AVX-512: eight 64-bit lanes, AVX2: four) and 1, 2, 4 or 8
+ *          accumulators, the fastest in a trial on this CPU
+ *          (choose_generator; GCC's generic vectors with four accumulators
+ *          on a CPU that is not x86; "generator_isa" says which, as
+ *          width/accumulators, and "generator_trials_s" the trials), split statically
  *          (one range per thread) and dynamically (2^20-element ranges
  *          handed out by schedule(dynamic)) (1 thread, all); psum's stream
  *          kernels beside it, at the width psum_run_stream_trial picks as in
@@ -295,11 +299,11 @@ static size_t gen_count;
 #define TRIAL_ROUNDS 5
 
 /*
- * Sets gen_range and gen_isa to the faster of the generators this CPU runs:
- * on x86 the AVX-512 one and the AVX2 one, each timed on one core over the
- * same TRIAL_VALUES values, best of TRIAL_ROUNDS (on an AMD EPYC VM with AVX-512 the
- * AVX2 one was 10 % faster, so AVX-512 alone is no limit); the generic
- * vectors elsewhere, untimed.  The choice, made on one core, serves the
+ * Sets gen_range and gen_isa to the fastest of the generators this CPU runs:
+ * on x86 each width it has with 1, 2, 4 and 8 accumulators, each timed on
+ * one core over the same TRIAL_VALUES values, best of TRIAL_ROUNDS (on an
+ * AMD EPYC VM with AVX-512 the AVX2 one was once 10 % faster, so AVX-512
+ * alone is no limit); the generic vectors elsewhere, untimed.  The choice, made on one core, serves the
  * all-thread rows too.  Returns 0, or 1 after one line on stderr for an x86
  * CPU with neither or, where trials run, a trial sum that is wrong.
  */
@@ -355,7 +359,7 @@ static int choose_generator(void)
     return 0;
 }
 
-/* The trials as a JSON object's members ("avx512f": s, "avx2": s), or nothing. */
+/* The trials as a JSON object's members ("avx512f/4": s, ...), or nothing. */
 static void print_trials(void)
 {
     for (size_t g = 0; gen_count > 1 && g < gen_count; g++)
