@@ -204,12 +204,15 @@ def schedule_markdown(records, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     for mode in _modes(runs):
         docs = {(d["schedule"], d["chunks"]): d for d in runs if d["mode"] == mode}
         chunks = sorted({c for _, c in docs})
+        # The schedules that ran, static (the baseline) first, the others by
+        # name: a schedule psum_omp gains shows up here without an edit.
+        scheds = sorted({s for s, _ in docs}, key=lambda s: (s != "static", s))
         n = next(d["n"] for d in runs if d["mode"] == mode)
         rows = []
         for c in chunks:
             static = docs.get(("static", c))
             row = [f"{c:,}"]
-            for sched in ("static", "dynamic", "guided"):
+            for sched in scheds:
                 d = docs.get((sched, c))
                 if d is None:
                     row.append("–")
@@ -219,7 +222,7 @@ def schedule_markdown(records, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
                 row.append(mark_doc(f"{t:.4g} s ({t / ts:.3f})" if ts else f"{t:.4g} s", d))
             rows.append(row)
         parts.append(f"**{mode}**, N = {n:,}, median parallel time (relative to static)\n")
-        parts.append(markdown_table(("chunks", "static", "dynamic", "guided"), rows))
+        parts.append(markdown_table(("chunks", *scheds), rows))
         parts += verdict_notes(list(docs.values()), threshold)
     return "\n".join(parts)
 
