@@ -5,8 +5,9 @@
  * Each enum ends with its count and has one name table (config.c), checked
  * against the count at compile time; the counts, the lookups and the
  * "static, dynamic or guided" lists of messages and help are derived from
- * those tables.  Adding a schedule touches its enum and name table here and
- * its kernel in sum.c, nothing else.
+ * those tables, and --describe gives them to the bench.  Adding a schedule
+ * touches its enum and name table here, its kernel in sum.c and its
+ * behaviour in tests/unit/test_schedule.c.
  */
 #ifndef PSUM_CONFIG_H
 #define PSUM_CONFIG_H
