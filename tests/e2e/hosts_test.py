@@ -23,24 +23,13 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from procs import command_of, tagged_processes  # noqa: E402
+from tap import plan, report  # noqa: E402
 
 HOSTS_SH, MPIRUN, BIN = sys.argv[1:4]
 HOSTS = 4
 TIMEOUT = 90  # a run that hangs fails its case
 ENDS_WITHIN = 10  # a failure ends every rank within this many seconds
 CPUS = len(os.sched_getaffinity(0))
-
-count = failed = 0
-
-
-def report(ok, what, detail=""):
-    global count, failed
-    count += 1
-    failed += not ok
-    print(f"{'ok' if ok else 'not ok'} {count} - {what}")
-    if not ok and detail:
-        for line in detail.strip().splitlines()[:20]:
-            print(f"# {line}")
 
 
 def skip_all(reason):
@@ -330,8 +319,7 @@ def main():
         shutil.rmtree(root, ignore_errors=True)
     teardown()
     report(not stray, "no process outlived its mpirun in any case", "\n".join(stray))
-    print(f"1..{count}")
-    return 1 if failed else 0
+    return plan()
 
 
 sys.exit(main())

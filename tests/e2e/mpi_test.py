@@ -23,6 +23,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from procs import command_of, tagged_processes  # noqa: E402
+from tap import plan, report  # noqa: E402
 
 MPIRUN, BIN = sys.argv[1], sys.argv[2]
 # One machine, CI: as many ranks as asked whatever the cores, no binding
@@ -34,18 +35,6 @@ if os.geteuid() == 0:
     # Open MPI refuses root without both; only these tests need them.
     ENV.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 ENV.pop("OMP_PROC_BIND", None)  # unbound ranks would pin threads onto one CPU
-
-count = failed = 0
-
-
-def report(ok, what, detail=""):
-    global count, failed
-    count += 1
-    failed += not ok
-    print(f"{'ok' if ok else 'not ok'} {count} - {what}")
-    if not ok and detail:
-        for line in detail.strip().splitlines()[:20]:
-            print(f"# {line}")
 
 
 # Every run's processes carry this tag; any still alive after its mpirun
@@ -404,5 +393,4 @@ agreement()
 other_ranks_warnings()
 threads_refused()
 report(not stray, "no psum_mpi process outlived its mpirun in any case", "\n".join(stray))
-print(f"1..{count}")
-sys.exit(1 if failed else 0)
+sys.exit(plan())

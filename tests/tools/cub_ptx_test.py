@@ -8,8 +8,12 @@ with a global store.  A sum that became n(n-1)/2 would have no such loop.
 
 usage: cub_ptx_test.py PTX
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptx import loops, split as ptx_split  # noqa: E402
 
 # (what, the kernel's mangled name must hold all of these, what one loop must do)
 KERNELS = (
@@ -21,34 +25,11 @@ KERNELS = (
 )
 
 ENTRY = re.compile(r"^\.(?:visible )?\.entry (\S+)\(")
-LABEL = re.compile(r"^(\$L__\w+):")
-BRANCH = re.compile(r"\bbra(?:\.uni)?\s+(\$L__\w+);")
 
 
 def entries(ptx):
     """Mangled name -> lines of every kernel (.entry) in the PTX."""
-    out, name = {}, None
-    for line in ptx.splitlines():
-        m = ENTRY.match(line)
-        if m:
-            name = m.group(1)
-            out[name] = []
-        elif name:
-            out[name].append(line)
-    return out
-
-
-def loops(lines):
-    """Bodies of the backward branches (label ... bra label) in a kernel."""
-    where = {}
-    for i, line in enumerate(lines):
-        m = LABEL.match(line.strip())
-        if m:
-            where[m.group(1)] = i
-    for j, line in enumerate(lines):
-        m = BRANCH.search(line)
-        if m and m.group(1) in where and where[m.group(1)] < j:
-            yield lines[where[m.group(1)]:j + 1]
+    return ptx_split(ptx, ENTRY)
 
 
 def has_loop(kernels, parts, needs):

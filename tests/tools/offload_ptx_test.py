@@ -14,6 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptx import loops, split  # noqa: E402
+
 FLAGS = ["-O2", "-fopenmp", "-D_GNU_SOURCE"]
 
 # Kernel (a host function holding a target region) -> what one loop must do.
@@ -27,34 +30,12 @@ KERNELS = {
     "gpu_read_ref": ("ld.", "add.u64"),
 }
 
-LABEL = re.compile(r"^(\$L\d+):")
-BRANCH = re.compile(r"\bbra(?:\.uni)?\s+(\$L\d+);")
+FUNCTION = re.compile(r"// BEGIN (?:GLOBAL )?FUNCTION DEF: (\S+)")
 
 
 def functions(ptx):
     """Name -> lines of every function definition in the PTX."""
-    out, name = {}, None
-    for line in ptx.splitlines():
-        m = re.match(r"// BEGIN (?:GLOBAL )?FUNCTION DEF: (\S+)", line)
-        if m:
-            name = m.group(1)
-            out[name] = []
-        elif name:
-            out[name].append(line)
-    return out
-
-
-def loops(lines):
-    """Bodies of the backward branches (label ... bra label) in a function."""
-    where = {}
-    for i, line in enumerate(lines):
-        m = LABEL.match(line.strip())
-        if m:
-            where[m.group(1)] = i
-    for j, line in enumerate(lines):
-        m = BRANCH.search(line)
-        if m and m.group(1) in where and where[m.group(1)] < j:
-            yield lines[where[m.group(1)]:j + 1]
+    return split(ptx, FUNCTION)
 
 
 def kernel_has_loop(funcs, kernel, needs):
