@@ -12,7 +12,8 @@
  *          huge-page-advised int64 array, schedule(static) and
  *          schedule(dynamic) over 2 MiB blocks, and over a static split:
  *          four cache lines in flight per thread, software prefetch, two
- *          streams per thread (1 thread, all); psum's serial, dynamic and
+ *          streams per thread, and two streams per 2 MiB block handed out
+ *          dynamically (1 thread, all); psum's serial, dynamic and
  *          static kernels read the same array
  *   gen:   a hand-vectorized generator of every width this CPU has
  *          (AVX-512: eight 64-bit lanes, AVX2: four) and 1, 2, 4 or 8
@@ -171,6 +172,26 @@ static uint64_t read_prefetch(const int64_t *a, uint64_t n, int threads)
         }
         for (; i < hi; i++)
             s += (uint64_t)a[i];
+    }
+    return s;
+}
+
+/* The two streams over the dynamic read's 2 MiB blocks, each block's halves
+ * side by side, handed out by schedule(dynamic). */
+static uint64_t read_streams_dynamic(const int64_t *a, uint64_t n, int threads)
+{
+    uint64_t s = 0;
+    const uint64_t blocks = (n + READ_BLOCK - 1) / READ_BLOCK;
+#pragma omp parallel for schedule(dynamic) reduction(+ : s) num_threads(threads)
+    for (uint64_t b = 0; b < blocks; b++) {
+        const uint64_t lo = b * READ_BLOCK, hi = n - lo > READ_BLOCK ? lo + READ_BLOCK : n;
+        const uint64_t half = (hi - lo) / 2;
+        uint64_t s0 = 0, s1 = 0;
+        for (uint64_t k = 0; k < half; k++) {
+            s0 += (uint64_t)a[lo + k];
+            s1 += (uint64_t)a[lo + half + k];
+        }
+        s += s0 + s1 + ((hi - lo) % 2 ? (uint64_t)a[hi - 1] : 0);
     }
     return s;
 }
@@ -724,12 +745,14 @@ int main(int argc, char **argv)
         {"read_unroll_1", read_unroll, 1, 1, {0}, 0},
         {"read_prefetch_1", read_prefetch, 1, 1, {0}, 0},
         {"read_streams_1", read_streams, 1, 1, {0}, 0},
+        {"read_streams_dynamic_1", read_streams_dynamic, 1, 1, {0}, 0},
         {"psum_serial", psum_serial, 1, 1, {0}, 0},
         {"read_static_all", read_static, 1, 0, {0}, 0},
         {"read_dynamic_all", read_dynamic, 1, 0, {0}, 0},
         {"read_unroll_all", read_unroll, 1, 0, {0}, 0},
         {"read_prefetch_all", read_prefetch, 1, 0, {0}, 0},
         {"read_streams_all", read_streams, 1, 0, {0}, 0},
+        {"read_streams_dynamic_all", read_streams_dynamic, 1, 0, {0}, 0},
         {"psum_dynamic", psum_dynamic, 1, 0, {0}, 0},
         {"psum_static", psum_static, 1, 0, {0}, 0},
         {"gen_static_1", gen_static, 0, 1, {0}, 0},

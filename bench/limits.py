@@ -115,7 +115,7 @@ def run_json(cmd, required):
 # "generator_trials_s"), the fastest being the generator every row uses.
 READ_VARIANTS = {"static": "read_static", "dynamic": "read_dynamic",
                  "four lines": "read_unroll", "prefetch": "read_prefetch",
-                 "two streams": "read_streams"}
+                 "two streams": "read_streams", "two streams, dynamic": "read_streams_dynamic"}
 REFERENCES = {
     "read_1": {v: k + "_1" for v, k in READ_VARIANTS.items()},
     "read_all": {v: k + "_all" for v, k in READ_VARIANTS.items()},
@@ -500,7 +500,8 @@ def markdown(table, machine, n, rounds, repeat, gpu=None):
                  "(2 MiB blocks), four lines = a static split read one cache line per "
                  "accumulator, four at a time, prefetch = the static loop with "
                  "`__builtin_prefetch` 16 KiB ahead, two streams = each thread's part "
-                 "read as two halves side by side; "
+                 "read as two halves side by side, two streams, dynamic = the same over "
+                 "the 2 MiB blocks handed out by `schedule(dynamic)`; "
                  f"generator ({generator_text(machine)}), "
                  "static = one range per thread, dynamic = 2^20-element ranges handed out "
                  "by `schedule(dynamic)`.  Ideal = threads x the best one-thread rate of "

@@ -22,6 +22,7 @@ CPU = {
     "read_static_1": 1.0, "read_dynamic_1": 1.1, "psum_serial": 1.0,
         "read_unroll_1": 1.2, "read_prefetch_1": 1.2, "read_streams_1": 1.2,
         "read_unroll_all": 0.7, "read_prefetch_all": 0.7, "read_streams_all": 0.7,
+        "read_streams_dynamic_1": 1.2, "read_streams_dynamic_all": 0.7,
     "read_static_all": 0.5, "read_dynamic_all": 0.4, "psum_dynamic": 0.4, "psum_static": 0.4,
     "gen_static_1": 0.1, "gen_dynamic_1": 0.1, "psum_stream_serial": 0.1,
     "gen_static_all": 0.05, "gen_dynamic_all": 0.025, "psum_stream_dynamic": 0.025,

@@ -23,8 +23,9 @@ sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 from procs import tagged_processes  # noqa: E402
 
 KERNELS = ("read_static_1", "read_dynamic_1", "read_unroll_1", "read_prefetch_1",
-           "read_streams_1", "psum_serial", "read_static_all", "read_dynamic_all",
-           "read_unroll_all", "read_prefetch_all", "read_streams_all", "psum_dynamic", "psum_static", "gen_static_1", "gen_dynamic_1",
+           "read_streams_1", "read_streams_dynamic_1", "psum_serial", "read_static_all",
+           "read_dynamic_all", "read_unroll_all", "read_prefetch_all", "read_streams_all",
+           "read_streams_dynamic_all", "psum_dynamic", "psum_static", "gen_static_1", "gen_dynamic_1",
            "psum_stream_serial", "gen_static_all", "gen_dynamic_all", "psum_stream_dynamic")
 
 # FAKE selects the misbehaviour: psum_limits' and psum_omp's documents are
