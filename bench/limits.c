@@ -103,12 +103,23 @@ static uint64_t read_dynamic(const int64_t *a, uint64_t n, int threads)
     return (uint64_t)s;
 }
 
-/* This thread's part of [0, n) under a static split. */
+/* This thread's part of [0, n) under a static split: psum's chunk bounds. */
 static void thread_part(uint64_t n, uint64_t *lo, uint64_t *hi)
 {
-    uint64_t t = (uint64_t)omp_get_thread_num(), nt = (uint64_t)omp_get_num_threads();
-    *lo = (uint64_t)((psum_u128)n * t / nt);
-    *hi = (uint64_t)((psum_u128)n * (t + 1) / nt);
+    psum_chunk_bounds(n, (uint64_t)omp_get_num_threads(), (uint64_t)omp_get_thread_num(),
+                      lo, hi);
+}
+
+/* a[lo, hi) read as two halves side by side, two streams of loads. */
+static uint64_t two_halves(const int64_t *a, uint64_t lo, uint64_t hi)
+{
+    const uint64_t half = (hi - lo) / 2;
+    uint64_t s0 = 0, s1 = 0;
+    for (uint64_t k = 0; k < half; k++) {
+        s0 += (uint64_t)a[lo + k];
+        s1 += (uint64_t)a[lo + half + k];
+    }
+    return s0 + s1 + ((hi - lo) % 2 ? (uint64_t)a[hi - 1] : 0);
 }
 
 /* One cache line of int64, loaded unaligned. */
@@ -184,14 +195,8 @@ static uint64_t read_streams_dynamic(const int64_t *a, uint64_t n, int threads)
     const uint64_t blocks = (n + READ_BLOCK - 1) / READ_BLOCK;
 #pragma omp parallel for schedule(dynamic) reduction(+ : s) num_threads(threads)
     for (uint64_t b = 0; b < blocks; b++) {
-        const uint64_t lo = b * READ_BLOCK, hi = n - lo > READ_BLOCK ? lo + READ_BLOCK : n;
-        const uint64_t half = (hi - lo) / 2;
-        uint64_t s0 = 0, s1 = 0;
-        for (uint64_t k = 0; k < half; k++) {
-            s0 += (uint64_t)a[lo + k];
-            s1 += (uint64_t)a[lo + half + k];
-        }
-        s += s0 + s1 + ((hi - lo) % 2 ? (uint64_t)a[hi - 1] : 0);
+        const uint64_t lo = b * READ_BLOCK;
+        s += two_halves(a, lo, n - lo > READ_BLOCK ? lo + READ_BLOCK : n);
     }
     return s;
 }
@@ -203,14 +208,7 @@ static uint64_t read_streams(const int64_t *a, uint64_t n, int threads)
     {
         uint64_t lo, hi;
         thread_part(n, &lo, &hi);
-        const uint64_t half = (hi - lo) / 2;
-        const int64_t *x = a + lo, *y = a + lo + half;
-        uint64_t s0 = 0, s1 = 0;
-        for (uint64_t k = 0; k < half; k++) {
-            s0 += (uint64_t)x[k];
-            s1 += (uint64_t)y[k];
-        }
-        s += s0 + s1 + ((hi - lo) % 2 ? (uint64_t)a[hi - 1] : 0);
+        s += two_halves(a, lo, hi);
     }
     return s;
 }
