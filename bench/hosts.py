@@ -6,7 +6,7 @@ local sums, and the model "parallel time = local sum + reduction" against
 the measured time.  Writes a result set, results/<machine>/<UTC time>-hosts/
 (psumbench/hosts.py says what it holds and how it is measured).
 
-  bench/hosts.py [--quick] [--hosts K] [--rates R,...] [-n N] [--per-host N]
+  bench/hosts.py [--quick] [--hosts K] [--rates R,...] [-n N] [--link-n N] [--per-host N]
                  [--sizes N,...] [--processes P] [--repeat R] [--seed S]
   bench/hosts.py --quote FILE [--check]
       rewrite (--check: compare, exit 1 where they differ) FILE's passages
@@ -49,7 +49,10 @@ def parse_args(argv):
                    help="tbf rates of the link study besides the unshaped link, in hosts.sh's "
                         "grammar (default 100mbit,10mbit,1mbit; 10mbit with --quick)")
     p.add_argument("-n", type=count_type("elements_max"), default=None,
-                   help="N of the link and strong studies (default 1e9; 1e6 with --quick)")
+                   help="N of the strong study (default 1e9; 1e6 with --quick)")
+    p.add_argument("--link-n", type=count_type("elements_max"), default=None,
+                   help="N of the link study, small so the local sums are short "
+                        "(default 1e6; 1e5 with --quick)")
     p.add_argument("--per-host", type=count_type("elements_max"), default=None,
                    help="N per host of the weak study (default 2.5e8; 1e6 with --quick)")
     p.add_argument("--sizes", type=count_list_type("elements_max"), default=None,
@@ -88,6 +91,7 @@ def parse_args(argv):
         except ValueError as e:
             p.error(f"invalid value '{rate}' for --rates: {e}")
     args.n = args.n or (10**6 if q else 10**9)
+    args.link_n = args.link_n or (10**5 if q else 10**6)
     args.per_host = args.per_host or (10**6 if q else 25 * 10**7)
     args.sizes = args.sizes or ([10**5, 10**6] if q else [10**6, 10**7, 10**8, 10**9])
     if len(set(args.sizes)) < 2:
@@ -149,7 +153,7 @@ def measure(args, bed, plan, jobs, machine, seed, mpirun, binary, env):
     """Every run on the bed, each record written to the new set's runs.jsonl
     as it comes; returns (records, the set's folder, its meta)."""
     outdir = new_set(args.out, machine_record.slug(machine), args.quick)
-    meta = {"hosts": args.hosts, "rates_bps": args.rates, "n": args.n,
+    meta = {"hosts": args.hosts, "rates_bps": args.rates, "n": args.n, "link_n": args.link_n,
             "per_host": args.per_host, "sizes": args.sizes, "processes": args.processes,
             "repeat": args.repeat, "seed": seed, "quick": args.quick,
             "logical_cpus": machine["logical_cpus"], "git_commit": machine["git_commit"],
@@ -206,7 +210,8 @@ def sweep(args):
     psum_omp = os.path.join(args.build, "src", "psum_omp")
     machine = machine_record.record(probe(psum_omp, env), psum_omp, args.build, REPO, env)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**32)
-    plan = hosts.configs(args.hosts, args.rates, args.n, args.per_host, args.sizes)
+    plan = hosts.configs(args.hosts, args.rates, args.n, args.per_host, args.sizes,
+                         args.link_n)
     jobs = hosts.order(plan, args.processes, seed)
     root = tempfile.mkdtemp(prefix="psum-hosts-sweep.")
     bed = None

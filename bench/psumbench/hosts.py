@@ -5,7 +5,10 @@ host, the link unshaped or limited by tc tbf.
 Configurations, each (link, hosts, N), run interleaved in a shuffled order,
 every configuration once per round, `processes` rounds:
 
-  link    every link setting (unshaped and each RATE) on all K hosts at N
+  link    every link setting (unshaped and each RATE) on all K hosts at a
+          small N (link_n), where the local sums are short: the reduction
+          then measures the messages' path, not the ranks taking turns on
+          the CPUs during long sums (see below)
   strong  1..K hosts at N, unshaped
   weak    1..K hosts at N per host, unshaped
   sizes   all K hosts at several N, unshaped: the local sum's fit a + b·n
@@ -18,7 +21,10 @@ from those records alone.
 
 The hosts share this machine's CPUs: with more ranks than CPUs the ranks
 take turns, so a local sum on K hosts is slower than on one, and scaling
-over hosts shows the network's cost, not more compute.  Waiting ranks yield
+over hosts shows the network's cost, not more compute.  A rank that waits
+for a CPU after the barrier starts its sum late, and psum_mpi counts that
+lateness in the reduction (the part of a repetition beyond the slowest
+local sum): on K hosts at large N the reduction grows with N.  Waiting ranks yield
 their CPU (mpi_yield_when_idle): a rank spinning in the reduction would
 otherwise hold a CPU that a rank still summing needs."""
 import os
@@ -139,7 +145,7 @@ class Bed:
 
 # ---- the runs ----
 
-def configs(k, links, n, per_host, sizes):
+def configs(k, links, n, per_host, sizes, link_n):
     """The sweep's configurations, (link, hosts, n) -> the studies they serve,
     in a fixed order."""
     out = {}
@@ -149,7 +155,7 @@ def configs(k, links, n, per_host, sizes):
         if study not in out[key]:
             out[key].append(study)
     for link in [UNSHAPED] + list(links):
-        add((link, k, n), "link")
+        add((link, k, link_n), "link")
     for h in range(1, k + 1):
         add((UNSHAPED, h, n), "strong")
     for h in range(1, k + 1):
@@ -364,8 +370,12 @@ def markdown(records, meta, banner=""):
                                      "reduction s", "predicted s", "measured s", "error"),
                                     rows),
               f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
-              f"on all {k} hosts (the first table); none on one host. Error: predicted over "
-              f"measured − 1; **miss** beyond ±{MODEL_LIMIT * 100:.0f} %.\n"]
+              f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
+              f"host. Error: predicted over measured − 1; **miss** beyond "
+              f"±{MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} CPUs: "
+              f"on fewer hosts fewer ranks share them, so it can overstate their local sums; "
+              f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
+              f"in the reduction, so the small-N reduction can understate it there.\n"]
     return "\n".join(parts)
 
 
@@ -449,7 +459,8 @@ def passage(records, meta, setdir):
     misses = sum(abs(r["error"]) > MODEL_LIMIT for r in rows)
     text = (f"In [the set]({setdir}/hosts.md) ({k} hosts, {meta['processes']} processes "
             f"per configuration, {meta['repeat']} repetitions each), the reduction per "
-            f"repetition was, by link: " + "; ".join(parts) + ". "
+            f"repetition at N = {meta['link_n']:,} was, by link (median, min–max over the "
+            f"processes): " + "; ".join(parts) + ". "
             f"The local sum's fit: a = {fit.fixed_s * 1e6:.3g} µs, "
             f"b = {fit.per_element_s * 1e9:.4g} ns per element. The model misses by more "
             f"than {MODEL_LIMIT * 100:.0f} % in {misses} of {len(rows)} rows; on {k} hosts "

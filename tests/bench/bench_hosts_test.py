@@ -78,7 +78,7 @@ def quick(out):
     ns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     report(f"psum-{meta['bed_id']}-" not in ns, "the sweep's bed is gone", ns)
     plan_ = hosts.configs(meta["hosts"], meta["rates_bps"], meta["n"], meta["per_host"],
-                          meta["sizes"])
+                          meta["sizes"], meta["link_n"])
     with open(os.path.join(setdir, "hosts.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
     runs = {(r["link"], int(r["hosts"]), int(r["n"])) for r in rows}
