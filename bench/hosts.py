@@ -47,7 +47,7 @@ def parse_args(argv):
                         "(default 4; 2 with --quick)")
     p.add_argument("--rates", default=None,
                    help="tbf rates of the link study besides the unshaped link, in hosts.sh's "
-                        "grammar (default 100mbit,10mbit,1mbit; 10mbit with --quick)")
+                        "grammar (default 100mbit,10mbit,1mbit,100kbit; 10mbit with --quick)")
     p.add_argument("-n", type=count_type("elements_max"), default=None,
                    help="N of the strong study (default 1e9; 1e6 with --quick)")
     p.add_argument("--link-n", type=count_type("elements_max"), default=None,
@@ -83,7 +83,7 @@ def parse_args(argv):
     args.hosts = args.hosts or (2 if q else 4)
     if args.hosts < 2:
         p.error(f"invalid value '{args.hosts}' for --hosts: expected at least 2")
-    text = args.rates if args.rates is not None else ("10mbit" if q else "100mbit,10mbit,1mbit")
+    text = args.rates if args.rates is not None else ("10mbit" if q else "100mbit,10mbit,1mbit,100kbit")
     args.rates = {}
     for rate in filter(None, text.split(",")):
         try:
