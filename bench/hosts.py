@@ -83,7 +83,9 @@ def parse_args(argv):
     args.hosts = args.hosts or (2 if q else 4)
     if args.hosts < 2:
         p.error(f"invalid value '{args.hosts}' for --hosts: expected at least 2")
-    text = args.rates if args.rates is not None else ("10mbit" if q else "100mbit,10mbit,1mbit,100kbit")
+    text = args.rates
+    if text is None:
+        text = "10mbit" if q else "100mbit,10mbit,1mbit,100kbit"
     args.rates = {}
     for rate in filter(None, text.split(",")):
         try:

@@ -446,27 +446,36 @@ def passage(records, meta, setdir):
     """The figures docs/mpi.md quotes from a set, as one paragraph."""
     k, figs = meta["hosts"], figures(records)
     fit, _ = local_fit(figs, k)
-    parts = []
-    for f in links(figs, k):
+    rows = links(figs, k)
+    base = next((f["reduce"][0] for f in rows if f["link"] == UNSHAPED), None)
+    parts, paced = [], []
+    for f in rows:
         cross = crossover(fit, f["reduce"][0], k)
         parts.append(f"{link_text(f)} {_us(f['reduce'][0])} µs ({_spread(f['reduce'])}), "
                      f"crossover N " + (f"{cross:,}" if cross is not None else "–"))
-    rows = model_rows(figs, k, fit)
-    at_k = [r for r in rows if r["hosts"] == k]
-    fewer = [r for r in rows if r["hosts"] < k]
-    worst_k = max(at_k, key=lambda r: abs(r["error"]))
-    worst = max(fewer, key=lambda r: abs(r["error"])) if fewer else None
-    misses = sum(abs(r["error"]) > MODEL_LIMIT for r in rows)
+        if base and f["rate_bps"] and f["reduce"][0] > 2 * base:
+            extra = (f["reduce"][0] - base) * f["rate_bps"] / 8
+            paced.append(f"{extra:.0f} bytes at {f['link']}")
     text = (f"In [the set]({setdir}/hosts.md) ({k} hosts, {meta['processes']} processes "
             f"per configuration, {meta['repeat']} repetitions each), the reduction per "
             f"repetition at N = {meta['link_n']:,} was, by link (median, min–max over the "
-            f"processes): " + "; ".join(parts) + ". "
-            f"The local sum's fit: a = {fit.fixed_s * 1e6:.3g} µs, "
-            f"b = {fit.per_element_s * 1e9:.4g} ns per element. The model misses by more "
-            f"than {MODEL_LIMIT * 100:.0f} % in {misses} of {len(rows)} rows; on {k} hosts "
-            f"at most {worst_k['error'] * 100:+.1f} % ({link_text(worst_k)}, "
-            f"N = {worst_k['n']:,})")
-    if worst is not None:
-        text += (f", on fewer hosts at most {worst['error'] * 100:+.1f} % "
-                 f"({worst['hosts']} host(s), N = {worst['n']:,})")
-    return text + ".\n"
+            f"processes): " + "; ".join(parts) + ". ")
+    if paced:
+        text += ("The time a rate added, times that rate: " + ", ".join(paced) + ". ")
+    text += (f"The local sum's fit on {k} hosts: a = {fit.fixed_s * 1e6:.3g} µs, "
+             f"b = {fit.per_element_s * 1e9:.4g} ns per element. ")
+    model = model_rows(figs, k, fit)
+    groups = [(f"on {k} hosts at N = {meta['link_n']:,}",
+               [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
+              (f"on {k} hosts at larger N",
+               [r for r in model if r["hosts"] == k and r["n"] > meta["link_n"]]),
+              (f"on fewer hosts", [r for r in model if r["hosts"] < k])]
+    said = []
+    for name, group in groups:
+        if not group:
+            continue
+        errors = sorted(r["error"] * 100 for r in group)
+        misses = sum(abs(r["error"]) > MODEL_LIMIT for r in group)
+        said.append(f"{name} {errors[0]:+.1f} to {errors[-1]:+.1f} % "
+                    f"({misses} of {len(group)} rows beyond ±{MODEL_LIMIT * 100:.0f} %)")
+    return text + "The model's error (predicted over measured − 1): " + "; ".join(said) + ".\n"
