@@ -309,6 +309,58 @@ def _s(x):
     return f"{x:.4g}"
 
 
+def _link_markdown(figs, k, fit):
+    rows = []
+    for f in links(figs, k):
+        cross = crossover(fit, f["reduce"][0], k)
+        rows.append((link_text(f), f"{f['n']:,}", _us(f["reduce"][0]), _spread(f["reduce"]),
+                     _s(f["par"][0]), f"{cross:,}" if cross is not None else "–"))
+    return [f"## The reduction against the link ({k} hosts)\n",
+            tables.markdown_table(("link", "N", "reduction µs", "min–max µs",
+                                   "parallel s", "crossover N"), rows),
+            "Reduction: psum_mpi's `reduce_s`, the median part of a repetition beyond its "
+            "slowest local sum. Crossover N: the N below which the reduction costs more "
+            "than the local sums, where the fit below of one rank's local sum equals the "
+            "reduction (– : the fit's fixed part alone is longer).\n"]
+
+
+def _scaling_markdown(figs, study, title):
+    """Strong or weak scaling: each host count against the 1-host median."""
+    data = sorted((f for f in figs.values() if study in f["studies"]), key=lambda f: f["hosts"])
+    one = next((f for f in data if f["hosts"] == 1), None)
+    rows = []
+    for f in data:
+        ratio = one["par"][0] / f["par"][0] if one else None
+        rows.append((f["hosts"], f"{f['n']:,}", f"{f['n'] // f['hosts']:,}",
+                     _s(f["par"][0]), _spread(f["par"], _s),
+                     "–" if ratio is None else f"{ratio:.3f}",
+                     _s(f["local"][0]), _us(f["reduce"][0])))
+    head = "speedup" if study == "strong" else "efficiency"
+    return [f"## {title} (unshaped)\n",
+            tables.markdown_table(("hosts", "N", "N per host", "parallel s", "min–max s", head,
+                                   "slowest local sum s", "reduction µs"), rows)]
+
+
+def _model_markdown(figs, k, fit, meta):
+    rows = []
+    for r in model_rows(figs, k, fit):
+        miss = abs(r["error"]) > MODEL_LIMIT
+        rows.append(("+".join(r["studies"]), link_text(r), r["hosts"], f"{r['n']:,}",
+                     _s(r["local_fit"]), _s(r["reduction_model"]), _s(r["predicted"]),
+                     _s(r["par"][0]), f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
+    cpus = meta["logical_cpus"]
+    return ["## The model: parallel time = local sum + reduction\n",
+            tables.markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
+                                   "reduction s", "predicted s", "measured s", "error"), rows),
+            f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
+            f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
+            f"host. Error: predicted over measured − 1; **miss** beyond "
+            f"±{MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} CPUs: "
+            f"on fewer hosts fewer ranks share them, so it can overstate their local sums; "
+            f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
+            f"in the reduction, so the small-N reduction can understate it there.\n"]
+
+
 def markdown(records, meta, banner=""):
     """The set's hosts.md: the link, scaling, crossover and model tables."""
     k, figs = meta["hosts"], figures(records)
@@ -323,59 +375,17 @@ def markdown(records, meta, banner=""):
              "take turns, so scaling over hosts here shows the network's cost, not more "
              "compute. The link is a veth pair through a bridge, shaped by tc tbf (a rate "
              "limit; this kernel has no netem, so no delay or loss).\n"]
-    rows = []
-    for f in links(figs, k):
-        cross = crossover(fit, f["reduce"][0], k)
-        rows.append((link_text(f), f"{f['n']:,}", _us(f["reduce"][0]), _spread(f["reduce"]),
-                     _s(f["par"][0]), f"{cross:,}" if cross is not None else "–"))
-    parts += [f"## The reduction against the link ({k} hosts)\n",
-              tables.markdown_table(("link", "N", "reduction µs", "min–max µs",
-                                     "parallel s", "crossover N"), rows),
-              "Reduction: psum_mpi's `reduce_s`, the median part of a repetition beyond its "
-              "slowest local sum. Crossover N: the N below which the reduction costs more "
-              "than the local sums, where the fit below of one rank's local sum equals the "
-              "reduction (– : the fit's fixed part alone is longer).\n"]
-    for study, title in (("strong", "Strong scaling: fixed N"),
-                         ("weak", "Weak scaling: fixed N per host")):
-        data = sorted((f for f in figs.values() if study in f["studies"]),
-                      key=lambda f: f["hosts"])
-        one = next((f for f in data if f["hosts"] == 1), None)
-        rows = []
-        for f in data:
-            ratio = one["par"][0] / f["par"][0] if one else None
-            rows.append((f["hosts"], f"{f['n']:,}", f"{f['n'] // f['hosts']:,}",
-                         _s(f["par"][0]), _spread(f["par"], _s),
-                         "–" if ratio is None else f"{ratio:.3f}",
-                         _s(f["local"][0]), _us(f["reduce"][0])))
-        head = "speedup" if study == "strong" else "efficiency"
-        parts += [f"## {title} (unshaped)\n",
-                  tables.markdown_table(("hosts", "N", "N per host", "parallel s",
-                                         "min–max s", head, "slowest local sum s",
-                                         "reduction µs"), rows)]
-    parts.append("Speedup and efficiency: the 1-host median over this one. Beyond "
-                 f"{cpus} hosts the ranks share the CPUs, so neither can grow there.\n")
-    parts += ["## The local sum's fit\n",
+    parts += _link_markdown(figs, k, fit)
+    parts += _scaling_markdown(figs, "strong", "Strong scaling: fixed N")
+    parts += _scaling_markdown(figs, "weak", "Weak scaling: fixed N per host")
+    parts += [f"Speedup and efficiency: the 1-host median over this one. Beyond {cpus} hosts "
+              "the ranks share the CPUs, so neither can grow there.\n",
+              "## The local sum's fit\n",
               f"One rank's slowest local sum on all {k} hosts, unshaped, at "
               + ", ".join(f"{n:,}" for n, _ in pts) + " elements per rank: "
               f"a = {fit.fixed_s * 1e6:.3g} µs, b = {fit.per_element_s * 1e9:.4g} ns per "
               "element (ordinary least squares, psumbench.cost).\n"]
-    rows = []
-    for r in model_rows(figs, k, fit):
-        miss = abs(r["error"]) > MODEL_LIMIT
-        rows.append(("+".join(r["studies"]), link_text(r), r["hosts"], f"{r['n']:,}",
-                     _s(r["local_fit"]), _s(r["reduction_model"]), _s(r["predicted"]),
-                     _s(r["par"][0]), f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
-    parts += ["## The model: parallel time = local sum + reduction\n",
-              tables.markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
-                                     "reduction s", "predicted s", "measured s", "error"),
-                                    rows),
-              f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
-              f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
-              f"host. Error: predicted over measured − 1; **miss** beyond "
-              f"±{MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} CPUs: "
-              f"on fewer hosts fewer ranks share them, so it can overstate their local sums; "
-              f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
-              f"in the reduction, so the small-N reduction can understate it there.\n"]
+    parts += _model_markdown(figs, k, fit, meta)
     return "\n".join(parts)
 
 
