@@ -7,6 +7,9 @@ modes, with nodes and ranks_per_node as placed; a host whose cable is pulled
 mid-run and a rank killed on a remote host: mpirun exits non-zero within
 10 s with one line naming the cause and no rank left; ranks on different
 hosts given different arguments refused with one line, every rank exit 2;
+a link rate limit (hosts.sh shape, tc tbf) shown by tc in the host, the sum
+still exact across shaped hosts, removed by "none" and with the bed, a bad
+rate one line and exit 2, netem applied or refused with one line and exit 1;
 the bed itself removed after a signal and after a failed start.  Skips (77)
 where network namespaces cannot be made.  Writes TAP.
 
@@ -258,6 +261,52 @@ def mismatched(bed):
                f"exit {rc}\nexits {exits}\n{err}")
 
 
+def qdisc(bed, host):
+    return hosts("run", bed.dir, host, "tc", "qdisc", "show", "dev", "eth0").stdout
+
+
+def shaped(bed):
+    """tbf on node1 and node2, psum_mpi exact across them; node1 left shaped
+    for the bed's teardown to remove."""
+    made = [hosts("shape", bed.dir, h, "10mbit") for h in ("node1", "node2")]
+    shown = [qdisc(bed, h) for h in ("node1", "node2")]
+    report(all(p.returncode == 0 for p in made) and
+           all("tbf" in q and "rate 10Mbit" in q for q in shown),
+           "hosts.sh shape node1, node2 10mbit: tc in each host shows tbf rate 10Mbit",
+           "\n".join(p.stderr for p in made) + "\n".join(shown))
+    n = 10**7 + 3
+    rc, out, err, left = run(bed, ["--hostfile", bed.hostfile(2, 1), *placement(2, 1, 1),
+                                   BIN, "-n", str(n), "--mode", "stream", "--repeat", "3",
+                                   "--format", "json"])
+    doc = json.loads(out) if rc == 0 else {}
+    report(rc == 0 and doc.get("sum") == str(n * (n - 1) // 2) and doc.get("verified") is True
+           and doc.get("nodes") == 2 and not left,
+           "psum_mpi across 2 hosts shaped to 10mbit: exact", f"exit {rc}\n{err}")
+    p = hosts("shape", bed.dir, "node2", "none")
+    report(p.returncode == 0 and "tbf" not in qdisc(bed, "node2") and "tbf" in qdisc(bed, "node1"),
+           "hosts.sh shape node2 none: its tbf removed, node1's kept", p.stderr)
+    for rate in ("10xbit", "1.5mbit", "7kbit", "101gbit", ""):
+        p = hosts("shape", bed.dir, "node2", rate)
+        report(p.returncode == 2 and len(p.stderr.splitlines()) == 1 and
+               f"invalid value '{rate}' for RATE" in p.stderr and "tbf" not in qdisc(bed, "node2"),
+               f"hosts.sh shape node2 '{rate}': exit 2, one line naming it, nothing applied",
+               f"exit {p.returncode}\n{p.stderr}")
+    p = hosts("rate", "100mbit")
+    report(p.returncode == 0 and p.stdout == "100000000\n", "hosts.sh rate 100mbit: 100000000",
+           f"exit {p.returncode}\n{p.stdout}{p.stderr}")
+    # netem where the kernel has sch_netem; else refused with one line and exit 1.
+    p = hosts("netem", bed.dir, "node2", "delay", "1ms")
+    q = qdisc(bed, "node2")
+    if p.returncode == 0:
+        ok, what = "netem" in q, "applied: tc shows netem"
+    else:
+        ok = (p.returncode == 1 and len(p.stderr.splitlines()) == 1 and "sch_netem" in p.stderr
+              and "netem" not in q)
+        what = "refused (no sch_netem here): exit 1, one line"
+    report(ok, f"hosts.sh netem node2 delay 1ms {what}", f"exit {p.returncode}\n{p.stderr}{q}")
+    hosts("shape", bed.dir, "node2", "none")
+
+
 def teardown():
     """The bed leaves nothing after a signal or a failed start."""
     tag = f"hosts-with-{os.getpid()}"
@@ -310,12 +359,14 @@ def main():
         exact(bed)
         failures(bed)
         mismatched(bed)
+        shaped(bed)
     finally:
         if bed is not None:
             p = hosts("down", bed.dir)
             report(p.returncode == 0 and not bed_names(bed.id) and
                    not os.path.exists(bed.dir),
-                   "the bed's namespaces, links and files removed", p.stderr)
+                   "the bed's namespaces (node1's rate limit with them), links and files "
+                   "removed", p.stderr)
         shutil.rmtree(root, ignore_errors=True)
     teardown()
     report(not stray, "no process outlived its mpirun in any case", "\n".join(stray))

@@ -19,8 +19,18 @@
 #                                       environment (PATH, HOME, the host's TMPDIR; PSUM_TEST_TAG
 #                                       kept for the tests)
 #   hosts.sh netem DIR HOST NETEM...    replace HOST's netem settings (NETEM "none" removes them)
+#   hosts.sh shape DIR HOST RATE|none   limit HOST's egress to RATE with tc tbf (a token bucket
+#                                       of 1 ms at RATE, at least one 1600-byte frame), replacing
+#                                       its netem or earlier rate; "none" removes it
+#   hosts.sh rate RATE                  RATE checked and printed in bit/s, nothing made: the one
+#                                       grammar of RATE, which scripts ask here
 #   hosts.sh link DIR HOST up|down      HOST's cable at the bridge plugged or pulled
 #   hosts.sh pids DIR HOST              the processes running on HOST, one a line
+#
+# RATE is a whole number and a unit, bit, kbit, mbit or gbit (powers of 1000, as tc reads
+# them), from 8kbit to 100gbit: 100mbit, 1mbit.  A bad RATE is one line and exit 2.  tbf
+# works where sch_netem is missing (CONFIG_NET_SCH_TBF); a link RATE delays a packet only
+# when the bucket is empty, so it limits bandwidth, not latency.
 #
 # HOST is an address or a name from DIR/hosts.  Nothing is written outside
 # DIR (each host's TMPDIR is in it), /run/netns and the links: no /etc/hosts
@@ -33,7 +43,7 @@ MAX_HOSTS=16
 me=hosts.sh
 
 usage() {
-    echo "$me: $1 (usage: hosts.sh up|down|with|run|agent|netem|link ...; see its header)" >&2
+    echo "$me: $1 (usage: hosts.sh up|down|with|run|agent|netem|shape|rate|link ...; see its header)" >&2
     exit 2
 }
 
@@ -96,6 +106,36 @@ make_host() {
         ip netns exec "$ns" tc qdisc add dev eth0 root netem "$@" 2>/dev/null ||
             { echo "$me: tc refused netem '$*' (sch_netem missing from this kernel?)" >&2; return 1; }
     fi
+}
+
+# RATE in bit/s on stdout; a bad RATE is usage's line and exit 2.
+rate_bits() {
+    local text=$1 digits unit scale
+    [[ $text =~ ^([0-9]{1,12})(bit|kbit|mbit|gbit)$ ]] ||
+        usage "invalid value '$text' for RATE: expected a whole number and bit, kbit, mbit or gbit"
+    digits=$((10#${BASH_REMATCH[1]}))
+    unit=${BASH_REMATCH[2]}
+    case $unit in bit) scale=1 ;; kbit) scale=1000 ;; mbit) scale=1000000 ;; gbit) scale=1000000000 ;; esac
+    # Compared before the product, which could overflow.
+    [ "$digits" -le $((100000000000 / scale)) ] && [ $((digits * scale)) -ge 8000 ] ||
+        usage "invalid value '$text' for RATE: expected 8kbit to 100gbit"
+    echo $((digits * scale))
+}
+
+# HOST's egress limited to RATE (tbf), or left unshaped with "none".
+shape() {
+    local dir=$1 host=$2 rate=$3 ns bits burst
+    if [ "$rate" != none ]; then
+        bits=$(rate_bits "$rate") || exit 2
+    fi
+    ns=$(host_line "$dir" "$host" | awk '{print $3}')
+    ip netns exec "$ns" tc qdisc del dev eth0 root 2>/dev/null || true
+    [ "$rate" != none ] || return 0
+    burst=$((bits / 8000))
+    [ "$burst" -ge 1600 ] || burst=1600
+    ip netns exec "$ns" tc qdisc add dev eth0 root tbf rate "$bits"bit burst "$burst" \
+        latency 400ms 2>/dev/null ||
+        { echo "$me: tc refused tbf rate '$rate' (sch_tbf missing from this kernel?)" >&2; exit 1; }
 }
 
 up() {
@@ -212,6 +252,12 @@ case $cmd in
         [ "$*" = none ] || ip netns exec "$ns" tc qdisc add dev eth0 root netem "$@" 2>/dev/null ||
             { echo "$me: tc refused netem '$*' (sch_netem missing from this kernel?)" >&2; exit 1; }
         ;;
+    shape)
+        [ "$#" -eq 3 ] || usage "shape: expected DIR HOST RATE|none"
+        bed_id "$1" >/dev/null
+        shape "$@"
+        ;;
+    rate) [ "$#" -eq 1 ] || usage "rate: expected RATE"; rate_bits "$1" ;;
     link)
         [ "$#" -eq 3 ] || usage "link: expected DIR HOST up|down"
         case $3 in up | down) ;; *) usage "invalid value '$3' for link: expected up or down" ;; esac
