@@ -98,7 +98,13 @@ class Bed:
 
     def __init__(self, root, k):
         self.dir = os.path.join(root, "bed")
-        p = subprocess.run([HOSTS_SH, "up", self.dir, str(k)], capture_output=True, text=True)
+        try:
+            p = subprocess.run([HOSTS_SH, "up", self.dir, str(k)], capture_output=True,
+                               text=True)
+        except BaseException:
+            # A signal here kills up before its own traps run: what it made goes.
+            subprocess.run([HOSTS_SH, "down", self.dir], capture_output=True)
+            raise
         if p.returncode == 2:
             raise Refused(_reason(p))
         if p.returncode != 0:
