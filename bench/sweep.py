@@ -548,7 +548,7 @@ def report(done, machine, meta, outdir):
         printed.append("Speedup against threads\n\n" + text)
     if done["python"] or by_mode:
         rows = tables.contrast_rows(done["threads"], done["python"], cpus)
-        rows = mpi.contrast_rows(rows, done.get("mpi", []))
+        rows = tables.mpi_contrast_rows(rows, done.get("mpi", []))
         gpu_rows, gpu_note = gpu_contrast(done["gpu"], meta.get("gpu_skipped"),
                                           done["python"])
         rows += gpu_rows
@@ -576,7 +576,7 @@ def report(done, machine, meta, outdir):
         printed.append(shown)
     text = drift_markdown(done, watched, meta, limits)
     sections += ["## Measured against drift\n", text]
-    if watched and draw(watch.plot, outdir, watched, limits["watch_slow_fraction"], frame):
+    if watched and draw(plots.watch, outdir, watched, limits["watch_slow_fraction"], frame):
         sections.append("![the machine watch over the set](watch.png)\n")
     printed.append("Measured against drift\n\n" + text)
     sections.append("Raw data: [runs.jsonl](runs.jsonl) (every psum_omp and pysum.py JSON "
@@ -611,8 +611,8 @@ def drift_markdown(done, watched, meta, limits):
                 f"- {config_label(r)}: process medians "
                 + ", ".join(f"{t:.4g}" for t in r["doc"]["parallel"]["process_medians_s"])
                 + " s" for r in unstable) + "\n")
-    lines.append(watch.markdown(watched, limits["watch_slow_fraction"],
-                                meta.get("watch_skipped")))
+    lines.append(tables.watch_markdown(watched, limits["watch_slow_fraction"],
+                                       meta.get("watch_skipped")))
     return "\n".join(lines)
 
 

@@ -15,14 +15,14 @@ ranks form one process group that the sweep ends on every exit path, and is
 recorded in runs.jsonl as {"sweep": "mpi", "kind", "spec", "doc"} with kind
 "psum_mpi" or "python_mpi" (not in samples.csv).  The strong-scaling
 reference, psum_omp at all CPUs, comes from the threads sweep; without it
-the mpi sweep runs it (kind "psum", in samples.csv as well).  Tables and
-plots are built from the records alone."""
+the mpi sweep runs it (kind "psum", in samples.csv as well).  Its tables
+(tables.mpi_*) and plots (plots.mpi_*) are built from the records alone."""
 import os
 import shutil
 import subprocess
 
-from . import aggregate, analysis, cost, plots, runs, tables
-from .files import AtomicText, write_atomic
+from . import aggregate, cost, plots, runs, tables
+from .files import write_atomic
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -210,248 +210,6 @@ def plan(args, cpus, build, group, pythons, reference):
     return jobs, None
 
 
-# ---- tables ----
-
-def _by_kind(records, kind, study=None):
-    return [r for r in records if r["kind"] == kind and
-            (study is None or r["spec"].get("study") == study)]
-
-
-def _ratio(doc):
-    imb = doc.get("imbalance") or {}
-    return imb["max_s"] / imb["mean_s"] if imb.get("mean_s") else None
-
-
-def _spread(doc):
-    """A time's relative spread, max/min - 1: of the process medians, or of
-    the repetitions in a one-process set."""
-    par = doc["parallel"]
-    return par["max_s"] / par["min_s"] - 1 if par["min_s"] > 0 else 0.0
-
-
-def _fmt(x, spec, none="–"):
-    return none if x is None else format(x, spec)
-
-
-def strong_rows(records, others=()):
-    """Per mode: the psum_omp reference and every split, each with its time
-    relative to psum_omp at all CPUs: the reference is the psum_omp run at
-    the splits' N with as many threads as CPUs, from this sweep's records or
-    `others` (the threads sweep's)."""
-    out = {}
-    for mode in ("materialize", "stream"):
-        docs = sorted((r["doc"] for r in _by_kind(records, "psum_mpi", "strong")
-                       if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
-        if not docs:
-            continue
-        cpus = docs[0]["ranks"] * docs[0]["threads_per_rank"]
-        ref = next((r["doc"] for r in _by_kind(list(records) + list(others), "psum")
-                    if r["doc"]["mode"] == mode and r["doc"]["n"] == docs[0]["n"] and
-                    r["doc"]["threads"] == cpus), None)
-        base = ref["parallel"]["median_s"] if ref else None
-        rows = [{"label": f"{d['ranks']} × {d['threads_per_rank']}", "ranks": d["ranks"],
-                 "threads": d["threads_per_rank"], "n": d["n"],
-                 "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
-                 "max_s": d["parallel"]["max_s"],
-                 "vs_omp": d["parallel"]["median_s"] / base if base else None,
-                 "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                 "peak_rss": d["peak_rss_bytes"], "noisy": tables.is_noisy(d),
-                 "unstable": aggregate.is_unstable(d) or bool(ref and aggregate.is_unstable(ref)),
-                 "doc": d} for d in docs]
-        out[mode] = {"rows": rows, "ref": ref, "n": docs[0]["n"]}
-    return out
-
-
-def weak_rows(records):
-    """Per mode: 1, 2, ... ranks at a fixed N per rank, each with its
-    efficiency, the 1-rank time over its own."""
-    out = {}
-    for mode in ("materialize", "stream"):
-        docs = sorted((r["doc"] for r in _by_kind(records, "psum_mpi", "weak")
-                       if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
-        one = next((d for d in docs if d["ranks"] == 1), None)
-        if not docs:
-            continue
-        rows = []
-        for d in docs:
-            eff = one["parallel"]["median_s"] / d["parallel"]["median_s"] if one else None
-            # The efficiency's spread: the relative spreads of the two times it divides.
-            spread = (_spread(one) + _spread(d)) if one else None
-            rows.append({"ranks": d["ranks"], "n": d["n"], "per_rank": d["n"] // d["ranks"],
-                         "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
-                         "max_s": d["parallel"]["max_s"], "efficiency": eff,
-                         "spread": spread,
-                         "efficiency_unfit": analysis.efficiency_unfit(eff, spread)
-                         if eff is not None and d is not one else None,
-                         "imbalance": _ratio(d), "reduce_s": d.get("reduce_s"),
-                         "noisy": tables.is_noisy(d),
-                         "unstable": aggregate.is_unstable(d) or
-                         bool(one and aggregate.is_unstable(one)), "doc": d})
-        out[mode] = {"rows": rows}
-    return out
-
-
-def strong_markdown(strong, cpus, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
-    parts = []
-    for mode, data in strong.items():
-        ref = data["ref"]
-        rows = []
-        if ref:
-            par = ref["parallel"]
-            rows.append((f"psum_omp, {ref['threads']} threads",
-                         tables.mark_doc(f"{par['median_s']:.4g}", ref),
-                         f"{par['min_s']:.4g}–{par['max_s']:.4g}",
-                         tables.rate_text(mode, ref["n"], par["median_s"]), "1 (reference)",
-                         "–", "–", f"{ref['peak_rss_bytes'] / 2**20:.0f}"))
-        for r in data["rows"]:
-            rows.append((r["label"], tables.mark_doc(f"{r['median_s']:.4g}", r["doc"]),
-                         f"{r['min_s']:.4g}–{r['max_s']:.4g}",
-                         tables.rate_text(mode, r["n"], r["median_s"]),
-                         tables.mark(_fmt(r["vs_omp"], ".3f"), False, r["unstable"]),
-                         _fmt(r["imbalance"], ".3f"),
-                         _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"),
-                         f"{r['peak_rss'] / 2**20:.0f}"))
-        parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, 100 chunks per rank, "
-                     f"R ranks × T threads = {cpus} CPUs\n")
-        docs = [r["doc"] for r in data["rows"]] + ([ref] if ref else [])
-        parts.append(tables.markdown_table(("ranks × threads", "median s",
-                                            tables.spread_head(docs), "rate",
-                                            "time / psum_omp's", "local sum max / mean",
-                                            "reduction µs", "peak RSS MiB (largest rank)"),
-                                           rows))
-        parts += tables.verdict_notes(docs, threshold)
-    parts.append("Time / psum_omp's: the median repetition of psum_mpi (barrier, local sums, "
-                 "reduction: the slowest rank's time) over psum_omp's median at all CPUs, "
-                 "above 1 slower. Local sum max / mean: the slowest rank's median local sum "
-                 "over the mean of the ranks' (1 = balanced). Reduction: the median part of a "
-                 "repetition beyond its slowest local sum.\n")
-    return "\n".join(parts)
-
-
-def weak_markdown(weak, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
-    parts, unfit = [], []
-    for mode, data in weak.items():
-        rows = []
-        for r in data["rows"]:
-            if r["efficiency_unfit"]:
-                unfit.append(r["efficiency_unfit"])
-            eff = "– (above 1)" if r["efficiency_unfit"] else _fmt(r["efficiency"], ".3f")
-            rows.append((r["ranks"], f"{r['n']:,}", f"{r['per_rank']:,}",
-                         tables.mark_doc(f"{r['median_s']:.4g}", r["doc"]),
-                         f"{r['min_s']:.4g}–{r['max_s']:.4g}",
-                         tables.mark(eff, False, r["unstable"]),
-                         _fmt(r["imbalance"], ".3f"),
-                         _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f")))
-        docs = [r["doc"] for r in data["rows"]]
-        parts.append(f"**{mode}**, one thread per rank, N per rank fixed\n")
-        parts.append(tables.markdown_table(("ranks", "N", "N per rank", "median s",
-                                            tables.spread_head(docs), "efficiency",
-                                            "local sum max / mean", "reduction µs"), rows))
-        parts += tables.verdict_notes(docs, threshold)
-    parts.append("Efficiency: the 1-rank median over this median (1 = perfect weak "
-                 "scaling).\n")
-    if unfit:
-        parts.append(f"Efficiency –: {unfit[0]}.\n")
-    return "\n".join(parts)
-
-
-# ---- the Python contrast ----
-
-def contrast_rows(rows, records):
-    """The contrast's rows with the mpi4py row after the other Python rows."""
-    found = _by_kind(records, "python_mpi")
-    if not found:
-        return rows
-    doc = found[-1]["doc"]
-    name = f"Python mpi4py, {found[-1]['spec']['ranks']} ranks"
-    if doc.get("available"):
-        row = tables.contrast_row(name, "Python", doc["timed"], doc["n"],
-                                  f"{doc['ranks']} ranks", doc["median_s"], doc["min_s"],
-                                  "; ".join(filter(None, [
-                                      doc.get("n_note"), "bench/pysum_mpi.py under mpirun; "
-                                      "timed as psum_mpi: barrier, local build and sum, "
-                                      "reduce, the slowest rank"])))
-    else:
-        row = tables.contrast_row(name, "Python", "–", None, "–", None, None,
-                                  f"not run: {doc.get('why', '?')}; "
-                                  f"{doc.get('how', '')}".rstrip("; "))
-    at = next((i for i, r in enumerate(rows) if r["family"] != "Python"), len(rows))
-    return rows[:at] + [row] + rows[at:]
-
-
-# ---- plots ----
-
-def plot_strong(outdir, strong, frame):
-    """Each split's median time over psum_omp's at all CPUs, per mode."""
-    labels = [r["label"] for r in next(iter(strong.values()))["rows"]]
-    with AtomicText(os.path.join(outdir, "mpi_strong.dat")) as f:
-        f.write("# split " + " ".join(strong) + "\n")
-        for i, label in enumerate(labels):
-            cells = []
-            for data in strong.values():
-                r = next((x for x in data["rows"] if x["label"] == label), None)
-                cells.append("NaN" if r is None or r["vs_omp"] is None else
-                             f"{r['vs_omp']:.6f}")
-            unstable = any(x["unstable"] for d in strong.values() for x in d["rows"]
-                           if x["label"] == label)
-            f.write(f"{plots.dat_text(label.replace('×', 'x'))} {' '.join(cells)} "
-                    f"{int(unstable)}\n")
-    ratios = [r["vs_omp"] for d in strong.values() for r in d["rows"] if r["vs_omp"]]
-    top = max([1.25] + [x * 1.1 for x in ratios])
-    lines = [f"'mpi_strong.dat' using {i + 2}:xtic(1) with linespoints pt 7 ps 1.3 lw 2 "
-             f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
-             f"title {plots.gp_text(mode)}"
-             for i, mode in enumerate(strong)]
-    flag = len(strong) + 2
-    lines += [f"'mpi_strong.dat' using 0:(${flag} == 1 ? ${i + 2} : NaN) {plots.UNSTABLE_STYLE} "
-              + (f"title '{plots.UNSTABLE_TITLE}'" if i == 0 else "notitle")
-              for i, _ in enumerate(strong)
-              if any(r["unstable"] for d in strong.values() for r in d["rows"])]
-    title = ("psum\\\\_mpi strong scaling: R ranks x T threads = all CPUs, time over "
-             "psum\\\\_omp's")
-    script = f"""
-set xlabel "ranks x threads per rank"
-set ylabel "median time / psum\\\\_omp median"
-set xrange [-0.5:{len(labels) - 0.5}]
-set yrange [0:{top:.3g}]
-plot 1 with lines lc rgb 'gray60' lw 3 title 'psum\\_omp at all CPUs', {', '.join(lines)}
-"""
-    return plots.render(outdir, "mpi_strong", script, frame, title)
-
-
-def plot_weak(outdir, weak, frame):
-    """Weak-scaling efficiency against ranks, per mode."""
-    lines = []
-    top = 1
-    for mode, data in weak.items():
-        dat = f"mpi_weak_{mode}.dat"
-        with AtomicText(os.path.join(outdir, dat)) as f:
-            f.write("# ranks efficiency unstable (NaN: no efficiency, or one that means "
-                    "nothing)\n")
-            for r in data["rows"]:
-                shown = r["efficiency"] is not None and not r["efficiency_unfit"]
-                f.write(f"{r['ranks']} {r['efficiency'] if shown else 'NaN'} "
-                        f"{int(r['unstable'])}\n")
-                top = max(top, r["ranks"])
-        lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 "
-                     f"lc rgb '{plots.MODE_COLOURS.get(mode, 'black')}' "
-                     f"title {plots.gp_text(mode)}")
-        if any(r["unstable"] for r in data["rows"]):
-            lines.append(f"'{dat}' using 1:($3 == 1 ? $2 : NaN) {plots.UNSTABLE_STYLE} "
-                         f"title '{plots.UNSTABLE_TITLE}'")
-    lines = plots._title_once(lines)
-    title = "psum\\\\_mpi weak scaling: one thread per rank, fixed N per rank"
-    script = f"""
-set xlabel "ranks"
-set ylabel "efficiency (1-rank time / time)"
-set xrange [0.5:{top + 0.5}]
-set xtics 1
-set yrange [0:1.2]
-plot 1 with lines lc rgb 'gray60' lw 3 title 'ideal', {', '.join(lines)}
-"""
-    return plots.render(outdir, "mpi_weak", script, frame, title)
-
-
 def section(records, skipped, outdir, draw, frame, cpus, others=(), banner="",
             threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
     """The result set's MPI section (also written to mpi.md, after banner);
@@ -462,18 +220,18 @@ def section(records, skipped, outdir, draw, frame, cpus, others=(), banner="",
         text = f"{skipped}\n"
         _write(outdir, "mpi.md", banner + text)
         return text, "psum_mpi: " + text
-    strong, weak = strong_rows(records, others), weak_rows(records)
+    strong, weak = tables.mpi_strong_rows(records, others), tables.mpi_weak_rows(records)
     parts = []
     if strong:
         parts += ["### Strong scaling: every split of the CPUs\n",
-                  strong_markdown(strong, cpus, threshold)]
-        if draw(plot_strong, outdir, strong, frame):
+                  tables.mpi_strong_markdown(strong, cpus, threshold)]
+        if draw(plots.mpi_strong, outdir, strong, frame):
             parts.append("![psum_mpi strong scaling](mpi_strong.png)\n")
     if weak:
-        parts += ["### Weak scaling: a fixed N per rank\n", weak_markdown(weak, threshold)]
-        if draw(plot_weak, outdir, weak, frame):
+        parts += ["### Weak scaling: a fixed N per rank\n", tables.mpi_weak_markdown(weak, threshold)]
+        if draw(plots.mpi_weak, outdir, weak, frame):
             parts.append("![psum_mpi weak scaling](mpi_weak.png)\n")
-    python = _by_kind(records, "python_mpi")
+    python = [r for r in records if r["kind"] == "python_mpi"]
     if python and python[-1]["doc"].get("available"):
         d = python[-1]["doc"]
         parts.append(f"Python mpi4py (bench/pysum_mpi.py), {d['ranks']} ranks, N = {d['n']:,}: "

@@ -481,7 +481,7 @@ def _check_psum(record, doc, keys):
 
 
 def _check_python(record, doc):
-    from . import tables  # tables does not import runs: no cycle
+    from . import tables  # here, not at the top: tables imports runs (through watch)
     if record["kind"] == "python":
         tables.python_row(_text(record["spec"]["row"], "row"))  # KeyError if unknown
     if doc["available"] is False:

@@ -21,7 +21,7 @@ BENCH = os.path.join(REPO, "bench")
 sys.path.insert(0, BENCH)
 import compare  # noqa: E402
 import sweep  # noqa: E402
-from psumbench import aggregate, analysis, mpi, runs, tables, watch  # noqa: E402
+from psumbench import aggregate, analysis, runs, tables, watch  # noqa: E402
 
 PUBLISHED = os.path.join(REPO, "results", "amd-epyc-2cpu-049550", "2026-11-27-004428")
 
@@ -234,10 +234,10 @@ class Watch(unittest.TestCase):
         d = watch.drift(points, 0.8)
         self.assertEqual((d["read"]["min"], d["read"]["best"], d["read"]["slow"]), (10, 20, 1))
         self.assertAlmostEqual(d["read"]["lowest"], 0.5)
-        text = watch.markdown(points, 0.8)
+        text = tables.watch_markdown(points, 0.8)
         self.assertIn("drifted by up to 50% below its best", text)
         self.assertIn("3 watch points over 2.0 minutes", text)
-        self.assertIn("predates", watch.markdown([], 0.8))
+        self.assertIn("predates", tables.watch_markdown([], 0.8))
 
 
 class Unfit(unittest.TestCase):
@@ -273,13 +273,13 @@ class Unfit(unittest.TestCase):
                             imbalance=None, reduce_s=None)
             return r
         recs = [weak(1, [1.12, 1.12]), weak(2, [1.0, 1.01])]
-        rows = mpi.weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
+        rows = tables.mpi_weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
         self.assertIn("above 1 + its spread", rows[1]["efficiency_unfit"])
-        text = mpi.weak_markdown(mpi.weak_rows(aggregate.aggregate(recs)))
+        text = tables.mpi_weak_markdown(tables.mpi_weak_rows(aggregate.aggregate(recs)))
         self.assertIn("| – (above 1) |", text)
         self.assertIn("Efficiency –: above 1 + its spread", text)
         recs = [weak(1, [1.02, 1.1]), weak(2, [1.0, 1.01])]   # 1.02 within 1 + 0.09
-        rows = mpi.weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
+        rows = tables.mpi_weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
         self.assertIsNone(rows[1]["efficiency_unfit"])
 
 
