@@ -21,8 +21,7 @@ import os
 import shutil
 import subprocess
 
-from . import aggregate, cost, plots, runs, tables
-from .files import write_atomic
+from . import cost, runs
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -209,40 +208,3 @@ def plan(args, cpus, build, group, pythons, reference):
                              mpirun, scripts, pythons, group))
     return jobs, None
 
-
-def section(records, skipped, outdir, draw, frame, cpus, others=(), banner="",
-            threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
-    """The result set's MPI section (also written to mpi.md, after banner);
-    records and others (the threads sweep's, the reference) are aggregated
-    (aggregate.aggregate); draw is the sweep's Plotter.  Returns (markdown,
-    text to print)."""
-    if skipped:
-        text = f"{skipped}\n"
-        _write(outdir, "mpi.md", banner + text)
-        return text, "psum_mpi: " + text
-    strong, weak = tables.mpi_strong_rows(records, others), tables.mpi_weak_rows(records)
-    parts = []
-    if strong:
-        parts += ["### Strong scaling: every split of the CPUs\n",
-                  tables.mpi_strong_markdown(strong, cpus, threshold)]
-        if draw(plots.mpi_strong, outdir, strong, frame):
-            parts.append("![psum_mpi strong scaling](mpi_strong.png)\n")
-    if weak:
-        parts += ["### Weak scaling: a fixed N per rank\n", tables.mpi_weak_markdown(weak, threshold)]
-        if draw(plots.mpi_weak, outdir, weak, frame):
-            parts.append("![psum_mpi weak scaling](mpi_weak.png)\n")
-    python = [r for r in records if r["kind"] == "python_mpi"]
-    if python and python[-1]["doc"].get("available"):
-        d = python[-1]["doc"]
-        parts.append(f"Python mpi4py (bench/pysum_mpi.py), {d['ranks']} ranks, N = {d['n']:,}: "
-                     f"median {d['median_s']:.3g} s, "
-                     f"{d['median_s'] / d['n'] * 1e9:.3g} ns per element (in the contrast "
-                     "table).\n")
-    text = "\n".join(parts) or "no psum_mpi run finished\n"
-    _write(outdir, "mpi.md", banner + text)
-    return text, "Across MPI ranks\n\n" + text
-
-
-def _write(outdir, name, text):
-    """outdir/name holds text whole or its old content (see files.write_atomic)."""
-    write_atomic(os.path.join(outdir, name), text)

@@ -3,6 +3,7 @@ file and its gnuplot script beside the images, so anyone can redraw it."""
 import collections
 import os
 import subprocess
+import sys
 
 from . import watch as watch_points
 from .args import short
@@ -410,3 +411,26 @@ plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb 
 """
     return render(outdir, "watch", script, frame,
                   "The machine during the set: a plain reference between configurations")
+
+
+class Plotter:
+    """Draws through this module's plots; without gnuplot each plot still leaves its data
+    and .gp script, and one warning says so: the tables never depend on the
+    plots."""
+
+    def __init__(self):
+        self.warned = False
+
+    def __call__(self, draw, *args):
+        try:
+            draw(*args)
+            return True
+        except GnuplotMissing as e:
+            if not self.warned:
+                print(f"sweep.py: warning: {e}: the plots are skipped; their data and .gp "
+                      "scripts are in the set, and `bench/sweep.py --render DIR` draws them",
+                      file=sys.stderr)
+            self.warned = True
+        except RuntimeError as e:
+            print(f"sweep.py: warning: {e}: that plot is skipped", file=sys.stderr)
+        return False

@@ -635,8 +635,8 @@ def watch_markdown(records, fraction, skipped=None):
         return "No machine watch in this set (it predates the watch).\n"
     lines = [f"{d['points']} watch points over {d['span_s'] / 60:.1f} minutes "
              "(`psum_limits --watch` between configurations: the limits' dynamic read loop "
-             f"over {watch.N * 8 >> 20} MiB and their generator, all threads, median of {watch.REPEAT} "
-             "rounds; [watch.csv](watch.csv)):\n"]
+             f"over {watch.N * 8 >> 20} MiB and their generator, all threads, median of "
+             f"{watch.REPEAT} rounds; [watch.csv](watch.csv)):\n"]
     rows = []
     for name, unit, what in (("read", "GB/s", "read loop"), ("gen", "G elem/s", "generator")):
         r = d[name]
@@ -651,3 +651,107 @@ def watch_markdown(records, fraction, skipped=None):
                  "materialized runs, the generator for streamed ones) is marked ¶ in the "
                  "tables.\n")
     return "\n".join(lines)
+
+
+def gpu_contrast(records, skipped, python_records=()):
+    """The contrast's psum_omp GPU rows, and a note: why they were skipped,
+    or how psum's array sum compares with CuPy's at the same N.  A
+    --from-host row is followed by one that adds its copy from the host."""
+    rows = []
+    for record in records:
+        d = record["doc"]
+        dev, host = d["device"], record["spec"].get("from_host")
+        what = ("sum of values generated on the device" if d["mode"] == "stream" else
+                "sum of a device array copied from the host (copy untimed)" if host else
+                "sum of an array filled on the device (fill untimed)")
+        name = f"psum_omp GPU, {d['mode']}" + (" --from-host" if host else "")
+        workers = f"{dev['name']}: {gpu_workers(dev)}"
+        rows.append({"name": name, "family": "psum_omp", "timed": what, "n": d["n"],
+                     "workers": workers, "median_s": d["parallel"]["median_s"],
+                     "min_s": d["parallel"]["min_s"], "note": untimed_note(d["n"], dev)})
+        copy = dev.get("copy_s")
+        if host and isinstance(copy, (int, float)) and copy >= 0:
+            # Beside it, the same sum with the copy it needed: no bar hides
+            # the transfer that the row above leaves out.
+            rows.append({"name": name + ": copy + sum", "family": "psum_omp",
+                         "timed": "the copy from the host (once) + one sum", "n": d["n"],
+                         "workers": workers, "median_s": copy + d["parallel"]["median_s"],
+                         "min_s": copy + d["parallel"]["min_s"],
+                         "note": f"copy {copy:.3g} s, timed once per run, added to each "
+                                 "figure of the row above"})
+    if skipped:
+        return rows, f"\nGPU rows skipped: {skipped}\n"
+    return rows, vendor_note(records, python_records)
+
+
+def untimed_note(n, dev):
+    """What a GPU run did outside its timed sums: the fill on the device,
+    the copy from the host (with its rate) and the warm-up."""
+    def seconds(key):
+        value = dev.get(key)
+        return value if isinstance(value, (int, float)) and value >= 0 else None
+    parts = []
+    if seconds("fill_s") is not None:
+        parts.append(f"fill {dev['fill_s']:.3g} s")
+    if seconds("copy_s") is not None:
+        rate = f" ({n * 8 / dev['copy_s'] / 1e9:.3g} GB/s)" if dev["copy_s"] > 0 else ""
+        parts.append(f"copy {dev['copy_s']:.3g} s{rate}")
+    if seconds("warmup_s") is not None:
+        parts.append(f"warm-up {dev['warmup_s']:.3g} s")
+    return ", ".join(parts) + ": not in the time" if parts else ""
+
+
+def vendor_note(records, python_records):
+    """One line: psum_omp's sum of an array filled on the device against
+    CuPy's sum of one at the same N, by their medians; "" without both."""
+    psum = next((r["doc"] for r in records if r["doc"]["mode"] == "materialize"
+                 and not r["spec"].get("from_host")), None)
+    cupy = next((r["doc"] for r in python_records if r["spec"]["row"] == "cupy_sum"
+                 and r["doc"].get("available")), None)
+    if psum is None or cupy is None or psum["n"] != cupy["n"]:
+        return ""
+    ratio = cupy["median_s"] / psum["parallel"]["median_s"]
+    return (f"\npsum_omp's GPU sum of an array filled on the device runs at {ratio:.0%} of "
+            f"CuPy's `.sum()` speed at N = {psum['n']:,} (medians, same run; CuPy's "
+            "reduction is NVIDIA's CUB).\n")
+
+
+def drift_markdown(done, watched, meta, limits):
+    """The summary's account of the method against drift and what it found:
+    processes, order, the unstable and slow configurations, the watch."""
+    configs = [r for recs in done.values() for r in recs if r["kind"] in aggregate.KINDS]
+    counts = sorted({r["doc"].get("processes", 1) for r in configs})
+    lines = []
+    if counts == [1] or not configs:
+        lines.append("Each configuration ran in one process (a set from before the sweep ran "
+                     "several): no verdict between processes.\n")
+    else:
+        seed = meta.get("order_seed")
+        lines.append(f"Each psum configuration ran in {'–'.join(map(str, counts))} processes, "
+                     "in rounds of a shuffled order"
+                     + (f" (seed {seed}, the order in run.json)" if seed is not None else "")
+                     + ": tables give the median of the process medians and their min–max. "
+                     f"Unstable (‡): the process medians' max/min above "
+                     f"{limits['unstable_max_over_min']:g}.\n")
+        unstable = [r for r in configs if aggregate.is_unstable(r["doc"])]
+        slow = [r for r in configs if aggregate.is_slow(r["doc"])]
+        lines.append(f"{len(unstable)} of {len(configs)} configurations unstable, {len(slow)} "
+                     f"measured beside a slow machine watch (¶).\n")
+        if unstable:
+            lines.append("Unstable:\n\n" + "\n".join(
+                f"- {config_label(r)}: process medians "
+                + ", ".join(f"{t:.4g}" for t in r["doc"]["parallel"]["process_medians_s"])
+                + " s" for r in unstable) + "\n")
+    lines.append(watch_markdown(watched, limits["watch_slow_fraction"],
+                                meta.get("watch_skipped")))
+    return "\n".join(lines)
+
+
+def config_label(record):
+    """One configuration named as the progress lines name it."""
+    d, spec = record["doc"], record["spec"]
+    if record["kind"] == "psum_mpi":
+        return (f"mpi {spec['study']}: {d['mode']}, N={d['n']:,}, {d['ranks']} ranks x "
+                f"{d['threads_per_rank']} threads")
+    return (f"{record['sweep']}: {d['mode']}, N={d['n']:,}, {d['threads']} threads, "
+            f"{d['schedule']}/{d['chunks']}")

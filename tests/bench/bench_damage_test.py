@@ -35,8 +35,7 @@ FIXTURE = os.path.join(HERE, "fixtures", "quickset")
 sys.path.insert(0, BENCH)
 
 import compare  # noqa: E402
-import sweep  # noqa: E402
-from psumbench import files, results, runs  # noqa: E402
+from psumbench import files, report, results, runs  # noqa: E402
 
 SEED = int(os.environ.get("PSUM_FUZZ_SEED", "19"))
 SECONDS = float(os.environ.get("PSUM_DAMAGE_SECONDS", "30"))
@@ -78,7 +77,7 @@ class Workspace:
         process; an exception escaping it fails the test."""
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            rc = sweep.render(self.set, self.root)
+            rc = report.render(self.set, self.root)
         outputs = {}
         for folder in (self.set, self.root):
             for name in sorted(os.listdir(folder)):
