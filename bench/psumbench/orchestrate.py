@@ -10,7 +10,7 @@ import shutil
 import sys
 import time
 
-from . import aggregate, mpi, psum, report, results, runs, tables, watch
+from . import aggregate, mpi, psum, records, report, results, runs, tables, watch
 from . import machine as machine_record
 from .files import one_line
 
@@ -181,7 +181,7 @@ def execute(jobs, binary, python, env, outdir, cpus, watch_build=None):
     python_csv = runs.RowWriter(os.path.join(outdir, "python.csv"), runs.PYTHON_COLUMNS)
     watch_csv = runs.RowWriter(os.path.join(outdir, "watch.csv"), watch.COLUMNS) \
         if watch_build else None
-    records = runs.RecordWriter(os.path.join(outdir, "runs.jsonl"))
+    jsonl = records.RecordWriter(os.path.join(outdir, "runs.jsonl"))
     progress = runs.Progress(jobs, cpus)
     pysum = os.path.join(BENCH, "pysum.py")
     start = time.monotonic()
@@ -189,7 +189,7 @@ def execute(jobs, binary, python, env, outdir, cpus, watch_build=None):
     def keep(record, started):
         record.update(started_s=round(started - start, 3),
                       ended_s=round(time.monotonic() - start, 3))
-        records.write(record)
+        jsonl.write(record)
         done[record["sweep"]].append(record)
         return record
 
@@ -226,7 +226,7 @@ def execute(jobs, binary, python, env, outdir, cpus, watch_build=None):
         python_csv.close()
         if watch_csv:
             watch_csv.close()
-        records.close()
+        jsonl.close()
     return done
 
 

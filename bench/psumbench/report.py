@@ -5,7 +5,7 @@ sweep.py --render).  The tables are tables.py's, the plots plots.py's."""
 import os
 import sys
 
-from . import aggregate, plots, results, runs, tables, watch
+from . import aggregate, plots, records, results, runs, tables, watch
 from . import machine as machine_record
 from .files import one_line, read_json, write_atomic
 
@@ -20,7 +20,7 @@ def write(outdir, name, text):
     write_atomic(os.path.join(outdir, name), text)
 
 
-# What a record that passed runs.check_record can still raise in the tables
+# What a record that passed records.check_record can still raise in the tables
 # (a field of the wrong shape): turned into one line and exit 1, never a
 # traceback.
 TABLE_ERRORS = (LookupError, TypeError, ValueError, ArithmeticError)
@@ -122,9 +122,9 @@ def render(path, root):
         # Checked as read: a set may come from another machine, or be damaged.
         machine = machine_record.checked(read_json(os.path.join(path, "machine.json")), warn)
         meta = results.check_meta(read_json(os.path.join(path, "run.json")), warn)
-        records = runs.read_records(os.path.join(path, "runs.jsonl"), warn,
-                                    convert=runs.check_record)
-        done = {s: [r for r in records if r["sweep"] == s] for s in runs.SWEEPS + (watch.SWEEP,)}
+        found = records.read_records(os.path.join(path, "runs.jsonl"), warn,
+                                     convert=records.check_record)
+        done = {s: [r for r in found if r["sweep"] == s] for s in runs.SWEEPS + (watch.SWEEP,)}
         text, summary = report(done, machine, meta, path)
         write(path, "summary.md", summary)
         inside = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
@@ -134,7 +134,7 @@ def render(path, root):
         print(f"sweep.py: cannot render '{path}': {one_line(e)}", file=sys.stderr)
         return 1
     print(text)
-    print(f"sweep.py: result set {path} rendered from {len(records)} runs", file=sys.stderr)
+    print(f"sweep.py: result set {path} rendered from {len(found)} runs", file=sys.stderr)
     return 0
 
 
