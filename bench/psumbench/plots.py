@@ -414,9 +414,9 @@ plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb 
 
 
 class Plotter:
-    """Draws through this module's plots; without gnuplot each plot still leaves its data
-    and .gp script, and one warning says so: the tables never depend on the
-    plots."""
+    """Draws through this module's plots; without gnuplot each plot still
+    leaves its data and .gp script, and one warning says so: the tables never
+    depend on the plots."""
 
     def __init__(self):
         self.warned = False
