@@ -33,6 +33,7 @@ import os
 import sys
 
 from psumbench import aggregate, results, runs
+from psumbench.records import check_record, read_records as read_jsonl
 from psumbench import machine as machine_record
 from psumbench.files import one_line, read_json
 from psumbench.args import Parser
@@ -153,10 +154,10 @@ def kind_of(key):
 
 
 def _checked(record):
-    """record itself once it is a result (runs.check_record: verified,
+    """record itself once it is a result (records.check_record: verified,
     exact, its times real) and configurations() can read it (ValueError,
     KeyError or TypeError otherwise: a damaged line)."""
-    configurations(runs.check_record(record))
+    configurations(check_record(record))
     return record
 
 
@@ -166,7 +167,7 @@ def read_records(path, meta=None):
     meta (the set's run.json) recorded.  A damaged line (cut short by a
     kill, or lacking a field) is skipped with a warning; any other
     configuration seen twice keeps its later measurement."""
-    raw = runs.read_records(path, warn, convert=_checked)
+    raw = read_jsonl(path, warn, convert=_checked)
     records = aggregate.aggregate(raw, meta) + \
         [r for r in raw if r["kind"] not in aggregate.KINDS]
     found = {}

@@ -1,2 +1,2 @@
-"""Helpers of bench/sweep.py: running psum_omp and the Python programs,
-analysing the samples, and writing tables, plots and result sets."""
+"""The bench's code, one concern per module (bench/README.md lists them):
+the scripts in bench/ parse their command lines and call it."""

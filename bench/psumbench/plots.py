@@ -3,7 +3,9 @@ file and its gnuplot script beside the images, so anyone can redraw it."""
 import collections
 import os
 import subprocess
+import sys
 
+from . import watch as watch_points
 from .args import short
 from .files import AtomicText, write_atomic
 
@@ -304,3 +306,131 @@ plot '{dat}' using 2:0:({low:.6g}):2:($0 - 0.35):($0 + 0.35):3:ytic(1) with boxx
      {keys}
 """
     return render(outdir, "contrast", script, frame, title)
+
+
+def mpi_strong(outdir, strong, frame):
+    """Each split's median time over psum_omp's at all CPUs, per mode."""
+    labels = [r["label"] for r in next(iter(strong.values()))["rows"]]
+    with AtomicText(os.path.join(outdir, "mpi_strong.dat")) as f:
+        f.write("# split " + " ".join(strong) + "\n")
+        for i, label in enumerate(labels):
+            cells = []
+            for data in strong.values():
+                r = next((x for x in data["rows"] if x["label"] == label), None)
+                cells.append("NaN" if r is None or r["vs_omp"] is None else
+                             f"{r['vs_omp']:.6f}")
+            unstable = any(x["unstable"] for d in strong.values() for x in d["rows"]
+                           if x["label"] == label)
+            f.write(f"{dat_text(label.replace('×', 'x'))} {' '.join(cells)} "
+                    f"{int(unstable)}\n")
+    ratios = [r["vs_omp"] for d in strong.values() for r in d["rows"] if r["vs_omp"]]
+    top = max([1.25] + [x * 1.1 for x in ratios])
+    lines = [f"'mpi_strong.dat' using {i + 2}:xtic(1) with linespoints pt 7 ps 1.3 lw 2 "
+             f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
+             f"title {gp_text(mode)}"
+             for i, mode in enumerate(strong)]
+    flag = len(strong) + 2
+    lines += [f"'mpi_strong.dat' using 0:(${flag} == 1 ? ${i + 2} : NaN) {UNSTABLE_STYLE} "
+              + (f"title '{UNSTABLE_TITLE}'" if i == 0 else "notitle")
+              for i, _ in enumerate(strong)
+              if any(r["unstable"] for d in strong.values() for r in d["rows"])]
+    title = ("psum\\\\_mpi strong scaling: R ranks x T threads = all CPUs, time over "
+             "psum\\\\_omp's")
+    script = f"""
+set xlabel "ranks x threads per rank"
+set ylabel "median time / psum\\\\_omp median"
+set xrange [-0.5:{len(labels) - 0.5}]
+set yrange [0:{top:.3g}]
+plot 1 with lines lc rgb 'gray60' lw 3 title 'psum\\_omp at all CPUs', {', '.join(lines)}
+"""
+    return render(outdir, "mpi_strong", script, frame, title)
+
+
+def mpi_weak(outdir, weak, frame):
+    """Weak-scaling efficiency against ranks, per mode."""
+    lines = []
+    top = 1
+    for mode, data in weak.items():
+        dat = f"mpi_weak_{mode}.dat"
+        with AtomicText(os.path.join(outdir, dat)) as f:
+            f.write("# ranks efficiency unstable (NaN: no efficiency, or one that means "
+                    "nothing)\n")
+            for r in data["rows"]:
+                shown = r["efficiency"] is not None and not r["efficiency_unfit"]
+                f.write(f"{r['ranks']} {r['efficiency'] if shown else 'NaN'} "
+                        f"{int(r['unstable'])}\n")
+                top = max(top, r["ranks"])
+        lines.append(f"'{dat}' using 1:2 with linespoints pt 7 ps 1.3 lw 2 "
+                     f"lc rgb '{MODE_COLOURS.get(mode, 'black')}' "
+                     f"title {gp_text(mode)}")
+        if any(r["unstable"] for r in data["rows"]):
+            lines.append(f"'{dat}' using 1:($3 == 1 ? $2 : NaN) {UNSTABLE_STYLE} "
+                         f"title '{UNSTABLE_TITLE}'")
+    lines = _title_once(lines)
+    title = "psum\\\\_mpi weak scaling: one thread per rank, fixed N per rank"
+    script = f"""
+set xlabel "ranks"
+set ylabel "efficiency (1-rank time / time)"
+set xrange [0.5:{top + 0.5}]
+set xtics 1
+set yrange [0:1.2]
+plot 1 with lines lc rgb 'gray60' lw 3 title 'ideal', {', '.join(lines)}
+"""
+    return render(outdir, "mpi_weak", script, frame, title)
+
+
+def watch(outdir, records, fraction, frame):
+    """watch.png: both references' rates against minutes into the set, each
+    with its slow line (fraction of its best)."""
+    pts = watch_points.points(records)
+    if not pts:
+        return None
+    with AtomicText(os.path.join(outdir, "watch.dat")) as f:
+        f.write("# minutes read_gb_s gen_gelem_s\n")
+        for t, read, gen, _ in pts:
+            f.write(f"{t / 60:.4f} {read:.6g} {gen:.6g}\n")
+    best_read = watch_points.best([p[1] for p in pts])
+    best_gen = watch_points.best([p[2] for p in pts])
+    top_read, top_gen = max(p[1] for p in pts), max(p[2] for p in pts)
+    script = f"""
+set xlabel "minutes into the set"
+set ylabel "read loop: GB/s"
+set y2label "generator: G elements/s"
+set ytics nomirror
+set y2tics
+set yrange [0:{top_read * 1.15:.6g}]
+set y2range [0:{top_gen * 1.15:.6g}]
+plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#3b75af' \\
+         title 'read loop, 64 MiB (GB/s, left)', \\
+     'watch.dat' using 1:3 axes x1y2 with linespoints pt 5 ps 0.8 lw 1.5 lc rgb '#519e3e' \\
+         title 'generator (G elements/s, right)', \\
+     {fraction * best_read:.6g} axes x1y1 with lines dt 2 lc rgb '#3b75af' \\
+         title 'read: {fraction:.0%} of best (slow below)', \\
+     {fraction * best_gen:.6g} axes x1y2 with lines dt 2 lc rgb '#519e3e' \\
+         title 'generator: {fraction:.0%} of best (slow below)'
+"""
+    return render(outdir, "watch", script, frame,
+                  "The machine during the set: a plain reference between configurations")
+
+
+class Plotter:
+    """Draws through this module's plots; without gnuplot each plot still
+    leaves its data and .gp script, and one warning says so: the tables never
+    depend on the plots."""
+
+    def __init__(self):
+        self.warned = False
+
+    def __call__(self, draw, *args):
+        try:
+            draw(*args)
+            return True
+        except GnuplotMissing as e:
+            if not self.warned:
+                print(f"sweep.py: warning: {e}: the plots are skipped; their data and .gp "
+                      "scripts are in the set, and `bench/sweep.py --render DIR` draws them",
+                      file=sys.stderr)
+            self.warned = True
+        except RuntimeError as e:
+            print(f"sweep.py: warning: {e}: that plot is skipped", file=sys.stderr)
+        return False

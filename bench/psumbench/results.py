@@ -5,7 +5,8 @@ import os
 import re
 import sys
 
-from . import aggregate, runs, tables
+from . import aggregate, tables
+from .records import check_record, read_records
 from . import machine as machine_record
 from .files import one_line, read_json, write_atomic
 
@@ -106,7 +107,7 @@ def headline(setdir):
     if not os.path.isfile(path):
         return ("–", "–", "–")
     damaged = []
-    records = runs.read_records(path, damaged.append, convert=runs.check_record)
+    records = read_records(path, damaged.append, convert=check_record)
     if damaged:
         _warn(f"{one_line(setdir)}: {len(damaged)} damaged runs.jsonl line(s) left out of the "
               f"headline figures (the first: {damaged[0]})")

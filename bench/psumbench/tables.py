@@ -3,7 +3,7 @@ the plots, so a table and its plot always show the same numbers."""
 import collections
 import math
 
-from . import aggregate, analysis
+from . import aggregate, analysis, watch
 
 ARTICLE = {"serial_s": 20.7, "processes_s": 7.0, "n": 999_999_999}
 
@@ -461,3 +461,297 @@ def contrast_markdown(rows):
     if notes:
         text += "\n" + "\n".join(notes) + "\n"
     return text
+
+
+def _mpi_by_kind(records, kind, study=None):
+    return [r for r in records if r["kind"] == kind and
+            (study is None or r["spec"].get("study") == study)]
+
+
+def _imbalance(doc):
+    imb = doc.get("imbalance") or {}
+    return imb["max_s"] / imb["mean_s"] if imb.get("mean_s") else None
+
+
+def _relative_spread(doc):
+    """A time's relative spread, max/min - 1: of the process medians, or of
+    the repetitions in a one-process set."""
+    par = doc["parallel"]
+    return par["max_s"] / par["min_s"] - 1 if par["min_s"] > 0 else 0.0
+
+
+def _fmt(x, spec, none="–"):
+    return none if x is None else format(x, spec)
+
+
+def mpi_strong_rows(records, others=()):
+    """Per mode: the psum_omp reference and every split, each with its time
+    relative to psum_omp at all CPUs: the reference is the psum_omp run at
+    the splits' N with as many threads as CPUs, from this sweep's records or
+    `others` (the threads sweep's)."""
+    out = {}
+    for mode in ("materialize", "stream"):
+        docs = sorted((r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "strong")
+                       if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
+        if not docs:
+            continue
+        cpus = docs[0]["ranks"] * docs[0]["threads_per_rank"]
+        ref = next((r["doc"] for r in _mpi_by_kind(list(records) + list(others), "psum")
+                    if r["doc"]["mode"] == mode and r["doc"]["n"] == docs[0]["n"] and
+                    r["doc"]["threads"] == cpus), None)
+        base = ref["parallel"]["median_s"] if ref else None
+        rows = [{"label": f"{d['ranks']} × {d['threads_per_rank']}", "ranks": d["ranks"],
+                 "threads": d["threads_per_rank"], "n": d["n"],
+                 "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
+                 "max_s": d["parallel"]["max_s"],
+                 "vs_omp": d["parallel"]["median_s"] / base if base else None,
+                 "imbalance": _imbalance(d), "reduce_s": d.get("reduce_s"),
+                 "peak_rss": d["peak_rss_bytes"], "noisy": is_noisy(d),
+                 "unstable": aggregate.is_unstable(d) or bool(ref and aggregate.is_unstable(ref)),
+                 "doc": d} for d in docs]
+        out[mode] = {"rows": rows, "ref": ref, "n": docs[0]["n"]}
+    return out
+
+
+def mpi_weak_rows(records):
+    """Per mode: 1, 2, ... ranks at a fixed N per rank, each with its
+    efficiency, the 1-rank time over its own."""
+    out = {}
+    for mode in ("materialize", "stream"):
+        docs = sorted((r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "weak")
+                       if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
+        one = next((d for d in docs if d["ranks"] == 1), None)
+        if not docs:
+            continue
+        rows = []
+        for d in docs:
+            eff = one["parallel"]["median_s"] / d["parallel"]["median_s"] if one else None
+            # The efficiency's spread: the relative spreads of the two times it divides.
+            spread = (_relative_spread(one) + _relative_spread(d)) if one else None
+            rows.append({"ranks": d["ranks"], "n": d["n"], "per_rank": d["n"] // d["ranks"],
+                         "median_s": d["parallel"]["median_s"], "min_s": d["parallel"]["min_s"],
+                         "max_s": d["parallel"]["max_s"], "efficiency": eff,
+                         "spread": spread,
+                         "efficiency_unfit": analysis.efficiency_unfit(eff, spread)
+                         if eff is not None and d is not one else None,
+                         "imbalance": _imbalance(d), "reduce_s": d.get("reduce_s"),
+                         "noisy": is_noisy(d),
+                         "unstable": aggregate.is_unstable(d) or
+                         bool(one and aggregate.is_unstable(one)), "doc": d})
+        out[mode] = {"rows": rows}
+    return out
+
+
+def mpi_strong_markdown(strong, cpus, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
+    parts = []
+    for mode, data in strong.items():
+        ref = data["ref"]
+        rows = []
+        if ref:
+            par = ref["parallel"]
+            rows.append((f"psum_omp, {ref['threads']} threads",
+                         mark_doc(f"{par['median_s']:.4g}", ref),
+                         f"{par['min_s']:.4g}–{par['max_s']:.4g}",
+                         rate_text(mode, ref["n"], par["median_s"]), "1 (reference)",
+                         "–", "–", f"{ref['peak_rss_bytes'] / 2**20:.0f}"))
+        for r in data["rows"]:
+            rows.append((r["label"], mark_doc(f"{r['median_s']:.4g}", r["doc"]),
+                         f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+                         rate_text(mode, r["n"], r["median_s"]),
+                         mark(_fmt(r["vs_omp"], ".3f"), False, r["unstable"]),
+                         _fmt(r["imbalance"], ".3f"),
+                         _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f"),
+                         f"{r['peak_rss'] / 2**20:.0f}"))
+        parts.append(f"**{mode}**, N = {data['n']:,}, dynamic, 100 chunks per rank, "
+                     f"R ranks × T threads = {cpus} CPUs\n")
+        docs = [r["doc"] for r in data["rows"]] + ([ref] if ref else [])
+        parts.append(markdown_table(("ranks × threads", "median s", spread_head(docs),
+                                     "rate", "time / psum_omp's", "local sum max / mean",
+                                     "reduction µs", "peak RSS MiB (largest rank)"), rows))
+        parts += verdict_notes(docs, threshold)
+    parts.append("Time / psum_omp's: the median repetition of psum_mpi (barrier, local sums, "
+                 "reduction: the slowest rank's time) over psum_omp's median at all CPUs, "
+                 "above 1 slower. Local sum max / mean: the slowest rank's median local sum "
+                 "over the mean of the ranks' (1 = balanced). Reduction: the median part of a "
+                 "repetition beyond its slowest local sum.\n")
+    return "\n".join(parts)
+
+
+def mpi_weak_markdown(weak, threshold=aggregate.UNSTABLE_MAX_OVER_MIN):
+    parts, unfit = [], []
+    for mode, data in weak.items():
+        rows = []
+        for r in data["rows"]:
+            if r["efficiency_unfit"]:
+                unfit.append(r["efficiency_unfit"])
+            eff = "– (above 1)" if r["efficiency_unfit"] else _fmt(r["efficiency"], ".3f")
+            rows.append((r["ranks"], f"{r['n']:,}", f"{r['per_rank']:,}",
+                         mark_doc(f"{r['median_s']:.4g}", r["doc"]),
+                         f"{r['min_s']:.4g}–{r['max_s']:.4g}",
+                         mark(eff, False, r["unstable"]),
+                         _fmt(r["imbalance"], ".3f"),
+                         _fmt(None if r["reduce_s"] is None else r["reduce_s"] * 1e6, ".1f")))
+        docs = [r["doc"] for r in data["rows"]]
+        parts.append(f"**{mode}**, one thread per rank, N per rank fixed\n")
+        parts.append(markdown_table(("ranks", "N", "N per rank", "median s",
+                                     spread_head(docs), "efficiency",
+                                     "local sum max / mean", "reduction µs"), rows))
+        parts += verdict_notes(docs, threshold)
+    parts.append("Efficiency: the 1-rank median over this median (1 = perfect weak "
+                 "scaling).\n")
+    if unfit:
+        parts.append(f"Efficiency –: {unfit[0]}.\n")
+    return "\n".join(parts)
+
+
+def mpi_contrast_rows(rows, records):
+    """The contrast's rows with the mpi4py row after the other Python rows."""
+    found = _mpi_by_kind(records, "python_mpi")
+    if not found:
+        return rows
+    doc = found[-1]["doc"]
+    name = f"Python mpi4py, {found[-1]['spec']['ranks']} ranks"
+    if doc.get("available"):
+        row = contrast_row(name, "Python", doc["timed"], doc["n"],
+                           f"{doc['ranks']} ranks", doc["median_s"], doc["min_s"],
+                           "; ".join(filter(None, [
+                               doc.get("n_note"), "bench/pysum_mpi.py under mpirun; "
+                               "timed as psum_mpi: barrier, local build and sum, "
+                               "reduce, the slowest rank"])))
+    else:
+        row = contrast_row(name, "Python", "–", None, "–", None, None,
+                           f"not run: {doc.get('why', '?')}; "
+                           f"{doc.get('how', '')}".rstrip("; "))
+    at = next((i for i, r in enumerate(rows) if r["family"] != "Python"), len(rows))
+    return rows[:at] + [row] + rows[at:]
+
+
+def watch_markdown(records, fraction, skipped=None):
+    """The summary's section on the machine's drift during the set."""
+    if skipped:
+        return f"No machine watch in this set: {skipped}.\n"
+    d = watch.drift(records, fraction)
+    if d is None:
+        return "No machine watch in this set (it predates the watch).\n"
+    lines = [f"{d['points']} watch points over {d['span_s'] / 60:.1f} minutes "
+             "(`psum_limits --watch` between configurations: the limits' dynamic read loop "
+             f"over {watch.N * 8 >> 20} MiB and their generator, all threads, median of "
+             f"{watch.REPEAT} rounds; [watch.csv](watch.csv)):\n"]
+    rows = []
+    for name, unit, what in (("read", "GB/s", "read loop"), ("gen", "G elem/s", "generator")):
+        r = d[name]
+        rows.append((what, f"{r['min']:.3g}", f"{r['median']:.3g}", f"{r['best']:.3g} {unit}",
+                     f"{r['lowest']:.0%}", f"{r['slow']} of {d['points']}"))
+    lines.append(markdown_table(("reference", "lowest", "median", "best (90th percentile)",
+                         "lowest / best", f"points below {fraction:.0%} of best"), rows))
+    worst = min(d["read"]["lowest"], d["gen"]["lowest"])
+    lines.append(f"\nThe machine drifted by up to {1 - worst:.0%} below its best during the "
+                 "set. A configuration at least half of whose processes ran beside a point "
+                 f"below {fraction:.0%} of its reference's best (the read loop for "
+                 "materialized runs, the generator for streamed ones) is marked ¶ in the "
+                 "tables.\n")
+    return "\n".join(lines)
+
+
+def gpu_contrast(records, skipped, python_records=()):
+    """The contrast's psum_omp GPU rows, and a note: why they were skipped,
+    or how psum's array sum compares with CuPy's at the same N.  A
+    --from-host row is followed by one that adds its copy from the host."""
+    rows = []
+    for record in records:
+        d = record["doc"]
+        dev, host = d["device"], record["spec"].get("from_host")
+        what = ("sum of values generated on the device" if d["mode"] == "stream" else
+                "sum of a device array copied from the host (copy untimed)" if host else
+                "sum of an array filled on the device (fill untimed)")
+        name = f"psum_omp GPU, {d['mode']}" + (" --from-host" if host else "")
+        workers = f"{dev['name']}: {gpu_workers(dev)}"
+        rows.append({"name": name, "family": "psum_omp", "timed": what, "n": d["n"],
+                     "workers": workers, "median_s": d["parallel"]["median_s"],
+                     "min_s": d["parallel"]["min_s"], "note": untimed_note(d["n"], dev)})
+        copy = dev.get("copy_s")
+        if host and isinstance(copy, (int, float)) and copy >= 0:
+            # Beside it, the same sum with the copy it needed: no bar hides
+            # the transfer that the row above leaves out.
+            rows.append({"name": name + ": copy + sum", "family": "psum_omp",
+                         "timed": "the copy from the host (once) + one sum", "n": d["n"],
+                         "workers": workers, "median_s": copy + d["parallel"]["median_s"],
+                         "min_s": copy + d["parallel"]["min_s"],
+                         "note": f"copy {copy:.3g} s, timed once per run, added to each "
+                                 "figure of the row above"})
+    if skipped:
+        return rows, f"\nGPU rows skipped: {skipped}\n"
+    return rows, vendor_note(records, python_records)
+
+
+def untimed_note(n, dev):
+    """What a GPU run did outside its timed sums: the fill on the device,
+    the copy from the host (with its rate) and the warm-up."""
+    def seconds(key):
+        value = dev.get(key)
+        return value if isinstance(value, (int, float)) and value >= 0 else None
+    parts = []
+    if seconds("fill_s") is not None:
+        parts.append(f"fill {dev['fill_s']:.3g} s")
+    if seconds("copy_s") is not None:
+        rate = f" ({n * 8 / dev['copy_s'] / 1e9:.3g} GB/s)" if dev["copy_s"] > 0 else ""
+        parts.append(f"copy {dev['copy_s']:.3g} s{rate}")
+    if seconds("warmup_s") is not None:
+        parts.append(f"warm-up {dev['warmup_s']:.3g} s")
+    return ", ".join(parts) + ": not in the time" if parts else ""
+
+
+def vendor_note(records, python_records):
+    """One line: psum_omp's sum of an array filled on the device against
+    CuPy's sum of one at the same N, by their medians; "" without both."""
+    psum = next((r["doc"] for r in records if r["doc"]["mode"] == "materialize"
+                 and not r["spec"].get("from_host")), None)
+    cupy = next((r["doc"] for r in python_records if r["spec"]["row"] == "cupy_sum"
+                 and r["doc"].get("available")), None)
+    if psum is None or cupy is None or psum["n"] != cupy["n"]:
+        return ""
+    ratio = cupy["median_s"] / psum["parallel"]["median_s"]
+    return (f"\npsum_omp's GPU sum of an array filled on the device runs at {ratio:.0%} of "
+            f"CuPy's `.sum()` speed at N = {psum['n']:,} (medians, same run; CuPy's "
+            "reduction is NVIDIA's CUB).\n")
+
+
+def drift_markdown(done, watched, meta, limits):
+    """The summary's account of the method against drift and what it found:
+    processes, order, the unstable and slow configurations, the watch."""
+    configs = [r for recs in done.values() for r in recs if r["kind"] in aggregate.KINDS]
+    counts = sorted({r["doc"].get("processes", 1) for r in configs})
+    lines = []
+    if counts == [1] or not configs:
+        lines.append("Each configuration ran in one process (a set from before the sweep ran "
+                     "several): no verdict between processes.\n")
+    else:
+        seed = meta.get("order_seed")
+        lines.append(f"Each psum configuration ran in {'–'.join(map(str, counts))} processes, "
+                     "in rounds of a shuffled order"
+                     + (f" (seed {seed}, the order in run.json)" if seed is not None else "")
+                     + ": tables give the median of the process medians and their min–max. "
+                     f"Unstable (‡): the process medians' max/min above "
+                     f"{limits['unstable_max_over_min']:g}.\n")
+        unstable = [r for r in configs if aggregate.is_unstable(r["doc"])]
+        slow = [r for r in configs if aggregate.is_slow(r["doc"])]
+        lines.append(f"{len(unstable)} of {len(configs)} configurations unstable, {len(slow)} "
+                     f"measured beside a slow machine watch (¶).\n")
+        if unstable:
+            lines.append("Unstable:\n\n" + "\n".join(
+                f"- {config_label(r)}: process medians "
+                + ", ".join(f"{t:.4g}" for t in r["doc"]["parallel"]["process_medians_s"])
+                + " s" for r in unstable) + "\n")
+    lines.append(watch_markdown(watched, limits["watch_slow_fraction"],
+                                meta.get("watch_skipped")))
+    return "\n".join(lines)
+
+
+def config_label(record):
+    """One configuration named as the progress lines name it."""
+    d, spec = record["doc"], record["spec"]
+    if record["kind"] == "psum_mpi":
+        return (f"mpi {spec['study']}: {d['mode']}, N={d['n']:,}, {d['ranks']} ranks x "
+                f"{d['threads_per_rank']} threads")
+    return (f"{record['sweep']}: {d['mode']}, N={d['n']:,}, {d['threads']} threads, "
+            f"{d['schedule']}/{d['chunks']}")

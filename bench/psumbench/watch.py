@@ -9,13 +9,13 @@ reference's best rate in the set (its 90th percentile, best(): one lucky
 point, a read served partly from cache, must not make the rest look slow): the read loop for materialized runs, the
 generator for streamed ones.  aggregate.py turns that into a
 configuration's `slow` verdict; the summary says how far the machine
-drifted, and watch.png draws the rates over time."""
+drifted (tables.watch_markdown), and watch.png draws the rates over time
+(plots.watch)."""
 import math
 import os
 import statistics
 
-from . import plots, runs
-from .files import AtomicText
+from . import runs
 
 SWEEP = KIND = "watch"
 N = 1 << 23     # int64 read per round: 64 MiB, past the last-level cache
@@ -122,68 +122,3 @@ def drift(records, fraction):
                      "slow": sum(v < fraction * top for v in values)}
     return out
 
-
-def markdown(records, fraction, skipped=None):
-    """The summary's section on the machine's drift during the set."""
-    if skipped:
-        return f"No machine watch in this set: {skipped}.\n"
-    d = drift(records, fraction)
-    if d is None:
-        return "No machine watch in this set (it predates the watch).\n"
-    lines = [f"{d['points']} watch points over {d['span_s'] / 60:.1f} minutes "
-             "(`psum_limits --watch` between configurations: the limits' dynamic read loop "
-             f"over {N * 8 >> 20} MiB and their generator, all threads, median of {REPEAT} "
-             "rounds; [watch.csv](watch.csv)):\n"]
-    rows = []
-    for name, unit, what in (("read", "GB/s", "read loop"), ("gen", "G elem/s", "generator")):
-        r = d[name]
-        rows.append((what, f"{r['min']:.3g}", f"{r['median']:.3g}", f"{r['best']:.3g} {unit}",
-                     f"{r['lowest']:.0%}", f"{r['slow']} of {d['points']}"))
-    lines.append(_table(("reference", "lowest", "median", "best (90th percentile)",
-                         "lowest / best", f"points below {fraction:.0%} of best"), rows))
-    worst = min(d["read"]["lowest"], d["gen"]["lowest"])
-    lines.append(f"\nThe machine drifted by up to {1 - worst:.0%} below its best during the "
-                 "set. A configuration at least half of whose processes ran beside a point "
-                 f"below {fraction:.0%} of its reference's best (the read loop for "
-                 "materialized runs, the generator for streamed ones) is marked ¶ in the "
-                 "tables.\n")
-    return "\n".join(lines)
-
-
-def _table(head, rows):
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def plot(outdir, records, fraction, frame):
-    """watch.png: both references' rates against minutes into the set, each
-    with its slow line (fraction of its best)."""
-    pts = points(records)
-    if not pts:
-        return None
-    with AtomicText(os.path.join(outdir, "watch.dat")) as f:
-        f.write("# minutes read_gb_s gen_gelem_s\n")
-        for t, read, gen, _ in pts:
-            f.write(f"{t / 60:.4f} {read:.6g} {gen:.6g}\n")
-    best_read, best_gen = best([p[1] for p in pts]), best([p[2] for p in pts])
-    top_read, top_gen = max(p[1] for p in pts), max(p[2] for p in pts)
-    script = f"""
-set xlabel "minutes into the set"
-set ylabel "read loop: GB/s"
-set y2label "generator: G elements/s"
-set ytics nomirror
-set y2tics
-set yrange [0:{top_read * 1.15:.6g}]
-set y2range [0:{top_gen * 1.15:.6g}]
-plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb '#3b75af' \\
-         title 'read loop, 64 MiB (GB/s, left)', \\
-     'watch.dat' using 1:3 axes x1y2 with linespoints pt 5 ps 0.8 lw 1.5 lc rgb '#519e3e' \\
-         title 'generator (G elements/s, right)', \\
-     {fraction * best_read:.6g} axes x1y1 with lines dt 2 lc rgb '#3b75af' \\
-         title 'read: {fraction:.0%} of best (slow below)', \\
-     {fraction * best_gen:.6g} axes x1y2 with lines dt 2 lc rgb '#519e3e' \\
-         title 'generator: {fraction:.0%} of best (slow below)'
-"""
-    return plots.render(outdir, "watch", script, frame,
-                        "The machine during the set: a plain reference between configurations")

@@ -29,7 +29,7 @@ def phase(samples):
 
 
 def exact(n):
-    """The fields that make a record a result (runs.check_record): verified,
+    """The fields that make a record a result (records.check_record): verified,
     and its sum and expected N(N-1)/2."""
     return {"verified": True, "sum": str(n * (n - 1) // 2), "expected": str(n * (n - 1) // 2)}
 

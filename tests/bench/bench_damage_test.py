@@ -9,7 +9,7 @@ Over the set in tests/bench/fixtures/quickset: the damages issue 19
 names, then a seeded fuzz (PSUM_FUZZ_SEED, default 19; for at most
 PSUM_DAMAGE_SECONDS, default 30, and 400 damages) that damages a random
 field or byte of a random file.  The property: no exception escapes; a runs.jsonl line
-that runs.check_record refuses gives a warning and exactly the output of
+that records.check_record refuses gives a warning and exactly the output of
 the set without that line; anything else gives one-line messages only.
 Renders run in this process with gnuplot hidden (the plots' .dat files
 are still compared), so the fuzz takes seconds, not minutes.
@@ -35,8 +35,7 @@ FIXTURE = os.path.join(HERE, "fixtures", "quickset")
 sys.path.insert(0, BENCH)
 
 import compare  # noqa: E402
-import sweep  # noqa: E402
-from psumbench import files, results, runs  # noqa: E402
+from psumbench import files, records, report, results  # noqa: E402
 
 SEED = int(os.environ.get("PSUM_FUZZ_SEED", "19"))
 SECONDS = float(os.environ.get("PSUM_DAMAGE_SECONDS", "30"))
@@ -78,7 +77,7 @@ class Workspace:
         process; an exception escaping it fails the test."""
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            rc = sweep.render(self.set, self.root)
+            rc = report.render(self.set, self.root)
         outputs = {}
         for folder in (self.set, self.root):
             for name in sorted(os.listdir(folder)):
@@ -268,13 +267,13 @@ class Damage(unittest.TestCase):
 
 
 def _accepted(text):
-    """Whether runs.read_records keeps the line text, as written to a file."""
+    """Whether records.read_records keeps the line text, as written to a file."""
     text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     try:
         record = files.loads(text)
         if not isinstance(record, dict) or not {"sweep", "kind", "doc"} <= set(record):
             return False
-        runs.check_record(record)
+        records.check_record(record)
         return True
     except (KeyError, TypeError, ValueError):
         return False

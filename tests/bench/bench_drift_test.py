@@ -21,7 +21,7 @@ BENCH = os.path.join(REPO, "bench")
 sys.path.insert(0, BENCH)
 import compare  # noqa: E402
 import sweep  # noqa: E402
-from psumbench import aggregate, analysis, mpi, runs, tables, watch  # noqa: E402
+from psumbench import aggregate, analysis, orchestrate, report, runs, tables, watch  # noqa: E402
 
 PUBLISHED = os.path.join(REPO, "results", "amd-epyc-2cpu-049550", "2026-11-27-004428")
 
@@ -44,7 +44,7 @@ def names(order):
 
 class Interleave(unittest.TestCase):
     def test_every_configuration_k_times_one_process_index_each(self):
-        order = sweep.interleave(configs(5), 3, seed=7)
+        order = orchestrate.interleave(configs(5), 3, seed=7)
         got = sorted((j.threads, j.process) for j in order)
         self.assertEqual(got, sorted((t, k) for t in range(1, 6) for k in range(3)))
         self.assertTrue(all(j.spec()["process"] == j.process for j in order))
@@ -52,22 +52,22 @@ class Interleave(unittest.TestCase):
     def test_never_the_same_configuration_back_to_back(self):
         for seed in range(300):
             for count in (2, 3, 5):
-                order = [j.threads for j in sweep.interleave(configs(count), 4, seed)]
+                order = [j.threads for j in orchestrate.interleave(configs(count), 4, seed)]
                 pairs = list(zip(order, order[1:]))
                 self.assertFalse([p for p in pairs if p[0] == p[1]], (seed, count, order))
 
     def test_one_configuration_alone_still_runs_k_times(self):
-        order = sweep.interleave(configs(1), 3, seed=1)
+        order = orchestrate.interleave(configs(1), 3, seed=1)
         self.assertEqual([(j.threads, j.process) for j in order], [(1, 0), (1, 1), (1, 2)])
 
     def test_the_seed_decides_the_order(self):
-        a = names(sweep.interleave(configs(6), 3, seed=42))
-        self.assertEqual(a, names(sweep.interleave(configs(6), 3, seed=42)))
-        self.assertNotEqual(a, names(sweep.interleave(configs(6), 3, seed=43)))
+        a = names(orchestrate.interleave(configs(6), 3, seed=42))
+        self.assertEqual(a, names(orchestrate.interleave(configs(6), 3, seed=42)))
+        self.assertNotEqual(a, names(orchestrate.interleave(configs(6), 3, seed=43)))
 
     def test_rounds_shuffle_and_the_other_jobs_sit_between_them_in_order(self):
         others = [Other(f"py{i}") for i in range(4)]
-        order = names(sweep.interleave(configs(3) + others, 3, seed=5))
+        order = names(orchestrate.interleave(configs(3) + others, 3, seed=5))
         self.assertEqual([x for x in order if isinstance(x, str)], ["py0", "py1", "py2", "py3"])
         # round 1, py0 py1, round 2, py2 py3, round 3: the rounds span the set
         self.assertEqual(order[3:5], ["py0", "py1"])
@@ -85,8 +85,8 @@ class Interleave(unittest.TestCase):
             # checked through plan() + interleave() as sweep() records it.
             self.assertEqual(p.returncode, 1)
         args = sweep.parse_args(["--quick", "--sweeps", "threads", "--seed", "9"])
-        jobs = sweep.interleave(sweep.plan(args, 2), args.processes, args.seed)
-        again = sweep.interleave(sweep.plan(args, 2), args.processes, 9)
+        jobs = orchestrate.interleave(orchestrate.plan(args, 2), args.processes, args.seed)
+        again = orchestrate.interleave(orchestrate.plan(args, 2), args.processes, 9)
         self.assertEqual([j.describe() for j in jobs], [j.describe() for j in again])
         self.assertEqual(args.processes, 2)  # a smoke run's default
         self.assertEqual(sweep.parse_args([]).processes, 3)
@@ -234,10 +234,10 @@ class Watch(unittest.TestCase):
         d = watch.drift(points, 0.8)
         self.assertEqual((d["read"]["min"], d["read"]["best"], d["read"]["slow"]), (10, 20, 1))
         self.assertAlmostEqual(d["read"]["lowest"], 0.5)
-        text = watch.markdown(points, 0.8)
+        text = tables.watch_markdown(points, 0.8)
         self.assertIn("drifted by up to 50% below its best", text)
         self.assertIn("3 watch points over 2.0 minutes", text)
-        self.assertIn("predates", watch.markdown([], 0.8))
+        self.assertIn("predates", tables.watch_markdown([], 0.8))
 
 
 class Unfit(unittest.TestCase):
@@ -273,13 +273,13 @@ class Unfit(unittest.TestCase):
                             imbalance=None, reduce_s=None)
             return r
         recs = [weak(1, [1.12, 1.12]), weak(2, [1.0, 1.01])]
-        rows = mpi.weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
+        rows = tables.mpi_weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
         self.assertIn("above 1 + its spread", rows[1]["efficiency_unfit"])
-        text = mpi.weak_markdown(mpi.weak_rows(aggregate.aggregate(recs)))
+        text = tables.mpi_weak_markdown(tables.mpi_weak_rows(aggregate.aggregate(recs)))
         self.assertIn("| – (above 1) |", text)
         self.assertIn("Efficiency –: above 1 + its spread", text)
         recs = [weak(1, [1.02, 1.1]), weak(2, [1.0, 1.01])]   # 1.02 within 1 + 0.09
-        rows = mpi.weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
+        rows = tables.mpi_weak_rows(aggregate.aggregate(recs))["materialize"]["rows"]
         self.assertIsNone(rows[1]["efficiency_unfit"])
 
 
@@ -348,8 +348,8 @@ class OldSet(unittest.TestCase):
 
 class Smoke(unittest.TestCase):
     def test_banner_constants(self):
-        self.assertIn("SMOKE RUN", sweep.SMOKE_BANNER)
-        self.assertIn("SMOKE RUN", sweep.SMOKE_TITLE)
+        self.assertIn("SMOKE RUN", report.SMOKE_BANNER)
+        self.assertIn("SMOKE RUN", report.SMOKE_TITLE)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import unittest
 
+BENCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench")
 BUILD = None
 
 
@@ -44,8 +45,14 @@ class Installed(unittest.TestCase):
 
     def test_layout(self):
         for path in ("bin/psum_omp", "libexec/psum_omp/bench/psum_limits",
-                     "share/psum_omp/bench/sweep.py", "share/psum_omp/bench/psumbench/runs.py",
+                     "share/psum_omp/bench/sweep.py",
                      "share/doc/psum_omp/LICENSE", "share/doc/psum_omp/reference.md"):
+            self.assertTrue(os.path.exists(os.path.join(self.prefix, path)), path)
+        # Every module of the package, whichever the source tree has.
+        modules = glob.glob(os.path.join(BENCH, "psumbench", "*.py"))
+        self.assertIn("orchestrate.py", [os.path.basename(m) for m in modules])
+        for module in modules:
+            path = os.path.join("share/psum_omp/bench/psumbench", os.path.basename(module))
             self.assertTrue(os.path.exists(os.path.join(self.prefix, path)), path)
         link = os.path.join(self.prefix, "libexec/psum_omp/src/psum_omp")
         self.assertEqual(os.path.realpath(link),

@@ -85,20 +85,21 @@ class Tables(unittest.TestCase):
     ]
 
     def test_strong_rows_relative_to_psum_omp(self):
-        rows = mpi.strong_rows(self.RECORDS)["stream"]["rows"]
+        rows = tables.mpi_strong_rows(self.RECORDS)["stream"]["rows"]
         self.assertEqual([r["label"] for r in rows], ["1 × 2", "2 × 1"])
         self.assertAlmostEqual(rows[0]["vs_omp"], 1.02)
         self.assertAlmostEqual(rows[1]["vs_omp"], 1.05)
         self.assertAlmostEqual(rows[1]["imbalance"], 2.0)
-        text = mpi.strong_markdown(mpi.strong_rows(self.RECORDS), 2)
+        text = tables.mpi_strong_markdown(tables.mpi_strong_rows(self.RECORDS), 2)
         self.assertIn("| psum_omp, 2 threads |", text)
         self.assertIn("| 2 × 1 | 1.05 |", text)
 
     def test_weak_efficiency_is_one_rank_over_r_ranks(self):
-        rows = mpi.weak_rows(self.RECORDS)["stream"]["rows"]
+        rows = tables.mpi_weak_rows(self.RECORDS)["stream"]["rows"]
         self.assertEqual([(r["ranks"], r["per_rank"]) for r in rows], [(1, 500), (2, 500)])
         self.assertAlmostEqual(rows[1]["efficiency"], 0.8)
-        self.assertIn("| 2 | 1,000 | 500 |", mpi.weak_markdown(mpi.weak_rows(self.RECORDS)))
+        text = tables.mpi_weak_markdown(tables.mpi_weak_rows(self.RECORDS))
+        self.assertIn("| 2 | 1,000 | 500 |", text)
 
     def test_mpi4py_row_follows_the_python_rows(self):
         rows = [tables.contrast_row("py", "Python", "t", 10, "1", 1.0, 1.0),
@@ -106,10 +107,10 @@ class Tables(unittest.TestCase):
         record = {"kind": "python_mpi", "spec": {"ranks": 2},
                   "doc": {"available": True, "timed": "whole", "n": 10, "ranks": 2,
                           "median_s": 0.5, "min_s": 0.4}}
-        out = mpi.contrast_rows(rows, [record])
+        out = tables.mpi_contrast_rows(rows, [record])
         self.assertEqual([r["name"] for r in out], ["py", "Python mpi4py, 2 ranks", "c"])
         record["doc"] = {"available": False, "why": "no mpi4py", "how": "install it"}
-        self.assertIn("not run: no mpi4py", mpi.contrast_rows(rows, [record])[1]["note"])
+        self.assertIn("not run: no mpi4py", tables.mpi_contrast_rows(rows, [record])[1]["note"])
 
 
 class Skipped(unittest.TestCase):

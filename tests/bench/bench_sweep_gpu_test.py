@@ -12,7 +12,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "bench"))
 import sweep  # noqa: E402
-from psumbench import runs, tables  # noqa: E402
+from psumbench import orchestrate, runs, tables  # noqa: E402
 
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 from pythons import numpy_python  # noqa: E402
@@ -52,7 +52,7 @@ def cupy_record(row, n, median, available=True):
 class Plan(unittest.TestCase):
     def test_sweeps_run_in_the_order_named(self):
         a = args("--quick", "--sweeps", "gpu,sizes,threads", "--stream-max", "1e4")
-        jobs = sweep.plan(a, 2, sys.executable, gpu_usable=True)
+        jobs = orchestrate.plan(a, 2, sys.executable, gpu_usable=True)
         kinds = [getattr(j, "sweep", "python") for j in jobs]
         first_sizes, first_threads = kinds.index("sizes"), kinds.index("threads")
         self.assertTrue(all(k in ("gpu", "python") for k in kinds[:first_sizes]))
@@ -61,8 +61,8 @@ class Plan(unittest.TestCase):
 
     def test_gpu_jobs_only_with_a_device(self):
         a = args("--quick", "--sweeps", "gpu")
-        self.assertEqual(sweep.plan(a, 2, sys.executable, gpu_usable=False), [])
-        jobs = sweep.plan(a, 2, sys.executable, gpu_usable=True)
+        self.assertEqual(orchestrate.plan(a, 2, sys.executable, gpu_usable=False), [])
+        jobs = orchestrate.plan(a, 2, sys.executable, gpu_usable=True)
         self.assertEqual([(j.mode, j.device, bool(j.from_host)) for j in jobs[:3]],
                          [("materialize", "gpu", False), ("materialize", "gpu", True),
                           ("stream", "gpu", False)])
@@ -71,7 +71,7 @@ class Plan(unittest.TestCase):
         self.assertEqual([j.row for j in jobs[3:]], ["cupy_arange", "cupy_sum"])
         self.assertTrue(all(j.optional and j.max_n == a.n for j in jobs[3:]))
         # Without an interpreter, psum_omp's rows alone.
-        self.assertEqual(len(sweep.plan(a, 2, None, gpu_usable=True)), 3)
+        self.assertEqual(len(orchestrate.plan(a, 2, None, gpu_usable=True)), 3)
 
     def test_a_gpu_sweep_chooses_an_interpreter(self):
         # For CuPy's rows; a sweep with neither gpu nor python needs none.
@@ -122,7 +122,7 @@ class Contrast(unittest.TestCase):
     def test_a_from_host_row_has_its_copy_beside_it(self):
         gpu = [psum_record("materialize", 10**9, 0.004, from_host=True),
                psum_record("materialize", 10**9, 0.0045)]
-        rows, _ = sweep.gpu_contrast(gpu, None, [])
+        rows, _ = tables.gpu_contrast(gpu, None, [])
         self.assertEqual([r["name"] for r in rows],
                          ["psum_omp GPU, materialize --from-host",
                           "psum_omp GPU, materialize --from-host: copy + sum",
@@ -137,13 +137,13 @@ class Contrast(unittest.TestCase):
         # A record without a copy time (an older set) gets no such row.
         old = psum_record("materialize", 10**9, 0.004, from_host=True)
         old["doc"]["device"]["copy_s"] = None
-        self.assertEqual(len(sweep.gpu_contrast([old], None, [])[0]), 1)
+        self.assertEqual(len(tables.gpu_contrast([old], None, [])[0]), 1)
 
     def test_psum_against_cupy_at_equal_n(self):
         gpu = [psum_record("materialize", 10**9, 0.004, from_host=True),
                psum_record("materialize", 10**9, 0.0026 / 0.9),
                psum_record("stream", 10**9, 0.0015)]
-        rows, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0.0026)])
+        rows, note = tables.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0.0026)])
         self.assertEqual(len(rows), 4)
         self.assertEqual(rows[0]["timed"],
                          "sum of a device array copied from the host (copy untimed)")
@@ -151,11 +151,11 @@ class Contrast(unittest.TestCase):
         self.assertEqual(rows[2]["note"], "fill 0.002 s, warm-up 3.3 s: not in the time")
         self.assertEqual(rows[2]["workers"], "Test GPU: 132 teams x 8 threads x 32 lanes")
         self.assertIn("runs at 90% of CuPy's `.sum()` speed at N = 1,000,000,000", note)
-        _, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**8, 0.0026)])
+        _, note = tables.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**8, 0.0026)])
         self.assertEqual(note, "")
-        _, note = sweep.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0, False)])
+        _, note = tables.gpu_contrast(gpu, None, [cupy_record("cupy_sum", 10**9, 0, False)])
         self.assertEqual(note, "")
-        _, note = sweep.gpu_contrast([], "no usable offload device", [])
+        _, note = tables.gpu_contrast([], "no usable offload device", [])
         self.assertEqual(note, "\nGPU rows skipped: no usable offload device\n")
 
 

@@ -25,10 +25,10 @@ WRAPPER = """
 import json, os, sys
 sys.path.insert(0, sys.argv.pop(1))
 import sweep
-from psumbench import tables
+from psumbench import report, tables
 
 if os.environ["WRAP"] == "order":
-    plain = sweep.write
+    plain = report.write
     def write(outdir, name, text):
         if name == "summary.md":
             with open(os.path.join(outdir, "run.json")) as f:
@@ -36,7 +36,7 @@ if os.environ["WRAP"] == "order":
             with open(os.environ["WRAP_LOG"], "a") as f:
                 f.write(f"summary.md written, run.json complete {complete}\\n")
         plain(outdir, name, text)
-    sweep.write = write
+    report.write = write
 else:
     def contrast_markdown(rows):
         raise KeyError("median_s")
