@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from psumbench import hosts, machine as machine_record, mpi, plots, results, runs
+from psumbench import hosts, machine as machine_record, mpi, plots, runs
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
 

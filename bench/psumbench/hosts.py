@@ -35,7 +35,7 @@ import statistics
 import subprocess
 
 from . import cost, plots, runs, tables
-from .files import AtomicText, write_atomic
+from .files import AtomicText
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTS_SH = os.path.join(REPO, "tests", "tools", "hosts.sh")
@@ -485,7 +485,7 @@ def passage(records, meta, setdir):
                [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
               (f"on {k} hosts at larger N",
                [r for r in model if r["hosts"] == k and r["n"] > meta["link_n"]]),
-              (f"on fewer hosts", [r for r in model if r["hosts"] < k])]
+              ("on fewer hosts", [r for r in model if r["hosts"] < k])]
     said = []
     for name, group in groups:
         if not group:
