@@ -26,6 +26,7 @@ import tempfile
 import time
 
 from psumbench import hosts, machine as machine_record, mpi, plots, runs
+from psumbench.records import RecordWriter, read_records
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
 
@@ -169,7 +170,7 @@ def measure(args, bed, plan, jobs, machine, seed, mpirun, binary, env):
     write(outdir, "machine.md", machine_record.markdown(machine))
     write(outdir, "hosts_run.json", json.dumps(meta, indent=2) + "\n")
     records = []
-    writer = runs.RecordWriter(os.path.join(outdir, "runs.jsonl"))
+    writer = RecordWriter(os.path.join(outdir, "runs.jsonl"))
     started = time.monotonic()
     try:
         for i, (key, process) in enumerate(jobs):
@@ -244,7 +245,7 @@ def read_set(setdir):
     if meta.get("complete") is not True:
         raise ValueError(f"{setdir} is not a complete hosts set")
     damaged = []
-    records = runs.read_records(os.path.join(setdir, "runs.jsonl"), damaged.append)
+    records = read_records(os.path.join(setdir, "runs.jsonl"), damaged.append)
     if damaged or not records:
         raise ValueError(f"{setdir}: runs.jsonl damaged or empty")
     return records, meta
