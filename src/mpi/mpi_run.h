@@ -26,9 +26,11 @@ typedef struct {
     /*
      * psum_omp's figures for the whole run, with base.ranks filled:
      * threads and threads_requested count every rank's threads; the
-     * parallel phase's samples are the repetitions' times, the maximum
-     * over ranks; materialize_s is the slowest rank's fill; peak_rss the
-     * largest rank's; the verdicts are psum_mpi_qualify's.
+     * parallel phase's samples are psum_measure's (measure.h), each the
+     * time of k calls (local sum and reduction) over k, the maximum over
+     * ranks, with k calibrated as psum_omp's and agreed by every rank;
+     * materialize_s is the slowest rank's fill; peak_rss the largest
+     * rank's; the verdicts are psum_mpi_qualify's.
      */
     psum_result base;
     psum_mpi_placement placement;
@@ -56,8 +58,8 @@ typedef enum {
  * chunks per rank.  err (errlen bytes) receives this rank's line to
  * print, or an empty string.
  *
- * Rank 0 alone runs the serial phase, over all N elements (materialized
- * on rank 0 in materialize mode).  Each rank then materializes and first
+ * Rank 0 alone runs psum_omp's serial phase (psum_run_serial), over all
+ * N elements (materialized on rank 0 in materialize mode).  Each rank then materializes and first
  * touches only its slice (psum_rank_slice), after checking it against its
  * share of the node's MemAvailable (divided among the ranks that share
  * the node).
