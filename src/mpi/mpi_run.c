@@ -25,6 +25,7 @@ enum { STATUS_OK, STATUS_MISMATCH, STATUS_FAILED };
 
 typedef struct {
     const psum_config *cfg;
+    const psum_env_dropped *dropped; /* this rank's removed OMP_* values */
     MPI_Comm comm;
     MPI_Comm node; /* the ranks that share this rank's node */
     int rank, size, node_rank, node_size;
@@ -55,6 +56,7 @@ typedef struct {
     double *local_max; /* each sample's slowest local sum, per call */
     double *medians;   /* each rank's median local sum */
     char *hosts;       /* PSUM_HOST_NAME_SIZE bytes per rank */
+    psum_rank_drops *drops; /* each rank's removed OMP_* values */
 } root_buffers;
 
 /* Writes this rank's one-line failure, prefixed with where it happened. */
@@ -112,10 +114,12 @@ static int env_rank(const char *name)
     return *end == '\0' && r >= 0 && r <= 1 << 30 ? (int)r : -1;
 }
 
-static void setup(rank_ctx *c, const psum_config *cfg, MPI_Comm comm, char *err, size_t errlen)
+static void setup(rank_ctx *c, const psum_config *cfg, const psum_env_dropped *dropped,
+                  MPI_Comm comm, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     c->cfg = cfg;
+    c->dropped = dropped;
     c->comm = comm;
     c->err = err;
     c->errlen = errlen;
@@ -210,6 +214,7 @@ static void free_buffers(rank_times *t, root_buffers *b)
     free(b->local_max);
     free(b->medians);
     free(b->hosts);
+    free(b->drops);
 }
 
 /* Allocates the timing records: reps per rank, and what rank 0 gathers. */
@@ -225,7 +230,8 @@ static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
     b->local_max = malloc(reps * sizeof *b->local_max);
     b->medians = malloc(ranks * sizeof *b->medians);
     b->hosts = malloc(ranks * PSUM_HOST_NAME_SIZE);
-    if (!b->samples || !b->local_max || !b->medians || !b->hosts)
+    b->drops = malloc(ranks * sizeof *b->drops);
+    if (!b->samples || !b->local_max || !b->medians || !b->hosts || !b->drops)
         return fail(c, "cannot allocate memory for the figures of %zu ranks", ranks);
     return STATUS_OK;
 }
@@ -418,6 +424,8 @@ static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result 
         status = fail(c, "cannot allocate memory for the statistics of its local sums");
     int huge = t->huge_advised, all_huge = 0;
     uint64_t peak = psum_peak_rss(), top = 0;
+    psum_rank_drops drops;
+    psum_rank_drops_of(c->dropped, &drops);
 
     MPI_Gather(&median, 1, MPI_DOUBLE, b->medians, 1, MPI_DOUBLE, 0, c->comm);
     MPI_Gather(c->host, PSUM_HOST_NAME_SIZE, MPI_CHAR, b->hosts, PSUM_HOST_NAME_SIZE,
@@ -429,6 +437,10 @@ static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result 
     MPI_Reduce(&t->team, &res->threads_min, 1, MPI_INT, MPI_MIN, 0, c->comm);
     MPI_Reduce(&t->team, &base->ranks.threads_per_rank, 1, MPI_INT, MPI_MAX, 0, c->comm);
     MPI_Reduce(&peak, &top, 1, MPI_UINT64_T, MPI_MAX, 0, c->comm);
+    MPI_Gather(&drops, (int)sizeof drops, MPI_BYTE, b->drops, (int)sizeof drops, MPI_BYTE, 0,
+               c->comm);
+    if (c->rank == 0)
+        psum_mpi_merge_drops(b->drops, c->size, &res->drops);
     if (c->rank == 0 && status == STATUS_OK) {
         base->materialize_s = c->cfg->mode == PSUM_MODE_MATERIALIZE ? fill : -1;
         base->huge_advised = all_huge != 0;
@@ -453,11 +465,11 @@ static int local_verdict(rank_ctx *c, const rank_times *t)
     return STATUS_MISMATCH;
 }
 
-psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_result *res,
-                             char *err, size_t errlen)
+psum_mpi_status psum_mpi_run(const psum_config *cfg, const psum_env_dropped *dropped,
+                             MPI_Comm comm, psum_mpi_result *res, char *err, size_t errlen)
 {
     rank_ctx c;
-    setup(&c, cfg, comm, err, errlen);
+    setup(&c, cfg, dropped, comm, err, errlen);
     memset(res, 0, sizeof *res);
     psum_run_start(&res->base, cfg);
     res->base.qual.background_load = -1;
@@ -491,8 +503,14 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     psum_mpi_watch_free(&c.watch);
     MPI_Comm_free(&c.node);
     if (status == STATUS_FAILED) {
-        psum_result_free(&res->base);
+        psum_mpi_result_free(res);
         return PSUM_MPI_FAILED;
     }
     return PSUM_MPI_DONE;
+}
+
+void psum_mpi_result_free(psum_mpi_result *res)
+{
+    psum_result_free(&res->base);
+    psum_warnings_free(&res->drops);
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "env.h"
 #include "mpi_qualify.h"
 #include "result.h"
 
@@ -35,12 +36,17 @@ typedef struct {
     psum_result base;
     psum_mpi_placement placement;
     int threads_min; /* fewest threads running in a rank */
+    /*
+     * On rank 0, every rank's removed OMP_* values, merged
+     * (psum_mpi_merge_drops); empty on the others.
+     */
+    psum_warnings drops;
 } psum_mpi_result;
 
 typedef enum {
     /*
-     * On rank 0 *res is filled (release it with psum_result_free on
-     * base); res->base.verified says if the sum holds.  err may hold a
+     * On rank 0 *res is filled (release it with psum_mpi_result_free on
+     * every rank); res->base.verified says if the sum holds.  err may hold a
      * line this rank must print: its own slice did not sum right.
      */
     PSUM_MPI_DONE,
@@ -55,8 +61,11 @@ typedef enum {
 /*
  * Runs the benchmark that cfg describes on every rank of comm (a
  * collective call: every rank passes the same cfg).  --chunks counts
- * chunks per rank.  err (errlen bytes) receives this rank's line to
- * print, or an empty string.
+ * chunks per rank.  `dropped` is this rank's record of removed OMP_*
+ * values (env_early.h), gathered into res->drops.  err (errlen bytes)
+ * receives this rank's line to print, or an empty string.  Every failure,
+ * an allocation on rank 0 for the other ranks' figures included, is
+ * agreed on by all ranks and returned: nothing here ends the process.
  *
  * Rank 0 alone runs psum_omp's serial phase (psum_run_serial), over all
  * N elements (materialized on rank 0 in materialize mode).  Each rank then materializes and first
@@ -70,7 +79,10 @@ typedef enum {
  * rank r instead returns a local sum one too large, so the run completes
  * and fails verification.
  */
-psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_result *res,
-                             char *err, size_t errlen);
+psum_mpi_status psum_mpi_run(const psum_config *cfg, const psum_env_dropped *dropped,
+                             MPI_Comm comm, psum_mpi_result *res, char *err, size_t errlen);
+
+/* Releases what psum_mpi_run left in *res on PSUM_MPI_DONE, on any rank. */
+void psum_mpi_result_free(psum_mpi_result *res);
 
 #endif
