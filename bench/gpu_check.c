@@ -26,7 +26,7 @@
 #include "bench_args.h"
 #include "cli.h"
 #include "exact.h"
-#include "offload.h"
+#include "offload/offload.h"
 #include "stats.h"
 #include "timer.h"
 

@@ -68,7 +68,7 @@
 #include "report.h"
 #include "run.h"
 #if PSUM_OFFLOAD
-#include "offload.h"
+#include "offload/offload.h"
 #endif
 #include "stats.h"
 #include "sum.h"

@@ -6,7 +6,7 @@
 #include "array.h"
 #include "cli.h"
 #include "config.h"
-#include "offload.h"
+#include "offload/offload.h"
 #include "parse.h"
 #include "psum_build.h"
 #include "sum.h"

@@ -17,7 +17,7 @@
 #include "parse.h"
 #include "psum_build.h"
 #if PSUM_OFFLOAD
-#include "offload_run.h"
+#include "offload/offload_run.h"
 #endif
 #include "qualify.h"
 #include "report.h"

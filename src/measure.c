@@ -26,33 +26,54 @@ static void call(const psum_measure_spec *spec, psum_phase *p)
         p->verified = false;
 }
 
-/* Seconds that k checked calls take, or -1 once cancelled. */
-static double time_calls(const psum_measure_spec *spec, uint64_t k, psum_phase *p)
+/*
+ * Seconds that k checked calls take, or -1 once cancelled; `sample` as
+ * psum_measure_peers.end has it.
+ */
+static double time_calls(const psum_measure_spec *spec, uint64_t k, long sample, psum_phase *p)
 {
+    const psum_measure_peers *peers = spec->peers;
+    if (peers != NULL)
+        peers->begin(peers->ctx);
     double t0 = psum_now();
     for (uint64_t j = 0; j < k; j++) {
         if (cancelled(spec))
             return -1;
         call(spec, p);
     }
-    return psum_now() - t0;
+    double t = psum_now() - t0;
+    if (peers != NULL && peers->end != NULL)
+        peers->end(peers->ctx, sample, k);
+    return t;
+}
+
+/* The shortest and longest of every process's t: t itself in a process alone. */
+static void agree(const psum_measure_spec *spec, double t, double *shortest, double *longest)
+{
+    *shortest = *longest = t;
+    if (spec->peers != NULL)
+        spec->peers->agree(spec->peers->ctx, t, shortest, longest);
 }
 
 /* Calls per sample, as psum_measure's contract says; 0 once cancelled. */
 static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_phase *p)
 {
     const double min = spec->min_sample_s > 0 ? spec->min_sample_s : PSUM_MIN_SAMPLE_S;
-    if (warmup >= TRUSTED_WARMUP_S)
+    double shortest, longest;
+    agree(spec, warmup, &shortest, &longest);
+    if (shortest >= TRUSTED_WARMUP_S)
         return 1;
     uint64_t k = 1;
-    double t = time_calls(spec, k, p);
-    while (t >= 0 && t < min && k < MAX_CALLS_PER_SAMPLE) {
+    for (;;) {
+        double t = time_calls(spec, k, -1, p);
+        if (t < 0)
+            return 0;
+        agree(spec, t, &shortest, &longest);
+        if (shortest >= min || k >= MAX_CALLS_PER_SAMPLE)
+            break;
         k *= 2;
-        t = time_calls(spec, k, p);
     }
-    if (t < 0)
-        return 0;
-    double per_call = t / (double)k;
+    double per_call = longest / (double)k;
     double fit = PSUM_CALIBRATION_BUDGET_S / ((double)spec->repeat * per_call);
     if (per_call > 0 && fit < (double)k)
         k = fit < 1 ? 1 : (uint64_t)fit;
@@ -71,17 +92,25 @@ psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
     if (cancelled(spec))
         return PSUM_MEASURE_CANCELLED;
     double *samples = malloc(spec->repeat * sizeof *samples);
+    if (spec->peers != NULL) {
+        double shortest, longest;
+        agree(spec, samples != NULL ? 0 : -1, &shortest, &longest);
+        if (shortest < 0) {
+            free(samples);
+            return PSUM_MEASURE_NO_MEMORY;
+        }
+    }
     if (samples == NULL)
         return PSUM_MEASURE_NO_MEMORY;
     out->samples = samples;
     out->verified = true;
 
-    double warmup = time_calls(spec, 1, out);
+    double warmup = time_calls(spec, 1, -1, out);
     uint64_t k = warmup < 0 ? 0 : calibrate(spec, warmup, out);
     if (k == 0)
         return cancel_phase(out);
     for (size_t i = 0; i < spec->repeat; i++) {
-        double t = time_calls(spec, k, out);
+        double t = time_calls(spec, k, (long)i, out);
         if (t < 0)
             return cancel_phase(out);
         samples[i] = t / (double)k;

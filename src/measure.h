@@ -34,6 +34,30 @@
 /* A kernel to time: returns the sum it computed. */
 typedef psum_u128 (*psum_kernel_fn)(void *ctx);
 
+/*
+ * For a kernel whose calls are one collective step of several processes
+ * (psum_mpi's ranks, each calling psum_measure with the same repeat and
+ * the same peers' hooks): every process must make the same calls, so every
+ * decision of the calibration goes through `agree`, and each timed group
+ * of calls starts together.
+ */
+typedef struct {
+    void *ctx; /* passed to the hooks */
+    /* Before each timed group of calls, warm-up included (psum_mpi: a barrier). */
+    void (*begin)(void *ctx);
+    /*
+     * After each timed group of k calls: `sample` is its index among the
+     * timed samples, or -1 for the warm-up and the calibration.  May be NULL.
+     */
+    void (*end)(void *ctx, long sample, uint64_t k);
+    /*
+     * The shortest and the longest of every process's `seconds`
+     * (psum_mpi: one MPI_Allreduce).  A negative value is a process that
+     * could not go on: the shortest is then negative in all.
+     */
+    void (*agree)(void *ctx, double seconds, double *shortest, double *longest);
+} psum_measure_peers;
+
 typedef struct {
     psum_kernel_fn fn;
     void *ctx;          /* passed to fn */
@@ -42,6 +66,11 @@ typedef struct {
     /* May be NULL; polled before every call of fn. */
     const volatile sig_atomic_t *cancel;
     double min_sample_s; /* 0: PSUM_MIN_SAMPLE_S; tests set others */
+    /*
+     * NULL for a process alone.  With peers, `cancel` must be NULL: a
+     * process that stopped alone would leave the others in a collective.
+     */
+    const psum_measure_peers *peers;
 } psum_measure_spec;
 
 typedef struct {
@@ -68,7 +97,11 @@ typedef enum {
  * thread start-up or page faults to distort it); otherwise 1, 2, 4, ...
  * calls are timed until they last spec->min_sample_s, k is the count that
  * did, lowered so that repeat * k calls fit PSUM_CALIBRATION_BUDGET_S, and
- * at most 2^24.  Every call's result is checked.
+ * at most 2^24.  Every call's result is checked.  With spec->peers, a
+ * duration is long enough when every process's is (the shortest decides)
+ * and the budget is the slowest process's (the longest decides), so all
+ * agree on k; the memory for the samples is agreed on too, and a refusal
+ * in any process is PSUM_MEASURE_NO_MEMORY in all.
  *
  * Stops before the next call once *spec->cancel is non-zero, so at most
  * the call under way finishes.  On any status but PSUM_MEASURE_DONE *out

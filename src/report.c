@@ -154,7 +154,7 @@ static void text_ranks(FILE *out, const psum_ranks *k)
             psum_format_seconds(s->min_s, lo), psum_format_seconds(s->mean_s, mean),
             psum_format_seconds(s->max_s, hi), s->mean_s > 0 ? s->max_s / s->mean_s : 1.0);
     if (k->reduce_s >= 0)
-        fprintf(out, "reduction %s per repetition (median, beyond the slowest local sum)\n",
+        fprintf(out, "reduction %s per call (median, beyond the slowest local sum)\n",
                 psum_format_seconds(k->reduce_s, lo));
 }
 

@@ -22,7 +22,7 @@ typedef struct {
     int *team;
 } parallel_job;
 
-psum_u128 psum_run_serial_kernel(void *src)
+static psum_u128 serial_kernel(void *src)
 {
     const psum_source *s = src;
     return psum_sum_range(s, 0, s->n);
@@ -52,10 +52,7 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
 {
     const psum_config *cfg = &res->cfg;
     if (cfg->serial) {
-        psum_measure_spec serial = {.fn = psum_run_serial_kernel, .ctx = (void *)src,
-                                    .expected = res->expected, .repeat = cfg->repeat,
-                                    .cancel = src->cancel};
-        psum_measure_status st = psum_measure(&serial, &res->serial);
+        psum_measure_status st = psum_run_serial(res, src);
         if (st != PSUM_MEASURE_DONE)
             return phase_failed(st, res, err, errlen);
     }
@@ -67,6 +64,14 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
         return phase_failed(st, res, err, errlen);
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
+}
+
+psum_measure_status psum_run_serial(psum_result *res, const psum_source *src)
+{
+    psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
+                                .expected = res->expected, .repeat = res->cfg.repeat,
+                                .cancel = src->cancel};
+    return psum_measure(&serial, &res->serial);
 }
 
 /*

@@ -63,10 +63,14 @@ psum_stream_choice psum_run_stream_trial(int threads);
 int psum_run_choose_stream(psum_result *res, psum_source *src, char *err, size_t errlen);
 
 /*
- * The serial phase's kernel, a psum_kernel_fn (measure.h): sums all n
- * elements of the psum_source that src points to on the calling thread.
+ * The serial phase: psum_measure (warm-up, calibration, cfg.repeat samples)
+ * of a plain loop over all src->n elements on the calling thread, into
+ * res->serial, every call checked against res->expected and src->cancel
+ * polled.  psum_mpi's rank 0 runs it too, so its serial samples mean
+ * psum_omp's.  Returns psum_measure's status; on any but
+ * PSUM_MEASURE_DONE res->serial is empty.
  */
-psum_u128 psum_run_serial_kernel(void *src);
+psum_measure_status psum_run_serial(psum_result *res, const psum_source *src);
 
 /*
  * The host array of a materialized run: checks the memory, maps it and

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The GPU kernels are not folded: builds src/offload.c and bench/limits.c
+"""The GPU kernels are not folded: builds src/offload/offload.c and bench/limits.c
 with the build's offload flags plus -foffload-options=-save-temps, and checks
 in the PTX that every summing kernel still has a loop that adds each element:
 generated values through an xor.b64 and an add.u64 (i ^ key, key a runtime
@@ -55,7 +55,7 @@ def main(argv):
     inc = ["-I" + os.path.join(src, "src"), "-I" + build]
     with tempfile.TemporaryDirectory() as tmp:
         objs = []
-        for source in ("src/offload.c", "bench/limits.c"):
+        for source in ("src/offload/offload.c", "bench/limits.c"):
             obj = os.path.join(tmp, os.path.basename(source) + ".o")
             subprocess.run(cc + FLAGS + inc +
                            ["-c", os.path.join(src, source), "-o", obj], check=True)

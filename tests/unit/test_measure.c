@@ -142,3 +142,106 @@ Test(measure, cancel_stops_before_the_next_call)
     cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
     cr_expect(eq(u64, warmup.calls, 1));
 }
+
+/*
+ * Peers played by one process: `agree` reports another process that took
+ * no time at all in the first `instant` agreements, and one that took
+ * `slower` times this one's; it records what the hooks saw.
+ */
+typedef struct {
+    int instant;           /* agreements in which the shortest is 0 */
+    double slower;         /* the slowest process's time, as a multiple of this one's */
+    bool refuse_memory;    /* another process could not allocate its samples */
+    int begins, agrees;
+    long ends[8];          /* the sample index of each timed group's end, in order */
+    uint64_t end_k[8];
+    int timed_ends;
+} fake_peers;
+
+static void peers_begin(void *ctx)
+{
+    ((fake_peers *)ctx)->begins++;
+}
+
+static void peers_end(void *ctx, long sample, uint64_t k)
+{
+    fake_peers *q = ctx;
+    if (sample >= 0 && q->timed_ends < 8) {
+        q->ends[q->timed_ends] = sample;
+        q->end_k[q->timed_ends++] = k;
+    }
+}
+
+static void peers_agree(void *ctx, double seconds, double *shortest, double *longest)
+{
+    fake_peers *q = ctx;
+    q->agrees++;
+    *shortest = q->refuse_memory && q->agrees == 1 ? -1 : q->agrees <= q->instant ? 0 : seconds;
+    *longest = seconds * q->slower;
+}
+
+static psum_measure_peers peers_of(fake_peers *q)
+{
+    return (psum_measure_peers){.ctx = q, .begin = peers_begin, .end = peers_end,
+                                .agree = peers_agree};
+}
+
+Test(measure, peers_the_shortest_decides_that_a_sample_is_long_enough)
+{
+    /*
+     * 2 ms calls fill the 1 ms minimum alone (k = 1).  Agreements: the
+     * memory, the warm-up, then one per calibration group; a peer that is
+     * instant through the groups of 1 and 2 calls makes k 4.
+     */
+    fake f = {.busy_s = 0.002};
+    fake_peers q = {.instant = 4, .slower = 1};
+    psum_measure_peers peers = peers_of(&q);
+    psum_measure_spec spec = spec_of(&f, 2, 0);
+    spec.cancel = NULL;
+    spec.peers = &peers;
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(eq(u64, p.calls_per_sample, 4));
+    cr_expect(eq(int, q.agrees, 5));
+    cr_expect(eq(int, q.begins, 1 + 3 + 2), "the warm-up, three groups, two samples");
+    cr_expect(eq(u64, f.calls, 1 + (1 + 2 + 4) + 2 * 4));
+    cr_expect(eq(int, q.timed_ends, 2));
+    for (int i = 0; i < 2; i++) {
+        cr_expect(eq(i64, q.ends[i], i), "the samples end in order");
+        cr_expect(eq(u64, q.end_k[i], 4));
+    }
+    psum_phase_free(&p);
+}
+
+Test(measure, peers_the_longest_decides_the_budget)
+{
+    /*
+     * 100 us calls: alone k is about 10 (1000 samples fill 1 s); with a
+     * peer 10 times slower a call lasts 1 ms there, and k is 1.
+     */
+    fake f = {.busy_s = 1e-4};
+    fake_peers q = {.slower = 10};
+    psum_measure_peers peers = peers_of(&q);
+    psum_measure_spec spec = spec_of(&f, 1000, 0);
+    spec.cancel = NULL;
+    spec.peers = &peers;
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
+    cr_expect(eq(u64, p.calls_per_sample, 1));
+    psum_phase_free(&p);
+}
+
+Test(measure, peers_a_refusal_anywhere_is_a_refusal_everywhere)
+{
+    fake f = {0};
+    fake_peers q = {.slower = 1, .refuse_memory = true};
+    psum_measure_peers peers = peers_of(&q);
+    psum_measure_spec spec = spec_of(&f, 3, 0);
+    spec.cancel = NULL;
+    spec.peers = &peers;
+    psum_phase p;
+    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_NO_MEMORY));
+    cr_expect(eq(u64, f.calls, 0), "no call once a peer refused");
+    cr_expect(eq(int, q.begins, 0));
+    cr_expect(eq(ptr, p.samples, NULL));
+}

@@ -10,7 +10,7 @@
 
 #include "env.h"
 #include "env_fixture.h"
-#include "mpi_qualify.h"
+#include "mpi/mpi_qualify.h"
 
 static double flat[] = {1.0, 1.0, 1.0};
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "exact.h"
-#include "offload.h"
+#include "offload/offload.h"
 
 typedef struct {
     uint64_t n;

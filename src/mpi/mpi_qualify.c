@@ -254,25 +254,3 @@ void psum_mpi_merge_drops(const psum_rank_drops *all, int ranks, psum_warnings *
         }
     }
 }
-
-void psum_mpi_gather_drops(const psum_env_dropped *mine, MPI_Comm comm, psum_warnings *w)
-{
-    int rank = 0, size = 1;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    psum_rank_drops own;
-    psum_rank_drops_of(mine, &own);
-    psum_rank_drops *all = NULL;
-    if (rank == 0) {
-        all = malloc((size_t)size * sizeof *all);
-        if (all == NULL) {
-            fprintf(stderr, "psum_mpi: cannot allocate memory for the warnings of %d ranks\n",
-                    size);
-            MPI_Abort(comm, 1);
-        }
-    }
-    MPI_Gather(&own, (int)sizeof own, MPI_BYTE, all, (int)sizeof own, MPI_BYTE, 0, comm);
-    if (rank == 0)
-        psum_mpi_merge_drops(all, size, w);
-    free(all);
-}

@@ -97,14 +97,6 @@ void psum_rank_drops_of(const psum_env_dropped *dropped, psum_rank_drops *d);
  */
 void psum_mpi_merge_drops(const psum_rank_drops *all, int ranks, psum_warnings *w);
 
-/*
- * Collective over comm: gathers every rank's removals (*mine) onto rank
- * 0, where psum_mpi_merge_drops appends them to w; w is untouched on the
- * other ranks.  Should rank 0 be refused the memory for them, it prints
- * one line and aborts the job (MPI_Abort, exit 1): nothing is left waiting.
- */
-void psum_mpi_gather_drops(const psum_env_dropped *mine, MPI_Comm comm, psum_warnings *w);
-
 /* Frees the CPU sets that psum_mpi_watch_start read into *w. */
 void psum_mpi_watch_free(psum_mpi_watch *w);
 

@@ -25,6 +25,7 @@ enum { STATUS_OK, STATUS_MISMATCH, STATUS_FAILED };
 
 typedef struct {
     const psum_config *cfg;
+    const psum_env_dropped *dropped; /* this rank's removed OMP_* values */
     MPI_Comm comm;
     MPI_Comm node; /* the ranks that share this rank's node */
     int rank, size, node_rank, node_size;
@@ -39,10 +40,9 @@ typedef struct {
     size_t errlen;
 } rank_ctx;
 
-/* Per-rank figures of the timed repetitions. */
+/* Per-rank figures of the timed samples. */
 typedef struct {
-    double *rep_s;   /* barrier exit to reduction done, on this rank */
-    double *local_s; /* this rank's local sum */
+    double *local_s; /* this rank's local sum, per call of each sample */
     int team;
     psum_u128 wrong_local; /* the first local sum that differed from its slice's */
     bool local_ok;
@@ -52,10 +52,11 @@ typedef struct {
 
 /* What rank 0 gathers from every rank; allocated on rank 0 alone. */
 typedef struct {
-    double *samples;   /* each repetition's time, the maximum over ranks */
-    double *local_max; /* each repetition's slowest local sum */
+    double *samples;   /* each sample's time per call, the maximum over ranks */
+    double *local_max; /* each sample's slowest local sum, per call */
     double *medians;   /* each rank's median local sum */
     char *hosts;       /* PSUM_HOST_NAME_SIZE bytes per rank */
+    psum_rank_drops *drops; /* each rank's removed OMP_* values */
 } root_buffers;
 
 /* Writes this rank's one-line failure, prefixed with where it happened. */
@@ -113,10 +114,12 @@ static int env_rank(const char *name)
     return *end == '\0' && r >= 0 && r <= 1 << 30 ? (int)r : -1;
 }
 
-static void setup(rank_ctx *c, const psum_config *cfg, MPI_Comm comm, char *err, size_t errlen)
+static void setup(rank_ctx *c, const psum_config *cfg, const psum_env_dropped *dropped,
+                  MPI_Comm comm, char *err, size_t errlen)
 {
     memset(c, 0, sizeof *c);
     c->cfg = cfg;
+    c->dropped = dropped;
     c->comm = comm;
     c->err = err;
     c->errlen = errlen;
@@ -148,30 +151,26 @@ static int probe_team(rank_ctx *c)
 
 /* ---- the serial phase, on rank 0 ---- */
 
+/*
+ * psum_omp's serial phase (run.h), over all N elements on rank 0: the same
+ * calibration, so a serial sample means what psum_omp's does.
+ */
 static int serial_on_root(rank_ctx *c, psum_result *res)
 {
-    const psum_config *cfg = c->cfg;
     psum_array array = {0};
-    psum_source src = {.n = cfg->n, .lanes = c->lanes};
-    if (cfg->mode == PSUM_MODE_MATERIALIZE) {
+    psum_source src = {.n = c->cfg->n, .lanes = c->lanes};
+    if (c->cfg->mode == PSUM_MODE_MATERIALIZE) {
         char why[256];
-        if (psum_array_check_memory(cfg->n, psum_mem_available(), why, sizeof why) != 0)
+        if (psum_run_host_array(res, &array, NULL, why, sizeof why) != 0)
             return fail(c, "the serial phase needs all N elements on rank 0: %s, or --no-serial",
                         why);
-        if (psum_array_alloc(&array, cfg->n) != 0)
-            return fail(c, "cannot allocate %.2f GB for the serial phase's %llu elements: %s "
-                        "(--no-serial skips it)", psum_array_need(cfg->n) / 1e9,
-                        (unsigned long long)cfg->n, strerror(errno));
-        psum_array_fill(&array, c->threads, NULL);
         src.data = array.data;
     }
-    psum_measure_spec spec = {.fn = psum_run_serial_kernel, .ctx = &src, .expected = res->expected,
-                              .repeat = cfg->repeat};
-    psum_measure_status st = psum_measure(&spec, &res->serial);
+    psum_measure_status st = psum_run_serial(res, &src);
     psum_array_free(&array);
     if (st != PSUM_MEASURE_DONE)
         return fail(c, "cannot allocate memory for %llu timing samples",
-                    (unsigned long long)cfg->repeat);
+                    (unsigned long long)c->cfg->repeat);
     return STATUS_OK;
 }
 
@@ -210,21 +209,20 @@ static int serial_phase(rank_ctx *c, psum_result *res)
 
 static void free_buffers(rank_times *t, root_buffers *b)
 {
-    free(t->rep_s);
     free(t->local_s);
     free(b->samples);
     free(b->local_max);
     free(b->medians);
     free(b->hosts);
+    free(b->drops);
 }
 
 /* Allocates the timing records: reps per rank, and what rank 0 gathers. */
 static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
 {
     const size_t reps = c->cfg->repeat, ranks = (size_t)c->size;
-    t->rep_s = malloc(reps * sizeof *t->rep_s);
     t->local_s = malloc(reps * sizeof *t->local_s);
-    if (t->rep_s == NULL || t->local_s == NULL)
+    if (t->local_s == NULL)
         return fail(c, "cannot allocate memory for %zu timing samples", reps);
     if (c->rank != 0)
         return STATUS_OK;
@@ -232,7 +230,8 @@ static int alloc_buffers(rank_ctx *c, rank_times *t, root_buffers *b)
     b->local_max = malloc(reps * sizeof *b->local_max);
     b->medians = malloc(ranks * sizeof *b->medians);
     b->hosts = malloc(ranks * PSUM_HOST_NAME_SIZE);
-    if (!b->samples || !b->local_max || !b->medians || !b->hosts)
+    b->drops = malloc(ranks * sizeof *b->drops);
+    if (!b->samples || !b->local_max || !b->medians || !b->hosts || !b->drops)
         return fail(c, "cannot allocate memory for the figures of %zu ranks", ranks);
     return STATUS_OK;
 }
@@ -274,69 +273,119 @@ static void fill_slice(rank_ctx *c, psum_array *array, rank_times *t)
     t->huge_advised = array->huge_advised;
 }
 
-/* ---- the repetitions ---- */
+/* ---- the timed calls ---- */
+
+/* psum_measure's kernel and its peers' hooks, for this rank's slice. */
+typedef struct {
+    rank_ctx *c;
+    const psum_source *src;
+    rank_times *t;
+    psum_u128 slice_sum; /* what this rank's elements add up to */
+    double local_s;      /* this group's local sums so far */
+    bool joined;         /* every total rank 0 received was whole */
+    bool peer_failed;    /* another rank could not allocate its samples */
+} slice_job;
 
 /*
- * One repetition: barrier, this rank's local sum, the exact reduction of
- * the totals onto rank 0.  Stores this rank's times (rep index i >= 0; the
- * warm-up, i < 0, is checked but not kept) and, on rank 0, checks the
- * total into *phase.
+ * One call: this rank's local sum, then the exact reduction of the totals
+ * onto rank 0.  Returns what psum_measure checks on this rank: the total
+ * on rank 0, its own sum on the others; each rank also keeps the first
+ * sum of its slice that was wrong, for its line.
  */
-static void repetition(rank_ctx *c, const psum_source *src, long i, rank_times *t,
-                       psum_phase *phase, psum_u128 expected)
+static psum_u128 slice_call(void *ctx)
 {
-    const psum_config *cfg = c->cfg;
-    MPI_Barrier(c->comm);
+    slice_job *job = ctx;
+    rank_ctx *c = job->c;
+    rank_times *t = job->t;
     double t0 = psum_now();
-    psum_u128 local = psum_sum_parallel_range(src, c->lo, c->hi, cfg->chunks, cfg->schedule,
-                                              c->threads, &t->team);
-    double t1 = psum_now();
+    psum_u128 local = psum_sum_parallel_range(job->src, c->lo, c->hi, c->cfg->chunks,
+                                              c->cfg->schedule, c->threads, &t->team);
+    job->local_s += psum_now() - t0;
     local += c->fail_sum ? 1 : 0; /* the testing aid's wrong sum */
-    psum_limbs part, sum;
-    psum_limbs_split(local, &part);
-    MPI_Reduce(part.word, sum.word, PSUM_LIMBS, MPI_UINT64_T, MPI_SUM, 0, c->comm);
-    double t2 = psum_now();
-
-    if (i >= 0) {
-        t->rep_s[i] = t2 - t0;
-        t->local_s[i] = t1 - t0;
-    }
-    if (local != psum_slice_sum(c->lo, c->hi) && t->local_ok) {
+    if (local != job->slice_sum && t->local_ok) {
         t->local_ok = false;
         t->wrong_local = local;
     }
+    psum_limbs part, sum;
+    psum_limbs_split(local, &part);
+    MPI_Reduce(part.word, sum.word, PSUM_LIMBS, MPI_UINT64_T, MPI_SUM, 0, c->comm);
     if (c->rank != 0)
-        return;
+        return local;
     psum_u128 total = 0;
-    bool ok = psum_limbs_join(&sum, &total) == 0 && total == expected;
-    if (phase->verified)
-        phase->sum = total;
-    phase->verified = phase->verified && ok;
+    if (psum_limbs_join(&sum, &total) != 0)
+        job->joined = false;
+    return total;
+}
+
+/* Each timed group of calls starts at a barrier's exit on every rank. */
+static void group_begin(void *ctx)
+{
+    slice_job *job = ctx;
+    MPI_Barrier(job->c->comm);
+    job->local_s = 0;
+}
+
+static void group_end(void *ctx, long sample, uint64_t k)
+{
+    slice_job *job = ctx;
+    if (sample >= 0)
+        job->t->local_s[sample] = job->local_s / (double)k;
+}
+
+/* The shortest and longest of every rank's duration, in one MPI_Allreduce. */
+static void group_agree(void *ctx, double seconds, double *shortest, double *longest)
+{
+    slice_job *job = ctx;
+    double in[2] = {-seconds, seconds}, out[2];
+    MPI_Allreduce(in, out, 2, MPI_DOUBLE, MPI_MAX, job->c->comm);
+    *shortest = -out[0];
+    *longest = out[1];
+    if (*shortest < 0 && seconds >= 0)
+        job->peer_failed = true;
 }
 
 /*
- * One untimed warm-up, then the timed repetitions; on rank 0 the phase's
- * samples are the repetitions' times, the maximum over ranks of each.
+ * psum_omp's measuring loop (measure.h) with the ranks as peers: the same
+ * warm-up and calibration, every rank making the same calls.  Each call
+ * is this rank's local sum and the reduction; a sample is the time of k
+ * calls from a barrier's exit over k, and on rank 0 the phase's samples
+ * are the maximum over ranks of each (their statistics are
+ * figures_on_root's).  Returns the status all ranks agreed on.
  */
 static int parallel_phase(rank_ctx *c, const psum_source *src, rank_times *t,
                           root_buffers *b, psum_result *res)
 {
     const size_t reps = c->cfg->repeat;
-    psum_phase *p = &res->parallel;
-    p->verified = true;
+    slice_job job = {.c = c, .src = src, .t = t, .slice_sum = psum_slice_sum(c->lo, c->hi),
+                     .joined = true};
+    psum_measure_peers peers = {.ctx = &job, .begin = group_begin, .end = group_end,
+                                .agree = group_agree};
+    psum_measure_spec spec = {.fn = slice_call, .ctx = &job,
+                              .expected = c->rank == 0 ? res->expected : job.slice_sum,
+                              .repeat = reps, .peers = &peers};
+    psum_phase mine;
     t->local_ok = true;
-    for (long i = -1; i < (long)reps; i++)
-        repetition(c, src, i, t, p, res->expected);
-    MPI_Reduce(t->rep_s, b->samples, (int)reps, MPI_DOUBLE, MPI_MAX, 0, c->comm);
+    psum_measure_status st = psum_measure(&spec, &mine);
+    /* A refusal on another rank is that rank's line. */
+    int status = st == PSUM_MEASURE_DONE || job.peer_failed
+                     ? STATUS_OK
+                     : fail(c, "cannot allocate memory for %zu timing samples", reps);
+    status = agree(c, status);
+    if (status != STATUS_OK) {
+        psum_phase_free(&mine);
+        return status;
+    }
+    MPI_Reduce(mine.samples, b->samples, (int)reps, MPI_DOUBLE, MPI_MAX, 0, c->comm);
     MPI_Reduce(t->local_s, b->local_max, (int)reps, MPI_DOUBLE, MPI_MAX, 0, c->comm);
-    if (c->rank != 0)
+    if (c->rank != 0) {
+        psum_phase_free(&mine);
         return STATUS_OK;
-    p->samples = b->samples; /* the phase owns them now */
+    }
+    free(mine.samples);
+    mine.samples = b->samples; /* the phase owns them now */
     b->samples = NULL;
-    p->count = reps;
-    p->calls_per_sample = 1;
-    if (psum_stats_compute(p->samples, reps, &p->stats) != 0)
-        return fail(c, "cannot allocate memory for the statistics of %zu samples", reps);
+    mine.verified = mine.verified && job.joined;
+    res->parallel = mine;
     return STATUS_OK;
 }
 
@@ -346,6 +395,9 @@ static int parallel_phase(rank_ctx *c, const psum_source *src, rank_times *t,
 static int figures_on_root(rank_ctx *c, root_buffers *b, psum_result *res)
 {
     psum_ranks *k = &res->ranks;
+    if (psum_stats_compute(res->parallel.samples, c->cfg->repeat, &res->parallel.stats) != 0)
+        return fail(c, "cannot allocate memory for the statistics of %zu samples",
+                    c->cfg->repeat);
     int most = 0;
     int nodes = psum_count_nodes(b->hosts, PSUM_HOST_NAME_SIZE, c->size, NULL, &most);
     if (nodes < 0)
@@ -372,6 +424,8 @@ static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result 
         status = fail(c, "cannot allocate memory for the statistics of its local sums");
     int huge = t->huge_advised, all_huge = 0;
     uint64_t peak = psum_peak_rss(), top = 0;
+    psum_rank_drops drops;
+    psum_rank_drops_of(c->dropped, &drops);
 
     MPI_Gather(&median, 1, MPI_DOUBLE, b->medians, 1, MPI_DOUBLE, 0, c->comm);
     MPI_Gather(c->host, PSUM_HOST_NAME_SIZE, MPI_CHAR, b->hosts, PSUM_HOST_NAME_SIZE,
@@ -383,6 +437,10 @@ static int collect(rank_ctx *c, rank_times *t, root_buffers *b, psum_mpi_result 
     MPI_Reduce(&t->team, &res->threads_min, 1, MPI_INT, MPI_MIN, 0, c->comm);
     MPI_Reduce(&t->team, &base->ranks.threads_per_rank, 1, MPI_INT, MPI_MAX, 0, c->comm);
     MPI_Reduce(&peak, &top, 1, MPI_UINT64_T, MPI_MAX, 0, c->comm);
+    MPI_Gather(&drops, (int)sizeof drops, MPI_BYTE, b->drops, (int)sizeof drops, MPI_BYTE, 0,
+               c->comm);
+    if (c->rank == 0)
+        psum_mpi_merge_drops(b->drops, c->size, &res->drops);
     if (c->rank == 0 && status == STATUS_OK) {
         base->materialize_s = c->cfg->mode == PSUM_MODE_MATERIALIZE ? fill : -1;
         base->huge_advised = all_huge != 0;
@@ -407,16 +465,11 @@ static int local_verdict(rank_ctx *c, const rank_times *t)
     return STATUS_MISMATCH;
 }
 
-static int worst(int a, int b)
-{
-    return a > b ? a : b;
-}
-
-psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_result *res,
-                             char *err, size_t errlen)
+psum_mpi_status psum_mpi_run(const psum_config *cfg, const psum_env_dropped *dropped,
+                             MPI_Comm comm, psum_mpi_result *res, char *err, size_t errlen)
 {
     rank_ctx c;
-    setup(&c, cfg, comm, err, errlen);
+    setup(&c, cfg, dropped, comm, err, errlen);
     memset(res, 0, sizeof *res);
     psum_run_start(&res->base, cfg);
     res->base.qual.background_load = -1;
@@ -438,8 +491,10 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     }
     if (status == STATUS_OK) {
         fill_slice(&c, &array, &t);
-        int st = parallel_phase(&c, &src, &t, &b, &res->base);
-        st = worst(st, collect(&c, &t, &b, res));
+        status = parallel_phase(&c, &src, &t, &b, &res->base);
+    }
+    if (status == STATUS_OK) {
+        int st = collect(&c, &t, &b, res);
         /* A failure's line wins over a wrong slice's. */
         status = agree(&c, st == STATUS_OK ? local_verdict(&c, &t) : st);
     }
@@ -448,8 +503,14 @@ psum_mpi_status psum_mpi_run(const psum_config *cfg, MPI_Comm comm, psum_mpi_res
     psum_mpi_watch_free(&c.watch);
     MPI_Comm_free(&c.node);
     if (status == STATUS_FAILED) {
-        psum_result_free(&res->base);
+        psum_mpi_result_free(res);
         return PSUM_MPI_FAILED;
     }
     return PSUM_MPI_DONE;
+}
+
+void psum_mpi_result_free(psum_mpi_result *res)
+{
+    psum_result_free(&res->base);
+    psum_warnings_free(&res->drops);
 }

@@ -41,11 +41,12 @@ static void usage(FILE *out)
 }
 
 /*
- * Rank 0's part once the run is done: warnings, the report, the verdict.
- * drops: every rank's removed OMP_* values, merged (psum_mpi_gather_drops).
+ * Rank 0's part once the run is done: warnings (every rank's removed
+ * OMP_* values among them, res->drops), the report, the verdict.
  */
-static int report_on_root(const psum_mpi_result *res, const psum_warnings *drops)
+static int report_on_root(const psum_mpi_result *res)
 {
+    const psum_warnings *drops = &res->drops;
     psum_machine machine;
     psum_machine_read(&machine);
     psum_warnings warnings;
@@ -134,16 +135,16 @@ static int run(int argc, char **argv, int rank)
     }
 
     psum_mpi_result res;
-    psum_mpi_status status = psum_mpi_run(&cfg, MPI_COMM_WORLD, &res, err, sizeof err);
+    psum_mpi_status status = psum_mpi_run(&cfg, psum_env_early_dropped(), MPI_COMM_WORLD, &res,
+                                          err, sizeof err);
     if (err[0] != '\0')
         fprintf(stderr, "psum_mpi: %s\n", err);
     if (status == PSUM_MPI_FAILED)
         return 1;
-    psum_warnings drops = {0};
-    psum_mpi_gather_drops(psum_env_early_dropped(), MPI_COMM_WORLD, &drops);
-    int rc = rank == 0 ? report_on_root(&res, &drops) : 0;
-    psum_warnings_free(&drops);
-    psum_result_free(&res.base);
+    /* A rank's own line (its slice summed wrong) goes out before rank 0's verdict. */
+    MPI_Barrier(MPI_COMM_WORLD);
+    int rc = rank == 0 ? report_on_root(&res) : 0;
+    psum_mpi_result_free(&res);
     /* A write error or a wrong sum on rank 0 is every rank's exit status. */
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return rc;
