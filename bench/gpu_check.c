@@ -63,7 +63,7 @@ static void sweep(int device)
             failures++;
             continue;
         }
-        psum_offload_fill(&a, 1000, NULL);
+        psum_offload_fill(&a, 1000);
         for (size_t p = 0; p < ps; p++) {
             const psum_offload_plan *plan = &plans[p];
             if (plan->block && plan->lanes && n / (plan->block * plan->lanes) > 20000)
@@ -128,7 +128,7 @@ static void on_device(uint64_t n, int device, int repeat)
         return;
     }
     double t0 = psum_now();
-    psum_offload_fill(&a, 0, NULL);
+    psum_offload_fill(&a, 0);
     double t = psum_now() - t0;
     printf("fill on the device: %.6f s, %.1f GB/s\n", t, (double)n * 8 / t / 1e9);
     const psum_source src = {.data = a.data, .n = n};
@@ -146,7 +146,7 @@ static void from_host(uint64_t n, int device, int repeat)
         failures++;
         return;
     }
-    psum_array_fill(&host, omp_get_max_threads(), NULL);
+    psum_array_fill(&host, omp_get_max_threads());
     if (psum_offload_alloc(&a, n, device) != 0) {
         printf("WRONG from host: no room on the device for %.3g GB\n", (double)n * 8 / 1e9);
         failures++;
@@ -154,7 +154,7 @@ static void from_host(uint64_t n, int device, int repeat)
         return;
     }
     double t0 = psum_now();
-    int rc = psum_offload_copy_in(&a, host.data, 0, NULL);
+    int rc = psum_offload_copy_in(&a, host.data, 0);
     double t = psum_now() - t0;
     psum_array_free(&host);
     if (rc != 0) {

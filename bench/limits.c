@@ -506,7 +506,7 @@ static const char *gpu_open(uint64_t n, gpu_state *g)
     if (psum_offload_alloc(&g->array, n, g->info.device) != 0)
         return "no room on the offload device for the array";
     gpu_device = g->info.device;
-    psum_offload_fill(&g->array, 0, NULL);
+    psum_offload_fill(&g->array, 0);
     return NULL;
 }
 
@@ -583,7 +583,7 @@ static double time_fill(uint64_t n, int threads, int use_psum)
         return -1;
     double t0 = psum_now();
     if (use_psum)
-        psum_array_fill(&arr, threads, NULL);
+        psum_array_fill(&arr, threads);
     else
         plain_fill(arr.data, n, threads);
     double s = psum_now() - t0;

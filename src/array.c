@@ -62,13 +62,12 @@ int psum_array_alloc(psum_array *a, uint64_t n)
     return 0;
 }
 
-void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel)
+void psum_array_fill(psum_array *a, int threads)
 {
-    psum_array_fill_slice(a, 0, threads, cancel);
+    psum_array_fill_slice(a, 0, threads);
 }
 
-void psum_array_fill_slice(psum_array *a, uint64_t first, int threads,
-                           const volatile sig_atomic_t *cancel)
+void psum_array_fill_slice(psum_array *a, uint64_t first, int threads)
 {
     /* One block is one huge page: the array is 2 MiB aligned. */
     const uint64_t block = HUGE_ALIGN / sizeof(int64_t);
@@ -76,8 +75,6 @@ void psum_array_fill_slice(psum_array *a, uint64_t first, int threads,
     int64_t *data = a->data;
 #pragma omp parallel for schedule(static) num_threads(threads)
     for (uint64_t b = 0; b < blocks; b++) {
-        if (cancel != NULL && *cancel)
-            continue;
         const uint64_t hi = (b + 1) * block < n ? (b + 1) * block : n;
         for (uint64_t i = b * block; i < hi; i++)
             data[i] = (int64_t)(first + i);

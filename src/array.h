@@ -5,7 +5,6 @@
 #ifndef PSUM_ARRAY_H
 #define PSUM_ARRAY_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,19 +59,16 @@ int psum_array_alloc(psum_array *a, uint64_t n);
 /*
  * Writes data[i] = i with a static partition over `threads` threads: each
  * page is first touched, and so placed, by the thread that the static
- * schedule gives it.  `cancel` (may be NULL) is polled once per 2 MiB
- * block; once it is non-zero the rest is left unfilled and the array must
- * not be summed.
+ * schedule gives it.
  */
-void psum_array_fill(psum_array *a, int threads, const volatile sig_atomic_t *cancel);
+void psum_array_fill(psum_array *a, int threads);
 
 /*
  * The same for a slice that starts at element `first`: writes
  * data[i] = first + i, so the array holds [first, first + n) as a
  * psum_source with that `first` expects (one MPI rank's share).
  */
-void psum_array_fill_slice(psum_array *a, uint64_t first, int threads,
-                           const volatile sig_atomic_t *cancel);
+void psum_array_fill_slice(psum_array *a, uint64_t first, int threads);
 
 /*
  * Unmaps the array; a zeroed or already freed psum_array is ignored.

@@ -122,15 +122,12 @@ int main(int argc, char **argv)
     psum_run_status status;
 #if PSUM_OFFLOAD
     if (cfg.device == PSUM_DEVICE_GPU)
-        status = psum_offload_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+        status = psum_offload_run(&cfg, &res, err, sizeof err);
     else
 #endif
-        status = psum_run(&cfg, psum_interrupt_flag(), &res, err, sizeof err);
+        status = psum_run(&cfg, &res, err, sizeof err);
     psum_interrupt_take_exit();
     switch (status) {
-    case PSUM_RUN_INTERRUPTED:
-        fputs(PSUM_INTERRUPTED_LINE, stderr);
-        return PSUM_EXIT_INTERRUPTED;
     case PSUM_RUN_NO_DEVICE:
         fprintf(stderr, "psum_omp: %s\n", err);
         return PSUM_EXIT_NO_DEVICE;

@@ -11,11 +11,6 @@
 /* Bound on k, should the clock ever report a run of calls as taking no time. */
 #define MAX_CALLS_PER_SAMPLE ((uint64_t)1 << 24)
 
-static bool cancelled(const psum_measure_spec *spec)
-{
-    return spec->cancel != NULL && *spec->cancel;
-}
-
 /* One call of the kernel, its result checked into *p. */
 static void call(const psum_measure_spec *spec, psum_phase *p)
 {
@@ -26,21 +21,15 @@ static void call(const psum_measure_spec *spec, psum_phase *p)
         p->verified = false;
 }
 
-/*
- * Seconds that k checked calls take, or -1 once cancelled; `sample` as
- * psum_measure_peers.end has it.
- */
+/* Seconds that k checked calls take; `sample` as psum_measure_peers.end has it. */
 static double time_calls(const psum_measure_spec *spec, uint64_t k, long sample, psum_phase *p)
 {
     const psum_measure_peers *peers = spec->peers;
     if (peers != NULL)
         peers->begin(peers->ctx);
     double t0 = psum_now();
-    for (uint64_t j = 0; j < k; j++) {
-        if (cancelled(spec))
-            return -1;
+    for (uint64_t j = 0; j < k; j++)
         call(spec, p);
-    }
     double t = psum_now() - t0;
     if (peers != NULL && peers->end != NULL)
         peers->end(peers->ctx, sample, k);
@@ -55,7 +44,7 @@ static void agree(const psum_measure_spec *spec, double t, double *shortest, dou
         spec->peers->agree(spec->peers->ctx, t, shortest, longest);
 }
 
-/* Calls per sample, as psum_measure's contract says; 0 once cancelled. */
+/* Calls per sample, as psum_measure's contract says. */
 static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_phase *p)
 {
     const double min = spec->min_sample_s > 0 ? spec->min_sample_s : PSUM_MIN_SAMPLE_S;
@@ -66,8 +55,6 @@ static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_pha
     uint64_t k = 1;
     for (;;) {
         double t = time_calls(spec, k, -1, p);
-        if (t < 0)
-            return 0;
         agree(spec, t, &shortest, &longest);
         if (shortest >= min || k >= MAX_CALLS_PER_SAMPLE)
             break;
@@ -80,17 +67,9 @@ static uint64_t calibrate(const psum_measure_spec *spec, double warmup, psum_pha
     return k;
 }
 
-static psum_measure_status cancel_phase(psum_phase *p)
-{
-    psum_phase_free(p);
-    return PSUM_MEASURE_CANCELLED;
-}
-
 psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
 {
     memset(out, 0, sizeof *out);
-    if (cancelled(spec))
-        return PSUM_MEASURE_CANCELLED;
     double *samples = malloc(spec->repeat * sizeof *samples);
     if (spec->peers != NULL) {
         double shortest, longest;
@@ -106,18 +85,9 @@ psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out)
     out->verified = true;
 
     double warmup = time_calls(spec, 1, -1, out);
-    uint64_t k = warmup < 0 ? 0 : calibrate(spec, warmup, out);
-    if (k == 0)
-        return cancel_phase(out);
-    for (size_t i = 0; i < spec->repeat; i++) {
-        double t = time_calls(spec, k, (long)i, out);
-        if (t < 0)
-            return cancel_phase(out);
-        samples[i] = t / (double)k;
-    }
-    /* A kernel cancelled midway returns a partial sum: not a result. */
-    if (cancelled(spec))
-        return cancel_phase(out);
+    uint64_t k = calibrate(spec, warmup, out);
+    for (size_t i = 0; i < spec->repeat; i++)
+        samples[i] = time_calls(spec, k, (long)i, out) / (double)k;
     out->count = spec->repeat;
     out->calls_per_sample = k;
     if (psum_stats_compute(samples, spec->repeat, &out->stats) != 0) {

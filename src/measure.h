@@ -8,7 +8,6 @@
 #ifndef PSUM_MEASURE_H
 #define PSUM_MEASURE_H
 
-#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,14 +62,8 @@ typedef struct {
     void *ctx;          /* passed to fn */
     psum_u128 expected; /* what every call must return */
     size_t repeat;      /* timed samples, >= 1 */
-    /* May be NULL; polled before every call of fn. */
-    const volatile sig_atomic_t *cancel;
     double min_sample_s; /* 0: PSUM_MIN_SAMPLE_S; tests set others */
-    /*
-     * NULL for a process alone.  With peers, `cancel` must be NULL: a
-     * process that stopped alone would leave the others in a collective.
-     */
-    const psum_measure_peers *peers;
+    const psum_measure_peers *peers; /* NULL for a process alone */
 } psum_measure_spec;
 
 typedef struct {
@@ -85,7 +78,6 @@ typedef struct {
 typedef enum {
     PSUM_MEASURE_DONE,      /* *out is filled */
     PSUM_MEASURE_NO_MEMORY, /* memory for the samples was refused */
-    PSUM_MEASURE_CANCELLED, /* *cancel became non-zero */
 } psum_measure_status;
 
 /*
@@ -102,10 +94,7 @@ typedef enum {
  * and the budget is the slowest process's (the longest decides), so all
  * agree on k; the memory for the samples is agreed on too, and a refusal
  * in any process is PSUM_MEASURE_NO_MEMORY in all.
- *
- * Stops before the next call once *spec->cancel is non-zero, so at most
- * the call under way finishes.  On any status but PSUM_MEASURE_DONE *out
- * is left empty.
+ * On PSUM_MEASURE_NO_MEMORY *out is left empty.
  */
 psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out);
 

@@ -35,15 +35,13 @@ static psum_u128 parallel_kernel(void *ctx)
                              job->threads, job->team);
 }
 
-/* What a phase that did not finish means for the run. */
-static psum_run_status phase_failed(psum_measure_status st, psum_result *res,
-                                    char *err, size_t errlen)
+/* A phase whose samples' memory was refused: the run ends. */
+static psum_run_status phase_failed(psum_result *res, char *err, size_t errlen)
 {
-    if (st == PSUM_MEASURE_NO_MEMORY)
-        snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
-                 (unsigned long long)res->cfg.repeat);
+    snprintf(err, errlen, "cannot allocate memory for %llu timing samples",
+             (unsigned long long)res->cfg.repeat);
     psum_result_free(res);
-    return st == PSUM_MEASURE_CANCELLED ? PSUM_RUN_INTERRUPTED : PSUM_RUN_ERROR;
+    return PSUM_RUN_ERROR;
 }
 
 static psum_run_status run_phases(psum_result *res, const psum_source *src,
@@ -54,14 +52,13 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
     if (cfg->serial) {
         psum_measure_status st = psum_run_serial(res, src);
         if (st != PSUM_MEASURE_DONE)
-            return phase_failed(st, res, err, errlen);
+            return phase_failed(res, err, errlen);
     }
     psum_measure_spec parallel = {.fn = parallel_fn, .ctx = ctx,
-                                  .expected = res->expected, .repeat = cfg->repeat,
-                                  .cancel = src->cancel};
+                                  .expected = res->expected, .repeat = cfg->repeat};
     psum_measure_status st = psum_measure(&parallel, &res->parallel);
     if (st != PSUM_MEASURE_DONE)
-        return phase_failed(st, res, err, errlen);
+        return phase_failed(res, err, errlen);
     res->verified = res->parallel.verified && (!cfg->serial || res->serial.verified);
     return PSUM_RUN_DONE;
 }
@@ -69,8 +66,7 @@ static psum_run_status run_phases(psum_result *res, const psum_source *src,
 psum_measure_status psum_run_serial(psum_result *res, const psum_source *src)
 {
     psum_measure_spec serial = {.fn = serial_kernel, .ctx = (void *)src,
-                                .expected = res->expected, .repeat = res->cfg.repeat,
-                                .cancel = src->cancel};
+                                .expected = res->expected, .repeat = res->cfg.repeat};
     return psum_measure(&serial, &res->serial);
 }
 
@@ -94,10 +90,6 @@ psum_run_status psum_run_phases(psum_result *res, const psum_source *src,
     }
     psum_cpus_free(&cpus);
     res->peak_rss = psum_peak_rss();
-    if (st == PSUM_RUN_DONE && src->cancel != NULL && *src->cancel) {
-        psum_result_free(res);
-        return PSUM_RUN_INTERRUPTED;
-    }
     return st;
 }
 
@@ -114,8 +106,7 @@ void psum_run_start(psum_result *res, const psum_config *cfg)
     res->device.copy_s = -1;
 }
 
-int psum_run_host_array(psum_result *res, psum_array *array, const volatile sig_atomic_t *cancel,
-                        char *err, size_t errlen)
+int psum_run_host_array(psum_result *res, psum_array *array, char *err, size_t errlen)
 {
     const psum_config *cfg = &res->cfg;
     /*
@@ -130,7 +121,7 @@ int psum_run_host_array(psum_result *res, psum_array *array, const volatile sig_
         return -1;
     }
     double t0 = psum_now();
-    psum_array_fill(array, res->threads_requested, cancel);
+    psum_array_fill(array, res->threads_requested);
     res->materialize_s = psum_now() - t0;
     res->huge_advised = array->huge_advised;
     return 0;
@@ -163,23 +154,18 @@ int psum_run_choose_stream(psum_result *res, psum_source *src, char *err, size_t
     return 0;
 }
 
-psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
-                         psum_result *res, char *err, size_t errlen)
+psum_run_status psum_run(const psum_config *cfg, psum_result *res, char *err, size_t errlen)
 {
     psum_run_start(res, cfg);
     if (psum_team_probe(res->threads_requested, err, errlen) != 0)
         return PSUM_RUN_ERROR;
 
     psum_array array = {0};
-    psum_source src = {.n = cfg->n, .cancel = cancel};
+    psum_source src = {.n = cfg->n};
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
-        if (psum_run_host_array(res, &array, cancel, err, errlen) != 0)
+        if (psum_run_host_array(res, &array, err, errlen) != 0)
             return PSUM_RUN_ERROR;
         src.data = array.data;
-        if (cancel != NULL && *cancel) {
-            psum_array_free(&array);
-            return PSUM_RUN_INTERRUPTED;
-        }
     }
 
     if (psum_run_choose_stream(res, &src, err, errlen) != 0) {

@@ -6,7 +6,6 @@
 #ifndef PSUM_RUN_H
 #define PSUM_RUN_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "array.h"
@@ -18,21 +17,16 @@
 typedef enum {
     PSUM_RUN_DONE,        /* *res is filled; res->verified says if it holds */
     PSUM_RUN_ERROR,       /* memory refused or too little: err says why */
-    PSUM_RUN_INTERRUPTED, /* *cancel became non-zero; nothing to report */
     PSUM_RUN_NO_DEVICE,   /* --device gpu: no usable offload device, nothing ran */
 } psum_run_status;
 
 /*
- * Runs the benchmark that cfg describes.  `cancel` (may be NULL) is polled
- * by the fill, the kernels and the timing loop: once it is non-zero the
- * run stops at the next block, chunk or call and returns
- * PSUM_RUN_INTERRUPTED.  On PSUM_RUN_DONE res->qual holds the verdicts,
+ * Runs the benchmark that cfg describes.  On PSUM_RUN_DONE res->qual holds the verdicts,
  * and the caller releases *res with psum_result_free; on the other
  * statuses nothing is left to free.  err (errlen bytes) receives a
  * one-line message on PSUM_RUN_ERROR.
  */
-psum_run_status psum_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
-                         psum_result *res, char *err, size_t errlen);
+psum_run_status psum_run(const psum_config *cfg, psum_result *res, char *err, size_t errlen);
 
 /*
  * The pieces of psum_run, for a run whose parallel phase runs elsewhere
@@ -65,8 +59,7 @@ int psum_run_choose_stream(psum_result *res, psum_source *src, char *err, size_t
 /*
  * The serial phase: psum_measure (warm-up, calibration, cfg.repeat samples)
  * of a plain loop over all src->n elements on the calling thread, into
- * res->serial, every call checked against res->expected and src->cancel
- * polled.  psum_mpi's rank 0 runs it too, so its serial samples mean
+ * res->serial, every call checked against res->expected.  psum_mpi's rank 0 runs it too, so its serial samples mean
  * psum_omp's.  Returns psum_measure's status; on any but
  * PSUM_MEASURE_DONE res->serial is empty.
  */
@@ -76,11 +69,9 @@ psum_measure_status psum_run_serial(psum_result *res, const psum_source *src);
  * The host array of a materialized run: checks the memory, maps it and
  * fills it with res->threads_requested threads (first touch), timed into
  * res->materialize_s.  Returns 0, or -1 with one line in err; free the
- * array with psum_array_free.  `cancel` as for psum_array_fill: the caller
- * checks it afterwards.
+ * array with psum_array_free.
  */
-int psum_run_host_array(psum_result *res, psum_array *array,
-                        const volatile sig_atomic_t *cancel, char *err, size_t errlen);
+int psum_run_host_array(psum_result *res, psum_array *array, char *err, size_t errlen);
 
 /*
  * The timed phases of a started run, between two load marks: the serial

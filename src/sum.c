@@ -57,19 +57,12 @@ void psum_chunk_bounds(uint64_t n, uint64_t chunks, uint64_t k,
 }
 
 /*
- * Blocks are at most this long so a cancel request is seen within a few
- * milliseconds even in the serial phase, which is one long range.
- */
-#define MAX_BLOCK ((uint64_t)1 << 24)
-
-/*
  * Longest block whose sum fits in 64 bits: every value is below n, so a
  * block of b elements sums to less than b * n <= UINT64_MAX.
  */
 static uint64_t block_length(uint64_t n)
 {
-    uint64_t exact = n <= 1 ? UINT64_MAX : UINT64_MAX / n;
-    return exact < MAX_BLOCK ? exact : MAX_BLOCK;
+    return n <= 1 ? UINT64_MAX : UINT64_MAX / n;
 }
 
 int psum_stream_lanes(void)
@@ -186,8 +179,6 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
     const uint64_t block = block_length(src->n);
     psum_u128 total = 0;
     while (lo < hi) {
-        if (src->cancel != NULL && *src->cancel)
-            return total;
         uint64_t end = hi - lo > block ? lo + block : hi;
         total += src->data ? array_block(src->data, lo - src->first, end - src->first)
                            : stream_block(src, lo, end);
@@ -205,15 +196,9 @@ psum_u128 psum_sum_range(const psum_source *src, uint64_t lo, uint64_t hi)
 void PSUM_CHUNK_PROBE(uint64_t k);
 #endif
 
-/*
- * Once cancelled, each remaining chunk costs only this test: with 10^9
- * one-element chunks even the bounds' divisions would add up to seconds.
- */
 static psum_u128 chunk_sum(const psum_source *src, uint64_t lo, uint64_t hi,
                            uint64_t chunks, uint64_t k)
 {
-    if (src->cancel != NULL && *src->cancel)
-        return 0;
 #ifdef PSUM_CHUNK_PROBE
     PSUM_CHUNK_PROBE(k);
 #endif

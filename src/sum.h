@@ -12,7 +12,6 @@
 #ifndef PSUM_SUM_H
 #define PSUM_SUM_H
 
-#include <signal.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -30,13 +29,6 @@ typedef struct {
      * also when only a slice of the values is summed.
      */
     uint64_t n;
-    /*
-     * Optional (may be NULL): when it becomes non-zero, the kernels stop
-     * at the next block of at most 2^24 elements and skip every chunk not
-     * yet started, so a long run ends within milliseconds.  The sum
-     * returned is then incomplete and the caller must discard it.
-     */
-    const volatile sig_atomic_t *cancel;
     /*
      * Index of data[0]: 0 when data holds all n elements, lo when it holds
      * only the slice [lo, hi) that the caller sums (one MPI rank's share).

@@ -161,7 +161,7 @@ static int serial_on_root(rank_ctx *c, psum_result *res)
     psum_source src = {.n = c->cfg->n, .lanes = c->lanes};
     if (c->cfg->mode == PSUM_MODE_MATERIALIZE) {
         char why[256];
-        if (psum_run_host_array(res, &array, NULL, why, sizeof why) != 0)
+        if (psum_run_host_array(res, &array, why, sizeof why) != 0)
             return fail(c, "the serial phase needs all N elements on rank 0: %s, or --no-serial",
                         why);
         src.data = array.data;
@@ -268,7 +268,7 @@ static void fill_slice(rank_ctx *c, psum_array *array, rank_times *t)
         return;
     MPI_Barrier(c->comm);
     double t0 = psum_now();
-    psum_array_fill_slice(array, c->lo, c->threads, NULL);
+    psum_array_fill_slice(array, c->lo, c->threads);
     t->fill_s = psum_now() - t0;
     t->huge_advised = array->huge_advised;
 }

@@ -112,25 +112,18 @@ static void fill_launch(int64_t *data, int device, uint64_t lo, uint64_t hi)
         data[i] = (int64_t)i;
 }
 
-void psum_offload_fill(psum_device_array *a, uint64_t pass,
-                       const volatile sig_atomic_t *cancel)
+void psum_offload_fill(psum_device_array *a, uint64_t pass)
 {
     pass = pass ? pass : PSUM_OFFLOAD_FILL_PASS;
-    for (uint64_t lo = 0; lo < a->n; lo += pass) {
-        if (cancel != NULL && *cancel)
-            return;
+    for (uint64_t lo = 0; lo < a->n; lo += pass)
         fill_launch(a->data, a->device, lo, a->n - lo > pass ? lo + pass : a->n);
-    }
 }
 
-int psum_offload_copy_in(psum_device_array *a, const int64_t *host, uint64_t pass,
-                         const volatile sig_atomic_t *cancel)
+int psum_offload_copy_in(psum_device_array *a, const int64_t *host, uint64_t pass)
 {
     pass = pass ? pass : PSUM_OFFLOAD_COPY_PASS;
     const size_t unit = sizeof(int64_t);
     for (uint64_t lo = 0; lo < a->n; lo += pass) {
-        if (cancel != NULL && *cancel)
-            return 0;
         uint64_t len = a->n - lo > pass ? pass : a->n - lo;
         if (omp_target_memcpy(a->data, host, (size_t)len * unit, (size_t)lo * unit,
                               (size_t)lo * unit, a->device, omp_get_initial_device()) != 0)
@@ -343,8 +336,6 @@ psum_u128 psum_offload_sum(const psum_source *src, int device, uint64_t lo, uint
     psum_u128 total = 0;
 
     while (lo < hi) {
-        if (src->cancel != NULL && *src->cancel)
-            break;
         const uint64_t end = hi - lo > per_launch ? lo + per_launch : hi;
         const uint64_t len = end - lo, lanes = len < p.lanes ? len : p.lanes;
         launch_result r;
@@ -378,7 +369,7 @@ double psum_offload_warmup(int device, int *on_device)
     psum_device_array a;
     if (psum_offload_alloc(&a, FEW, device) != 0)
         return -1;
-    psum_offload_fill(&a, 0, NULL);
+    psum_offload_fill(&a, 0);
     const psum_source array = {.data = a.data, .n = FEW}, generated = {.n = FEW};
     const psum_u128 want = psum_expected_sum(FEW);
     int ok = psum_offload_sum(&array, device, 0, FEW, NULL, NULL) == want;

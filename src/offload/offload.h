@@ -20,7 +20,6 @@
 #ifndef PSUM_OFFLOAD_H
 #define PSUM_OFFLOAD_H
 
-#include <signal.h>
 #include <stdint.h>
 
 #include "exact.h"
@@ -37,7 +36,7 @@
 
 /*
  * Most elements per launch of a sum unless the plan says otherwise: about
- * 25 ms of generated values on an H100, so a cancel request is seen soon.
+ * 25 ms of generated values on an H100.
  */
 #define PSUM_OFFLOAD_PASS ((uint64_t)1 << 34)
 
@@ -114,22 +113,17 @@ int psum_offload_alloc(psum_device_array *a, uint64_t n, int device);
 /*
  * Writes data[i] = i on the device itself, with `target teams distribute
  * parallel for simd` launches of at most `pass` elements (0:
- * PSUM_OFFLOAD_FILL_PASS).  `cancel` (may be NULL) is read before each
- * launch; once it is non-zero the rest is left unfilled and the array must
- * not be summed.
+ * PSUM_OFFLOAD_FILL_PASS).
  */
-void psum_offload_fill(psum_device_array *a, uint64_t pass,
-                       const volatile sig_atomic_t *cancel);
+void psum_offload_fill(psum_device_array *a, uint64_t pass);
 
 /*
  * Copies host[0, n) into the device array with omp_target_memcpy, in pieces
  * of at most `pass` elements (0: PSUM_OFFLOAD_COPY_PASS), for --from-host:
  * the caller fills host[] (host[i] = i) and times this call on its own.
- * `cancel` as for psum_offload_fill.  Returns 0, or -1 if a copy failed
- * (the array must not be summed then).
+ * Returns 0, or -1 if a copy failed (the array must not be summed then).
  */
-int psum_offload_copy_in(psum_device_array *a, const int64_t *host, uint64_t pass,
-                         const volatile sig_atomic_t *cancel);
+int psum_offload_copy_in(psum_device_array *a, const int64_t *host, uint64_t pass);
 
 /* Frees the device memory; a zeroed or already freed array is ignored. */
 void psum_offload_free(psum_device_array *a);
@@ -189,9 +183,7 @@ typedef struct {
  * launches, cut as `plan` says (NULL: all defaults), and returns the exact
  * sum.  src->data is a psum_device_array's data on that device, or NULL to
  * generate the values on the device; src->first must be 0 (the device
- * array holds every element).  src->cancel is read before each
- * launch; once it is non-zero the sum returned is incomplete and must be
- * discarded.  Fills *used (may be NULL); teams and threads stay 0 if no
+ * array holds every element).  Fills *used (may be NULL); teams and threads stay 0 if no
  * launch ran.  Cannot fail short of the runtime aborting, except that if
  * the lane sums cannot be copied back the sum stops there and comes back
  * short, so verification fails; if the device has no room for them, the

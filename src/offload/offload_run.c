@@ -73,7 +73,7 @@ static psum_run_status open_device(psum_result *res, char *err, size_t errlen)
  * NULL with --from-host), each timed into res->device.  0, or -1 with err.
  */
 static int device_array(psum_result *res, psum_device_array *dev, const int64_t *host,
-                        const volatile sig_atomic_t *cancel, char *err, size_t errlen)
+                        char *err, size_t errlen)
 {
     uint64_t n = res->cfg.n;
     if (psum_offload_alloc(dev, n, res->device.number) != 0) {
@@ -83,11 +83,11 @@ static int device_array(psum_result *res, psum_device_array *dev, const int64_t 
     }
     double t0 = psum_now();
     if (host == NULL) {
-        psum_offload_fill(dev, 0, cancel);
+        psum_offload_fill(dev, 0);
         res->device.fill_s = psum_now() - t0;
         return 0;
     }
-    if (psum_offload_copy_in(dev, host, 0, cancel) != 0) {
+    if (psum_offload_copy_in(dev, host, 0) != 0) {
         snprintf(err, errlen, "copying %.2f GB to device %d failed", (double)n * 8 / 1e9,
                  res->device.number);
         return -1;
@@ -96,8 +96,8 @@ static int device_array(psum_result *res, psum_device_array *dev, const int64_t 
     return 0;
 }
 
-psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
-                                 psum_result *res, char *err, size_t errlen)
+psum_run_status psum_offload_run(const psum_config *cfg, psum_result *res, char *err,
+                                 size_t errlen)
 {
     psum_run_start(res, cfg);
     /* The launches come from this one host thread. */
@@ -108,21 +108,16 @@ psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atom
 
     psum_array host = {0};
     psum_device_array dev = {0};
-    psum_source src = {.n = cfg->n, .cancel = cancel};
-    gpu_job job = {{.n = cfg->n, .cancel = cancel}, res->device.number, {0}};
+    psum_source src = {.n = cfg->n};
+    gpu_job job = {{.n = cfg->n}, res->device.number, {0}};
     psum_run_status st = PSUM_RUN_ERROR;
     if (cfg->mode == PSUM_MODE_MATERIALIZE) {
         /* The serial phase reads the host array, and --from-host copies it. */
         if ((cfg->serial || cfg->from_host) &&
-            psum_run_host_array(res, &host, cancel, err, errlen) != 0)
+            psum_run_host_array(res, &host, err, errlen) != 0)
             goto done;
-        if (!(cancel != NULL && *cancel) &&
-            device_array(res, &dev, cfg->from_host ? host.data : NULL, cancel, err, errlen) != 0)
+        if (device_array(res, &dev, cfg->from_host ? host.data : NULL, err, errlen) != 0)
             goto done;
-        if (cancel != NULL && *cancel) {
-            st = PSUM_RUN_INTERRUPTED;
-            goto done;
-        }
         src.data = host.data;
         job.src.data = dev.data;
     }

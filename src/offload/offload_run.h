@@ -8,7 +8,6 @@
 #ifndef PSUM_OFFLOAD_RUN_H
 #define PSUM_OFFLOAD_RUN_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -23,10 +22,10 @@
  * on the host or elsewhere: libgomp 12 falls back to the host silently
  * even under OMP_TARGET_OFFLOAD=mandatory.  The warm-up (program load,
  * PTX compilation) is timed into res->device.warmup_s and never counted in
- * a sum; a device that fails it is PSUM_RUN_ERROR.  Other statuses,
- * cancellation and ownership as psum_run.
+ * a sum; a device that fails it is PSUM_RUN_ERROR.  Other statuses and
+ * ownership as psum_run.
  */
-psum_run_status psum_offload_run(const psum_config *cfg, const volatile sig_atomic_t *cancel,
-                                 psum_result *res, char *err, size_t errlen);
+psum_run_status psum_offload_run(const psum_config *cfg, psum_result *res, char *err,
+                                 size_t errlen);
 
 #endif

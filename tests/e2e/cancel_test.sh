@@ -4,8 +4,8 @@
 # with one line on stderr and nothing on stdout, soon after SIGINT.
 #
 # The bound is on how fast Ctrl-C is honoured, never on a kernel's speed:
-# psum_omp stops within milliseconds (PSUM_INTERRUPT_DEADLINE_MS at worst),
-# and the bound, far above that, only tells "stopped" from "ran on".
+# psum_omp's handler exits at once, and the bound, far above that, only
+# tells "stopped" from "ran on".
 # usage: cancel_test.sh PSUM_OMP     (PSUM_SANITIZED=1: slower start, looser bound)
 set -euo pipefail
 

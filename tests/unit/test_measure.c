@@ -1,6 +1,6 @@
 /*
  * The timing loop with fake kernels: how many calls a sample times, that
- * every call is checked, and that cancellation stops it at once.  No bound
+ * every call is checked.  No bound
  * on any speed: a kernel that busy-waits 5 ms always does, and one that
  * returns at once needs several calls to fill even a fraction of 50 ms.
  */
@@ -18,8 +18,6 @@ typedef struct {
     double busy_s;        /* each call busy-waits this long */
     uint64_t wrong_at;    /* this call returns WRONG (0: none) */
     uint64_t wrong_from;  /* this call and later ones return WRONG (0: none) */
-    uint64_t cancel_at;   /* this call raises the flag (0: none) */
-    volatile sig_atomic_t flag;
 } fake;
 
 static psum_u128 fake_kernel(void *ctx)
@@ -28,8 +26,6 @@ static psum_u128 fake_kernel(void *ctx)
     f->calls++;
     for (double t0 = psum_now(); psum_now() - t0 < f->busy_s;)
         continue;
-    if (f->calls == f->cancel_at)
-        f->flag = 1;
     bool wrong = f->calls == f->wrong_at || (f->wrong_from != 0 && f->calls >= f->wrong_from);
     return wrong ? WRONG : RIGHT;
 }
@@ -37,8 +33,7 @@ static psum_u128 fake_kernel(void *ctx)
 static psum_measure_spec spec_of(fake *f, size_t repeat, double min_sample_s)
 {
     return (psum_measure_spec){.fn = fake_kernel, .ctx = f, .expected = RIGHT,
-                               .repeat = repeat, .cancel = &f->flag,
-                               .min_sample_s = min_sample_s};
+                               .repeat = repeat, .min_sample_s = min_sample_s};
 }
 
 Test(measure, a_near_zero_kernel_is_timed_many_calls_per_sample)
@@ -121,28 +116,6 @@ Test(measure, wrong_calls_among_many_per_sample_are_caught)
     psum_phase_free(&p);
 }
 
-Test(measure, cancel_stops_before_the_next_call)
-{
-    /* Raised during calibration or the samples, with thousands of calls per sample. */
-    fake f = {.cancel_at = 100000};
-    psum_measure_spec spec = spec_of(&f, 3, 0.05);
-    psum_phase p;
-    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
-    cr_expect(eq(u64, f.calls, 100000), "no call after the flag");
-    cr_expect(eq(sz, p.count, 0));
-    cr_expect(eq(ptr, p.samples, NULL));
-
-    fake early = {.flag = 1};
-    spec = spec_of(&early, 3, 0);
-    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
-    cr_expect(eq(u64, early.calls, 0), "not even the warm-up");
-
-    fake warmup = {.cancel_at = 1, .busy_s = 0.001};
-    spec = spec_of(&warmup, 3, 0);
-    cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_CANCELLED));
-    cr_expect(eq(u64, warmup.calls, 1));
-}
-
 /*
  * Peers played by one process: `agree` reports another process that took
  * no time at all in the first `instant` agreements, and one that took
@@ -197,7 +170,6 @@ Test(measure, peers_the_shortest_decides_that_a_sample_is_long_enough)
     fake_peers q = {.instant = 4, .slower = 1};
     psum_measure_peers peers = peers_of(&q);
     psum_measure_spec spec = spec_of(&f, 2, 0);
-    spec.cancel = NULL;
     spec.peers = &peers;
     psum_phase p;
     cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
@@ -223,7 +195,6 @@ Test(measure, peers_the_longest_decides_the_budget)
     fake_peers q = {.slower = 10};
     psum_measure_peers peers = peers_of(&q);
     psum_measure_spec spec = spec_of(&f, 1000, 0);
-    spec.cancel = NULL;
     spec.peers = &peers;
     psum_phase p;
     cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_DONE));
@@ -237,7 +208,6 @@ Test(measure, peers_a_refusal_anywhere_is_a_refusal_everywhere)
     fake_peers q = {.slower = 1, .refuse_memory = true};
     psum_measure_peers peers = peers_of(&q);
     psum_measure_spec spec = spec_of(&f, 3, 0);
-    spec.cancel = NULL;
     spec.peers = &peers;
     psum_phase p;
     cr_assert(eq(int, psum_measure(&spec, &p), PSUM_MEASURE_NO_MEMORY));

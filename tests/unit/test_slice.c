@@ -22,7 +22,7 @@ static void check_slice(uint64_t n, uint64_t lo, uint64_t hi, int materialize)
     psum_source src = {.n = n, .first = lo};
     if (materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, hi - lo), 0));
-        psum_array_fill_slice(&array, lo, 2, NULL);
+        psum_array_fill_slice(&array, lo, 2);
         src.data = array.data;
     }
     psum_u128_to_dec(psum_slice_sum(lo, hi), want);
@@ -72,7 +72,7 @@ Test(slice, fill_writes_the_slice_values)
 {
     psum_array array = {0};
     cr_assert(eq(int, psum_array_alloc(&array, 5000), 0));
-    psum_array_fill_slice(&array, 1000000, 2, NULL);
+    psum_array_fill_slice(&array, 1000000, 2);
     for (uint64_t i = 0; i < 5000; i++)
         cr_assert(eq(i64, array.data[i], (int64_t)(1000000 + i)));
     psum_array_free(&array);
@@ -83,7 +83,7 @@ Test(slice, a_slice_source_reads_its_array)
     /* A wrong element of the slice changes the sum: data[i - first] is read. */
     psum_array array = {0};
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
-    psum_array_fill_slice(&array, 8192, 2, NULL);
+    psum_array_fill_slice(&array, 8192, 2);
     array.data[100] += 1;
     psum_source src = {.data = array.data, .n = 16384, .first = 8192};
     int team = 0;

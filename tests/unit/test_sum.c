@@ -42,7 +42,7 @@ ParameterizedTest(size_case *c, sum, matches_closed_form)
     psum_source src = {.n = c->n};
     if (c->materialize) {
         cr_assert(eq(int, psum_array_alloc(&array, c->n), 0));
-        psum_array_fill(&array, 2, NULL);
+        psum_array_fill(&array, 2);
         src.data = array.data;
     }
     char want[PSUM_U128_DEC_SIZE], got[PSUM_U128_DEC_SIZE];
@@ -237,7 +237,7 @@ Test(sum, a_wrong_element_changes_the_sum)
     /* The materialized kernel really reads the array. */
     psum_array array = {0};
     cr_assert(eq(int, psum_array_alloc(&array, 4096), 0));
-    psum_array_fill(&array, 2, NULL);
+    psum_array_fill(&array, 2);
     array.data[1234] += 1;
     psum_source src = {.data = array.data, .n = 4096};
     int team = 0;
@@ -246,13 +246,4 @@ Test(sum, a_wrong_element_changes_the_sum)
     cr_assert(eq(u64, (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, 2, &team),
                  (uint64_t)want));
     psum_array_free(&array);
-}
-
-Test(sum, cancel_stops_the_kernels)
-{
-    volatile sig_atomic_t cancel = 1;
-    psum_source src = {.n = 1000000, .cancel = &cancel};
-    int team = 0;
-    cr_assert(eq(u64, (uint64_t)psum_sum_range(&src, 0, 1000000), 0));
-    cr_assert(eq(u64, (uint64_t)psum_sum_parallel(&src, 100, PSUM_SCHED_DYNAMIC, 2, &team), 0));
 }
