@@ -31,10 +31,9 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 
-from . import cost, plots, runs, tables
+from . import aggregate, analysis, plots, runs, tables
 from .files import AtomicText
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -227,78 +226,6 @@ def run_one(bed, mpirun, binary, key, repeat, env):
     return doc
 
 
-# ---- figures from the records ----
-
-def key_of(record):
-    c = record["config"]
-    return (c["link"], c["hosts"], c["n"])
-
-
-def _median(values):
-    return statistics.median(values)
-
-
-def figures(records):
-    """Per configuration: its studies and the medians over its processes
-    (and their min and max) of the parallel median, the reduction and the
-    slowest local sum."""
-    by = {}
-    for r in records:
-        by.setdefault(key_of(r), []).append(r)
-    out = {}
-    for key, rs in by.items():
-        par = [r["doc"]["parallel"]["median_s"] for r in rs]
-        red = [r["doc"]["reduce_s"] for r in rs]
-        local = [r["doc"]["imbalance"]["max_s"] for r in rs]
-        out[key] = {"link": key[0], "hosts": key[1], "n": key[2],
-                    "rate_bps": rs[0]["config"]["rate_bps"],
-                    "studies": rs[0]["config"]["studies"], "processes": len(rs),
-                    "par": (_median(par), min(par), max(par)),
-                    "reduce": (_median(red), min(red), max(red)),
-                    "local": (_median(local), min(local), max(local))}
-    return out
-
-
-def local_fit(figs, k):
-    """The local sum's fit, seconds = a + b·(elements of one rank), from the
-    sizes study (all k hosts, unshaped), and its points."""
-    pts = sorted((f["n"] // k, f["local"][0]) for f in figs.values()
-                 if "sizes" in f["studies"])
-    return cost.fit(pts), pts
-
-
-def links(figs, k):
-    """The link study's rows, unshaped first, then by falling rate."""
-    rows = [f for f in figs.values() if "link" in f["studies"] and f["hosts"] == k]
-    return sorted(rows, key=lambda f: (f["rate_bps"] is not None, -(f["rate_bps"] or 0)))
-
-
-def crossover(fit, reduce_s, k):
-    """The N (all ranks together) at which k ranks' local sum of N / k
-    elements takes as long as the reduction; None when the fit's fixed part
-    alone is longer."""
-    if fit.per_element_s <= 0 or reduce_s <= fit.fixed_s:
-        return None
-    return round((reduce_s - fit.fixed_s) / fit.per_element_s) * k
-
-
-def model_rows(figs, k, fit):
-    """Each configuration's measured parallel time against the model: the
-    fitted local sum of N / hosts elements plus the reduction its link
-    setting had on all k hosts (none on one host: a lone rank sends
-    nothing)."""
-    reduction = {f["link"]: f["reduce"][0] for f in links(figs, k)}
-    rows = []
-    for f in sorted(figs.values(), key=lambda f: (f["link"] != UNSHAPED, -(f["rate_bps"] or 0),
-                                                 f["hosts"], f["n"])):
-        local = fit.predict(f["n"] // f["hosts"])
-        red = reduction.get(f["link"], 0.0) if f["hosts"] > 1 else 0.0
-        predicted = local + red
-        rows.append(dict(f, local_fit=local, reduction_model=red, predicted=predicted,
-                         error=predicted / f["par"][0] - 1))
-    return rows
-
-
 def link_text(f):
     return "unshaped" if f["link"] == UNSHAPED else f"tbf {f['link']}"
 
@@ -317,8 +244,8 @@ def _s(x):
 
 def _link_markdown(figs, k, fit):
     rows = []
-    for f in links(figs, k):
-        cross = crossover(fit, f["reduce"][0], k)
+    for f in analysis.hosts_links(figs, k):
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
         rows.append((link_text(f), f"{f['n']:,}", _us(f["reduce"][0]), _spread(f["reduce"]),
                      _s(f["par"][0]), f"{cross:,}" if cross is not None else "–"))
     return [f"## The reduction against the link ({k} hosts)\n",
@@ -349,7 +276,7 @@ def _scaling_markdown(figs, study, title):
 
 def _model_markdown(figs, k, fit, meta):
     rows = []
-    for r in model_rows(figs, k, fit):
+    for r in analysis.hosts_model_rows(figs, k, fit):
         miss = abs(r["error"]) > MODEL_LIMIT
         rows.append(("+".join(r["studies"]), link_text(r), r["hosts"], f"{r['n']:,}",
                      _s(r["local_fit"]), _s(r["reduction_model"]), _s(r["predicted"]),
@@ -369,8 +296,8 @@ def _model_markdown(figs, k, fit, meta):
 
 def markdown(records, meta, banner=""):
     """The set's hosts.md: the link, scaling, crossover and model tables."""
-    k, figs = meta["hosts"], figures(records)
-    fit, pts = local_fit(figs, k)
+    k, figs = meta["hosts"], aggregate.hosts_figures(records)
+    fit, pts = analysis.hosts_local_fit(figs, k)
     cpus = meta["logical_cpus"]
     parts = [banner + f"# psum_mpi across {k} hosts\n",
              f"One rank of one thread on each host, stream mode, {meta['repeat']} repetitions "
@@ -413,8 +340,8 @@ def csv_text(records):
 
 def plot_links(outdir, records, k, frame):
     """The reduction per link setting, median and the processes' min–max."""
-    figs = figures(records)
-    rows = links(figs, k)
+    figs = aggregate.hosts_figures(records)
+    rows = analysis.hosts_links(figs, k)
     with AtomicText(os.path.join(outdir, "hosts_link.dat")) as f:
         f.write("# link reduction_us min_us max_us\n")
         for r in rows:
@@ -434,7 +361,7 @@ plot 'hosts_link.dat' using 0:2:3:4:xtic(1) with yerrorbars pt 7 ps 1.5 lw 2 \\
 
 def plot_scaling(outdir, records, frame):
     """Strong and weak scaling: the parallel median against hosts."""
-    figs = figures(records)
+    figs = aggregate.hosts_figures(records)
     lines = []
     for study, colour in (("strong", "#3b75af"), ("weak", "#519e3e")):
         dat = f"hosts_{study}.dat"
@@ -460,13 +387,13 @@ plot {', '.join(lines)}
 
 def passage(records, meta, setdir):
     """The figures docs/mpi.md quotes from a set, as one paragraph."""
-    k, figs = meta["hosts"], figures(records)
-    fit, _ = local_fit(figs, k)
-    rows = links(figs, k)
+    k, figs = meta["hosts"], aggregate.hosts_figures(records)
+    fit, _ = analysis.hosts_local_fit(figs, k)
+    rows = analysis.hosts_links(figs, k)
     base = next((f["reduce"][0] for f in rows if f["link"] == UNSHAPED), None)
     parts, paced = [], []
     for f in rows:
-        cross = crossover(fit, f["reduce"][0], k)
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
         parts.append(f"{link_text(f)} {_us(f['reduce'][0])} µs ({_spread(f['reduce'])}), "
                      f"crossover N " + (f"{cross:,}" if cross is not None else "–"))
         if base and f["rate_bps"] and f["reduce"][0] > 2 * base:
@@ -480,7 +407,7 @@ def passage(records, meta, setdir):
         text += ("The time a rate added, times that rate: " + ", ".join(paced) + ". ")
     text += (f"The local sum's fit on {k} hosts: a = {fit.fixed_s * 1e6:.3g} µs, "
              f"b = {fit.per_element_s * 1e9:.4g} ns per element. ")
-    model = model_rows(figs, k, fit)
+    model = analysis.hosts_model_rows(figs, k, fit)
     groups = [(f"on {k} hosts at N = {meta['link_n']:,}",
                [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
               (f"on {k} hosts at larger N",
