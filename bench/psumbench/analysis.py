@@ -79,7 +79,8 @@ def crossover(sizes):
 
 def hosts_study(figs, study):
     """The configurations of one study (strong, weak), by hosts."""
-    return sorted((f for f in figs.values() if study in f["studies"]), key=lambda f: f["hosts"])
+    return sorted((f for f in figs.values() if study in f["studies"]),
+                  key=lambda f: f["hosts"])
 
 
 def hosts_local_fit(figs, k):
@@ -112,8 +113,9 @@ def hosts_model_rows(figs, k, fit):
     nothing)."""
     reduction = {f["link"]: f["reduce"][0] for f in hosts_links(figs, k)}
     rows = []
-    for f in sorted(figs.values(), key=lambda f: (f["link"] != hosts.UNSHAPED, -(f["rate_bps"] or 0),
-                                                 f["hosts"], f["n"])):
+    def order(f):
+        return f["link"] != hosts.UNSHAPED, -(f["rate_bps"] or 0), f["hosts"], f["n"]
+    for f in sorted(figs.values(), key=order):
         local = fit.predict(f["n"] // f["hosts"])
         red = reduction.get(f["link"], 0.0) if f["hosts"] > 1 else 0.0
         predicted = local + red
