@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 HOSTS_PY = os.path.join(REPO, "bench", "hosts.py")
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from psumbench import aggregate, analysis, cost, hosts  # noqa: E402
+from psumbench import aggregate, analysis, cost, tables  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "mpi.md")
 
@@ -60,7 +60,7 @@ class Figures(unittest.TestCase):
 
     def test_passage_names_what_it_quotes(self):
         meta = {"hosts": 4, "processes": 1, "repeat": 3, "link_n": 4 * 10**6}
-        text = hosts.passage(synthetic(), meta, "SET")
+        text = tables.hosts_passage(synthetic(), meta, "SET")
         for want in ("unshaped 1,000 µs", "crossover N 4,000,000", "tbf 1mbit 3,000 µs",
                      "crossover N 12,000,000", "250 bytes at 1mbit",
                      "on 4 hosts at N = 4,000,000 +0.0 to +0.0 % (0 of 2 rows"):
