@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from psumbench import hosts, machine as machine_record, mpi, plots, runs, tables
+from psumbench import aggregate, hosts, machine as machine_record, mpi, plots, runs, tables
 from psumbench.records import RecordWriter, read_records
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
@@ -144,9 +144,10 @@ def report(outdir, records, machine, meta):
                f"{meta['hosts']} hosts; {machine['date'][:10]}, commit "
                f"{(machine['git_commit'] or '?')[:10]}")
     frame = plots.Frame(caption, "SMOKE RUN, no results: " if meta["quick"] else "")
-    for draw, extra in ((hosts.plot_links, (meta["hosts"],)), (hosts.plot_scaling, ())):
+    figs = aggregate.hosts_figures(records)
+    for draw, extra in ((plots.hosts_links, (meta["hosts"],)), (plots.hosts_scaling, ())):
         try:
-            draw(outdir, records, *extra, frame)
+            draw(outdir, figs, *extra, frame)
         except plots.GnuplotMissing as e:
             print(f"{ME}: warning: {e}: the plots are skipped", file=sys.stderr)
             return

@@ -17,7 +17,10 @@ every configuration once per round, `processes` rounds:
 A configuration in several studies runs once.  Every run is recorded in
 runs.jsonl as {"config": {...}, "process": i, "doc": psum_mpi's JSON}; the
 tables, the CSV, the plots and the quoted passage of docs/mpi.md are built
-from those records alone.
+from those records alone, elsewhere: the figures in aggregate.py and
+analysis.py, the tables, the CSV and the passage in tables.py, the plots in
+plots.py (each name with a hosts_ prefix).  This module keeps the bed and
+the runs, as mpi.py keeps the mpi sweep's.
 
 The hosts share this machine's CPUs: with more ranks than CPUs the ranks
 take turns, so a local sum on K hosts is slower than on one, and scaling
@@ -33,8 +36,7 @@ import re
 import shutil
 import subprocess
 
-from . import aggregate, analysis, plots, runs, tables
-from .files import AtomicText
+from . import runs
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTS_SH = os.path.join(REPO, "tests", "tools", "hosts.sh")
@@ -220,50 +222,3 @@ def run_one(bed, mpirun, binary, key, repeat, env):
         raise runs.RunFailed(f"{what}: placed on {doc['nodes']} node(s), "
                              f"{doc['ranks_per_node']} per node")
     return doc
-
-
-# ---- plots ----
-
-def plot_links(outdir, records, k, frame):
-    """The reduction per link setting, median and the processes' min–max."""
-    figs = aggregate.hosts_figures(records)
-    rows = analysis.hosts_links(figs, k)
-    with AtomicText(os.path.join(outdir, "hosts_link.dat")) as f:
-        f.write("# link reduction_us min_us max_us\n")
-        for r in rows:
-            f.write(f"{plots.dat_text(tables.hosts_link_text(r))} {r['reduce'][0] * 1e6:.6g} "
-                    f"{r['reduce'][1] * 1e6:.6g} {r['reduce'][2] * 1e6:.6g}\n")
-    script = f"""
-set xlabel "link of every host"
-set ylabel "reduction per repetition, µs (log)"
-set logscale y
-set xrange [-0.5:{len(rows) - 0.5}]
-plot 'hosts_link.dat' using 0:2:3:4:xtic(1) with yerrorbars pt 7 ps 1.5 lw 2 \\
-     lc rgb '#3b75af' title 'median over processes, bars min–max'
-"""
-    title = f"psum\\\\_mpi on {k} hosts: the reduction against the link (tc tbf rate)"
-    return plots.render(outdir, "hosts_link", script, frame, title)
-
-
-def plot_scaling(outdir, records, frame):
-    """Strong and weak scaling: the parallel median against hosts."""
-    figs = aggregate.hosts_figures(records)
-    lines = []
-    for study, colour in (("strong", "#3b75af"), ("weak", "#519e3e")):
-        dat = f"hosts_{study}.dat"
-        with AtomicText(os.path.join(outdir, dat)) as f:
-            f.write("# hosts parallel_s min_s max_s\n")
-            for r in sorted((x for x in figs.values() if study in x["studies"]),
-                            key=lambda x: x["hosts"]):
-                f.write(f"{r['hosts']} {r['par'][0]:.6g} {r['par'][1]:.6g} {r['par'][2]:.6g}\n")
-        lines.append(f"'{dat}' using 1:2:3:4 with yerrorlines pt 7 lw 2 lc rgb '{colour}' "
-                     f"title {plots.gp_text(study)}")
-    script = f"""
-set xlabel "hosts (one rank of one thread each; they share the CPUs)"
-set ylabel "parallel time per repetition, s"
-set xtics 1
-set yrange [0:*]
-plot {', '.join(lines)}
-"""
-    title = "psum\\\\_mpi across hosts: strong (fixed N) and weak (fixed N per host) scaling"
-    return plots.render(outdir, "hosts_scaling", script, frame, title)
