@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from psumbench import hosts, machine as machine_record, mpi, plots, runs
+from psumbench import aggregate, hosts, machine as machine_record, mpi, plots, runs, tables
 from psumbench.records import RecordWriter, read_records
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
@@ -137,16 +137,17 @@ def write(outdir, name, text):
 def report(outdir, records, machine, meta):
     """hosts.md, hosts.csv and the plots, from the records alone."""
     banner = SMOKE_BANNER if meta["quick"] else ""
-    write(outdir, "hosts.md", hosts.markdown(records, meta, banner)
+    write(outdir, "hosts.md", tables.hosts_markdown(records, meta, banner)
           + "\n## Machine\n\n" + machine_record.markdown(machine))
-    write(outdir, "hosts.csv", hosts.csv_text(records))
+    write(outdir, "hosts.csv", tables.hosts_csv_text(records))
     caption = (f"{machine['cpu_model']}, {machine['logical_cpus']} logical CPUs shared by "
                f"{meta['hosts']} hosts; {machine['date'][:10]}, commit "
                f"{(machine['git_commit'] or '?')[:10]}")
     frame = plots.Frame(caption, "SMOKE RUN, no results: " if meta["quick"] else "")
-    for draw, extra in ((hosts.plot_links, (meta["hosts"],)), (hosts.plot_scaling, ())):
+    figs = aggregate.hosts_figures(records)
+    for draw, extra in ((plots.hosts_links, (meta["hosts"],)), (plots.hosts_scaling, ())):
         try:
-            draw(outdir, records, *extra, frame)
+            draw(outdir, figs, *extra, frame)
         except plots.GnuplotMissing as e:
             print(f"{ME}: warning: {e}: the plots are skipped", file=sys.stderr)
             return
@@ -262,7 +263,7 @@ def quote(path, check):
     def one(m):
         setdir = m.group("set").strip()
         records, meta = read_set(os.path.join(folder, setdir))
-        body = hosts.passage(records, meta, setdir)
+        body = tables.hosts_passage(records, meta, setdir)
         if body != m.group("body"):
             changed.append(setdir)
         return m.group(1) + body + m.group(4)

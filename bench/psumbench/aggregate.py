@@ -135,3 +135,34 @@ def is_unstable(doc):
 
 def is_slow(doc):
     return bool(doc.get("slow"))
+
+
+# ---- the cross-host sweep (bench/hosts.py) ----
+# Its records carry a "config" (link, hosts, n) rather than a spec, and its
+# figures are medians of process medians with their min and max, as above.
+
+def hosts_key(record):
+    """What makes two cross-host records the same configuration."""
+    c = record["config"]
+    return (c["link"], c["hosts"], c["n"])
+
+
+def hosts_figures(records):
+    """Per configuration: its studies and the medians over its processes
+    (and their min and max) of the parallel median, the reduction and the
+    slowest local sum."""
+    by = {}
+    for r in records:
+        by.setdefault(hosts_key(r), []).append(r)
+    out = {}
+    for key, rs in by.items():
+        par = [r["doc"]["parallel"]["median_s"] for r in rs]
+        red = [r["doc"]["reduce_s"] for r in rs]
+        local = [r["doc"]["imbalance"]["max_s"] for r in rs]
+        out[key] = {"link": key[0], "hosts": key[1], "n": key[2],
+                    "rate_bps": rs[0]["config"]["rate_bps"],
+                    "studies": rs[0]["config"]["studies"], "processes": len(rs),
+                    "par": (statistics.median(par), min(par), max(par)),
+                    "reduce": (statistics.median(red), min(red), max(red)),
+                    "local": (statistics.median(local), min(local), max(local))}
+    return out

@@ -1,6 +1,9 @@
-"""Pure figures from measured times: speedup laws and the size crossover.
-No I/O here, so every function can be checked on synthetic inputs."""
+"""Pure figures from measured times: speedup laws, the size crossover, and
+the cross-host sweep's fit, crossover and model.  No I/O here, so every
+function can be checked on synthetic inputs."""
 import math
+
+from . import cost, hosts
 
 
 def karp_flatt(speedup, threads):
@@ -68,6 +71,57 @@ def crossover(sizes):
     t = r0 / (r0 - r1) if r0 != r1 else 0.0
     n_cross = math.exp(math.log(n0) + t * (math.log(n1) - math.log(n0)))
     return n_cross, n0, n1
+
+
+# ---- the cross-host sweep (bench/hosts.py) ----
+# From aggregate.hosts_figures: each configuration's medians over its
+# processes, keyed (link, hosts, n).
+
+def hosts_study(figs, study):
+    """The configurations of one study (strong, weak), by hosts."""
+    return sorted((f for f in figs.values() if study in f["studies"]),
+                  key=lambda f: f["hosts"])
+
+
+def hosts_local_fit(figs, k):
+    """The local sum's fit, seconds = a + b·(elements of one rank), from the
+    sizes study (all k hosts, unshaped), and its points."""
+    pts = sorted((f["n"] // k, f["local"][0]) for f in figs.values()
+                 if "sizes" in f["studies"])
+    return cost.fit(pts), pts
+
+
+def hosts_links(figs, k):
+    """The link study's rows, unshaped first, then by falling rate."""
+    rows = [f for f in figs.values() if "link" in f["studies"] and f["hosts"] == k]
+    return sorted(rows, key=lambda f: (f["rate_bps"] is not None, -(f["rate_bps"] or 0)))
+
+
+def hosts_crossover(fit, reduce_s, k):
+    """The N (all ranks together) at which k ranks' local sum of N / k
+    elements takes as long as the reduction; None when the fit's fixed part
+    alone is longer."""
+    if fit.per_element_s <= 0 or reduce_s <= fit.fixed_s:
+        return None
+    return round((reduce_s - fit.fixed_s) / fit.per_element_s) * k
+
+
+def hosts_model_rows(figs, k, fit):
+    """Each configuration's measured parallel time against the model: the
+    fitted local sum of N / hosts elements plus the reduction its link
+    setting had on all k hosts (none on one host: a lone rank sends
+    nothing)."""
+    reduction = {f["link"]: f["reduce"][0] for f in hosts_links(figs, k)}
+    rows = []
+    def order(f):
+        return f["link"] != hosts.UNSHAPED, -(f["rate_bps"] or 0), f["hosts"], f["n"]
+    for f in sorted(figs.values(), key=order):
+        local = fit.predict(f["n"] // f["hosts"])
+        red = reduction.get(f["link"], 0.0) if f["hosts"] > 1 else 0.0
+        predicted = local + red
+        rows.append(dict(f, local_fit=local, reduction_model=red, predicted=predicted,
+                         error=predicted / f["par"][0] - 1))
+    return rows
 
 
 # ---- figures that mean nothing ----

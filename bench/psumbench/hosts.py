@@ -17,7 +17,10 @@ every configuration once per round, `processes` rounds:
 A configuration in several studies runs once.  Every run is recorded in
 runs.jsonl as {"config": {...}, "process": i, "doc": psum_mpi's JSON}; the
 tables, the CSV, the plots and the quoted passage of docs/mpi.md are built
-from those records alone.
+from those records alone, elsewhere: the figures in aggregate.py and
+analysis.py, the tables, the CSV and the passage in tables.py, the plots in
+plots.py (each name with a hosts_ prefix).  This module keeps the bed and
+the runs, as mpi.py keeps the mpi sweep's.
 
 The hosts share this machine's CPUs: with more ranks than CPUs the ranks
 take turns, so a local sum on K hosts is slower than on one, and scaling
@@ -31,21 +34,15 @@ import os
 import random
 import re
 import shutil
-import statistics
 import subprocess
 
-from . import cost, plots, runs, tables
-from .files import AtomicText
+from . import runs
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTS_SH = os.path.join(REPO, "tests", "tools", "hosts.sh")
 UNSHAPED = "none"
 STUDIES = ("link", "strong", "weak", "sizes")
 RUN_TIMEOUT_S = 300  # one mpirun across the hosts; a hang fails the sweep
-CSV_COLUMNS = ("studies", "link", "rate_bps", "hosts", "n", "n_per_host", "process", "repeat",
-               "parallel_median_s", "parallel_min_s", "parallel_max_s", "reduce_s",
-               "local_max_s", "local_mean_s", "sum", "expected", "exact")
-MODEL_LIMIT = 0.10  # a relative error above this is called a miss in the table and the docs
 
 
 # ---- the test bed ----
@@ -225,273 +222,3 @@ def run_one(bed, mpirun, binary, key, repeat, env):
         raise runs.RunFailed(f"{what}: placed on {doc['nodes']} node(s), "
                              f"{doc['ranks_per_node']} per node")
     return doc
-
-
-# ---- figures from the records ----
-
-def key_of(record):
-    c = record["config"]
-    return (c["link"], c["hosts"], c["n"])
-
-
-def _median(values):
-    return statistics.median(values)
-
-
-def figures(records):
-    """Per configuration: its studies and the medians over its processes
-    (and their min and max) of the parallel median, the reduction and the
-    slowest local sum."""
-    by = {}
-    for r in records:
-        by.setdefault(key_of(r), []).append(r)
-    out = {}
-    for key, rs in by.items():
-        par = [r["doc"]["parallel"]["median_s"] for r in rs]
-        red = [r["doc"]["reduce_s"] for r in rs]
-        local = [r["doc"]["imbalance"]["max_s"] for r in rs]
-        out[key] = {"link": key[0], "hosts": key[1], "n": key[2],
-                    "rate_bps": rs[0]["config"]["rate_bps"],
-                    "studies": rs[0]["config"]["studies"], "processes": len(rs),
-                    "par": (_median(par), min(par), max(par)),
-                    "reduce": (_median(red), min(red), max(red)),
-                    "local": (_median(local), min(local), max(local))}
-    return out
-
-
-def local_fit(figs, k):
-    """The local sum's fit, seconds = a + b·(elements of one rank), from the
-    sizes study (all k hosts, unshaped), and its points."""
-    pts = sorted((f["n"] // k, f["local"][0]) for f in figs.values()
-                 if "sizes" in f["studies"])
-    return cost.fit(pts), pts
-
-
-def links(figs, k):
-    """The link study's rows, unshaped first, then by falling rate."""
-    rows = [f for f in figs.values() if "link" in f["studies"] and f["hosts"] == k]
-    return sorted(rows, key=lambda f: (f["rate_bps"] is not None, -(f["rate_bps"] or 0)))
-
-
-def crossover(fit, reduce_s, k):
-    """The N (all ranks together) at which k ranks' local sum of N / k
-    elements takes as long as the reduction; None when the fit's fixed part
-    alone is longer."""
-    if fit.per_element_s <= 0 or reduce_s <= fit.fixed_s:
-        return None
-    return round((reduce_s - fit.fixed_s) / fit.per_element_s) * k
-
-
-def model_rows(figs, k, fit):
-    """Each configuration's measured parallel time against the model: the
-    fitted local sum of N / hosts elements plus the reduction its link
-    setting had on all k hosts (none on one host: a lone rank sends
-    nothing)."""
-    reduction = {f["link"]: f["reduce"][0] for f in links(figs, k)}
-    rows = []
-    for f in sorted(figs.values(), key=lambda f: (f["link"] != UNSHAPED, -(f["rate_bps"] or 0),
-                                                 f["hosts"], f["n"])):
-        local = fit.predict(f["n"] // f["hosts"])
-        red = reduction.get(f["link"], 0.0) if f["hosts"] > 1 else 0.0
-        predicted = local + red
-        rows.append(dict(f, local_fit=local, reduction_model=red, predicted=predicted,
-                         error=predicted / f["par"][0] - 1))
-    return rows
-
-
-def link_text(f):
-    return "unshaped" if f["link"] == UNSHAPED else f"tbf {f['link']}"
-
-
-def _us(x):
-    return f"{x * 1e6:,.0f}" if x >= 1e-4 else f"{x * 1e6:.3g}"
-
-
-def _spread(triple, scale=_us):
-    return f"{scale(triple[1])}–{scale(triple[2])}"
-
-
-def _s(x):
-    return f"{x:.4g}"
-
-
-def _link_markdown(figs, k, fit):
-    rows = []
-    for f in links(figs, k):
-        cross = crossover(fit, f["reduce"][0], k)
-        rows.append((link_text(f), f"{f['n']:,}", _us(f["reduce"][0]), _spread(f["reduce"]),
-                     _s(f["par"][0]), f"{cross:,}" if cross is not None else "–"))
-    return [f"## The reduction against the link ({k} hosts)\n",
-            tables.markdown_table(("link", "N", "reduction µs", "min–max µs",
-                                   "parallel s", "crossover N"), rows),
-            "Reduction: psum_mpi's `reduce_s`, the median part of a repetition beyond its "
-            "slowest local sum. Crossover N: the N below which the reduction costs more "
-            "than the local sums, where the fit below of one rank's local sum equals the "
-            "reduction (– : the fit's fixed part alone is longer).\n"]
-
-
-def _scaling_markdown(figs, study, title):
-    """Strong or weak scaling: each host count against the 1-host median."""
-    data = sorted((f for f in figs.values() if study in f["studies"]), key=lambda f: f["hosts"])
-    one = next((f for f in data if f["hosts"] == 1), None)
-    rows = []
-    for f in data:
-        ratio = one["par"][0] / f["par"][0] if one else None
-        rows.append((f["hosts"], f"{f['n']:,}", f"{f['n'] // f['hosts']:,}",
-                     _s(f["par"][0]), _spread(f["par"], _s),
-                     "–" if ratio is None else f"{ratio:.3f}",
-                     _s(f["local"][0]), _us(f["reduce"][0])))
-    head = "speedup" if study == "strong" else "efficiency"
-    return [f"## {title} (unshaped)\n",
-            tables.markdown_table(("hosts", "N", "N per host", "parallel s", "min–max s", head,
-                                   "slowest local sum s", "reduction µs"), rows)]
-
-
-def _model_markdown(figs, k, fit, meta):
-    rows = []
-    for r in model_rows(figs, k, fit):
-        miss = abs(r["error"]) > MODEL_LIMIT
-        rows.append(("+".join(r["studies"]), link_text(r), r["hosts"], f"{r['n']:,}",
-                     _s(r["local_fit"]), _s(r["reduction_model"]), _s(r["predicted"]),
-                     _s(r["par"][0]), f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
-    cpus = meta["logical_cpus"]
-    return ["## The model: parallel time = local sum + reduction\n",
-            tables.markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
-                                   "reduction s", "predicted s", "measured s", "error"), rows),
-            f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
-            f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
-            f"host. Error: predicted over measured − 1; **miss** beyond "
-            f"±{MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} CPUs: "
-            f"on fewer hosts fewer ranks share them, so it can overstate their local sums; "
-            f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
-            f"in the reduction, so the small-N reduction can understate it there.\n"]
-
-
-def markdown(records, meta, banner=""):
-    """The set's hosts.md: the link, scaling, crossover and model tables."""
-    k, figs = meta["hosts"], figures(records)
-    fit, pts = local_fit(figs, k)
-    cpus = meta["logical_cpus"]
-    parts = [banner + f"# psum_mpi across {k} hosts\n",
-             f"One rank of one thread on each host, stream mode, {meta['repeat']} repetitions "
-             f"per process, {meta['processes']} process(es) per configuration, interleaved "
-             f"(seed {meta['seed']}). Each figure is the median over the processes of each "
-             "process's median, with the processes' min–max. **The hosts are namespaces of "
-             f"one machine and share its {cpus} CPUs**: with more ranks than CPUs the ranks "
-             "take turns, so scaling over hosts here shows the network's cost, not more "
-             "compute. The link is a veth pair through a bridge, shaped by tc tbf (a rate "
-             "limit; this kernel has no netem, so no delay or loss).\n"]
-    parts += _link_markdown(figs, k, fit)
-    parts += _scaling_markdown(figs, "strong", "Strong scaling: fixed N")
-    parts += _scaling_markdown(figs, "weak", "Weak scaling: fixed N per host")
-    parts += [f"Speedup and efficiency: the 1-host median over this one. Beyond {cpus} hosts "
-              "the ranks share the CPUs, so neither can grow there.\n",
-              "## The local sum's fit\n",
-              f"One rank's slowest local sum on all {k} hosts, unshaped, at "
-              + ", ".join(f"{n:,}" for n, _ in pts) + " elements per rank: "
-              f"a = {fit.fixed_s * 1e6:.3g} µs, b = {fit.per_element_s * 1e9:.4g} ns per "
-              "element (ordinary least squares, psumbench.cost).\n"]
-    parts += _model_markdown(figs, k, fit, meta)
-    return "\n".join(parts)
-
-
-def csv_text(records):
-    lines = [",".join(CSV_COLUMNS)]
-    for r in records:
-        c, d = r["config"], r["doc"]
-        n = c["n"]
-        row = ("+".join(c["studies"]), c["link"], c["rate_bps"] or "", c["hosts"], n,
-               n // c["hosts"], r["process"], c["repeat"], d["parallel"]["median_s"],
-               d["parallel"]["min_s"], d["parallel"]["max_s"], d["reduce_s"],
-               d["imbalance"]["max_s"], d["imbalance"]["mean_s"], d["sum"], d["expected"],
-               str(int(d["sum"]) == n * (n - 1) // 2).lower())
-        lines.append(",".join(str(x) for x in row))
-    return "\n".join(lines) + "\n"
-
-
-# ---- plots ----
-
-def plot_links(outdir, records, k, frame):
-    """The reduction per link setting, median and the processes' min–max."""
-    figs = figures(records)
-    rows = links(figs, k)
-    with AtomicText(os.path.join(outdir, "hosts_link.dat")) as f:
-        f.write("# link reduction_us min_us max_us\n")
-        for r in rows:
-            f.write(f"{plots.dat_text(link_text(r))} {r['reduce'][0] * 1e6:.6g} "
-                    f"{r['reduce'][1] * 1e6:.6g} {r['reduce'][2] * 1e6:.6g}\n")
-    script = f"""
-set xlabel "link of every host"
-set ylabel "reduction per repetition, µs (log)"
-set logscale y
-set xrange [-0.5:{len(rows) - 0.5}]
-plot 'hosts_link.dat' using 0:2:3:4:xtic(1) with yerrorbars pt 7 ps 1.5 lw 2 \\
-     lc rgb '#3b75af' title 'median over processes, bars min–max'
-"""
-    title = f"psum\\\\_mpi on {k} hosts: the reduction against the link (tc tbf rate)"
-    return plots.render(outdir, "hosts_link", script, frame, title)
-
-
-def plot_scaling(outdir, records, frame):
-    """Strong and weak scaling: the parallel median against hosts."""
-    figs = figures(records)
-    lines = []
-    for study, colour in (("strong", "#3b75af"), ("weak", "#519e3e")):
-        dat = f"hosts_{study}.dat"
-        with AtomicText(os.path.join(outdir, dat)) as f:
-            f.write("# hosts parallel_s min_s max_s\n")
-            for r in sorted((x for x in figs.values() if study in x["studies"]),
-                            key=lambda x: x["hosts"]):
-                f.write(f"{r['hosts']} {r['par'][0]:.6g} {r['par'][1]:.6g} {r['par'][2]:.6g}\n")
-        lines.append(f"'{dat}' using 1:2:3:4 with yerrorlines pt 7 lw 2 lc rgb '{colour}' "
-                     f"title {plots.gp_text(study)}")
-    script = f"""
-set xlabel "hosts (one rank of one thread each; they share the CPUs)"
-set ylabel "parallel time per repetition, s"
-set xtics 1
-set yrange [0:*]
-plot {', '.join(lines)}
-"""
-    title = "psum\\\\_mpi across hosts: strong (fixed N) and weak (fixed N per host) scaling"
-    return plots.render(outdir, "hosts_scaling", script, frame, title)
-
-
-# ---- the passage docs/mpi.md quotes ----
-
-def passage(records, meta, setdir):
-    """The figures docs/mpi.md quotes from a set, as one paragraph."""
-    k, figs = meta["hosts"], figures(records)
-    fit, _ = local_fit(figs, k)
-    rows = links(figs, k)
-    base = next((f["reduce"][0] for f in rows if f["link"] == UNSHAPED), None)
-    parts, paced = [], []
-    for f in rows:
-        cross = crossover(fit, f["reduce"][0], k)
-        parts.append(f"{link_text(f)} {_us(f['reduce'][0])} µs ({_spread(f['reduce'])}), "
-                     f"crossover N " + (f"{cross:,}" if cross is not None else "–"))
-        if base and f["rate_bps"] and f["reduce"][0] > 2 * base:
-            extra = (f["reduce"][0] - base) * f["rate_bps"] / 8
-            paced.append(f"{extra:.0f} bytes at {f['link']}")
-    text = (f"In [the set]({setdir}/hosts.md) ({k} hosts, {meta['processes']} processes "
-            f"per configuration, {meta['repeat']} repetitions each), the reduction per "
-            f"repetition at N = {meta['link_n']:,} was, by link (median, min–max over the "
-            f"processes): " + "; ".join(parts) + ". ")
-    if paced:
-        text += ("The time a rate added, times that rate: " + ", ".join(paced) + ". ")
-    text += (f"The local sum's fit on {k} hosts: a = {fit.fixed_s * 1e6:.3g} µs, "
-             f"b = {fit.per_element_s * 1e9:.4g} ns per element. ")
-    model = model_rows(figs, k, fit)
-    groups = [(f"on {k} hosts at N = {meta['link_n']:,}",
-               [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
-              (f"on {k} hosts at larger N",
-               [r for r in model if r["hosts"] == k and r["n"] > meta["link_n"]]),
-              ("on fewer hosts", [r for r in model if r["hosts"] < k])]
-    said = []
-    for name, group in groups:
-        if not group:
-            continue
-        errors = sorted(r["error"] * 100 for r in group)
-        misses = sum(abs(r["error"]) > MODEL_LIMIT for r in group)
-        said.append(f"{name} {errors[0]:+.1f} to {errors[-1]:+.1f} % "
-                    f"({misses} of {len(group)} rows beyond ±{MODEL_LIMIT * 100:.0f} %)")
-    return text + "The model's error (predicted over measured − 1): " + "; ".join(said) + ".\n"

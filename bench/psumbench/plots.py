@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+from . import analysis, tables
 from . import watch as watch_points
 from .args import short
 from .files import AtomicText, write_atomic
@@ -411,6 +412,51 @@ plot 'watch.dat' using 1:2 axes x1y1 with linespoints pt 7 ps 0.8 lw 1.5 lc rgb 
 """
     return render(outdir, "watch", script, frame,
                   "The machine during the set: a plain reference between configurations")
+
+
+def hosts_links(outdir, figs, k, frame):
+    """The cross-host sweep's reduction per link setting, median and the
+    processes' min–max, from aggregate.hosts_figures."""
+    rows = analysis.hosts_links(figs, k)
+    with AtomicText(os.path.join(outdir, "hosts_link.dat")) as f:
+        f.write("# link reduction_us min_us max_us\n")
+        for r in rows:
+            f.write(f"{dat_text(tables.hosts_link_text(r))} {r['reduce'][0] * 1e6:.6g} "
+                    f"{r['reduce'][1] * 1e6:.6g} {r['reduce'][2] * 1e6:.6g}\n")
+    script = f"""
+set xlabel "link of every host"
+set ylabel "reduction per repetition, µs (log)"
+set logscale y
+set xrange [-0.5:{len(rows) - 0.5}]
+plot 'hosts_link.dat' using 0:2:3:4:xtic(1) with yerrorbars pt 7 ps 1.5 lw 2 \\
+     lc rgb '#3b75af' title 'median over processes, bars min–max'
+"""
+    title = f"psum\\\\_mpi on {k} hosts: the reduction against the link (tc tbf rate)"
+    return render(outdir, "hosts_link", script, frame, title)
+
+
+def hosts_scaling(outdir, figs, frame):
+    """The cross-host sweep's strong and weak scaling: the parallel median
+    against hosts, from aggregate.hosts_figures."""
+    lines = []
+    for study, colour in (("strong", "#3b75af"), ("weak", "#519e3e")):
+        dat = f"hosts_{study}.dat"
+        with AtomicText(os.path.join(outdir, dat)) as f:
+            f.write("# hosts parallel_s min_s max_s\n")
+            for r in analysis.hosts_study(figs, study):
+                f.write(f"{r['hosts']} {r['par'][0]:.6g} {r['par'][1]:.6g} {r['par'][2]:.6g}\n")
+        lines.append(f"'{dat}' using 1:2:3:4 with yerrorlines pt 7 lw 2 lc rgb '{colour}' "
+                     f"title {gp_text(study)}")
+    script = f"""
+set xlabel "hosts (one rank of one thread each; they share the CPUs)"
+set ylabel "parallel time per repetition, s"
+set xtics 1
+set yrange [0:*]
+plot {', '.join(lines)}
+"""
+    title = "psum\\\\_mpi across hosts: strong (fixed N) and weak (fixed N per host) scaling"
+    return render(outdir, "hosts_scaling", script, frame, title)
+
 
 
 class Plotter:

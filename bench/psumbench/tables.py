@@ -3,7 +3,7 @@ the plots, so a table and its plot always show the same numbers."""
 import collections
 import math
 
-from . import aggregate, analysis, watch
+from . import aggregate, analysis, hosts, watch
 
 ARTICLE = {"serial_s": 20.7, "processes_s": 7.0, "n": 999_999_999}
 
@@ -755,3 +755,165 @@ def config_label(record):
                 f"{d['threads_per_rank']} threads")
     return (f"{record['sweep']}: {d['mode']}, N={d['n']:,}, {d['threads']} threads, "
             f"{d['schedule']}/{d['chunks']}")
+
+# ---- the cross-host sweep (bench/hosts.py): hosts.md, hosts.csv and the passage
+# docs/mpi.md quotes, which shares these cells' formats ----
+
+HOSTS_CSV_COLUMNS = ("studies", "link", "rate_bps", "hosts", "n", "n_per_host", "process",
+                     "repeat", "parallel_median_s", "parallel_min_s", "parallel_max_s", "reduce_s",
+                     "local_max_s", "local_mean_s", "sum", "expected", "exact")
+HOSTS_MODEL_LIMIT = 0.10  # a relative error above this is called a miss in the table and the docs
+
+
+def hosts_link_text(f):
+    """A link setting as the tables, the plot and the passage name it."""
+    return "unshaped" if f["link"] == hosts.UNSHAPED else f"tbf {f['link']}"
+
+
+def _hosts_us(x):
+    return f"{x * 1e6:,.0f}" if x >= 1e-4 else f"{x * 1e6:.3g}"
+
+
+def _hosts_spread(triple, scale=_hosts_us):
+    return f"{scale(triple[1])}–{scale(triple[2])}"
+
+
+def _hosts_s(x):
+    return f"{x:.4g}"
+
+
+def _hosts_link_markdown(figs, k, fit):
+    rows = []
+    for f in analysis.hosts_links(figs, k):
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
+        rows.append((hosts_link_text(f), f"{f['n']:,}", _hosts_us(f["reduce"][0]),
+                     _hosts_spread(f["reduce"]), _hosts_s(f["par"][0]),
+                     f"{cross:,}" if cross is not None else "–"))
+    return [f"## The reduction against the link ({k} hosts)\n",
+            markdown_table(("link", "N", "reduction µs", "min–max µs", "parallel s",
+                            "crossover N"), rows),
+            "Reduction: psum_mpi's `reduce_s`, the median part of a repetition beyond its "
+            "slowest local sum. Crossover N: the N below which the reduction costs more "
+            "than the local sums, where the fit below of one rank's local sum equals the "
+            "reduction (– : the fit's fixed part alone is longer).\n"]
+
+
+def _hosts_scaling_markdown(figs, study, title):
+    """Strong or weak scaling: each host count against the 1-host median."""
+    data = analysis.hosts_study(figs, study)
+    one = next((f for f in data if f["hosts"] == 1), None)
+    rows = []
+    for f in data:
+        ratio = one["par"][0] / f["par"][0] if one else None
+        rows.append((f["hosts"], f"{f['n']:,}", f"{f['n'] // f['hosts']:,}",
+                     _hosts_s(f["par"][0]), _hosts_spread(f["par"], _hosts_s),
+                     "–" if ratio is None else f"{ratio:.3f}",
+                     _hosts_s(f["local"][0]), _hosts_us(f["reduce"][0])))
+    head = "speedup" if study == "strong" else "efficiency"
+    return [f"## {title} (unshaped)\n",
+            markdown_table(("hosts", "N", "N per host", "parallel s", "min–max s", head,
+                            "slowest local sum s", "reduction µs"), rows)]
+
+
+def _hosts_model_markdown(figs, k, fit, meta):
+    rows = []
+    for r in analysis.hosts_model_rows(figs, k, fit):
+        miss = abs(r["error"]) > HOSTS_MODEL_LIMIT
+        rows.append(("+".join(r["studies"]), hosts_link_text(r), r["hosts"], f"{r['n']:,}",
+                     _hosts_s(r["local_fit"]), _hosts_s(r["reduction_model"]),
+                     _hosts_s(r["predicted"]), _hosts_s(r["par"][0]),
+                     f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
+    cpus = meta["logical_cpus"]
+    return ["## The model: parallel time = local sum + reduction\n",
+            markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
+                            "reduction s", "predicted s", "measured s", "error"), rows),
+            f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
+            f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
+            f"host. Error: predicted over measured − 1; **miss** beyond "
+            f"±{HOSTS_MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} "
+            f"CPUs: on fewer hosts fewer ranks share them, so it can overstate their local sums; "
+            f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
+            f"in the reduction, so the small-N reduction can understate it there.\n"]
+
+
+def hosts_markdown(records, meta, banner=""):
+    """The set's hosts.md: the link, scaling, crossover and model tables."""
+    k, figs = meta["hosts"], aggregate.hosts_figures(records)
+    fit, pts = analysis.hosts_local_fit(figs, k)
+    cpus = meta["logical_cpus"]
+    parts = [banner + f"# psum_mpi across {k} hosts\n",
+             f"One rank of one thread on each host, stream mode, {meta['repeat']} repetitions "
+             f"per process, {meta['processes']} process(es) per configuration, interleaved "
+             f"(seed {meta['seed']}). Each figure is the median over the processes of each "
+             "process's median, with the processes' min–max. **The hosts are namespaces of "
+             f"one machine and share its {cpus} CPUs**: with more ranks than CPUs the ranks "
+             "take turns, so scaling over hosts here shows the network's cost, not more "
+             "compute. The link is a veth pair through a bridge, shaped by tc tbf (a rate "
+             "limit; this kernel has no netem, so no delay or loss).\n"]
+    parts += _hosts_link_markdown(figs, k, fit)
+    parts += _hosts_scaling_markdown(figs, "strong", "Strong scaling: fixed N")
+    parts += _hosts_scaling_markdown(figs, "weak", "Weak scaling: fixed N per host")
+    parts += [f"Speedup and efficiency: the 1-host median over this one. Beyond {cpus} hosts "
+              "the ranks share the CPUs, so neither can grow there.\n",
+              "## The local sum's fit\n",
+              f"One rank's slowest local sum on all {k} hosts, unshaped, at "
+              + ", ".join(f"{n:,}" for n, _ in pts) + " elements per rank: "
+              f"a = {fit.fixed_s * 1e6:.3g} µs, b = {fit.per_element_s * 1e9:.4g} ns per "
+              "element (ordinary least squares, psumbench.cost).\n"]
+    parts += _hosts_model_markdown(figs, k, fit, meta)
+    return "\n".join(parts)
+
+
+def hosts_csv_text(records):
+    """The set's hosts.csv: one row per run, HOSTS_CSV_COLUMNS."""
+    lines = [",".join(HOSTS_CSV_COLUMNS)]
+    for r in records:
+        c, d = r["config"], r["doc"]
+        n = c["n"]
+        row = ("+".join(c["studies"]), c["link"], c["rate_bps"] or "", c["hosts"], n,
+               n // c["hosts"], r["process"], c["repeat"], d["parallel"]["median_s"],
+               d["parallel"]["min_s"], d["parallel"]["max_s"], d["reduce_s"],
+               d["imbalance"]["max_s"], d["imbalance"]["mean_s"], d["sum"], d["expected"],
+               str(int(d["sum"]) == n * (n - 1) // 2).lower())
+        lines.append(",".join(str(x) for x in row))
+    return "\n".join(lines) + "\n"
+
+
+def hosts_passage(records, meta, setdir):
+    """The figures docs/mpi.md quotes from a set, as one paragraph."""
+    k, figs = meta["hosts"], aggregate.hosts_figures(records)
+    fit, _ = analysis.hosts_local_fit(figs, k)
+    rows = analysis.hosts_links(figs, k)
+    base = next((f["reduce"][0] for f in rows if f["link"] == hosts.UNSHAPED), None)
+    parts, paced = [], []
+    for f in rows:
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
+        parts.append(f"{hosts_link_text(f)} {_hosts_us(f['reduce'][0])} µs "
+                     f"({_hosts_spread(f['reduce'])}), "
+                     f"crossover N " + (f"{cross:,}" if cross is not None else "–"))
+        if base and f["rate_bps"] and f["reduce"][0] > 2 * base:
+            extra = (f["reduce"][0] - base) * f["rate_bps"] / 8
+            paced.append(f"{extra:.0f} bytes at {f['link']}")
+    text = (f"In [the set]({setdir}/hosts.md) ({k} hosts, {meta['processes']} processes "
+            f"per configuration, {meta['repeat']} repetitions each), the reduction per "
+            f"repetition at N = {meta['link_n']:,} was, by link (median, min–max over the "
+            f"processes): " + "; ".join(parts) + ". ")
+    if paced:
+        text += ("The time a rate added, times that rate: " + ", ".join(paced) + ". ")
+    text += (f"The local sum's fit on {k} hosts: a = {fit.fixed_s * 1e6:.3g} µs, "
+             f"b = {fit.per_element_s * 1e9:.4g} ns per element. ")
+    model = analysis.hosts_model_rows(figs, k, fit)
+    groups = [(f"on {k} hosts at N = {meta['link_n']:,}",
+               [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
+              (f"on {k} hosts at larger N",
+               [r for r in model if r["hosts"] == k and r["n"] > meta["link_n"]]),
+              ("on fewer hosts", [r for r in model if r["hosts"] < k])]
+    said = []
+    for name, group in groups:
+        if not group:
+            continue
+        errors = sorted(r["error"] * 100 for r in group)
+        misses = sum(abs(r["error"]) > HOSTS_MODEL_LIMIT for r in group)
+        said.append(f"{name} {errors[0]:+.1f} to {errors[-1]:+.1f} % ({misses} of "
+                    f"{len(group)} rows beyond ±{HOSTS_MODEL_LIMIT * 100:.0f} %)")
+    return text + "The model's error (predicted over measured − 1): " + "; ".join(said) + ".\n"

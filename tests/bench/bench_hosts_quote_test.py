@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 HOSTS_PY = os.path.join(REPO, "bench", "hosts.py")
 sys.path.insert(0, os.path.join(REPO, "bench"))
-from psumbench import cost, hosts  # noqa: E402
+from psumbench import aggregate, analysis, cost, tables  # noqa: E402
 
 DOC = os.path.join(REPO, "docs", "mpi.md")
 
@@ -46,21 +46,21 @@ def synthetic():
 
 class Figures(unittest.TestCase):
     def test_fit_crossover_and_model(self):
-        figs = hosts.figures(synthetic())
-        fit, pts = hosts.local_fit(figs, 4)
+        figs = aggregate.hosts_figures(synthetic())
+        fit, pts = analysis.hosts_local_fit(figs, 4)
         self.assertEqual(pts, [(10**6, 1e-3), (10**7, 1e-2)])
         self.assertAlmostEqual(fit.fixed_s, 0.0, places=12)
         self.assertAlmostEqual(fit.per_element_s, 1e-9, places=18)
         # local sum of N/4 elements = reduction: N = 4 * reduction / b
-        self.assertEqual(hosts.crossover(fit, 1e-3, 4), 4 * 10**6)
-        self.assertEqual(hosts.crossover(fit, 3e-3, 4), 12 * 10**6)
-        self.assertIsNone(hosts.crossover(cost.Fit(2e-3, 1e-9), 1e-3, 4))
-        for row in hosts.model_rows(figs, 4, fit):
+        self.assertEqual(analysis.hosts_crossover(fit, 1e-3, 4), 4 * 10**6)
+        self.assertEqual(analysis.hosts_crossover(fit, 3e-3, 4), 12 * 10**6)
+        self.assertIsNone(analysis.hosts_crossover(cost.Fit(2e-3, 1e-9), 1e-3, 4))
+        for row in analysis.hosts_model_rows(figs, 4, fit):
             self.assertAlmostEqual(row["error"], 0.0, places=9, msg=row)
 
     def test_passage_names_what_it_quotes(self):
         meta = {"hosts": 4, "processes": 1, "repeat": 3, "link_n": 4 * 10**6}
-        text = hosts.passage(synthetic(), meta, "SET")
+        text = tables.hosts_passage(synthetic(), meta, "SET")
         for want in ("unshaped 1,000 µs", "crossover N 4,000,000", "tbf 1mbit 3,000 µs",
                      "crossover N 12,000,000", "250 bytes at 1mbit",
                      "on 4 hosts at N = 4,000,000 +0.0 to +0.0 % (0 of 2 rows"):
