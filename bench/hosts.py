@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from psumbench import aggregate, hosts, machine as machine_record, mpi, plots, runs, tables
+from psumbench import aggregate, hosts, machine as machine_record, mpi, plots, results, runs, tables
 from psumbench.records import RecordWriter, read_records
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
@@ -234,6 +234,7 @@ def sweep(args):
     report(outdir, records, machine, meta)
     meta["complete"] = True
     write(outdir, "hosts_run.json", json.dumps(meta, indent=2) + "\n")
+    results.write_index(args.out)
     with open(os.path.join(outdir, "hosts.md"), encoding="utf-8") as f:
         print(f.read())
     print(f"{ME}: result set written to {outdir}", file=sys.stderr)

@@ -83,11 +83,19 @@ def hosts_study(figs, study):
                   key=lambda f: f["hosts"])
 
 
-def hosts_local_fit(figs, k):
-    """The local sum's fit, seconds = a + b·(elements of one rank), from the
-    sizes study (all k hosts, unshaped), and its points."""
-    pts = sorted((f["n"] // k, f["local"][0]) for f in figs.values()
-                 if "sizes" in f["studies"])
+def hosts_share(hosts, cpus):
+    """Ranks per CPU on a bed of `hosts` one-rank hosts that share `cpus`
+    CPUs: each local sum takes that many times a lone rank's (1 where every
+    rank has a CPU, or where cpus is unknown)."""
+    return max(1.0, hosts / cpus) if cpus else 1.0
+
+
+def hosts_local_fit(figs, cpus):
+    """A lone rank's local sum, seconds = a + b·(its elements), fitted to the
+    sizes study (unshaped) with each time divided by its hosts' share of
+    the CPUs; and the fit's points."""
+    pts = sorted((f["n"] // f["hosts"], f["local"][0] / hosts_share(f["hosts"], cpus))
+                 for f in figs.values() if "sizes" in f["studies"])
     return cost.fit(pts), pts
 
 
@@ -97,26 +105,27 @@ def hosts_links(figs, k):
     return sorted(rows, key=lambda f: (f["rate_bps"] is not None, -(f["rate_bps"] or 0)))
 
 
-def hosts_crossover(fit, reduce_s, k):
+def hosts_crossover(fit, reduce_s, k, cpus):
     """The N (all ranks together) at which k ranks' local sum of N / k
-    elements takes as long as the reduction; None when the fit's fixed part
-    alone is longer."""
-    if fit.per_element_s <= 0 or reduce_s <= fit.fixed_s:
+    elements (their share of the CPUs included) takes as long as the
+    reduction; None when the fit's fixed part alone is longer."""
+    alone = reduce_s / hosts_share(k, cpus)
+    if fit.per_element_s <= 0 or alone <= fit.fixed_s:
         return None
-    return round((reduce_s - fit.fixed_s) / fit.per_element_s) * k
+    return round((alone - fit.fixed_s) / fit.per_element_s) * k
 
 
-def hosts_model_rows(figs, k, fit):
+def hosts_model_rows(figs, k, fit, cpus):
     """Each configuration's measured parallel time against the model: the
-    fitted local sum of N / hosts elements plus the reduction its link
-    setting had on all k hosts (none on one host: a lone rank sends
-    nothing)."""
+    fitted local sum of N / hosts elements, times the hosts' share of the
+    CPUs, plus the reduction its link setting had on all k hosts (none on
+    one host: a lone rank sends nothing)."""
     reduction = {f["link"]: f["reduce"][0] for f in hosts_links(figs, k)}
     rows = []
     def order(f):
         return f["link"] != hosts.UNSHAPED, -(f["rate_bps"] or 0), f["hosts"], f["n"]
     for f in sorted(figs.values(), key=order):
-        local = fit.predict(f["n"] // f["hosts"])
+        local = fit.predict(f["n"] // f["hosts"]) * hosts_share(f["hosts"], cpus)
         red = reduction.get(f["link"], 0.0) if f["hosts"] > 1 else 0.0
         predicted = local + red
         rows.append(dict(f, local_fit=local, reduction_model=red, predicted=predicted,

@@ -26,8 +26,8 @@ The hosts share this machine's CPUs: with more ranks than CPUs the ranks
 take turns, so a local sum on K hosts is slower than on one, and scaling
 over hosts shows the network's cost, not more compute.  A rank that waits
 for a CPU after the barrier starts its sum late, and psum_mpi counts that
-lateness in the reduction (the part of a repetition beyond the slowest
-local sum): on K hosts at large N the reduction grows with N.  Waiting ranks yield
+lateness in the reduction (the part of a call beyond the slowest local
+sum): on K hosts at large N the reduction grows with N.  Waiting ranks yield
 their CPU (mpi_yield_when_idle): a rank spinning in the reduction would
 otherwise hold a CPU that a rank still summing needs."""
 import os
@@ -164,7 +164,7 @@ def configs(k, links, n, per_host, sizes, link_n):
     for h in range(1, k + 1):
         add((UNSHAPED, h, per_host * h), "weak")
     for s in sizes:
-        add((UNSHAPED, k, s), "sizes")
+        add((UNSHAPED, 1, s), "sizes")
     return out
 
 
@@ -182,7 +182,10 @@ def order(keys, processes, seed):
 
 def command(bed, mpirun, binary, hosts, n, repeat):
     """mpirun on node1, one rank of one thread on each of the first `hosts`
-    hosts, over the bed's subnet; the waiting ranks yield their CPU."""
+    hosts, over the bed's subnet; the waiting ranks yield their CPU.  No
+    binding, by mpirun or OpenMP: each host's daemon and each rank's
+    OMP_PROC_BIND would pin its rank to the first CPU, every host's the
+    same one, and the ranks would take turns on it."""
     return [HOSTS_SH, "run", bed.dir, "node1", mpirun, "-q",
             "--hostfile", bed.hostfile(hosts),
             "--mca", "plm_rsh_agent", os.path.join(bed.dir, "agent"),
@@ -191,7 +194,7 @@ def command(bed, mpirun, binary, hosts, n, repeat):
             "--mca", "oob_tcp_if_include", bed.subnet,
             "--mca", "mpi_yield_when_idle", "1",
             "-np", str(hosts), "--map-by", "ppr:1:node", "--bind-to", "none",
-            "-x", "OMP_NUM_THREADS=1", "-x", "OMP_PROC_BIND=close",
+            "-x", "OMP_NUM_THREADS=1", "-x", "OMP_PROC_BIND=false",
             binary, "--format", "json", "-n", str(n), "--mode", "stream", "--no-serial",
             "--repeat", str(repeat)]
 

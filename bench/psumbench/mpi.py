@@ -21,7 +21,7 @@ import os
 import shutil
 import subprocess
 
-from . import cost, runs
+from . import cost, psum, runs
 
 SWEEP = "mpi"
 # What the tables read of a psum_mpi document beyond psum_omp's keys.
@@ -194,7 +194,7 @@ def plan(args, cpus, build, group, pythons, reference):
         return [], why
     mpirun, binary = found
     jobs = []
-    for mode in ("materialize", "stream"):
+    for mode in psum.describe(psum.binary(build))["names"]["modes"]:
         if reference:
             jobs.append(runs.PsumJob(SWEEP, mode, args.n, cpus, args.repeat, serial=False))
         jobs += [MpiJob("strong", mode, args.n, r, t, args.repeat, mpirun, binary)

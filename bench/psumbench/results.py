@@ -143,6 +143,27 @@ def limits_tables(folder):
                   key=lambda p: os.path.basename(p)[:-len(".md")], reverse=True)
 
 
+def hosts_sets(folder):
+    """The complete cross-host sets (bench/hosts.py: <time>-hosts, with
+    hosts_run.json) in a machine's folder, newest first; smoke runs and
+    damaged or unfinished sets left out."""
+    found = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = []
+    for name in names:
+        if not name.endswith("-hosts"):
+            continue
+        try:
+            meta = read_json(os.path.join(folder, name, "hosts_run.json"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("complete") is True and not meta.get("quick"):
+            found.append(name)
+    return sorted(found, reverse=True)
+
+
 def write_index(root):
     """Rewrites root/README.md from the result sets found under root: per
     machine its description and sets, newest first, then the newest full
@@ -187,6 +208,10 @@ def write_index(root):
             lines += ["", "Fractions of this machine's limits (`bench/limits.py --markdown "
                       "FILE`): " + ", ".join(f"[{os.path.basename(p)}]"
                                              f"({os.path.relpath(p, root)})" for p in limits)]
+        across = hosts_sets(os.path.join(root, machine))
+        if across:
+            lines += ["", "psum_mpi across hosts made of network namespaces (`bench/hosts.py`): "
+                      + ", ".join(f"[{name}]({machine}/{name}/hosts.md)" for name in across)]
         lines.append("")
     full = [r for r in found if r[2].get("complete")
             and os.path.isfile(os.path.join(root, r[0], r[1], "summary.md"))]

@@ -98,7 +98,9 @@ def _docs(records):
 
 
 def _modes(docs):
-    return [m for m in ("materialize", "stream") if any(d["mode"] == m for d in docs)]
+    """The modes the docs ran, alphabetically: the tables follow the
+    records, never a list of modes of their own."""
+    return sorted({d["mode"] for d in docs})
 
 
 def chunk_ceiling(chunks, threads):
@@ -398,7 +400,7 @@ def contrast_rows(thread_records, python_records, cpus):
     for record in python_records:
         rows += _python_rows(record)
     best = at_all_cpus(_docs(thread_records), cpus)
-    for mode in ("materialize", "stream"):
+    for mode in sorted(best):
         d = best.get(mode)
         if d is None:
             continue
@@ -490,7 +492,7 @@ def mpi_strong_rows(records, others=()):
     the splits' N with as many threads as CPUs, from this sweep's records or
     `others` (the threads sweep's)."""
     out = {}
-    for mode in ("materialize", "stream"):
+    for mode in _modes(r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "strong")):
         docs = sorted((r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "strong")
                        if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
         if not docs:
@@ -517,7 +519,7 @@ def mpi_weak_rows(records):
     """Per mode: 1, 2, ... ranks at a fixed N per rank, each with its
     efficiency, the 1-rank time over its own."""
     out = {}
-    for mode in ("materialize", "stream"):
+    for mode in _modes(r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "weak")):
         docs = sorted((r["doc"] for r in _mpi_by_kind(records, "psum_mpi", "weak")
                        if r["doc"]["mode"] == mode), key=lambda d: d["ranks"])
         one = next((d for d in docs if d["ranks"] == 1), None)
@@ -782,20 +784,21 @@ def _hosts_s(x):
     return f"{x:.4g}"
 
 
-def _hosts_link_markdown(figs, k, fit):
+def _hosts_link_markdown(figs, k, fit, cpus):
     rows = []
     for f in analysis.hosts_links(figs, k):
-        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k, cpus)
         rows.append((hosts_link_text(f), f"{f['n']:,}", _hosts_us(f["reduce"][0]),
                      _hosts_spread(f["reduce"]), _hosts_s(f["par"][0]),
                      f"{cross:,}" if cross is not None else "–"))
     return [f"## The reduction against the link ({k} hosts)\n",
             markdown_table(("link", "N", "reduction µs", "min–max µs", "parallel s",
                             "crossover N"), rows),
-            "Reduction: psum_mpi's `reduce_s`, the median part of a repetition beyond its "
-            "slowest local sum. Crossover N: the N below which the reduction costs more "
-            "than the local sums, where the fit below of one rank's local sum equals the "
-            "reduction (– : the fit's fixed part alone is longer).\n"]
+            "Reduction: psum_mpi's `reduce_s`, the median part of a call (a local sum and "
+            "its reduction) beyond the slowest local sum. Crossover N: the N below which "
+            "the reduction costs more than the local sums, where the fit below of one "
+            "rank's local sum equals the reduction (– : the fit's fixed part alone is "
+            "longer).\n"]
 
 
 def _hosts_scaling_markdown(figs, study, title):
@@ -817,30 +820,28 @@ def _hosts_scaling_markdown(figs, study, title):
 
 def _hosts_model_markdown(figs, k, fit, meta):
     rows = []
-    for r in analysis.hosts_model_rows(figs, k, fit):
+    cpus = meta["logical_cpus"]
+    for r in analysis.hosts_model_rows(figs, k, fit, cpus):
         miss = abs(r["error"]) > HOSTS_MODEL_LIMIT
         rows.append(("+".join(r["studies"]), hosts_link_text(r), r["hosts"], f"{r['n']:,}",
                      _hosts_s(r["local_fit"]), _hosts_s(r["reduction_model"]),
                      _hosts_s(r["predicted"]), _hosts_s(r["par"][0]),
                      f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
-    cpus = meta["logical_cpus"]
     return ["## The model: parallel time = local sum + reduction\n",
             markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
                             "reduction s", "predicted s", "measured s", "error"), rows),
-            f"Local sum: the fit above at N / hosts elements. Reduction: the link setting's "
-            f"on all {k} hosts at N = {meta['link_n']:,} (the first table); none on one "
-            f"host. Error: predicted over measured − 1; **miss** beyond "
-            f"±{HOSTS_MODEL_LIMIT * 100:.0f} %. The fit comes from {k} ranks sharing {cpus} "
-            f"CPUs: on fewer hosts fewer ranks share them, so it can overstate their local sums; "
-            f"and at large N a rank that waits for a CPU starts late, which psum_mpi counts "
-            f"in the reduction, so the small-N reduction can understate it there.\n"]
+            f"Local sum: the fit above at N / hosts elements, times the ranks per CPU "
+            f"(hosts / {cpus} where the hosts outnumber the {cpus} CPUs they share, else 1). "
+            f"Reduction: the link setting's on all {k} hosts at N = {meta['link_n']:,} (the "
+            f"first table); none on one host. Error: predicted over measured − 1; **miss** "
+            f"beyond ±{HOSTS_MODEL_LIMIT * 100:.0f} %.\n"]
 
 
 def hosts_markdown(records, meta, banner=""):
     """The set's hosts.md: the link, scaling, crossover and model tables."""
     k, figs = meta["hosts"], aggregate.hosts_figures(records)
-    fit, pts = analysis.hosts_local_fit(figs, k)
     cpus = meta["logical_cpus"]
+    fit, pts = analysis.hosts_local_fit(figs, cpus)
     parts = [banner + f"# psum_mpi across {k} hosts\n",
              f"One rank of one thread on each host, stream mode, {meta['repeat']} repetitions "
              f"per process, {meta['processes']} process(es) per configuration, interleaved "
@@ -850,14 +851,14 @@ def hosts_markdown(records, meta, banner=""):
              "take turns, so scaling over hosts here shows the network's cost, not more "
              "compute. The link is a veth pair through a bridge, shaped by tc tbf (a rate "
              "limit; this kernel has no netem, so no delay or loss).\n"]
-    parts += _hosts_link_markdown(figs, k, fit)
+    parts += _hosts_link_markdown(figs, k, fit, cpus)
     parts += _hosts_scaling_markdown(figs, "strong", "Strong scaling: fixed N")
     parts += _hosts_scaling_markdown(figs, "weak", "Weak scaling: fixed N per host")
     parts += [f"Speedup and efficiency: the 1-host median over this one. Beyond {cpus} hosts "
               "the ranks share the CPUs, so neither can grow there.\n",
               "## The local sum's fit\n",
-              f"One rank's slowest local sum on all {k} hosts, unshaped, at "
-              + ", ".join(f"{n:,}" for n, _ in pts) + " elements per rank: "
+              "A lone rank's local sum (the sizes study, on one host: no CPU shared), "
+              "unshaped, at " + ", ".join(f"{n:,}" for n, _ in pts) + " elements: "
               f"a = {fit.fixed_s * 1e6:.3g} µs, b = {fit.per_element_s * 1e9:.4g} ns per "
               "element (ordinary least squares, psumbench.cost).\n"]
     parts += _hosts_model_markdown(figs, k, fit, meta)
@@ -882,12 +883,13 @@ def hosts_csv_text(records):
 def hosts_passage(records, meta, setdir):
     """The figures docs/mpi.md quotes from a set, as one paragraph."""
     k, figs = meta["hosts"], aggregate.hosts_figures(records)
-    fit, _ = analysis.hosts_local_fit(figs, k)
+    cpus = meta["logical_cpus"]
+    fit, _ = analysis.hosts_local_fit(figs, cpus)
     rows = analysis.hosts_links(figs, k)
     base = next((f["reduce"][0] for f in rows if f["link"] == hosts.UNSHAPED), None)
     parts, paced = [], []
     for f in rows:
-        cross = analysis.hosts_crossover(fit, f["reduce"][0], k)
+        cross = analysis.hosts_crossover(fit, f["reduce"][0], k, cpus)
         parts.append(f"{hosts_link_text(f)} {_hosts_us(f['reduce'][0])} µs "
                      f"({_hosts_spread(f['reduce'])}), "
                      f"crossover N " + (f"{cross:,}" if cross is not None else "–"))
@@ -896,13 +898,13 @@ def hosts_passage(records, meta, setdir):
             paced.append(f"{extra:.0f} bytes at {f['link']}")
     text = (f"In [the set]({setdir}/hosts.md) ({k} hosts, {meta['processes']} processes "
             f"per configuration, {meta['repeat']} repetitions each), the reduction per "
-            f"repetition at N = {meta['link_n']:,} was, by link (median, min–max over the "
+            f"call at N = {meta['link_n']:,} was, by link (median, min–max over the "
             f"processes): " + "; ".join(parts) + ". ")
     if paced:
         text += ("The time a rate added, times that rate: " + ", ".join(paced) + ". ")
-    text += (f"The local sum's fit on {k} hosts: a = {fit.fixed_s * 1e6:.3g} µs, "
+    text += (f"A lone rank's local sum: a = {fit.fixed_s * 1e6:.3g} µs, "
              f"b = {fit.per_element_s * 1e9:.4g} ns per element. ")
-    model = analysis.hosts_model_rows(figs, k, fit)
+    model = analysis.hosts_model_rows(figs, k, fit, cpus)
     groups = [(f"on {k} hosts at N = {meta['link_n']:,}",
                [r for r in model if r["hosts"] == k and r["n"] == meta["link_n"]]),
               (f"on {k} hosts at larger N",

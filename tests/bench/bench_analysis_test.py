@@ -2,6 +2,7 @@
 """The speedup laws and the crossover of bench/psumbench/analysis.py on
 synthetic inputs with known answers, and the order of the limits tables in
 the results index (psumbench/results.py)."""
+import json
 import os
 import sys
 import tempfile
@@ -91,6 +92,24 @@ class LimitsTables(unittest.TestCase):
         self.assertEqual(got, ["limits-2026-11-26-1857.md", "limits-2026-11-26-1800.md",
                                "limits-2026-11-26.md", "limits-2026-11-25-1717.md",
                                "limits-2026-11-25.md"])
+
+
+class HostsSets(unittest.TestCase):
+    def test_complete_full_sets_newest_first(self):
+        sets = {"2026-12-07-0400-hosts": {"complete": True, "quick": False},
+                "2026-12-07-0500-hosts": {"complete": True, "quick": False},
+                "2026-12-07-0600-hosts": {"complete": False, "quick": False},
+                "2026-12-07-0700-hosts-quick": {"complete": True, "quick": True},
+                "2026-12-07-0800-hosts": None,  # damaged: not JSON
+                "2026-12-07-0900": {"complete": True, "quick": False}}
+        with tempfile.TemporaryDirectory() as d:
+            for name, meta in sets.items():
+                os.mkdir(os.path.join(d, name))
+                with open(os.path.join(d, name, "hosts_run.json"), "w") as f:
+                    f.write("{" if meta is None else json.dumps(meta))
+            self.assertEqual(results.hosts_sets(d),
+                             ["2026-12-07-0500-hosts", "2026-12-07-0400-hosts"])
+            self.assertEqual(results.hosts_sets(os.path.join(d, "absent")), [])
 
 
 if __name__ == "__main__":

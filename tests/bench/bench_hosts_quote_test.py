@@ -52,14 +52,36 @@ class Figures(unittest.TestCase):
         self.assertAlmostEqual(fit.fixed_s, 0.0, places=12)
         self.assertAlmostEqual(fit.per_element_s, 1e-9, places=18)
         # local sum of N/4 elements = reduction: N = 4 * reduction / b
-        self.assertEqual(analysis.hosts_crossover(fit, 1e-3, 4), 4 * 10**6)
-        self.assertEqual(analysis.hosts_crossover(fit, 3e-3, 4), 12 * 10**6)
-        self.assertIsNone(analysis.hosts_crossover(cost.Fit(2e-3, 1e-9), 1e-3, 4))
-        for row in analysis.hosts_model_rows(figs, 4, fit):
+        self.assertEqual(analysis.hosts_crossover(fit, 1e-3, 4, 4), 4 * 10**6)
+        self.assertEqual(analysis.hosts_crossover(fit, 3e-3, 4, 4), 12 * 10**6)
+        self.assertIsNone(analysis.hosts_crossover(cost.Fit(2e-3, 1e-9), 1e-3, 4, 4))
+        for row in analysis.hosts_model_rows(figs, 4, fit, 4):
             self.assertAlmostEqual(row["error"], 0.0, places=9, msg=row)
 
+    def test_hosts_that_share_the_cpus(self):
+        # 4 one-rank hosts on 2 CPUs: two ranks per CPU, so each local sum
+        # takes twice a lone rank's 1 ns per element; the fit comes from one host.
+        rs = [record("none", 1, n, n * 1e-9, 0.0, n * 1e-9) for n in (10**6, 10**7)]
+        rs += [record("none", 4, 4 * 10**6, 2e-3 + 1e-3, 1e-3, 2e-3,
+                      studies=("strong", "link")),
+               record("none", 2, 4 * 10**6, 2e-3 + 1e-3, 1e-3, 2e-3, studies=("strong",))]
+        figs = aggregate.hosts_figures(rs)
+        fit, pts = analysis.hosts_local_fit(figs, 2)
+        self.assertEqual(pts, [(10**6, 1e-3), (10**7, 1e-2)])
+        self.assertEqual(analysis.hosts_share(4, 2), 2.0)
+        self.assertEqual(analysis.hosts_share(2, 2), 1.0)
+        self.assertEqual(analysis.hosts_share(4, None), 1.0)
+        # 2 x (N/4) ns = 1 ms: N = 2,000,000
+        self.assertEqual(analysis.hosts_crossover(fit, 1e-3, 4, 2), 2 * 10**6)
+        rows = {r["hosts"]: r for r in analysis.hosts_model_rows(figs, 4, fit, 2)
+                if r["n"] == 4 * 10**6}
+        self.assertAlmostEqual(rows[4]["error"], 0.0, places=9)
+        # 2 hosts on 2 CPUs: no sharing, a local sum of 2 ms (the row's own 2 ms)
+        self.assertAlmostEqual(rows[2]["local_fit"], 2e-3, places=12)
+
     def test_passage_names_what_it_quotes(self):
-        meta = {"hosts": 4, "processes": 1, "repeat": 3, "link_n": 4 * 10**6}
+        meta = {"hosts": 4, "processes": 1, "repeat": 3, "link_n": 4 * 10**6,
+                "logical_cpus": 4}
         text = tables.hosts_passage(synthetic(), meta, "SET")
         for want in ("unshaped 1,000 µs", "crossover N 4,000,000", "tbf 1mbit 3,000 µs",
                      "crossover N 12,000,000", "250 bytes at 1mbit",
