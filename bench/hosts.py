@@ -234,7 +234,8 @@ def sweep(args):
     report(outdir, records, machine, meta)
     meta["complete"] = True
     write(outdir, "hosts_run.json", json.dumps(meta, indent=2) + "\n")
-    results.write_index(args.out)
+    if not args.quick:
+        results.write_index(args.out)
     with open(os.path.join(outdir, "hosts.md"), encoding="utf-8") as f:
         print(f.read())
     print(f"{ME}: result set written to {outdir}", file=sys.stderr)

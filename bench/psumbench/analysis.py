@@ -93,10 +93,11 @@ def hosts_share(hosts, cpus):
 def hosts_local_fit(figs, cpus):
     """A lone rank's local sum, seconds = a + b·(its elements), fitted to the
     sizes study (unshaped) with each time divided by its hosts' share of
-    the CPUs; and the fit's points."""
+    the CPUs, on the relative error: the sizes span decades, and the model
+    is judged at each by its relative error; and the fit's points."""
     pts = sorted((f["n"] // f["hosts"], f["local"][0] / hosts_share(f["hosts"], cpus))
                  for f in figs.values() if "sizes" in f["studies"])
-    return cost.fit(pts), pts
+    return cost.fit(pts, relative=True), pts
 
 
 def hosts_links(figs, k):

@@ -36,9 +36,12 @@ class Fit(collections.namedtuple("Fit", "fixed_s per_element_s")):
         return math.floor(self.fixed_s * (1 - limit) / limit / self.per_element_s) + 1
 
 
-def fit(points):
-    """The Fit of [(n, seconds)] by ordinary least squares.  Not on the
-    relative error: a list's small sizes stay in the caches and cost a
+def fit(points, relative=False):
+    """The Fit of [(n, seconds)] by ordinary least squares, or with
+    `relative` by least squares of the relative error (each point weighted
+    1 / seconds²), for a kernel whose cost per element does not change with
+    N and a model judged by its relative error at every N.  Not relative for
+    a Python row: a list's small sizes stay in the caches and cost a
     fraction per element of what large ones do (6 against 46 ns on the
     2-vCPU VM), and equal weight for them made b many times too small; the
     largest sizes, the ones the choice extrapolates from, decide b here, the
@@ -51,7 +54,7 @@ def fit(points):
     pts = [(float(n), float(t)) for n, t in points if n > 0 and t > 0]
     if not pts:
         raise ValueError("no calibration point")
-    w = [1.0] * len(pts)
+    w = [1.0 / (t * t) if relative else 1.0 for _, t in pts]
     s = sum(w)
     sx = sum(wi * n for wi, (n, _) in zip(w, pts))
     sy = sum(wi * t for wi, (_, t) in zip(w, pts))

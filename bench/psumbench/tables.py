@@ -780,6 +780,11 @@ def _hosts_spread(triple, scale=_hosts_us):
     return f"{scale(triple[1])}–{scale(triple[2])}"
 
 
+def _hosts_unstable(triple):
+    """A (median, min, max) over processes whose max/min passes the sweep's bound."""
+    return triple[1] > 0 and triple[2] / triple[1] > aggregate.UNSTABLE_MAX_OVER_MIN
+
+
 def _hosts_s(x):
     return f"{x:.4g}"
 
@@ -825,7 +830,8 @@ def _hosts_model_markdown(figs, k, fit, meta):
         miss = abs(r["error"]) > HOSTS_MODEL_LIMIT
         rows.append(("+".join(r["studies"]), hosts_link_text(r), r["hosts"], f"{r['n']:,}",
                      _hosts_s(r["local_fit"]), _hosts_s(r["reduction_model"]),
-                     _hosts_s(r["predicted"]), _hosts_s(r["par"][0]),
+                     _hosts_s(r["predicted"]),
+                     _hosts_s(r["par"][0]) + (" ‡" if _hosts_unstable(r["par"]) else ""),
                      f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
     return ["## The model: parallel time = local sum + reduction\n",
             markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
@@ -834,7 +840,10 @@ def _hosts_model_markdown(figs, k, fit, meta):
             f"(hosts / {cpus} where the hosts outnumber the {cpus} CPUs they share, else 1). "
             f"Reduction: the link setting's on all {k} hosts at N = {meta['link_n']:,} (the "
             f"first table); none on one host. Error: predicted over measured − 1; **miss** "
-            f"beyond ±{HOSTS_MODEL_LIMIT * 100:.0f} %.\n"]
+            f"beyond ±{HOSTS_MODEL_LIMIT * 100:.0f} %. ‡ unstable: the configuration's "
+            f"processes disagree (their medians' max/min above "
+            f"{aggregate.UNSTABLE_MAX_OVER_MIN}), so its measured time depends on when it "
+            f"ran.\n"]
 
 
 def hosts_markdown(records, meta, banner=""):
@@ -860,7 +869,7 @@ def hosts_markdown(records, meta, banner=""):
               "A lone rank's local sum (the sizes study, on one host: no CPU shared), "
               "unshaped, at " + ", ".join(f"{n:,}" for n, _ in pts) + " elements: "
               f"a = {fit.fixed_s * 1e6:.3g} µs, b = {fit.per_element_s * 1e9:.4g} ns per "
-              "element (ordinary least squares, psumbench.cost).\n"]
+              "element (least squares of the relative error, psumbench.cost).\n"]
     parts += _hosts_model_markdown(figs, k, fit, meta)
     return "\n".join(parts)
 

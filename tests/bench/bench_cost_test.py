@@ -56,6 +56,18 @@ class Fit(unittest.TestCase):
         self.assertAlmostEqual(model.fixed_s, 0.5, places=9)
         self.assertAlmostEqual(model.per_element_s / 2e-8, 1.0, places=6)
 
+    def test_relative_weights_each_point_by_its_time(self):
+        exact = [(10**k, 5e-6 + 2e-11 * 10**k) for k in range(6, 10)]
+        f = cost.fit(exact, relative=True)
+        self.assertAlmostEqual(f.fixed_s, 5e-6, places=12)
+        self.assertAlmostEqual(f.per_element_s, 2e-11, places=18)
+        # 10^8 60 % slow (a set's processes that disagreed): ordinary least
+        # squares puts the fixed part past ten times the smallest time, so
+        # it predicts small N badly; the relative fit keeps it below.
+        skewed = exact[:2] + [(10**8, 1.6 * exact[2][1])] + exact[3:]
+        self.assertGreater(cost.fit(skewed).fixed_s, 10 * exact[0][1])
+        self.assertLess(cost.fit(skewed, relative=True).fixed_s, exact[0][1])
+
     def test_fixed_part_never_negative(self):
         # The serial list on the 2-vCPU VM: per element 6 ns in the caches,
         # 46 ns at 10^7.  A straight line through them would cross zero

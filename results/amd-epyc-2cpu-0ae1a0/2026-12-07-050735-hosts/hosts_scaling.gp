@@ -3,7 +3,7 @@ if (!exists('png_out')) png_out = 'hosts_scaling.png'
 if (!exists('svg_out')) svg_out = 'hosts_scaling.svg'
 set terminal pngcairo size 960,600 font 'sans,11'
 set output png_out
-set label 99 'AMD EPYC, 2 logical CPUs shared by 4 hosts; 2026-12-07, commit cf951128c7' at screen 0.01, screen 0.015 font 'sans,9'
+set label 99 'AMD EPYC, 2 logical CPUs shared by 4 hosts; 2026-12-07, commit 912f71a695' at screen 0.01, screen 0.015 font 'sans,9'
 set title "psum\\_mpi across hosts: strong (fixed N) and weak (fixed N per host) scaling"
 set bmargin 5
 set key top left box opaque
