@@ -115,7 +115,7 @@ class DeviceRun(unittest.TestCase):
 
     def test_whole_run_without_a_device(self):
         out = os.path.join(self.tmp, "out1")
-        p, _ = device_run(self.pack, out, 120, "--quick --python-rows range")
+        p, _ = device_run(self.pack, out, 120, "--quick --processes 1 --python-rows range")
         log = p.stdout
         self.assertIn(p.returncode, (0, 1), p.stderr)
         if "no offload device" in log:
@@ -151,7 +151,8 @@ class DeviceRun(unittest.TestCase):
         out = os.path.join(self.tmp, "out4")
         # A smoke run (--quick) is left out of the index: small settings instead.
         device_run(self.pack, out, 120, "-n 1e6 --repeat 2 --workers 4 --chunk-counts 1,10 "
-                   "--stream-max 1e7 --python-n 1e5 --python-budget 0.5 --python-rows range")
+                   "--stream-max 1e7 --python-n 1e5 --python-budget 0.5 --python-rows range "
+                   "--processes 1")
         home = os.path.join(self.tmp, "home")
         with tarfile.open(os.path.join(out, "device-results.tgz")) as tar:
             tar.extractall(home)

@@ -267,7 +267,8 @@ class WithoutGnuplot(unittest.TestCase):
     def test_tables_without_plots_then_render(self):
         with tempfile.TemporaryDirectory() as out:
             env = dict(os.environ, PATH=path_without_gnuplot())
-            p = sweep(out, "--quick", "--python-rows", "list,range", env=env)
+            p = sweep(out, "--quick", "--processes", "1", "--python-rows", "list,range",
+                      env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertEqual(p.stderr.count("gnuplot not found"), 1, p.stderr)
             [d] = run_dirs(out)
@@ -293,7 +294,7 @@ class FailingGnuplot(unittest.TestCase):
                 f.write("#!/bin/sh\necho 'gnuplot: broken' >&2\nexit 1\n")
             os.chmod(stub, 0o755)
             env = dict(os.environ, PATH=bindir + os.pathsep + os.environ["PATH"])
-            p = sweep(out, "--quick", "--python-rows", "range", env=env)
+            p = sweep(out, "--quick", "--processes", "1", "--python-rows", "range", env=env)
             self.assertEqual(p.returncode, 0, p.stderr)
             self.assertIn("gnuplot failed", p.stderr)
             [d] = run_dirs(out)
