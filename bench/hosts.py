@@ -25,7 +25,8 @@ import sys
 import tempfile
 import time
 
-from psumbench import aggregate, hosts, machine as machine_record, mpi, plots, results, runs, tables
+from psumbench import (aggregate, hosts, machine as machine_record, mpi, orchestrate, plots,
+                       results, runs, tables)
 from psumbench.records import RecordWriter, read_records
 from psumbench.args import Parser, count_list_type, count_type
 from psumbench.files import one_line, read_json, write_atomic
@@ -105,31 +106,6 @@ def parse_args(argv):
     return args
 
 
-def probe(binary, env):
-    """psum_omp's machine object from a tiny run, with its build commit."""
-    rc, out, err = runs.run_child([binary, "-n", "1000", "--repeat", "1", "--format", "json"],
-                                  env)
-    if rc != 0:
-        raise runs.RunFailed(f"{binary} does not run: {err.strip()}")
-    doc = runs.json_doc([binary], out, ("machine",))
-    return dict(doc["machine"], build_commit=doc.get("build_commit"),
-                build_dirty=doc.get("build_dirty"))
-
-
-def new_set(root, slug, quick):
-    """A new folder results/<slug>/<UTC time>-hosts[-quick]: never an old one."""
-    stamp = time.strftime("%Y-%m-%d-%H%M%S", time.gmtime())
-    base = os.path.join(root, slug, f"{stamp}-hosts" + ("-quick" if quick else ""))
-    for i in range(1, 100):
-        path = base if i == 1 else f"{base}-{i}"
-        try:
-            os.makedirs(path)
-            return path
-        except FileExistsError:
-            continue
-    raise runs.RunFailed(f"cannot create a new result folder under {base}")
-
-
 def write(outdir, name, text):
     write_atomic(os.path.join(outdir, name), text)
 
@@ -156,7 +132,11 @@ def report(outdir, records, machine, meta):
 def measure(args, bed, plan, jobs, machine, seed, mpirun, binary, env):
     """Every run on the bed, each record written to the new set's runs.jsonl
     as it comes; returns (records, the set's folder, its meta)."""
-    outdir = new_set(args.out, machine_record.slug(machine), args.quick)
+    try:
+        outdir = results.new_run_dir(args.out, machine_record.slug(machine), args.quick,
+                                     kind="hosts")
+    except RuntimeError as e:
+        raise runs.RunFailed(str(e)) from None
     meta = {"hosts": args.hosts, "rates_bps": args.rates, "n": args.n, "link_n": args.link_n,
             "per_host": args.per_host, "sizes": args.sizes, "processes": args.processes,
             "repeat": args.repeat, "seed": seed, "quick": args.quick,
@@ -212,7 +192,7 @@ def sweep(args):
     binary = os.path.abspath(binary)
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     psum_omp = os.path.join(args.build, "src", "psum_omp")
-    machine = machine_record.record(probe(psum_omp, env), psum_omp, args.build, REPO, env)
+    machine = machine_record.record(orchestrate.probe(psum_omp, env), psum_omp, args.build, REPO, env)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2**32)
     plan = hosts.configs(args.hosts, args.rates, args.n, args.per_host, args.sizes,
                          args.link_n)

@@ -11,11 +11,13 @@ from . import machine as machine_record
 from .files import one_line, read_json, write_atomic
 
 
-def new_run_dir(root, machine_slug, quick):
-    """Creates and returns a new folder; an earlier result set is never
-    overwritten (a clash within the same second gets a suffix)."""
+def new_run_dir(root, machine_slug, quick, kind=""):
+    """Creates and returns a new folder <UTC time>[-kind][-quick]; an earlier
+    result set is never overwritten (a clash within the same second gets a
+    suffix)."""
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d-%H%M%S")
-    base = os.path.join(root, machine_slug, stamp + ("-quick" if quick else ""))
+    base = os.path.join(root, machine_slug,
+                        stamp + (f"-{kind}" if kind else "") + ("-quick" if quick else ""))
     for i in range(1, 100):
         path = base if i == 1 else f"{base}-{i}"
         try:

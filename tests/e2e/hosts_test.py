@@ -27,6 +27,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from procs import command_of, tagged_processes  # noqa: E402
 from tap import plan, report  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bench"))
+from psumbench.hosts import Bed as BenchBed, cannot_make_hosts  # noqa: E402
 
 HOSTS_SH, MPIRUN, BIN = sys.argv[1:4]
 HOSTS = 4
@@ -38,28 +40,6 @@ CPUS = len(os.sched_getaffinity(0))
 def skip_all(reason):
     print(f"1..0 # SKIP {reason}")
     sys.exit(77)
-
-
-def can_make_namespaces():
-    if os.geteuid() != 0:
-        return "not root: network namespaces need root"
-    for tool in ("ip", "nsenter", "unshare"):
-        if shutil.which(tool) is None:
-            return f"{tool} not found"
-    probe = f"psum-probe-{os.getpid()}"
-    p = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
-    if p.returncode != 0:
-        return f"ip netns add failed: {p.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
-    # The bed's bridge and cables need their kernel modules too.
-    for kind, extra in (("bridge", []), ("veth", ["peer", "name", f"ppq{os.getpid() % 100000}"])):
-        name = f"ppp{os.getpid() % 100000}"
-        p = subprocess.run(["ip", "link", "add", name, "type", kind, *extra],
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            return f"ip link add type {kind} failed: {p.stderr.strip()}"
-        subprocess.run(["ip", "link", "del", name], capture_output=True)
-    return None
 
 
 def hosts(*args, **kw):
@@ -78,24 +58,15 @@ def bed_names(bed_id=""):
     return {n for n in names if bed_id in n}
 
 
-class Bed:
-    """The bed of HOSTS hosts every case runs on."""
+class Bed(BenchBed):
+    """The bed of HOSTS hosts every case runs on: the cross-host sweep's,
+    with hostfiles of any slots and a cluster user's launch."""
 
     def __init__(self, root):
-        self.dir = os.path.join(root, "bed")
-        p = hosts("up", self.dir, str(HOSTS))
-        if p.returncode != 0:
-            raise RuntimeError(f"hosts.sh up failed: {p.stderr.strip()}")
-        with open(os.path.join(self.dir, "hosts")) as f:
-            self.addrs = [line.split()[0] for line in f]
-        with open(os.path.join(self.dir, "id")) as f:
-            self.id = f.read().strip()
-        with open(os.path.join(self.dir, "subnet")) as f:
-            self.subnet = f.read().strip()
-        self.tmp = root
+        super().__init__(root, HOSTS)
 
     def hostfile(self, nodes, slots):
-        path = os.path.join(self.tmp, f"hostfile-{nodes}-{slots}")
+        path = os.path.join(self.root, f"hostfile-{nodes}-{slots}")
         with open(path, "w") as f:
             f.writelines(f"{a} slots={slots}\n" for a in self.addrs[:nodes])
         return path
@@ -347,7 +318,7 @@ def on_signal(signum, _frame):
 
 
 def main():
-    reason = can_make_namespaces()
+    reason = cannot_make_hosts()
     if reason:
         skip_all(reason)
     for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
