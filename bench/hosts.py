@@ -58,7 +58,7 @@ def parse_args(argv):
     p.add_argument("--per-host", type=count_type("elements_max"), default=None,
                    help="N per host of the weak study (default 2.5e8; 1e6 with --quick)")
     p.add_argument("--sizes", type=count_list_type("elements_max"), default=None,
-                   help="N of the local sum's fit, on all hosts (default 1e6,1e7,1e8,1e9; "
+                   help="N of the local sum's fit, on one host (default 1e6,1e7,1e8,1e9; "
                         "1e5,1e6 with --quick)")
     p.add_argument("--processes", type=count_type(100), default=None,
                    help="processes (mpirun starts) per configuration, interleaved "

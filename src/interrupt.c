@@ -35,9 +35,10 @@ void psum_interrupt_install(void)
     sa.sa_handler = on_sigint;
     /*
      * SA_RESTART: a SIGINT while main writes the report must not turn a
-     * blocking write into EINTR, a write error.
+     * blocking write into EINTR, a write error.  SA_RESETHAND: a second
+     * one then kills at once (a report stuck on a full pipe).
      */
-    sa.sa_flags = SA_RESTART;
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
 }

@@ -3,7 +3,8 @@
  * and exit 130, at once, whatever the run is doing (a fill, a kernel, a
  * loop of 10^9 tiny chunks, a GPU launch).  Nothing has reached stdout
  * then: the report is written only after the run, by main, which first
- * takes over the exit; from then on SIGINT waits for the report to end.
+ * takes over the exit; from then on one SIGINT waits for the report to
+ * end, and a second kills the process.
  */
 #ifndef PSUM_INTERRUPT_H
 #define PSUM_INTERRUPT_H

@@ -93,7 +93,8 @@ typedef enum {
  * duration is long enough when every process's is (the shortest decides)
  * and the budget is the slowest process's (the longest decides), so all
  * agree on k; the memory for the samples is agreed on too, and a refusal
- * in any process is PSUM_MEASURE_NO_MEMORY in all.
+ * of it in any process is PSUM_MEASURE_NO_MEMORY in all (the statistics'
+ * memory afterwards is each process's own: the caller agrees on it).
  * On PSUM_MEASURE_NO_MEMORY *out is left empty.
  */
 psum_measure_status psum_measure(const psum_measure_spec *spec, psum_phase *out);

@@ -28,14 +28,15 @@ typedef struct {
     int nodes;             /* distinct host names */
     int ranks_per_node;    /* ranks on the most crowded node */
     /*
-     * Each rank's median time of its local sum over the timed
-     * repetitions, spread over the ranks: max over mean is the imbalance.
+     * Each rank's median time of its local sum per call over the timed
+     * samples, spread over the ranks: max over mean is the imbalance.
      */
     psum_spread imbalance;
     /*
-     * Median over the timed repetitions of the repetition's time less the
-     * slowest local sum in it: the reduction's latency plus the skew with
-     * which the ranks left the barrier.
+     * Median over the timed samples of a call's time less the slowest
+     * local sum (both per call): the reduction's latency plus the skew
+     * with which the ranks started their sums (from the barrier, or from
+     * the previous call's reduction).
      */
     double reduce_s;
 } psum_ranks;
@@ -67,7 +68,7 @@ void psum_spread_of(const double *v, size_t n, psum_spread *out);
 /*
  * The median over i < n of rep_s[i] - local_max_s[i] (negative
  * differences, clock noise, count as 0): psum_ranks.reduce_s from each
- * repetition's time and its slowest local sum.  Returns -1 if n is 0 or
+ * sample's time per call and its slowest local sum per call.  Returns -1 if n is 0 or
  * memory is refused.
  */
 double psum_reduce_share(const double *rep_s, const double *local_max_s, size_t n);

@@ -11,8 +11,8 @@ every configuration once per round, `processes` rounds:
           the CPUs during long sums (see below)
   strong  1..K hosts at N, unshaped
   weak    1..K hosts at N per host, unshaped
-  sizes   all K hosts at several N, unshaped: the local sum's fit a + b·n
-          (n the elements of one rank)
+  sizes   one host at several N, unshaped: a lone rank's local sum, fitted
+          a + b·n on the relative error
 
 A configuration in several studies runs once.  Every run is recorded in
 runs.jsonl as {"config": {...}, "process": i, "doc": psum_mpi's JSON}; the
@@ -30,10 +30,12 @@ lateness in the reduction (the part of a call beyond the slowest local
 sum): on K hosts at large N the reduction grows with N.  Waiting ranks yield
 their CPU (mpi_yield_when_idle): a rank spinning in the reduction would
 otherwise hold a CPU that a rank still summing needs."""
+import contextlib
 import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 
 from . import runs
@@ -47,6 +49,22 @@ RUN_TIMEOUT_S = 300  # one mpirun across the hosts; a hang fails the sweep
 
 # ---- the test bed ----
 
+@contextlib.contextmanager
+def _signals_held():
+    """Ctrl-C, SIGTERM and the like held back until the block ends, and in
+    the commands it starts: a probe, a bed's making or its removal cut short
+    would leave namespaces or links behind."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, runs.ENDING_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, runs.ENDING_SIGNALS)
+
+
+def _run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
 def cannot_make_hosts():
     """Why hosts.sh cannot make hosts here (one line), or None."""
     if os.geteuid() != 0:
@@ -57,17 +75,20 @@ def cannot_make_hosts():
         if shutil.which(tool) is None:
             return f"{tool} not found (Debian: iproute2, util-linux)"
     probe = f"psum-probe-{os.getpid()}"
-    p = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+    with _signals_held():
+        p = _run(["ip", "netns", "add", probe])
+        if p.returncode == 0:
+            _run(["ip", "netns", "del", probe])
     if p.returncode != 0:
         return f"ip netns add failed: {p.stderr.strip()}"
-    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
     for kind, extra in (("bridge", []), ("veth", ["peer", "name", f"ppq{os.getpid() % 100000}"])):
         name = f"ppp{os.getpid() % 100000}"
-        p = subprocess.run(["ip", "link", "add", name, "type", kind, *extra],
-                           capture_output=True, text=True)
+        with _signals_held():
+            p = _run(["ip", "link", "add", name, "type", kind, *extra])
+            if p.returncode == 0:
+                _run(["ip", "link", "del", name])
         if p.returncode != 0:
             return f"ip link add type {kind} failed: {p.stderr.strip()}"
-        subprocess.run(["ip", "link", "del", name], capture_output=True)
     return None
 
 
@@ -95,23 +116,22 @@ class Bed:
 
     def __init__(self, root, k):
         self.dir = os.path.join(root, "bed")
-        try:
-            p = subprocess.run([HOSTS_SH, "up", self.dir, str(k)], capture_output=True,
-                               text=True)
-        except BaseException:
-            # A signal here kills up before its own traps run: what it made goes.
-            subprocess.run([HOSTS_SH, "down", self.dir], capture_output=True)
-            raise
+        with _signals_held():  # a second or two: then a whole bed, or none
+            p = _run([HOSTS_SH, "up", self.dir, str(k)])
         if p.returncode == 2:
             raise Refused(_reason(p))
         if p.returncode != 0:
             raise runs.RunFailed(f"hosts.sh up failed: {p.stderr.strip()}")
-        with open(os.path.join(self.dir, "hosts")) as f:
-            self.addrs = [line.split()[0] for line in f]
-        with open(os.path.join(self.dir, "id")) as f:
-            self.id = f.read().strip()
-        with open(os.path.join(self.dir, "subnet")) as f:
-            self.subnet = f.read().strip()
+        try:
+            with open(os.path.join(self.dir, "hosts")) as f:
+                self.addrs = [line.split()[0] for line in f]
+            with open(os.path.join(self.dir, "id")) as f:
+                self.id = f.read().strip()
+            with open(os.path.join(self.dir, "subnet")) as f:
+                self.subnet = f.read().strip()
+        except BaseException:
+            self.down()  # the caller never gets the bed to take down
+            raise
         self.root, self.link = root, UNSHAPED
 
     def shape(self, link):
@@ -141,7 +161,8 @@ class Bed:
         return path
 
     def down(self):
-        p = subprocess.run([HOSTS_SH, "down", self.dir], capture_output=True, text=True)
+        with _signals_held():
+            p = _run([HOSTS_SH, "down", self.dir])
         if p.returncode != 0:
             raise runs.RunFailed(f"hosts.sh down failed: {p.stderr.strip()}")
 

@@ -801,9 +801,9 @@ def _hosts_link_markdown(figs, k, fit, cpus):
                             "crossover N"), rows),
             "Reduction: psum_mpi's `reduce_s`, the median part of a call (a local sum and "
             "its reduction) beyond the slowest local sum. Crossover N: the N below which "
-            "the reduction costs more than the local sums, where the fit below of one "
-            "rank's local sum equals the reduction (– : the fit's fixed part alone is "
-            "longer).\n"]
+            "the reduction costs more than the local sums, where the fit below of a lone "
+            "rank's local sum of N / hosts elements, times the ranks per CPU, equals the "
+            "reduction (– : the fit's fixed part alone is longer).\n"]
 
 
 def _hosts_scaling_markdown(figs, study, title):
