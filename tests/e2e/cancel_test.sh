@@ -57,4 +57,30 @@ interrupt "a materialized run (fill, then serial phase)" -n 5e7 --repeat 1e6
 interrupt "a materialized parallel phase, one-element chunks" -n 5e7 --chunks 5e7 \
     --no-serial --repeat 1e6
 
+# Once the report is being written, one Ctrl-C lets it finish and a second
+# kills: a report blocked on a full pipe (a reader that does not read) must
+# not make psum_omp unstoppable.
+mkfifo "$tmp/fifo"
+"$bin" --mode stream -n 1e3 --repeat 3e5 --format json >"$tmp/fifo" 2>/dev/null &
+pid=$!
+exec 3<"$tmp/fifo"  # opened, never read: the pipe fills after 64 KiB
+# The report goes out in one write(2), which blocks once the pipe is full.
+blocked=no
+for _ in $(seq 600); do  # at most 60 s
+    case $(cat "/proc/$pid/wchan" 2>/dev/null) in *pipe*) blocked=yes; break ;; esac
+    sleep 0.1
+done
+kill -INT "$pid" 2>/dev/null; sleep "$settle"
+alive_after_one=no; kill -0 "$pid" 2>/dev/null && alive_after_one=yes
+kill -INT "$pid" 2>/dev/null
+sleep "$settle"
+kill -KILL "$pid" 2>/dev/null && echo "# the second Ctrl-C left it running: killed" >&2
+rc=0; wait "$pid" || rc=$?
+exec 3<&-
+if [ "$blocked" = yes ] && [ "$alive_after_one" = yes ] && [ "$rc" -eq 130 ]; then
+    ok "Ctrl-C while the report fills a pipe: the first lets it go on, the second kills (130)"
+else
+    not_ok "Ctrl-C while the report fills a pipe: blocked in the write: $blocked, alive after one: $alive_after_one, exit $rc (want yes, yes, 130)"
+fi
+
 plan
