@@ -157,16 +157,23 @@ static uint64_t read_lines(const int64_t *a, uint64_t lo, uint64_t hi)
     return s;
 }
 
-static uint64_t read_unroll(const int64_t *a, uint64_t n, int threads)
+/* Each thread's static part, summed by `part`: the loops below differ only in it. */
+static uint64_t static_parts(const int64_t *a, uint64_t n, int threads,
+                             uint64_t (*part)(const int64_t *, uint64_t, uint64_t))
 {
     uint64_t s = 0;
 #pragma omp parallel reduction(+ : s) num_threads(threads)
     {
         uint64_t lo, hi;
         thread_part(n, &lo, &hi);
-        s += read_lines(a, lo, hi);
+        s += part(a, lo, hi);
     }
     return s;
+}
+
+static uint64_t read_unroll(const int64_t *a, uint64_t n, int threads)
+{
+    return static_parts(a, n, threads, read_lines);
 }
 
 static uint64_t read_prefetch(const int64_t *a, uint64_t n, int threads)
@@ -203,14 +210,7 @@ static uint64_t read_streams_dynamic(const int64_t *a, uint64_t n, int threads)
 
 static uint64_t read_streams(const int64_t *a, uint64_t n, int threads)
 {
-    uint64_t s = 0;
-#pragma omp parallel reduction(+ : s) num_threads(threads)
-    {
-        uint64_t lo, hi;
-        thread_part(n, &lo, &hi);
-        s += two_halves(a, lo, hi);
-    }
-    return s;
+    return static_parts(a, n, threads, two_halves);
 }
 
 #if LIMITS_X86
