@@ -150,7 +150,7 @@ def hosts_key(record):
 def hosts_figures(records):
     """Per configuration: its studies and the medians over its processes
     (and their min and max) of the parallel median, the reduction and the
-    slowest local sum."""
+    slowest local sum; unstable as aggregate() says it of a phase."""
     by = {}
     for r in records:
         by.setdefault(hosts_key(r), []).append(r)
@@ -164,5 +164,6 @@ def hosts_figures(records):
                     "studies": rs[0]["config"]["studies"], "processes": len(rs),
                     "par": (statistics.median(par), min(par), max(par)),
                     "reduce": (statistics.median(red), min(red), max(red)),
-                    "local": (statistics.median(local), min(local), max(local))}
+                    "local": (statistics.median(local), min(local), max(local)),
+                    "unstable": len(rs) > 1 and max(par) > UNSTABLE_MAX_OVER_MIN * min(par)}
     return out

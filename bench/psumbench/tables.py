@@ -780,11 +780,6 @@ def _hosts_spread(triple, scale=_hosts_us):
     return f"{scale(triple[1])}–{scale(triple[2])}"
 
 
-def _hosts_unstable(triple):
-    """A (median, min, max) over processes whose max/min passes the sweep's bound."""
-    return triple[1] > 0 and triple[2] / triple[1] > aggregate.UNSTABLE_MAX_OVER_MIN
-
-
 def _hosts_s(x):
     return f"{x:.4g}"
 
@@ -831,7 +826,7 @@ def _hosts_model_markdown(figs, k, fit, meta):
         rows.append(("+".join(r["studies"]), hosts_link_text(r), r["hosts"], f"{r['n']:,}",
                      _hosts_s(r["local_fit"]), _hosts_s(r["reduction_model"]),
                      _hosts_s(r["predicted"]),
-                     _hosts_s(r["par"][0]) + (" ‡" if _hosts_unstable(r["par"]) else ""),
+                     _hosts_s(r["par"][0]) + (" ‡" if r["unstable"] else ""),
                      f"{r['error'] * 100:+.1f} %" + (" **miss**" if miss else "")))
     return ["## The model: parallel time = local sum + reduction\n",
             markdown_table(("studies", "link", "hosts", "N", "local sum (fit) s",
